@@ -1,0 +1,86 @@
+# ASN learning portal. `make run` and `make test` are all a newcomer needs.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run serve install install-dev migrate seed messages translations static test test-postgres lint format check typecheck lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall only when the lock files change.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed ## Create .venv and install the runtime dependencies
+
+install-dev: $(VENV)/.installed-dev ## Create .venv and install runtime and development dependencies
+
+migrate: install ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+
+seed: migrate ## Load the demo data (idempotent) and print the demo logins
+	$(MANAGE) seed_demo
+
+translations: install ## Compile the .po catalogues
+	$(MANAGE) compile_translations
+
+static: install ## Collect static files into var/staticfiles
+	$(MANAGE) collectstatic --no-input --verbosity 0
+
+run: migrate translations static ## Set everything up and serve http://127.0.0.1:8000 (demo data, eager Celery)
+	$(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, press Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: ## Serve without the set-up steps
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install-dev ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev ## Format and fix what ruff can
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install-dev ## mypy with django-stubs
+	$(VENV)/bin/mypy accounts competencies lms config
+
+check: install-dev ## Django system checks and the migrations check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: install-dev lint typecheck check ## Lint, checks and the whole test suite
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: install-dev ## Extract new strings into the .po files (needs GNU gettext)
+	$(MANAGE) makemessages --locale id --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+
+lock: ## Re-resolve requirements.in into requirements.txt in a throw-away venv
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Every runtime package pinned. Generated from requirements.in by \`make lock\`; do not edit by hand."; echo; var/lock-venv/bin/pip freeze; } > requirements.txt
+	rm -rf var/lock-venv
+
+clean: ## Remove the virtualenv, database and generated files
+	rm -rf $(VENV) var/db.sqlite3* var/staticfiles var/mail
+	find . -name "*.mo" -path "./locale/*" -delete

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, user_roles
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The site navigation for the signed-in person's roles. Each entry is shown only
+    to the roles that can use it; the views check permissions again on their own."""
+    user = getattr(request, "user", None)
+    roles = user_roles(user) if user is not None else frozenset()
+    items: list[dict[str, Any]] = [{"label": _("Home"), "url": "/"}]
+    if roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR}:
+        items.append({"label": _("Administration"), "url": reverse("wagtailadmin_home")})
+    path = request.path
+    for item in items:
+        item["active"] = item["url"] == path or (
+            item["url"] != "/" and path.startswith(item["url"])
+        )
+    return {
+        "nav_items": items,
+        "user_role_names": sorted(Role(r).label for r in roles),
+    }

@@ -1,0 +1,3 @@
+from competencies.models.settings import AgencySettings
+
+__all__ = ["AgencySettings"]

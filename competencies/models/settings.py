@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class AgencySettings(BaseSiteSetting):
+    """Everything that differs between agencies: the portal serves Pemerintah Kota
+    Bontang first but any Indonesian agency can run it by changing these values."""
+
+    government_name = models.CharField(
+        _("government"), max_length=200, default="Pemerintah Kota Bontang"
+    )
+    agency_name = models.CharField(
+        _("HR agency"),
+        max_length=200,
+        default="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+    )
+    agency_short_name = models.CharField(_("HR agency short name"), max_length=40, default="BKPSDM")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.TextField(_("address"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    signer_name = models.CharField(_("certificate signer name"), max_length=200, blank=True)
+    signer_nip = models.CharField(_("certificate signer NIP"), max_length=18, blank=True)
+    signer_title = models.CharField(_("certificate signer title"), max_length=200, blank=True)
+    certificate_number_pattern = models.CharField(
+        _("certificate number pattern"),
+        max_length=100,
+        default="{seq:05d}/BKPSDM-BTG/{year}",
+        help_text=_("Placeholders: {seq} (sequence within the year) and {year}."),
+    )
+
+    minutes_per_jp = models.PositiveSmallIntegerField(
+        _("minutes per JP"),
+        default=45,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("Length of one lesson hour (jam pelajaran)."),
+    )
+    yearly_jp_target = models.PositiveSmallIntegerField(
+        _("yearly JP target"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Development hours each civil servant should reach per year."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("government_name"),
+                FieldPanel("agency_name"),
+                FieldPanel("agency_short_name"),
+                FieldPanel("logo"),
+                FieldPanel("address"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+            ],
+            heading=_("Agency"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("signer_name"),
+                FieldPanel("signer_nip"),
+                FieldPanel("signer_title"),
+                FieldPanel("certificate_number_pattern"),
+            ],
+            heading=_("Certificates"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("minutes_per_jp"), FieldPanel("yearly_jp_target")],
+            heading=_("Development hours (JP)"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("agency settings")
+
+    def __str__(self) -> str:
+        return f"{self.agency_short_name} — {self.government_name}"

@@ -1,0 +1,3 @@
+from lms.models.pages import HomePage
+
+__all__ = ["HomePage"]

@@ -1,0 +1,119 @@
+"""Demo data for `manage.py seed_demo`. Every call leaves the same rows, so running it
+twice is safe. All names, addresses and passwords here are demo values: the e-mail
+domain is the reserved `.example` TLD."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_create
+from competencies.models import AgencySettings
+from lms.models import HomePage
+
+DEMO_PASSWORD = "DemoBontang#2026"  # noqa: S105 - documented demo login, not a secret
+DEMO_DOMAIN = "demo.bontang.example"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    nip: str | None
+    password: str
+    name: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+DEMO_PEOPLE: list[tuple[str, str, str, str, tuple[str, ...], bool]] = [
+    # (role label key, e-mail local part, NIP, full name, groups, superuser)
+    ("Peserta", "peserta", "199203152019032001", "Rina Lestari", (Role.PESERTA,), False),
+    ("Atasan", "atasan", "198507202010011003", "Budi Santoso", (Role.ATASAN, Role.PESERTA), False),
+    ("Pelatih", "pelatih", "198011052005012002", "Sri Wahyuni", (Role.PELATIH,), False),
+    ("Pengelola SDM", "sdm", "198802142012121001", "Agus Pratama", (Role.PENGELOLA_SDM,), False),
+    ("Administrator", "admin", "197906302003121004", "Dewi Anggraini", (Role.ADMINISTRATOR,), True),
+]
+
+
+def _demo_user(*, email: str, nip: str, name: str, roles: tuple[str, ...], superuser: bool) -> User:
+    first_name, _, last_name = name.partition(" ")
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = user_create(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            nip=nip,
+            roles=roles,
+            password=DEMO_PASSWORD,
+            invite=False,
+        )
+    else:
+        user.groups.set(Group.objects.filter(name__in=roles))
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    if superuser and not (user.is_superuser and user.is_staff):
+        user.is_superuser = user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
+    return user
+
+
+def _demo_site() -> Site:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's migrations create a plain "Welcome" page; the portal's home replaces it.
+        for child in root.get_children():
+            if child.specific_class is Page:
+                child.delete()
+        home = HomePage(
+            title="Portal Pembelajaran ASN Kota Bontang",
+            slug="home",
+            intro=(
+                "Tempat belajar dan mengembangkan kompetensi Aparatur Sipil Negara "
+                "Pemerintah Kota Bontang untuk pelayanan publik yang lebih baik."
+            ),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = "Portal Pembelajaran ASN Kota Bontang"
+    site.save()
+    return site
+
+
+def _demo_agency_settings(site: Site) -> AgencySettings:
+    settings = AgencySettings.for_site(site)
+    settings.address = "Jl. Moh. Roem, Bontang Lestari, Kota Bontang (alamat demo)"
+    settings.contact_email = f"bkpsdm@{DEMO_DOMAIN}"
+    settings.signer_name = "Nama Penandatangan (Demo)"
+    settings.signer_nip = "197501012000031001"
+    settings.signer_title = "Kepala BKPSDM Kota Bontang"
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoLogin]:
+    """Creates (or brings back to their demo state) the home page, the site settings and
+    one user per role. Returns the demo logins."""
+    site = _demo_site()
+    _demo_agency_settings(site)
+    logins = []
+    for role, local, nip, name, roles, superuser in DEMO_PEOPLE:
+        email = f"{local}@{DEMO_DOMAIN}"
+        _demo_user(email=email, nip=nip, name=name, roles=roles, superuser=superuser)
+        logins.append(DemoLogin(role=role, email=email, nip=nip, password=DEMO_PASSWORD, name=name))
+    return logins

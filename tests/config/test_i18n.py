@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_are_in_indonesian_by_default(client, home_page):
+    html = client.get("/").content.decode()
+
+    assert '<html lang="id">' in html
+    assert "Lewati ke konten utama" in html
+    assert "Masuk" in html
+
+
+def test_language_switch_changes_the_page_language(client, home_page):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+    html = client.get("/").content.decode()
+
+    assert '<html lang="en">' in html
+    assert "Skip to main content" in html
+    assert "Sign in" in html
+
+
+def test_switching_back_to_indonesian(client, home_page):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+
+    assert '<html lang="id">' in client.get("/").content.decode()
+
+
+def test_not_found_page_in_both_languages(client, home_page):
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_every_message_is_translated_in_both_catalogues():
+    from pathlib import Path
+
+    import polib
+
+    locale = Path(__file__).resolve().parents[2] / "locale"
+    for language in ("id", "en"):
+        catalogue = polib.pofile(str(locale / language / "LC_MESSAGES" / "django.po"))
+        missing = [e.msgid for e in catalogue.untranslated_entries()]
+        fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+        assert not missing, f"{language}: untranslated {missing[:10]}"
+        assert not fuzzy, f"{language}: fuzzy {fuzzy[:10]}"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from wagtail.models import Site
+
+import pytest
+
+from accounts.models import User
+from lms.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"accounts", "auth", "account", "competencies", "lms", "wagtailcore", "mfa"}
+    }
+
+
+def test_seed_demo_twice_leaves_the_same_rows():
+    call_command("seed_demo", stdout=StringIO())
+    first = _row_counts()
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert _row_counts() == first
+    assert first["accounts.User"] == 5
+
+
+def test_seed_demo_makes_the_home_page_the_site_root():
+    call_command("seed_demo", stdout=StringIO())
+
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert site.root_page.live
+
+
+def test_seed_demo_json_lists_one_login_per_role_that_works(client):
+    out = StringIO()
+    call_command("seed_demo", "--json", stdout=out)
+
+    logins = json.loads(out.getvalue())
+    assert {login["role"] for login in logins} == {
+        "Peserta",
+        "Atasan",
+        "Pelatih",
+        "Pengelola SDM",
+        "Administrator",
+    }
+    for login in logins:
+        assert set(login) == {"role", "email", "nip", "password"}
+        assert User.objects.get(email=login["email"]).check_password(login["password"])
+
+
+def test_demo_administrator_reaches_the_wagtail_admin(client):
+    out = StringIO()
+    call_command("seed_demo", "--json", stdout=out)
+    admin = next(d for d in json.loads(out.getvalue()) if d["role"] == "Administrator")
+
+    client.post("/accounts/login/", {"login": admin["email"], "password": admin["password"]})
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+
+
+def test_seed_demo_refuses_production_profile_without_force(settings):
+    settings.SETTINGS_PROFILE = "production"
+
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.exists()
