@@ -45,7 +45,7 @@ def _check_broker() -> dict[str, Any]:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.HEALTH_CHECK_BROKER_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - kombu raises many transport errors
         logger.warning("health: broker unreachable: %s", exc)
