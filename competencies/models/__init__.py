@@ -1,3 +1,20 @@
+from competencies.models.assessments import Assessment
+from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope
+from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
+from competencies.models.organisation import OrgUnit, Position, PositionRequirement
 from competencies.models.settings import AgencySettings
 
-__all__ = ["AgencySettings"]
+__all__ = [
+    "LEVELS",
+    "PANGKAT",
+    "AgencySettings",
+    "Assessment",
+    "Competency",
+    "Employee",
+    "Golongan",
+    "HRScope",
+    "OrgUnit",
+    "Position",
+    "PositionRequirement",
+    "ProficiencyLevel",
+]
