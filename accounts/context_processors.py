@@ -15,6 +15,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     roles = user_roles(user) if user is not None else frozenset()
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": "/"}]
+    items.append({"label": _("Catalogue"), "url": reverse("lms:catalogue")})
+    if user is not None and user.is_authenticated:
+        items.append({"label": _("My learning"), "url": reverse("lms:dashboard")})
+    if user is not None and user.is_authenticated:
+        items.append({"label": _("Competency profile"), "url": reverse("competencies:profile")})
+        items.append({"label": _("Training history"), "url": reverse("competencies:records")})
+    if Role.ATASAN in roles:
+        items.append({"label": _("My team"), "url": reverse("competencies:team")})
     if roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR}:
         items.append({"label": _("Administration"), "url": reverse("wagtailadmin_home")})
     path = request.path
@@ -22,7 +30,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         item["active"] = item["url"] == path or (
             item["url"] != "/" and path.startswith(item["url"])
         )
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from accounts.models import Notification
+
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
         "nav_items": items,
+        "unread_notifications": unread,
         "user_role_names": sorted(Role(r).label for r in roles),
     }

@@ -55,3 +55,83 @@ class User(AbstractUser):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.nip == "":
             self.nip = None
+
+
+class NotificationKind(models.TextChoices):
+    """Every kind of notice the portal sends. In-app notices are always kept; e-mail can
+    be turned off per kind by each person (NotificationPreference)."""
+
+    ASSIGNMENT_NEW = "assignment_new", _("New training assignment")
+    ASSIGNMENT_DUE_7 = "assignment_due_7", _("Assignment due in 7 days")
+    ASSIGNMENT_DUE_1 = "assignment_due_1", _("Assignment due tomorrow")
+    ASSIGNMENT_OVERDUE = "assignment_overdue", _("Assignment overdue")
+    REPORT_OVERDUE = "report_overdue", _("A team member's assignment is overdue")
+    COURSE_COMPLETED = "course_completed", _("Course completed")
+    CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+    ASSESSMENT_TO_APPROVE = "assessment_to_approve", _("Assessment waiting for approval")
+    ASSESSMENT_DECIDED = "assessment_decided", _("Assessment approved or rejected")
+    RECORD_TO_APPROVE = "record_to_approve", _("Training record waiting for approval")
+    RECORD_DECIDED = "record_decided", _("Training record approved or rejected")
+    REMINDER = "reminder", _("Reminder from your supervisor")
+
+
+class Notification(models.Model):
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent (turned off)")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    # What the message is about (names, dates…); the text itself is rendered from
+    # templates/notifications/<kind>.txt in the reader's language when shown or sent.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The same key never creates a second notice (reminders run twice safely)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="accounts_notif_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """Only the kinds a person turned e-mail off for are stored: no row means "on"."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    email = models.BooleanField(_("send by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="accounts_notif_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}: {self.email}"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,7 +17,7 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 
-from accounts.models import User
+from accounts.models import Notification, NotificationKind, NotificationPreference, User
 
 
 @transaction.atomic
@@ -103,3 +103,157 @@ def user_invitation_send(*, user_id: int, requested_at: datetime.datetime) -> bo
         )
         message.send()
     return True
+
+
+# NOTIFICATIONS ---------------------------------------------------------------------------
+
+
+def _email_enabled(user_ids: list[int], kind: str) -> set[int]:
+    off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, kind=kind, email=False
+        ).values_list("user_id", flat=True)
+    )
+    return set(user_ids) - off
+
+
+def notify(
+    *,
+    user: User,
+    kind: str,
+    params: dict | None = None,
+    url: str = "",
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Creates an in-app notice (always) and, unless the person turned e-mail off for this
+    kind, queues its e-mail after commit. With a `dedupe_key` a second call does nothing
+    and returns None, so scheduled reminders can run twice safely."""
+    email = user.pk in _email_enabled([user.pk], kind) and user.is_active
+    notification = Notification(
+        user=user,
+        kind=kind,
+        params=params or {},
+        url=url,
+        dedupe_key=dedupe_key,
+        email_status=Notification.EmailStatus.PENDING
+        if email
+        else Notification.EmailStatus.SKIPPED,
+    )
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        return None  # a racing duplicate with the same key won
+    if email:
+        from accounts.tasks import notification_email_send as notification_email_send_task
+
+        transaction.on_commit(lambda: notification_email_send_task.delay(notification.pk))
+    return notification
+
+
+def notify_many(
+    *,
+    users: Iterable[User],
+    kind: str,
+    params: dict | None = None,
+    url: str = "",
+    dedupe_prefix: str,
+) -> int:
+    """The same notice to many people in one insert (e.g. an assignment to 10,000
+    employees). Each gets the key `<dedupe_prefix>:<user id>`, so repeating the call adds
+    nothing. E-mails are not sent inline: one sweep task sends the pending ones after
+    commit. Returns how many notices were new."""
+    users = list(users)
+    keys = {u.pk: f"{dedupe_prefix}:{u.pk}" for u in users}
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    email = _email_enabled([u.pk for u in users], kind)
+    fresh = [
+        Notification(
+            user=u,
+            kind=kind,
+            params=params or {},
+            url=url,
+            dedupe_key=keys[u.pk],
+            email_status=(
+                Notification.EmailStatus.PENDING
+                if u.pk in email and u.is_active
+                else Notification.EmailStatus.SKIPPED
+            ),
+        )
+        for u in users
+        if keys[u.pk] not in existing
+    ]
+    Notification.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    if any(n.email_status == Notification.EmailStatus.PENDING for n in fresh):
+        from accounts.tasks import notification_emails_send_pending as sweep_task
+
+        transaction.on_commit(lambda: sweep_task.delay())
+    return len(fresh)
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Sends one notice's e-mail in the recipient's language. Safe to run twice: only a
+    pending notice is sent, under a row lock. A failure raises (the task retries) and
+    leaves the in-app notice as it is."""
+    from accounts.notifications import notice_render
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.email_status != Notification.EmailStatus.PENDING:
+            return False
+        user = notification.user
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        notice = notice_render(notification, language=language)
+        link = notification.url
+        if link.startswith("/"):
+            link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
+        with translation.override(language):
+            body = render_to_string(
+                "notifications/email.txt",
+                {
+                    "notice": notice,
+                    "link": link,
+                    "user": user,
+                    "site_name": settings.WAGTAIL_SITE_NAME,
+                },
+            )
+        EmailMultiAlternatives(subject=notice.title, body=body, to=[user.email]).send()
+        notification.email_status = Notification.EmailStatus.SENT
+        notification.email_sent_at = timezone.now()
+        notification.save(update_fields=["email_status", "email_sent_at"])
+    return True
+
+
+def notification_email_failed(*, notification_id: int) -> None:
+    Notification.objects.filter(
+        pk=notification_id, email_status=Notification.EmailStatus.PENDING
+    ).update(email_status=Notification.EmailStatus.FAILED)
+
+
+def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Marks the user's own notices read (all of them when no ids are given)."""
+    notices = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        notices = notices.filter(pk__in=list(notification_ids))
+    return notices.update(read_at=timezone.now())
+
+
+def notification_preferences_save(*, user: User, email_off: Iterable[str]) -> None:
+    email_off = set(email_off) & set(NotificationKind.values)
+    with transaction.atomic():
+        NotificationPreference.objects.filter(user=user).exclude(kind__in=email_off).delete()
+        for kind in email_off:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email": False}
+            )

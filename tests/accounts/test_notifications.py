@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import smtplib
+
+from django.core import mail
+from django.urls import reverse
+
+import pytest
+
+from accounts.models import Notification, NotificationKind, NotificationPreference
+from accounts.services import notification_email_send, notify, notify_many
+from accounts.tasks import notification_emails_send_pending
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"course": "Pelayanan Prima", "due": "31 Desember 2026", "reason": ""}
+
+
+class FailingBackend:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+
+def test_notify_keeps_an_in_app_notice_and_emails_after_commit_in_the_recipients_language(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(
+            user=user, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS, url="/x/"
+        )
+
+    assert notification.email_status == Notification.EmailStatus.PENDING
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.SENT
+    assert mail.outbox[0].subject == "New training assignment: Pelayanan Prima"
+    assert "31 Desember 2026" in mail.outbox[0].body
+    assert "http://testserver/x/" in mail.outbox[0].body
+
+
+def test_indonesian_recipient_gets_indonesian_mail(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=UserFactory(), kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS)
+
+    assert mail.outbox[0].subject == "Penugasan pelatihan baru: Pelayanan Prima"
+
+
+def test_email_turned_off_for_a_kind_keeps_only_the_in_app_notice(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory()
+    NotificationPreference.objects.create(
+        user=user, kind=NotificationKind.ASSIGNMENT_NEW, email=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(user=user, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS)
+
+    assert notification.email_status == Notification.EmailStatus.SKIPPED
+    assert mail.outbox == []
+
+
+def test_same_dedupe_key_notifies_once(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify(
+            user=user, kind=NotificationKind.ASSIGNMENT_DUE_7, params=PARAMS, dedupe_key="due7:1"
+        )
+        second = notify(
+            user=user, kind=NotificationKind.ASSIGNMENT_DUE_7, params=PARAMS, dedupe_key="due7:1"
+        )
+
+    assert first is not None and second is None
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_email_task_run_twice_sends_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        notification = notify(
+            user=UserFactory(),
+            kind=NotificationKind.REMINDER,
+            params={"course": "X", "sender": "Budi"},
+        )
+
+    assert notification_email_send(notification_id=notification.pk) is True
+    assert notification_email_send(notification_id=notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_mail_server_down_loses_nothing(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.accounts.test_notifications.FailingBackend"
+    with django_capture_on_commit_callbacks():
+        notification = notify(
+            user=UserFactory(), kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS
+        )
+
+    with pytest.raises(smtplib.SMTPException):
+        notification_email_send(notification_id=notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.PENDING  # retried later
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_emails_send_pending() == 1
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.SENT
+
+
+def test_notify_many_is_one_insert_idempotent_and_queues_one_sweep(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    users = [UserFactory() for _ in range(30)]
+    NotificationPreference.objects.create(
+        user=users[0], kind=NotificationKind.ASSIGNMENT_NEW, email=False
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(4):
+        created = notify_many(
+            users=users, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS, dedupe_prefix="a:9"
+        )
+
+    assert created == 30 and len(callbacks) == 1
+    assert (
+        notify_many(
+            users=users, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS, dedupe_prefix="a:9"
+        )
+        == 0
+    )
+    assert Notification.objects.count() == 30
+    assert notification_emails_send_pending() == 29
+    assert notification_emails_send_pending() == 0
+    assert len(mail.outbox) == 29
+
+
+def test_notification_centre_shows_notices_in_the_page_language_and_marks_them_read(
+    client, home_page
+):
+    user = UserFactory()
+    other = UserFactory()
+    mine = notify(
+        user=user, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS, url="/kompetensi/profil/"
+    )
+    theirs = notify(user=other, kind=NotificationKind.ASSIGNMENT_NEW, params=PARAMS)
+    client.force_login(user)
+
+    html = client.get("/").content.decode()
+    assert '<span class="badge">1' in html
+    page = client.get(reverse("account_notifications")).content.decode()
+    assert "Penugasan pelatihan baru: Pelayanan Prima" in page
+
+    assert client.get(reverse("account_notification_open", args=[theirs.pk])).status_code == 404
+    response = client.get(reverse("account_notification_open", args=[mine.pk]))
+    assert response["Location"] == "/kompetensi/profil/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert '<span class="badge">' not in client.get("/").content.decode()
+
+
+def test_mark_all_read_and_preferences(client, home_page):
+    user = UserFactory()
+    for i in range(3):
+        notify(user=user, kind=NotificationKind.REMINDER, params={"course": str(i), "sender": "B"})
+    client.force_login(user)
+
+    client.post(reverse("account_notifications_read"))
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+
+    wanted = [k for k in NotificationKind.values if k != NotificationKind.REMINDER]
+    client.post(reverse("account_notification_preferences"), {"email": wanted})
+    assert list(NotificationPreference.objects.filter(user=user).values_list("kind", "email")) == [
+        (NotificationKind.REMINDER, False)
+    ]
+
+
+def test_mark_read_never_redirects_off_site(client, home_page):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("account_notifications_read"), {"next": "https://evil.example/"})
+
+    assert response["Location"] == reverse("account_notifications")
