@@ -2,6 +2,7 @@ from competencies.models.assessments import Assessment
 from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
+from competencies.models.records import DevelopmentType, TrainingRecord
 from competencies.models.settings import AgencySettings
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "AgencySettings",
     "Assessment",
     "Competency",
+    "DevelopmentType",
     "Employee",
     "Golongan",
     "HRScope",
@@ -17,4 +19,5 @@ __all__ = [
     "Position",
     "PositionRequirement",
     "ProficiencyLevel",
+    "TrainingRecord",
 ]

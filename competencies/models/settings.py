@@ -30,6 +30,12 @@ class AgencySettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    city = models.CharField(
+        _("city"),
+        max_length=100,
+        default="Bontang",
+        help_text=_("Where certificates are signed, printed before the date."),
+    )
     address = models.TextField(_("address"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -64,6 +70,7 @@ class AgencySettings(BaseSiteSetting):
                 FieldPanel("agency_name"),
                 FieldPanel("agency_short_name"),
                 FieldPanel("logo"),
+                FieldPanel("city"),
                 FieldPanel("address"),
                 FieldPanel("contact_email"),
                 FieldPanel("contact_phone"),

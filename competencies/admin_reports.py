@@ -1,0 +1,169 @@
+"""HR reports in the Wagtail admin: JP compliance (who is below the yearly JP target, and
+how each unit is doing), with CSV and XLSX exports of the whole list and a PDF summary.
+
+Both exports stream: CSV row by row, XLSX from openpyxl's write-only mode (rows are
+written as they are read, so memory stays flat for 10,000 employees)."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import View
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from accounts.nip import nip_format
+from competencies import selectors
+from competencies.forms import ComplianceFilterForm
+from competencies.models import AgencySettings, OrgUnit
+from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
+
+PAGE_SIZE = 50
+EXPORT_COLUMNS = ("nip", "name", "unit", "position", "golongan", "jp", "target", "meets_target")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class ComplianceReportView(WagtailAdminTemplateMixin, View):
+    template_name = "competencies/admin/compliance_report.html"
+    page_title = gettext_lazy("JP compliance")
+    header_icon = "date"
+
+    def get(self, request):
+        units = selectors.orgunit_list_for_hr(request.user)  # PermissionDenied if not HR
+        scope = selectors.hr_scope_unit(request.user)
+        form = ComplianceFilterForm(
+            request.GET or None,
+            units=units,
+            initial={"year": timezone.localdate().year},
+        )
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        year = data.get("year") or timezone.localdate().year
+        target = AgencySettings.for_request(request).yearly_jp_target
+        filters = selectors.ComplianceFilters(
+            year=year,
+            unit=data.get("unit") or scope,
+            position_kind=data.get("position_kind") or "",
+            golongan=data.get("golongan"),
+            below_target_only=not data.get("all_employees"),
+        )
+        employees = selectors.employee_list_for_hr(request.user)
+        listing = selectors.jp_compliance_list(employees=employees, filters=filters, target=target)
+        export = request.GET.get("export")
+        if export == "csv":
+            return self._csv(listing, year, target)
+        if export == "xlsx":
+            return self._xlsx(listing, year, target)
+
+        root = filters.unit
+        summary_units = (
+            list(root.get_children().order_by("path"))
+            if root
+            else list(OrgUnit.get_root_nodes().order_by("path"))
+        )
+        if root is not None and not summary_units:
+            summary_units = [root]
+        summary = selectors.jp_unit_summary(
+            units=summary_units, employees=employees, year=year, target=target
+        )
+        if export == "pdf":
+            return self._pdf(summary, listing, year, target, root)
+        page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
+        query.pop("export", None)
+        context = self.get_context_data(
+            form=form,
+            year=year,
+            target=target,
+            summary=summary,
+            page=page,
+            query=query.urlencode(),
+            below_only=filters.below_target_only,
+        )
+        return TemplateResponse(request, self.template_name, context)
+
+    @staticmethod
+    def _rows(listing, target) -> Iterator[list]:
+        for e in listing.iterator(chunk_size=2000):
+            yield [
+                e.user.nip or "",
+                e.display_name,
+                e.unit.name if e.unit else "",
+                str(e.position or ""),
+                e.get_golongan_display() or "",
+                f"{e.jp:.1f}",
+                target,
+                _("yes") if e.jp >= target else _("no"),
+            ]
+
+    def _csv(self, listing, year, target) -> StreamingHttpResponse:
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # a BOM so that Excel opens the UTF-8 file correctly
+            yield writer.writerow(EXPORT_COLUMNS)
+            for row in self._rows(listing, target):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="kepatuhan-jp-{year}.csv"'
+        return response
+
+    def _xlsx(self, listing, year, target) -> FileResponse:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(f"JP {year}")
+        sheet.append(list(EXPORT_COLUMNS))
+        for row in self._rows(listing, target):
+            row[5] = float(row[5])  # a number cell, not text
+            sheet.append(row)
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+        workbook.save(spool)
+        spool.seek(0)
+        return FileResponse(
+            spool,
+            as_attachment=True,
+            filename=f"kepatuhan-jp-{year}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def _pdf(self, summary, listing, year, target, root) -> HttpResponse:
+        below = tuple(
+            (
+                e.display_name,
+                nip_format(e.user.nip or ""),
+                e.unit.name if e.unit else "",
+                f"{e.jp:g}",
+            )
+            for e in listing.filter(jp__lt=target)[:500]
+        )
+        pdf = render_compliance_summary(
+            CompliancePDF(
+                title=_("JP compliance %(year)s") % {"year": year},
+                subtitle=(root.name if root else _("All regional agencies"))
+                + " · "
+                + _("target %(target)s JP per employee") % {"target": target},
+                target=target,
+                rows=tuple(
+                    ComplianceRow(s.unit.name, s.employees, s.meeting_target, f"{s.average_jp:g}")
+                    for s in summary
+                ),
+                below_target=below,
+            )
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="kepatuhan-jp-{year}.pdf"'
+        return response

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from accounts.models import User
+from accounts.nip import nip_normalize, validate_nip
+from competencies.models import Assessment, Competency, Employee, OrgUnit
+
+
+class OrgUnitAdminForm(WagtailAdminModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a regional agency (perangkat daerah) at the top."),
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "kind", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from competencies.selectors import orgunit_list_for_hr
+
+        units = orgunit_list_for_hr(self.for_user) if self.for_user else OrgUnit.objects.all()
+        if self.instance.pk:
+            units = units.exclude(path__startswith=self.instance.path)
+            self.fields["parent"].initial = self.instance.get_parent()
+        self.fields["parent"].queryset = units
+        self.fields["parent"].label_from_instance = lambda unit: unit.indented_name
+
+
+class EmployeeAdminForm(WagtailAdminModelForm):
+    """The HR record plus the account's e-mail and NIP, which live on the User."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    nip = forms.CharField(
+        label=_("NIP"), max_length=24, required=False, help_text=_("18 digits; spaces allowed.")
+    )
+
+    class Meta:
+        model = Employee
+        fields = [
+            "full_name",
+            "title_prefix",
+            "title_suffix",
+            "employment_type",
+            "golongan",
+            "unit",
+            "position",
+            "supervisor",
+            "joined_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            self.fields["nip"].initial = self.instance.user.nip
+        if self.for_user is not None:
+            from competencies.selectors import employee_list_for_hr, orgunit_list_for_hr
+
+            self.fields["unit"].queryset = orgunit_list_for_hr(self.for_user)
+            self.fields["supervisor"].queryset = employee_list_for_hr(self.for_user).filter(
+                is_active=True
+            )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.user_id)
+        if others.exists():
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        nip = nip_normalize(cleaned.get("nip") or "")
+        cleaned["nip"] = nip
+        if nip:
+            try:
+                validate_nip(
+                    nip, pppk=cleaned.get("employment_type") == Employee.EmploymentType.PPPK
+                )
+            except forms.ValidationError as exc:
+                self.add_error("nip", exc)
+            else:
+                others = User.objects.filter(nip=nip)
+                if self.instance.pk:
+                    others = others.exclude(pk=self.instance.user_id)
+                if others.exists():
+                    self.add_error("nip", _("Another account already uses this NIP."))
+        if cleaned.get("employment_type") == Employee.EmploymentType.PPPK and cleaned.get(
+            "golongan"
+        ):
+            self.add_error("golongan", _("PNS golongan does not apply to PPPK employees."))
+        return cleaned
+
+    def save_kwargs(self) -> dict:
+        """The cleaned values in the shape the employee services take."""
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["email"] = self.cleaned_data["email"]
+        data["nip"] = self.cleaned_data.get("nip") or None
+        return data
+
+
+class AssessmentAdminForm(WagtailAdminModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "employee",
+            "competency",
+            "level",
+            "method",
+            "assessed_on",
+            "valid_until",
+            "evidence",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            from competencies.selectors import employee_list_for_hr
+
+            self.fields["employee"].queryset = employee_list_for_hr(self.for_user).filter(
+                is_active=True
+            )
+        self.fields["competency"].queryset = Competency.objects.filter(is_active=True)
+        self.fields["method"].choices = [
+            c for c in Assessment.Method.choices if c[0] != Assessment.Method.SELF
+        ]
+
+
+class AssessmentDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting."),
+    )
+
+
+class RateForm(forms.Form):
+    """A supervisor's rating of a direct report, or an employee's self assessment."""
+
+    competency = forms.ModelChoiceField(label=_("Competency"), queryset=Competency.objects.none())
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int
+    )
+    note = forms.CharField(
+        label=_("Evidence or note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, competencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["competency"])
+        field.queryset = competencies or Competency.objects.filter(is_active=True)
+
+
+PROOF_MAX_BYTES = 5 * 1024 * 1024
+_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def check_proof_file(upload) -> None:
+    """Accepts a PDF, PNG or JPEG up to 5 MB whose content matches its extension, so an
+    HTML or SVG file cannot pass as a certificate."""
+    import os
+
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if extension not in _SIGNATURES:
+        raise forms.ValidationError(_("Upload the certificate as PDF, JPG or PNG."))
+    if upload.size > PROOF_MAX_BYTES:
+        raise forms.ValidationError(_("The file is larger than 5 MB."))
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(_SIGNATURES[extension]):
+        raise forms.ValidationError(
+            _("The file's content is not a %(kind)s file.") % {"kind": extension[1:].upper()}
+        )
+
+
+class TrainingRecordForm(forms.Form):
+    title = forms.CharField(label=_("Training name"), max_length=255)
+    organiser = forms.CharField(label=_("Organiser"), max_length=255)
+    development_type = forms.TypedChoiceField(
+        label=_("Kind of development (SIASN)"), coerce=int, choices=()
+    )
+    started_on = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    finished_on = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    jp = forms.DecimalField(
+        label=_("Lesson hours (JP)"), min_value=0, max_value=999, decimal_places=1,
+        help_text=_("As stated on the certificate."),
+    )  # fmt: skip
+    certificate_number = forms.CharField(
+        label=_("Certificate number"), max_length=100, required=False
+    )
+    proof = forms.FileField(
+        label=_("Proof (certificate)"), help_text=_("PDF, JPG or PNG, at most 5 MB.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from competencies.models import DevelopmentType
+
+        cast(forms.ChoiceField, self.fields["development_type"]).choices = DevelopmentType.choices
+
+    def clean_proof(self):
+        upload = self.cleaned_data["proof"]
+        check_proof_file(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("started_on"), cleaned.get("finished_on")
+        if start and end and end < start:
+            self.add_error("finished_on", _("The end date cannot be before the start."))
+        return cleaned
+
+
+class ComplianceFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (with its sub-units)"), queryset=OrgUnit.objects.none(), required=False
+    )
+    position_kind = forms.ChoiceField(label=_("Position kind"), required=False, choices=())
+    golongan = forms.TypedChoiceField(
+        label=_("Golongan"), required=False, coerce=int, empty_value=None, choices=()
+    )
+    all_employees = forms.BooleanField(
+        label=_("Show everyone, not only those below the target"), required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from competencies.models import Golongan, Position
+
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = units if units is not None else OrgUnit.objects.all()
+        unit.label_from_instance = lambda obj: obj.indented_name  # type: ignore[method-assign]
+        cast(forms.ChoiceField, self.fields["position_kind"]).choices = [
+            ("", "—"),
+            *Position.Kind.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["golongan"]).choices = [("", "—"), *Golongan.choices]

@@ -1,0 +1,83 @@
+"""Shared code of the import_* and export_* commands (Django skips modules whose name
+starts with an underscore when it looks for commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from competencies.services import imports
+
+
+class ImportCommand(BaseCommand):
+    kind: imports.Kind
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="A .csv (UTF-8) or .xlsx file.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would change, without writing.",
+        )
+
+    def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
+            ) from exc
+        report = imports.IMPORTERS[self.kind](
+            data=data, filename=path.name, actor=None, dry_run=dry_run
+        )
+        for error in report.errors:
+            self.stderr.write(str(error))
+        for column in report.ignored_columns:
+            self.stdout.write(_("Ignored column: %(column)s") % {"column": column})
+        summary = _(
+            "%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
+        ) % {
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
+        if not report.ok:
+            raise CommandError(
+                _("%(count)d errors in %(rows)d rows; nothing was imported.")
+                % {"count": len(report.errors), "rows": report.error_rows}
+            )
+        if dry_run:
+            self.stdout.write(_("Dry run, nothing was written. %(summary)s") % {"summary": summary})
+        else:
+            self.stdout.write(self.style.SUCCESS(_("Imported. %(summary)s") % {"summary": summary}))
+
+
+class ExportCommand(BaseCommand):
+    kind: imports.Kind
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=imports.FORMATS, default="csv", dest="file_format")
+        parser.add_argument(
+            "--output", help="File to write; standard output when left out (CSV only)."
+        )
+
+    def queryset(self) -> Any:
+        raise NotImplementedError
+
+    def handle(
+        self, *args: Any, file_format: imports.FileFormat, output: str | None, **options: Any
+    ) -> None:
+        exporter = imports.EXPORTERS[self.kind]
+        if output is None and file_format == "xlsx":
+            raise CommandError(_("An .xlsx export needs --output FILE."))
+        data = exporter(queryset=self.queryset(), file_format=file_format)
+        if output is None:
+            self.stdout.write(data.decode("utf-8-sig"), ending="")
+            return
+        Path(output).write_bytes(data)
+        self.stderr.write(_("Written to %(file)s.") % {"file": output})

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from competencies.models.employees import Employee
+
+
+class DevelopmentType(models.IntegerChoices):
+    """SIASN `jenisDiklat` reference (DOMAIN.md §2): the id is what SIASN stores."""
+
+    DIKLAT_STRUKTURAL = 1, "Diklat Struktural"
+    DIKLAT_FUNGSIONAL = 2, "Diklat Fungsional"
+    DIKLAT_TEKNIS = 3, "Diklat Teknis"
+    WORKSHOP = 4, "Workshop"
+    PELATIHAN_MANAJERIAL = 5, "Pelatihan Manajerial"
+    PELATIHAN_SOSIAL_KULTURAL = 6, "Pelatihan Sosial Kultural"
+    SOSIALISASI = 7, "Sosialisasi"
+    BIMBINGAN_TEKNIS = 8, "Bimbingan Teknis"
+    SEMINAR = 9, "Seminar"
+    MAGANG = 10, "Magang"
+    KURSUS = 11, "Kursus"
+    PENATARAN = 12, "Penataran"
+    KLASIKAL_LAINNYA = 13, "Klasikal lainnya"
+    COACHING = 14, "Coaching"
+    MENTORING = 15, "Mentoring"
+    E_LEARNING = 16, "E-Learning"
+    PELATIHAN_JARAK_JAUH = 17, "Pelatihan Jarak Jauh"
+    DETASERING = 18, "Detasering"
+    OUTBOUND = 19, "Outbound"
+    PATOK_BANDING = 20, "Patok Banding"
+    PERTUKARAN = 21, "Pertukaran PNS dengan swasta/BUMN/BUMD"
+    BELAJAR_MANDIRI = 22, "Belajar Mandiri"
+    KOMUNITAS_BELAJAR = 23, "Komunitas Belajar"
+    BIMBINGAN_DI_TEMPAT_KERJA = 24, "Bimbingan di Tempat Kerja"
+    NONKLASIKAL_LAINNYA = 25, "Nonklasikal lainnya"
+
+
+def proof_upload_to(instance: TrainingRecord, filename: str) -> str:
+    # A random name: proofs are private, and their URL must not be guessable.
+    return f"records/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class TrainingRecord(models.Model):
+    """One line of an employee's training history (riwayat diklat), the shape SIASN's
+    `kursus` record takes. Completed portal courses add approved records automatically;
+    employees add external training with proof, which HR approves. Approved records
+    count toward the yearly JP."""
+
+    class Source(models.TextChoices):
+        COURSE = "course", _("Portal course")
+        EXTERNAL = "external", _("External training")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="training_records",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source_key = models.CharField(
+        _("source key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifies the portal record this came from, so it is added only once."),
+    )
+    title = models.CharField(_("training name"), max_length=255)
+    organiser = models.CharField(_("organiser"), max_length=255)
+    development_type = models.PositiveSmallIntegerField(
+        _("development type (SIASN)"), choices=DevelopmentType.choices
+    )
+    started_on = models.DateField(_("start date"))
+    finished_on = models.DateField(_("end date"), db_index=True)
+    jp = models.DecimalField(
+        _("lesson hours (JP)"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(999)],
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    proof = models.FileField(
+        _("proof (certificate)"),
+        upload_to=proof_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    siasn_id = models.CharField(_("SIASN id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-finished_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(jp__gte=0), name="competencies_record_jp_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(finished_on__gte=models.F("started_on")),
+                name="competencies_record_dates_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["employee", "status", "finished_on"], name="competencies_record_jp_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.finished_on:%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.started_on and self.finished_on and self.finished_on < self.started_on:
+            raise ValidationError({"finished_on": _("The end date cannot be before the start.")})

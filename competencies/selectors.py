@@ -1,0 +1,495 @@
+"""Reads for competencies: HR scoping, current competency levels and gap analysis.
+
+The gap selectors run a fixed number of queries whatever the data size: they fetch the
+employees in scope, their positions' requirements and their current levels in one query
+each, and compute the gaps in Python."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from accounts.roles import Role, has_role
+from competencies.models import (
+    Assessment,
+    Competency,
+    Employee,
+    HRScope,
+    OrgUnit,
+    Position,
+    PositionRequirement,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+# HR SCOPE ------------------------------------------------------------------------------
+
+
+def hr_scope_unit(user: User | AnonymousUser) -> OrgUnit | None:
+    """The unit subtree an HR manager is limited to, or None for the whole organisation.
+    Administrators are never limited."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return None
+    if user.pk is None:
+        return None
+    scope = HRScope.objects.select_related("unit").filter(user_id=user.pk).first()
+    return scope.unit if scope else None
+
+
+def _require_hr(user: User | AnonymousUser) -> None:
+    if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
+        raise PermissionDenied
+
+
+def orgunit_list_for_hr(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    _require_hr(user)
+    scope = hr_scope_unit(user)
+    units = OrgUnit.objects.all()
+    if scope is not None:
+        units = units.filter(path__startswith=scope.path)
+    return units.order_by("path")
+
+
+def employee_list_for_hr(user: User | AnonymousUser) -> QuerySet[Employee]:
+    """Employees an HR manager may see and change (their unit subtree)."""
+    _require_hr(user)
+    scope = hr_scope_unit(user)
+    employees = Employee.objects.select_related("user", "unit", "position", "supervisor")
+    if scope is not None:
+        employees = employees.filter(unit__path__startswith=scope.path)
+    return employees
+
+
+def employee_get_for_hr(user: User | AnonymousUser, pk: int) -> Employee:
+    try:
+        return employee_list_for_hr(user).get(pk=pk)
+    except Employee.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def assessment_list_for_hr(user: User | AnonymousUser) -> QuerySet[Assessment]:
+    _require_hr(user)
+    scope = hr_scope_unit(user)
+    assessments = Assessment.objects.select_related(
+        "employee__user", "employee__unit", "competency", "assessor", "decided_by"
+    )
+    if scope is not None:
+        assessments = assessments.filter(employee__unit__path__startswith=scope.path)
+    return assessments
+
+
+def training_record_list_for_hr(user: User | AnonymousUser) -> QuerySet:
+    from competencies.models import TrainingRecord
+
+    _require_hr(user)
+    scope = hr_scope_unit(user)
+    records = TrainingRecord.objects.select_related("employee__user", "employee__unit")
+    if scope is not None:
+        records = records.filter(employee__unit__path__startswith=scope.path)
+    return records
+
+
+def hr_managers_for_employee(employee: Employee) -> list[User]:
+    """Active HR managers whose scope covers the employee (unscoped ones cover everyone).
+    Two queries."""
+    from accounts.models import User
+
+    managers = list(
+        User.objects.filter(is_active=True, groups__name=Role.PENGELOLA_SDM)
+        .exclude(pk=employee.user_id)
+        .distinct()
+    )
+    scopes = dict(HRScope.objects.filter(user__in=managers).values_list("user_id", "unit__path"))
+    path = employee.unit.path if employee.unit is not None else None
+    return [
+        m
+        for m in managers
+        if m.pk not in scopes or (path is not None and path.startswith(scopes[m.pk]))
+    ]
+
+
+def employee_in_hr_scope(user: User | AnonymousUser, employee: Employee) -> bool:
+    if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
+        return False
+    scope = hr_scope_unit(user)
+    if scope is None:
+        return True
+    return employee.unit is not None and employee.unit.path.startswith(scope.path)
+
+
+# CURRENT LEVELS --------------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def current_assessments(
+    *, employee_ids: Iterable[int] | QuerySet, as_of: datetime.date | None = None
+) -> QuerySet[Assessment]:
+    """For each (employee, competency): the latest approved assessment that is valid on
+    `as_of`. Drafts, submitted, rejected and expired assessments never count, so an
+    unapproved self-assessment never becomes a current level."""
+    as_of = as_of or _today()
+    return (
+        Assessment.objects.filter(
+            employee_id__in=employee_ids,
+            status=Assessment.Status.APPROVED,
+            assessed_on__lte=as_of,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("employee_id"), F("competency_id")],
+                order_by=[F("assessed_on").desc(), F("decided_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+    )
+
+
+def current_levels(
+    *, employee_ids: Iterable[int] | QuerySet, as_of: datetime.date | None = None
+) -> dict[tuple[int, int], int]:
+    """{(employee id, competency id): level} in one query."""
+    rows = current_assessments(employee_ids=employee_ids, as_of=as_of).values_list(
+        "employee_id", "competency_id", "level"
+    )
+    return {(e, c): level for e, c, level in rows}
+
+
+# GAPS ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetencyGap:
+    competency: Competency
+    required_level: int | None
+    current_level: int | None
+
+    @property
+    def gap(self) -> int:
+        return max((self.required_level or 0) - (self.current_level or 0), 0)
+
+    @property
+    def meets_standard(self) -> bool:
+        return self.gap == 0
+
+    @property
+    def assessed(self) -> bool:
+        return self.current_level is not None
+
+
+def competency_gaps_for_employee(
+    employee: Employee, *, as_of: datetime.date | None = None
+) -> list[CompetencyGap]:
+    """Required vs current level for every competency of the employee's position
+    standard, then any other competency the employee has a current level in. Two queries."""
+    requirements = list(
+        PositionRequirement.objects.filter(position_id=employee.position_id)
+        .select_related("competency")
+        .order_by("competency__code")
+        if employee.position_id
+        else []
+    )
+    currents = {
+        a.competency_id: a
+        for a in current_assessments(employee_ids=[employee.pk], as_of=as_of).select_related(
+            "competency"
+        )
+    }
+    gaps = [
+        CompetencyGap(
+            competency=r.competency,
+            required_level=r.required_level,
+            current_level=currents[r.competency_id].level if r.competency_id in currents else None,
+        )
+        for r in requirements
+    ]
+    required_ids = {r.competency_id for r in requirements}
+    extra = sorted(
+        (a for cid, a in currents.items() if cid not in required_ids),
+        key=lambda a: a.competency.code,
+    )
+    gaps += [
+        CompetencyGap(competency=a.competency, required_level=None, current_level=a.level)
+        for a in extra
+    ]
+    return gaps
+
+
+@dataclass
+class GapCell:
+    """One competency over a group of employees whose position requires it."""
+
+    required: int = 0  # employees whose position requires the competency
+    below: int = 0  # of those, how many are below the required level
+    gap_total: int = 0
+
+    @property
+    def average_gap(self) -> float:
+        return self.gap_total / self.required if self.required else 0.0
+
+    @property
+    def share_below(self) -> float:
+        return self.below / self.required if self.required else 0.0
+
+
+@dataclass
+class GapSummary:
+    competencies: list[Competency]
+    cells: dict[int, GapCell] = field(default_factory=dict)
+    employees: int = 0
+
+
+@dataclass
+class HeatMap:
+    units: list[OrgUnit]
+    competencies: list[Competency]
+    cells: dict[tuple[int, int], GapCell]
+
+    def cell(self, unit_id: int, competency_id: int) -> GapCell | None:
+        return self.cells.get((unit_id, competency_id))
+
+
+def _gap_rows(
+    employees: QuerySet[Employee], *, as_of: datetime.date | None
+) -> tuple[list[tuple[int, int, str]], dict[int, list[tuple[int, int]]], dict]:
+    """Three queries: employees (id, position, unit path), requirements per position,
+    current levels."""
+    rows = list(
+        employees.filter(is_active=True, position__isnull=False).values_list(
+            "id", "position_id", "unit__path"
+        )
+    )
+    position_ids = {position_id for _, position_id, _ in rows}
+    requirements: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for position_id, competency_id, level in PositionRequirement.objects.filter(
+        position_id__in=position_ids
+    ).values_list("position_id", "competency_id", "required_level"):
+        requirements[position_id].append((competency_id, level))
+    levels = current_levels(employee_ids=employees.filter(is_active=True).values("id"), as_of=as_of)
+    return rows, requirements, levels
+
+
+def _accumulate(cell: GapCell, required_level: int, current_level: int | None) -> None:
+    gap = max(required_level - (current_level or 0), 0)
+    cell.required += 1
+    cell.gap_total += gap
+    if gap:
+        cell.below += 1
+
+
+def _summarise(employees: QuerySet[Employee], *, as_of: datetime.date | None) -> GapSummary:
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    cells: dict[int, GapCell] = defaultdict(GapCell)
+    for employee_id, position_id, _ in rows:
+        for competency_id, required_level in requirements.get(position_id, []):
+            _accumulate(
+                cells[competency_id], required_level, levels.get((employee_id, competency_id))
+            )
+    competencies = list(Competency.objects.filter(pk__in=cells.keys()).order_by("code"))
+    return GapSummary(competencies=competencies, cells=dict(cells), employees=len(rows))
+
+
+def unit_gap_summary(
+    unit: OrgUnit, *, include_subunits: bool = True, as_of: datetime.date | None = None
+) -> GapSummary:
+    """Per competency: employees of the unit (and sub-units) below their standard, and
+    the average gap. Four queries."""
+    if include_subunits:
+        employees = Employee.objects.filter(unit__path__startswith=unit.path)
+    else:
+        employees = Employee.objects.filter(unit=unit)
+    return _summarise(employees, as_of=as_of)
+
+
+def position_gap_summary(position: Position, *, as_of: datetime.date | None = None) -> GapSummary:
+    return _summarise(Employee.objects.filter(position=position), as_of=as_of)
+
+
+def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = None) -> HeatMap:
+    """Units × competencies. Rows are the children of `root` (the perangkat daerah when
+    root is None); each row aggregates its whole subtree. Five queries."""
+    if root is None:
+        units = list(OrgUnit.get_root_nodes().order_by("path"))
+        employees = Employee.objects.all()
+    else:
+        units = list(root.get_children().order_by("path")) or [root]
+        employees = Employee.objects.filter(unit__path__startswith=root.path)
+    row_length = len(units[0].path) if units else 0
+    unit_by_path = {u.path: u for u in units}
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    cells: dict[tuple[int, int], GapCell] = defaultdict(GapCell)
+    for employee_id, position_id, unit_path in rows:
+        unit = unit_by_path.get((unit_path or "")[:row_length])
+        if unit is None:
+            continue
+        for competency_id, required_level in requirements.get(position_id, []):
+            _accumulate(
+                cells[(unit.pk, competency_id)],
+                required_level,
+                levels.get((employee_id, competency_id)),
+            )
+    competency_ids = {competency_id for _, competency_id in cells}
+    competencies = list(Competency.objects.filter(pk__in=competency_ids).order_by("code"))
+    return HeatMap(units=units, competencies=competencies, cells=dict(cells))
+
+
+def courses_closing_gaps(gaps: list[CompetencyGap]) -> dict[int, list[Any]]:
+    """Courses that close each gap, from the selector named by
+    settings.COMPETENCY_GAP_COURSE_SELECTOR (the lms provides it: competencies may not
+    import lms). {competency id: [course, ...]}; empty when no selector is configured."""
+    path = getattr(settings, "COMPETENCY_GAP_COURSE_SELECTOR", "")
+    wanted = {g.competency.pk: g.required_level for g in gaps if g.gap and g.required_level}
+    if not path or not wanted:
+        return {}
+    selector = import_string(path)
+    return selector(gaps=wanted)
+
+
+# DEVELOPMENT HOURS (JP) ---------------------------------------------------------------------
+
+
+def jp_by_employee(*, year: int, employee_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
+    """Approved JP per employee for a calendar year (by end date), from the training
+    records: completed portal courses and approved external training. One query."""
+    from django.db.models import Sum
+
+    from competencies.models import TrainingRecord
+
+    rows = (
+        TrainingRecord.objects.filter(
+            employee_id__in=employee_ids,
+            status=TrainingRecord.Status.APPROVED,
+            finished_on__year=year,
+        )
+        .values("employee_id")
+        .annotate(total=Sum("jp"))
+        .values_list("employee_id", "total")
+    )
+    return dict(rows)
+
+
+def training_records_for_employee(employee: Employee) -> QuerySet:
+    from competencies.models import TrainingRecord
+
+    return TrainingRecord.objects.filter(employee=employee).order_by("-finished_on", "-id")
+
+
+# JP COMPLIANCE ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplianceFilters:
+    year: int
+    unit: OrgUnit | None = None  # a unit subtree
+    position_kind: str = ""
+    golongan: int | None = None
+    below_target_only: bool = True
+
+
+def _with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
+    """Annotates `jp` (approved JP ending in `year`) with a correlated subquery, so the
+    database filters, sorts and paginates on it."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from competencies.models import TrainingRecord
+
+    total = (
+        TrainingRecord.objects.filter(
+            employee_id=OuterRef("pk"),
+            status=TrainingRecord.Status.APPROVED,
+            finished_on__gte=datetime.date(year, 1, 1),
+            finished_on__lte=datetime.date(year, 12, 31),
+        )
+        .order_by()
+        .values("employee_id")
+        .annotate(total=Sum("jp"))
+        .values("total")
+    )
+    return employees.annotate(
+        jp=Coalesce(
+            Subquery(total, output_field=DecimalField(max_digits=7, decimal_places=1)),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=7, decimal_places=1),
+        )
+    )
+
+
+def jp_compliance_list(
+    *, employees: QuerySet[Employee], filters: ComplianceFilters, target: int
+) -> QuerySet[Employee]:
+    """Active employees (in the given queryset, e.g. an HR manager's scope) with their JP
+    for the year, the ones below the target first (lowest JP first)."""
+    employees = employees.filter(is_active=True)
+    if filters.unit is not None:
+        employees = employees.filter(unit__path__startswith=filters.unit.path)
+    if filters.position_kind:
+        employees = employees.filter(position__kind=filters.position_kind)
+    if filters.golongan:
+        employees = employees.filter(golongan=filters.golongan)
+    employees = _with_jp(employees, filters.year).select_related("user", "unit", "position")
+    if filters.below_target_only:
+        employees = employees.filter(jp__lt=target)  # type: ignore[misc]  # annotated above
+    return employees.order_by("jp", "full_name", "pk")  # type: ignore[misc]  # annotated
+
+
+@dataclass
+class UnitCompliance:
+    unit: OrgUnit
+    employees: int
+    meeting_target: int
+    jp_total: Decimal
+
+    @property
+    def share_meeting(self) -> float:
+        return self.meeting_target / self.employees if self.employees else 0.0
+
+    @property
+    def average_jp(self) -> Decimal:
+        return (
+            (self.jp_total / self.employees).quantize(Decimal("0.1"))
+            if self.employees
+            else Decimal(0)
+        )
+
+
+def jp_unit_summary(
+    *, units: list[OrgUnit], employees: QuerySet[Employee], year: int, target: int
+) -> list[UnitCompliance]:
+    """Per unit (each aggregating its subtree): active employees, how many reach the JP
+    target, total and average JP. Two queries whatever the number of employees."""
+    with_jp = _with_jp(employees.filter(is_active=True), year)
+    rows = list(with_jp.values_list("unit__path", "jp"))  # type: ignore[misc]  # annotated
+    if not units:
+        return []
+    length = len(units[0].path)
+    by_path = {u.path: UnitCompliance(u, 0, 0, Decimal(0)) for u in units}
+    for path, jp in rows:
+        summary = by_path.get((path or "")[:length])
+        if summary is None:
+            continue
+        summary.employees += 1
+        summary.jp_total += jp
+        if jp >= target:
+            summary.meeting_target += 1
+    return [by_path[u.path] for u in units]

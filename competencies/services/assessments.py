@@ -1,0 +1,199 @@
+"""The assessment workflow: draft → submitted → approved / rejected.
+
+Who may do what:
+- HR managers (within their unit subtree) and administrators record any method and
+  decide (approve or reject) submitted assessments of other people.
+- A supervisor rates their direct reports (method "supervisor"); HR approves.
+- An employee assesses themself (method "self"); it never counts until HR approves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import NotificationKind
+from accounts.roles import Role, has_role
+from accounts.services import notify
+from competencies.models import Assessment, Competency, Employee
+from competencies.selectors import employee_in_hr_scope, hr_managers_for_employee
+from competencies.services import audit
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _is_supervisor_of(user: User, employee: Employee) -> bool:
+    return bool(
+        employee.supervisor_id
+        and Employee.objects.filter(pk=employee.supervisor_id, user_id=user.pk).exists()
+    )
+
+
+def assessment_methods_for(*, actor: User, employee: Employee) -> list[str]:
+    """The methods `actor` may record for `employee` (empty: none)."""
+    if employee_in_hr_scope(actor, employee) and employee.user_id != actor.pk:
+        return [m for m in Assessment.Method.values if m != Assessment.Method.SELF]
+    if employee.user_id == actor.pk:
+        return [Assessment.Method.SELF]
+    if _is_supervisor_of(actor, employee):
+        return [Assessment.Method.SUPERVISOR]
+    return []
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    actor: User,
+    employee: Employee,
+    competency: Competency,
+    level: int,
+    method: str,
+    assessed_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+    submit: bool = False,
+) -> Assessment:
+    if method not in assessment_methods_for(actor=actor, employee=employee):
+        raise PermissionDenied(_("You may not record this kind of assessment for this employee."))
+    if not employee.is_active:
+        raise ValidationError(_("This employee is no longer active."))
+    assessment = Assessment(
+        employee=employee,
+        competency=competency,
+        level=level,
+        method=method,
+        assessor=actor,
+        assessed_on=assessed_on or timezone.localdate(),
+        valid_until=valid_until,
+        note=note,
+    )
+    if evidence is not None:
+        assessment.evidence = evidence
+    assessment.full_clean()
+    assessment.save()
+    audit.audit_log(instance=assessment, action=audit.CREATE, user=actor)
+    if submit:
+        assessment = assessment_submit(actor=actor, assessment=assessment)
+    return assessment
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("employee__unit", "employee__user", "competency")
+        .get(pk=assessment.pk)
+    )
+
+
+@transaction.atomic
+def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
+    assessment = _locked(assessment)
+    if assessment.status == Assessment.Status.SUBMITTED:
+        return assessment  # a double click submits once
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    if assessment.assessor_id != actor.pk and not employee_in_hr_scope(actor, assessment.employee):
+        raise PermissionDenied
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit.audit_log(
+        instance=assessment,
+        action=audit.SUBMIT,
+        user=actor,
+        changes={"status": [Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]},
+    )
+    for manager in hr_managers_for_employee(assessment.employee):
+        if manager.pk == actor.pk:
+            continue
+        notify(
+            user=manager,
+            kind=NotificationKind.ASSESSMENT_TO_APPROVE,
+            params={
+                "employee": assessment.employee.display_name,
+                "assessor": str(actor),
+                "competency": assessment.competency.name_id,
+                "level": assessment.level,
+            },
+            url=reverse("competencies_assessment:decide", args=[assessment.pk]),
+            dedupe_key=f"assessment:{assessment.pk}:submitted:{manager.pk}",
+        )
+    return assessment
+
+
+def _decide(
+    *, actor: User, assessment: Assessment, status: str, note: str, action: str
+) -> Assessment:
+    assessment = _locked(assessment)
+    if assessment.status == status:
+        return assessment  # deciding twice the same way is a no-op
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be approved or rejected."))
+    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
+        actor, assessment.employee
+    ):
+        raise PermissionDenied(_("Only HR managers of this employee's unit decide assessments."))
+    if assessment.employee.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot decide an assessment of yourself."))
+    previous = assessment.status
+    assessment.status = status
+    assessment.decided_at = timezone.now()
+    assessment.decided_by = actor
+    assessment.decision_note = note
+    assessment.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_note", "updated_at"]
+    )
+    audit.audit_log(
+        instance=assessment,
+        action=action,
+        user=actor,
+        changes={"status": [previous, status]},
+        note=note,
+    )
+    notify(
+        user=assessment.employee.user,
+        kind=NotificationKind.ASSESSMENT_DECIDED,
+        params={
+            "approved": status == Assessment.Status.APPROVED,
+            "competency": assessment.competency.name_id,
+            "level": assessment.level,
+            "note": note,
+        },
+        url=reverse("competencies:profile"),
+        dedupe_key=f"assessment:{assessment.pk}:decided",
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_approve(*, actor: User, assessment: Assessment, note: str = "") -> Assessment:
+    return _decide(
+        actor=actor,
+        assessment=assessment,
+        status=Assessment.Status.APPROVED,
+        note=note,
+        action=audit.APPROVE,
+    )
+
+
+@transaction.atomic
+def assessment_reject(*, actor: User, assessment: Assessment, note: str) -> Assessment:
+    if not note.strip():
+        raise ValidationError(_("Give the reason for rejecting, so the assessor can act on it."))
+    return _decide(
+        actor=actor,
+        assessment=assessment,
+        status=Assessment.Status.REJECTED,
+        note=note,
+        action=audit.REJECT,
+    )

@@ -1,0 +1,178 @@
+"""Writes for employees. Every change is audited with the fields that changed; an
+employee is deactivated, never deleted."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.services import user_create
+from competencies.models import Employee, OrgUnit, Position
+from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+from competencies.services import audit
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EMPLOYEE_FIELDS = (
+    "full_name",
+    "title_prefix",
+    "title_suffix",
+    "employment_type",
+    "golongan",
+    "unit",
+    "position",
+    "supervisor",
+    "joined_on",
+)
+
+
+def _check_unit_in_scope(actor: User, unit: OrgUnit | None) -> None:
+    scope = hr_scope_unit(actor)
+    if scope is not None and (unit is None or not unit.path.startswith(scope.path)):
+        raise PermissionDenied(_("This unit is outside the part of the organisation you manage."))
+
+
+@transaction.atomic
+def employee_create(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    nip: str | None = None,
+    title_prefix: str = "",
+    title_suffix: str = "",
+    employment_type: str = Employee.EmploymentType.PNS,
+    golongan: int | None = None,
+    unit: OrgUnit | None = None,
+    position: Position | None = None,
+    supervisor: Employee | None = None,
+    joined_on: datetime.date | None = None,
+    invite: bool = True,
+) -> Employee:
+    """Creates the person's account (invited by e-mail after commit) and HR record."""
+    _check_unit_in_scope(actor, unit)
+    first_name, _sep, last_name = full_name.partition(" ")
+    user = user_create(
+        email=email,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+        nip=nip,
+        roles=[Role.PESERTA],
+        invite=invite,
+    )
+    employee = Employee(
+        user=user,
+        full_name=full_name,
+        title_prefix=title_prefix,
+        title_suffix=title_suffix,
+        employment_type=employment_type,
+        golongan=golongan,
+        unit=unit,
+        position=position,
+        supervisor=supervisor,
+        joined_on=joined_on,
+    )
+    employee.full_clean()
+    employee.save()
+    audit.audit_log(instance=employee, action=audit.CREATE, user=actor)
+    return employee
+
+
+@transaction.atomic
+def employee_update(
+    *,
+    actor: User,
+    employee: Employee,
+    email: str | None = None,
+    nip: str | None = None,
+    **fields: Any,
+) -> Employee:
+    """Changes HR fields (and the account's e-mail or NIP). Records what changed."""
+    if not employee_in_hr_scope(actor, employee):
+        raise PermissionDenied
+    unknown = set(fields) - set(EMPLOYEE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown employee fields: {sorted(unknown)}")
+    if "unit" in fields:
+        _check_unit_in_scope(actor, fields["unit"])
+    before = audit.snapshot(employee, EMPLOYEE_FIELDS) | {
+        "email": employee.user.email,
+        "nip": employee.user.nip,
+    }
+    for name, value in fields.items():
+        setattr(employee, name, value)
+    user = employee.user
+    if email is not None:
+        user.email = email
+    if nip is not None:
+        user.nip = nip or None
+    user.full_clean()
+    employee.full_clean()
+    user.save()
+    employee.save()
+    after = audit.snapshot(employee, EMPLOYEE_FIELDS) | {"email": user.email, "nip": user.nip}
+    changes = audit.changes_between(before, after)
+    if changes:
+        audit.audit_log(instance=employee, action=audit.EDIT, user=actor, changes=changes)
+    return employee
+
+
+@transaction.atomic
+def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") -> Employee:
+    """The employee leaves: their account can no longer sign in, every record stays."""
+    if not employee_in_hr_scope(actor, employee):
+        raise PermissionDenied
+    employee = (
+        Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
+    )
+    if not employee.is_active:
+        return employee
+    employee.is_active = False
+    employee.deactivated_at = timezone.now()
+    employee.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    employee.user.is_active = False
+    employee.user.save(update_fields=["is_active"])
+    audit.audit_log(
+        instance=employee,
+        action=audit.DEACTIVATE,
+        user=actor,
+        changes={"is_active": [True, False]},
+        note=reason,
+    )
+    return employee
+
+
+@transaction.atomic
+def employee_reactivate(*, actor: User, employee: Employee) -> Employee:
+    if not employee_in_hr_scope(actor, employee):
+        raise PermissionDenied
+    employee = (
+        Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
+    )
+    if employee.is_active:
+        return employee
+    employee.is_active = True
+    employee.deactivated_at = None
+    employee.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    employee.user.is_active = True
+    employee.user.save(update_fields=["is_active"])
+    audit.audit_log(
+        instance=employee,
+        action=audit.REACTIVATE,
+        user=actor,
+        changes={"is_active": [False, True]},
+    )
+    return employee
+
+
+def employee_delete(*, actor: User, employee: Employee) -> None:
+    raise ValidationError(
+        _("Employees are never deleted; deactivate them instead so their records are kept.")
+    )

@@ -1,0 +1,178 @@
+"""Training records (riwayat diklat): external training added by employees and approved
+by HR, and portal courses recorded automatically on completion."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import NotificationKind
+from accounts.roles import Role, has_role
+from accounts.services import notify
+from competencies.models import Employee, TrainingRecord
+from competencies.selectors import employee_in_hr_scope, hr_managers_for_employee
+from competencies.services import audit
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+APPROVE = audit.RECORD_APPROVE
+REJECT = audit.RECORD_REJECT
+
+
+@transaction.atomic
+def training_record_submit(
+    *,
+    actor: User,
+    employee: Employee,
+    title: str,
+    organiser: str,
+    development_type: int,
+    started_on: datetime.date,
+    finished_on: datetime.date,
+    jp: Decimal,
+    certificate_number: str = "",
+    proof: UploadedFile | None = None,
+) -> TrainingRecord:
+    """An employee adds external training (with proof) for HR to approve; HR may also
+    enter one for an employee in scope, which still goes through approval."""
+    if employee.user_id != actor.pk and not employee_in_hr_scope(actor, employee):
+        raise PermissionDenied
+    record = TrainingRecord(
+        employee=employee,
+        source=TrainingRecord.Source.EXTERNAL,
+        title=title,
+        organiser=organiser,
+        development_type=development_type,
+        started_on=started_on,
+        finished_on=finished_on,
+        jp=jp,
+        certificate_number=certificate_number,
+        submitted_by=actor,
+    )
+    if proof is not None:
+        record.proof = proof
+    record.full_clean()
+    record.save()
+    audit.audit_log(instance=record, action=audit.CREATE, user=actor)
+    for manager in hr_managers_for_employee(employee):
+        if manager.pk == actor.pk:
+            continue
+        notify(
+            user=manager,
+            kind=NotificationKind.RECORD_TO_APPROVE,
+            params={"employee": employee.display_name, "title": title, "jp": f"{jp:g}"},
+            url=reverse("competencies_record:decide", args=[record.pk]),
+            dedupe_key=f"record:{record.pk}:submitted:{manager.pk}",
+        )
+    return record
+
+
+def _decide(
+    *, actor: User, record: TrainingRecord, status: str, note: str, action: str
+) -> TrainingRecord:
+    record = (
+        TrainingRecord.objects.select_for_update(of=("self",))
+        .select_related("employee__unit", "employee__user")
+        .get(pk=record.pk)
+    )
+    if record.status == status:
+        return record
+    if record.status != TrainingRecord.Status.SUBMITTED:
+        raise ValidationError(_("Only a record waiting for approval can be decided."))
+    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
+        actor, record.employee
+    ):
+        raise PermissionDenied
+    if record.employee.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot approve your own training record."))
+    previous = record.status
+    record.status = status
+    record.decided_by = actor
+    record.decided_at = timezone.now()
+    record.decision_note = note
+    record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    audit.audit_log(
+        instance=record,
+        action=action,
+        user=actor,
+        changes={"status": [previous, status]},
+        note=note,
+    )
+    notify(
+        user=record.employee.user,
+        kind=NotificationKind.RECORD_DECIDED,
+        params={
+            "approved": status == TrainingRecord.Status.APPROVED,
+            "title": record.title,
+            "jp": f"{record.jp:g}",
+            "note": note,
+        },
+        url=reverse("competencies:records"),
+        dedupe_key=f"record:{record.pk}:decided",
+    )
+    return record
+
+
+@transaction.atomic
+def training_record_approve(
+    *, actor: User, record: TrainingRecord, note: str = ""
+) -> TrainingRecord:
+    return _decide(
+        actor=actor, record=record, status=TrainingRecord.Status.APPROVED, note=note, action=APPROVE
+    )
+
+
+@transaction.atomic
+def training_record_reject(*, actor: User, record: TrainingRecord, note: str) -> TrainingRecord:
+    if not note.strip():
+        raise ValidationError(_("Give the reason for rejecting, so the employee can act on it."))
+    return _decide(
+        actor=actor, record=record, status=TrainingRecord.Status.REJECTED, note=note, action=REJECT
+    )
+
+
+def training_record_from_course(
+    *,
+    employee: Employee,
+    source_key: str,
+    title: str,
+    organiser: str,
+    development_type: int,
+    started_on: datetime.date,
+    finished_on: datetime.date,
+    jp: Decimal,
+    certificate_number: str = "",
+) -> TrainingRecord:
+    """Records a completed portal course, approved at once. `source_key` (e.g.
+    "enrolment:42") makes it idempotent: a second call, even a racing one, returns the
+    existing record. A later call with a certificate number fills it in."""
+    existing = TrainingRecord.objects.filter(source_key=source_key).first()
+    if existing is None:
+        record = TrainingRecord(
+            employee=employee, source=TrainingRecord.Source.COURSE, source_key=source_key,
+            title=title, organiser=organiser, development_type=development_type,
+            started_on=started_on, finished_on=finished_on, jp=jp,
+            certificate_number=certificate_number, status=TrainingRecord.Status.APPROVED,
+            decided_at=timezone.now(),
+        )  # fmt: skip
+        record.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            existing = TrainingRecord.objects.get(source_key=source_key)
+        else:
+            return record
+    if certificate_number and existing.certificate_number != certificate_number:
+        existing.certificate_number = certificate_number
+        existing.save(update_fields=["certificate_number", "updated_at"])
+    return existing

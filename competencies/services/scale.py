@@ -1,0 +1,246 @@
+"""City-scale HR data for benchmarks (`manage.py seed_scale`): about 60 units, 40
+positions with standards, 10,000 employees with accounts and 100,000 assessments at
+factor 1. Deterministic for a given seed; bulk inserts throughout. Running it again on a
+database that already has the scale data does nothing."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from accounts.roles import Role
+from competencies.models import (
+    Assessment,
+    Employee,
+    Golongan,
+    OrgUnit,
+    Position,
+    PositionRequirement,
+)
+from competencies.services.demo import MANAGERIAL, competency_dictionary_seed
+
+SCALE_DOMAIN = "scale.bontang.example"
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ScaleSize:
+    agencies: int
+    employees: int
+    assessments_per_employee: int
+    positions: int = 40
+
+    @classmethod
+    def for_factor(cls, factor: float) -> ScaleSize:
+        return cls(
+            agencies=max(2, round(20 * factor)),
+            employees=max(10, round(10_000 * factor)),
+            assessments_per_employee=10,
+        )
+
+
+@dataclass
+class ScaleHR:
+    units: list[OrgUnit]
+    positions: list[Position]
+    employee_ids: list[int]
+    user_ids: list[int]
+    created: bool
+
+
+def scale_data_exists() -> bool:
+    return User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").exists()
+
+
+def _nip(rng: random.Random, used: set[str]) -> str:
+    while True:
+        birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(0, 35 * 365))
+        tmt_year = min(birth.year + rng.randint(21, 30), 2025)
+        nip = f"{birth:%Y%m%d}{tmt_year}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}"
+        if nip not in used:
+            used.add(nip)
+            return nip
+
+
+def _units(size: ScaleSize) -> list[OrgUnit]:
+    data = []
+    for a in range(1, size.agencies + 1):
+        code = f"SC{a:03d}"
+        data.append(
+            {
+                "data": {
+                    "code": code,
+                    "name": f"Perangkat Daerah Skala {a}",
+                    "kind": OrgUnit.Kind.PERANGKAT_DAERAH,
+                },
+                "children": [
+                    {
+                        "data": {
+                            "code": f"{code}.B{b}",
+                            "name": f"Bidang {b} PD Skala {a}",
+                            "kind": OrgUnit.Kind.BIDANG,
+                        }
+                    }
+                    for b in (1, 2)
+                ],
+            }
+        )
+    OrgUnit.load_bulk(data)
+    return list(OrgUnit.objects.filter(code__startswith="SC").order_by("path"))
+
+
+def _positions(size: ScaleSize, rng: random.Random, competencies: dict) -> list[Position]:
+    kinds = [
+        (Position.Kind.PELAKSANA, "", 1),
+        (Position.Kind.PENGAWAS, "", 2),
+        (Position.Kind.ADMINISTRATOR, "", 3),
+        (Position.Kind.FUNGSIONAL, "PT", 2),
+        (Position.Kind.FUNGSIONAL, "MU", 3),
+    ]
+    positions = Position.objects.bulk_create(
+        [
+            Position(
+                code=f"SC-J{i:03d}",
+                name=f"Jabatan Skala {i}",
+                kind=kinds[i % 5][0],
+                jenjang=kinds[i % 5][1],
+            )
+            for i in range(size.positions)
+        ]
+    )
+    technical = [c for code, c in competencies.items() if code.startswith("T.")]
+    requirements = []
+    for i, position in enumerate(positions):
+        base = kinds[i % 5][2]
+        for code in MANAGERIAL:
+            requirements.append(
+                PositionRequirement(
+                    position=position, competency=competencies[code], required_level=base
+                )
+            )
+        for competency in rng.sample(technical, 2):
+            requirements.append(
+                PositionRequirement(
+                    position=position, competency=competency, required_level=rng.randint(1, 3)
+                )
+            )
+    PositionRequirement.objects.bulk_create(requirements)
+    return positions
+
+
+@transaction.atomic
+def scale_seed_hr(
+    *, seed: int = 42, factor: float = 1.0, progress: Progress | None = None
+) -> ScaleHR:
+    rng = random.Random(seed)  # noqa: S311 - benchmark data, not security
+    size = ScaleSize.for_factor(factor)
+    note = progress or (lambda step, n: None)
+    if scale_data_exists():
+        return ScaleHR(
+            units=list(OrgUnit.objects.filter(code__startswith="SC")),
+            positions=list(Position.objects.filter(code__startswith="SC-")),
+            employee_ids=list(
+                Employee.objects.filter(user__email__endswith=f"@{SCALE_DOMAIN}").values_list(
+                    "id", flat=True
+                )
+            ),
+            user_ids=list(
+                User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").values_list("id", flat=True)
+            ),
+            created=False,
+        )
+    competencies = competency_dictionary_seed()
+    units = _units(size)
+    note("units", len(units))
+    positions = _positions(size, rng, competencies)
+    note("positions", len(positions))
+
+    used = {nip for nip in User.objects.exclude(nip=None).values_list("nip", flat=True) if nip}
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"pegawai{i:05d}@{SCALE_DOMAIN}",
+                nip=_nip(rng, used),
+                first_name=f"Pegawai{i:05d}",
+                last_name="Skala",
+                password=f"{UNUSABLE_PASSWORD_PREFIX}scale",
+            )
+            for i in range(size.employees)
+        ],
+        batch_size=2000,
+    )
+    note("users", len(users))
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users],
+        batch_size=2000,
+    )
+    learner = Group.objects.get(name=Role.PESERTA)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=learner.pk) for u in users], batch_size=5000
+    )
+    golongan = list(Golongan.values)
+    today = timezone.localdate()
+    employees = Employee.objects.bulk_create(
+        [
+            Employee(
+                user=u,
+                full_name=f"{u.first_name} {u.last_name}",
+                golongan=rng.choice(golongan),
+                unit=units[i % len(units)],
+                position=positions[rng.randrange(len(positions))],
+                joined_on=today - datetime.timedelta(days=rng.randrange(365, 30 * 365)),
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    # The first employee of each unit supervises the others there.
+    heads: dict[int, Employee] = {}
+    for employee in employees:
+        head = heads.setdefault(employee.unit_id or 0, employee)
+        if head is not employee:
+            employee.supervisor = head
+    Employee.objects.bulk_update(employees, ["supervisor"], batch_size=2000)
+    note("employees", len(employees))
+
+    standard: dict[int, list[int]] = {}
+    for position_id, competency_id in PositionRequirement.objects.filter(
+        position__in=positions
+    ).values_list("position_id", "competency_id"):
+        standard.setdefault(position_id, []).append(competency_id)
+    assessments = []
+    now = timezone.now()
+    for employee in employees:
+        for _ in range(size.assessments_per_employee):
+            assessed = today - datetime.timedelta(days=rng.randrange(1, 3 * 365))
+            assessments.append(
+                Assessment(
+                    employee=employee,
+                    competency_id=rng.choice(standard[employee.position_id or 0]),
+                    level=rng.randint(1, 5),
+                    method=Assessment.Method.ASSESSMENT_CENTER,
+                    assessed_on=assessed,
+                    valid_until=assessed + datetime.timedelta(days=2 * 365),
+                    status=Assessment.Status.APPROVED,
+                    decided_at=now,
+                )
+            )
+    Assessment.objects.bulk_create(assessments, batch_size=5000)
+    note("assessments", len(assessments))
+    return ScaleHR(
+        units=units,
+        positions=positions,
+        employee_ids=[e.pk for e in employees],
+        user_ids=[u.pk for u in users],
+        created=True,
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from competencies import views
+
+app_name = "competencies"
+
+urlpatterns = [
+    path("profil/", views.competency_profile, name="profile"),
+    path("profil/nilai-diri/", views.self_assessment, name="self_assessment"),
+    path("tim/", views.team, name="team"),
+    path("tim/<int:pk>/nilai/", views.rate_employee, name="rate_employee"),
+    path("riwayat/", views.training_records, name="records"),
+    path("riwayat/tambah/", views.training_record_add, name="record_add"),
+    path("riwayat/<int:pk>/bukti/", views.training_record_proof, name="record_proof"),
+]

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.http import AuthenticatedRequest
+from competencies.forms import RateForm, TrainingRecordForm
+from competencies.models import AgencySettings, Assessment, Competency, Employee, TrainingRecord
+from competencies.selectors import (
+    competency_gaps_for_employee,
+    courses_closing_gaps,
+    jp_by_employee,
+    training_records_for_employee,
+)
+from competencies.services.assessments import assessment_create
+from competencies.services.records import training_record_submit
+
+
+def _own_employee(request: AuthenticatedRequest) -> Employee | None:
+    return Employee.objects.select_related("position", "unit").filter(user=request.user).first()
+
+
+@login_required
+def competency_profile(request: AuthenticatedRequest) -> HttpResponse:
+    employee = _own_employee(request)
+    if employee is None:
+        return render(request, "competencies/no_employee_record.html", status=200)
+    gaps = competency_gaps_for_employee(employee)
+    courses = courses_closing_gaps(gaps)
+    pending = Assessment.objects.filter(
+        employee=employee, status=Assessment.Status.SUBMITTED
+    ).select_related("competency")
+    return render(
+        request,
+        "competencies/profile.html",
+        {
+            "employee": employee,
+            "rows": [(gap, courses.get(gap.competency.pk, [])) for gap in gaps],
+            "pending": pending,
+            "levels": range(1, 6),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request: AuthenticatedRequest) -> HttpResponse:
+    employee = _own_employee(request)
+    if employee is None:
+        raise Http404
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment_create(
+            actor=request.user,
+            employee=employee,
+            competency=form.cleaned_data["competency"],
+            level=form.cleaned_data["level"],
+            method=Assessment.Method.SELF,
+            note=form.cleaned_data["note"],
+            submit=True,
+        )
+        messages.success(
+            request,
+            _("Your self assessment was sent to HR. It counts once HR approves it."),
+        )
+        return redirect("competencies:profile")
+    return render(
+        request, "competencies/rate.html", {"form": form, "employee": employee, "self": True}
+    )
+
+
+@login_required
+def team(request: AuthenticatedRequest) -> HttpResponse:
+    me = _own_employee(request)
+    reports = (
+        Employee.objects.filter(supervisor=me, is_active=True).select_related("position", "unit")
+        if me
+        else Employee.objects.none()
+    )
+    return render(request, "competencies/team.html", {"reports": reports, "me": me})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_employee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A supervisor rates a direct report; HR approves the rating later."""
+    employee = get_object_or_404(
+        Employee.objects.select_related("position", "supervisor"),
+        pk=pk,
+        is_active=True,
+        supervisor__user=request.user,
+    )
+    competencies = Competency.objects.filter(is_active=True)
+    form = RateForm(request.POST or None, competencies=competencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_create(
+                actor=request.user,
+                employee=employee,
+                competency=form.cleaned_data["competency"],
+                level=form.cleaned_data["level"],
+                method=Assessment.Method.SUPERVISOR,
+                note=form.cleaned_data["note"],
+                submit=True,
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(
+            request,
+            _("Your rating of %(name)s was sent to HR for approval.") % {"name": employee},
+        )
+        return redirect("competencies:team")
+    return render(
+        request, "competencies/rate.html", {"form": form, "employee": employee, "self": False}
+    )
+
+
+@login_required
+def training_records(request: AuthenticatedRequest) -> HttpResponse:
+    employee = _own_employee(request)
+    if employee is None:
+        return render(request, "competencies/no_employee_record.html")
+    year = timezone.localdate().year
+    settings_ = AgencySettings.for_request(request)
+    jp = jp_by_employee(year=year, employee_ids=[employee.pk]).get(employee.pk, Decimal(0))
+    return render(
+        request,
+        "competencies/records.html",
+        {
+            "records": training_records_for_employee(employee),
+            "year": year,
+            "jp": jp,
+            "target": settings_.yearly_jp_target,
+            "percent": min(int(jp * 100 / settings_.yearly_jp_target), 100),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
+    employee = _own_employee(request)
+    if employee is None:
+        raise Http404
+    form = TrainingRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        training_record_submit(actor=request.user, employee=employee, **form.cleaned_data)
+        messages.success(request, _("Your training record was sent to HR for approval."))
+        return redirect("competencies:records")
+    return render(request, "competencies/record_form.html", {"form": form})
+
+
+@login_required
+def training_record_proof(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Proofs are private: the employee, their supervisor and HR in scope only. Always a
+    download (never shown inline), whatever the file holds."""
+    record = get_object_or_404(
+        TrainingRecord.objects.select_related("employee__unit", "employee__supervisor"), pk=pk
+    )
+    if not record.proof or not request.user.has_perm(
+        "competencies.view_employee_record", record.employee
+    ):
+        raise Http404
+    return FileResponse(
+        record.proof.open("rb"),
+        as_attachment=True,
+        filename=f"bukti-{record.pk}{PurePath(record.proof.name or '').suffix}",
+    )
