@@ -1,12 +1,50 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from lms.blocks import LessonStreamBlock
+
+# SIASN `jenisDiklat` reference ids (DOMAIN.md §2) used when a course is exported as a
+# training record.
+SIASN_DEVELOPMENT_TYPES = [
+    (1, "Diklat Struktural"),
+    (2, "Diklat Fungsional"),
+    (3, "Diklat Teknis"),
+    (4, "Workshop"),
+    (5, "Pelatihan Manajerial"),
+    (6, "Pelatihan Sosial Kultural"),
+    (7, "Sosialisasi"),
+    (8, "Bimbingan Teknis"),
+    (9, "Seminar"),
+    (10, "Magang"),
+    (11, "Kursus"),
+    (12, "Penataran"),
+    (13, "Klasikal lainnya"),
+    (14, "Coaching"),
+    (15, "Mentoring"),
+    (16, "E-Learning"),
+    (17, "Pelatihan Jarak Jauh"),
+    (18, "Detasering"),
+    (19, "Outbound"),
+    (20, "Patok Banding"),
+    (21, "Pertukaran PNS dengan swasta/BUMN/BUMD"),
+    (22, "Belajar Mandiri"),
+    (23, "Komunitas Belajar"),
+    (24, "Bimbingan di Tempat Kerja"),
+    (25, "Nonklasikal lainnya"),
+]
 
 
 class HomePage(Page):
@@ -19,8 +57,423 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types: list[str] = ["lms.CourseIndexPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+
+
+class CourseIndexPage(Page):
+    """The course catalogue. Filters, search and pagination come from
+    `lms.selectors.course_list_for_catalogue`."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["lms.HomePage"]
+    subpage_types = ["lms.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.forms import CatalogueFilterForm
+        from lms.selectors import course_list_for_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["courses_page"] = course_list_for_catalogue(
+            index=self, filters=filters, page_number=request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class CoursePage(Page):
+    """A course: what it teaches, to whom and how it is completed. Its lessons and quizzes
+    are child pages; learner records (enrolments, attempts) point here from plain models."""
+
+    class DeliveryMode(models.TextChoices):
+        E_LEARNING = "e_learning", _("E-learning")
+        KLASIKAL = "klasikal", _("Classroom (klasikal)")
+        BLENDED = "blended", _("Blended")
+
+    class EnrolmentPolicy(models.TextChoices):
+        OPEN = "open", _("Open: anyone may enrol")
+        APPROVAL = "approval", _("By approval")
+        ASSIGNED = "assigned", _("Assigned only")
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Bahasa Indonesia")
+        ENGLISH = "en", _("English")
+
+    DEFAULT_SIASN_TYPE: dict[str, int] = {
+        DeliveryMode.E_LEARNING: 16,  # E-Learning
+        DeliveryMode.KLASIKAL: 13,  # Klasikal lainnya
+        DeliveryMode.BLENDED: 25,  # Nonklasikal lainnya
+    }
+
+    summary = models.TextField(_("summary"), max_length=600)
+    learning_objectives = models.TextField(
+        _("learning objectives"), blank=True, help_text=_("One objective per line.")
+    )
+    description = RichTextField(_("description"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    jp_hours = models.DecimalField(
+        _("JP (lesson hours)"),
+        max_digits=5,
+        decimal_places=1,
+        default=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Development hours credited on completion."),
+    )
+    delivery_mode = models.CharField(
+        _("delivery mode"),
+        max_length=12,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.E_LEARNING,
+    )
+    siasn_development_type = models.PositiveSmallIntegerField(
+        _("SIASN development type"),
+        choices=SIASN_DEVELOPMENT_TYPES,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to derive it from the delivery mode."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.INDONESIAN
+    )
+    offering_unit = models.ForeignKey(
+        "competencies.OrgUnit",
+        verbose_name=_("offered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("prerequisites"), blank=True, symmetrical=False
+    )
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="courses_trained",
+    )
+    enrolment_policy = models.CharField(
+        _("enrolment policy"),
+        max_length=10,
+        choices=EnrolmentPolicy.choices,
+        default=EnrolmentPolicy.OPEN,
+    )
+    require_all_lessons = models.BooleanField(
+        _("all required lessons must be completed"), default=True
+    )
+    evaluation_required = models.BooleanField(
+        _("course evaluation required before completion"), default=True
+    )
+    certificate_enabled = models.BooleanField(_("issue a certificate"), default=True)
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the certificate does not expire."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("learning_objectives"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("jp_hours"),
+                FieldPanel("delivery_mode"),
+                FieldPanel("siasn_development_type"),
+                FieldPanel("language"),
+                FieldPanel("offering_unit"),
+            ],
+            heading=_("Course facts"),
+        ),
+        InlinePanel(
+            "course_competencies", heading=_("Competencies developed"), label=_("competency")
+        ),
+        FieldPanel("prerequisites"),
+        FieldPanel("trainers"),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_policy"),
+                FieldPanel("require_all_lessons"),
+                FieldPanel("evaluation_required"),
+                FieldPanel("certificate_enabled"),
+                FieldPanel("certificate_validity_months"),
+            ],
+            heading=_("Enrolment and completion"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_objectives"),
+        index.SearchField("description"),
+        index.FilterField("delivery_mode"),
+        index.FilterField("language"),
+    ]
+
+    parent_page_types = ["lms.CourseIndexPage"]
+    subpage_types = ["lms.LessonPage", "lms.QuizPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    @property
+    def objectives(self) -> list[str]:
+        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
+
+    @property
+    def siasn_type_id(self) -> int:
+        return self.siasn_development_type or self.DEFAULT_SIASN_TYPE[self.delivery_mode]
+
+    def clean(self):
+        super().clean()
+        if self.certificate_validity_months and not self.certificate_enabled:
+            raise ValidationError(
+                {
+                    "certificate_validity_months": _(
+                        "Only courses with a certificate have a validity."
+                    )
+                }
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors import course_detail_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_detail_for_user(course=self, user=request.user))
+        return context
+
+
+class CourseCompetency(Orderable):
+    """A competency the course develops, up to a target level (1–5)."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_competencies")
+    competency = models.ForeignKey(
+        "competencies.Competency",
+        verbose_name=_("competency"),
+        on_delete=models.PROTECT,
+        related_name="course_links",
+    )
+    target_level = models.PositiveSmallIntegerField(
+        _("target level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    panels = [FieldPanel("competency"), FieldPanel("target_level")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("competency developed")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "competency"], name="lms_course_competency_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_level__gte=1, target_level__lte=5),
+                name="lms_course_competency_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency} → {self.target_level}"
+
+
+class CourseChildMixin:
+    """Lessons and quizzes find their course by tree path: one query, no specific() hop."""
+
+    path: str
+    steplen: int
+
+    @property
+    def course_path(self) -> str:
+        return self.path[: -self.steplen]
+
+    def get_course(self) -> CoursePage:
+        return CoursePage.objects.get(path=self.course_path)
+
+
+class LessonPage(CourseChildMixin, Page):
+    """One lesson of a course. Opening it records progress for an enrolled learner."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+    is_required = models.BooleanField(_("required for completion"), default=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("is_required"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["lms.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors import lesson_context_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            lesson_context_for_user(
+                lesson=self, user=request.user, progress=getattr(request, "_lms_progress", None)
+            )
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from lms.services.enrolments import lesson_progress_open
+
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            request._lms_progress = lesson_progress_open(user=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
+
+class QuizPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
+        if "questions" in self.fields and parent is not None:
+            # Only this course's question bank can be drawn from.
+            self.fields["questions"].queryset = self.fields["questions"].queryset.filter(
+                course_id=parent.pk
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
+        self.instance.role = cleaned.get("role", self.instance.role)
+        if parent is not None and self.instance.role_taken_under(parent):
+            self.add_error("role", _("This course already has a quiz with this role."))
+        return cleaned
+
+
+class QuizPage(CourseChildMixin, Page):
+    """A quiz over the course's question bank. Grading lives in lms/services/quizzes.py."""
+
+    class Role(models.TextChoices):
+        REGULAR = "regular", _("Regular quiz")
+        PRE_TEST = "pre_test", _("Pre-test")
+        POST_TEST = "post_test", _("Post-test")
+
+    class Selection(models.TextChoices):
+        FIXED = "fixed", _("Fixed: the chosen questions, in order")
+        RANDOM = "random", _("Random: draw from the chosen questions (or the whole bank)")
+
+    class Feedback(models.TextChoices):
+        NONE = "none", _("Nothing but the submission receipt")
+        SCORE = "score", _("Score and pass/fail only")
+        FULL = "full", _("Score, correct answers and explanations")
+
+    intro = RichTextField(_("introduction"), blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REGULAR)
+    selection = models.CharField(
+        _("question selection"), max_length=6, choices=Selection.choices, default=Selection.FIXED
+    )
+    questions = ParentalManyToManyField(
+        "lms.Question", verbose_name=_("questions"), blank=True, related_name="quizzes"
+    )
+    question_count = models.PositiveSmallIntegerField(
+        _("number of questions drawn"),
+        null=True,
+        blank=True,
+        help_text=_("For random selection. Empty means all."),
+    )
+    shuffle_options = models.BooleanField(_("shuffle answer options"), default=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=3, help_text=_("0 means unlimited.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    feedback = models.CharField(
+        _("feedback after submission"),
+        max_length=5,
+        choices=Feedback.choices,
+        default=Feedback.FULL,
+    )
+    required_for_completion = models.BooleanField(_("must be passed to complete"), default=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("role"),
+                FieldPanel("selection"),
+                FieldPanel("questions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("question_count"),
+                FieldPanel("shuffle_options"),
+            ],
+            heading=_("Questions"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark_percent"),
+                FieldPanel("max_attempts"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("feedback"),
+                FieldPanel("required_for_completion"),
+            ],
+            heading=_("Rules"),
+        ),
+    ]
+
+    base_form_class = QuizPageForm
+    parent_page_types = ["lms.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def role_taken_under(self, parent: Page) -> bool:
+        """A course has at most one pre-test and one post-test."""
+        if self.role == self.Role.REGULAR:
+            return False
+        siblings = QuizPage.objects.child_of(parent).filter(role=self.role)
+        return siblings.exclude(pk=self.pk).exists()
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors import quiz_context_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(quiz_context_for_user(quiz=self, user=request.user))
+        return context

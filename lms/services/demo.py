@@ -15,7 +15,9 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from competencies.models import AgencySettings
+from competencies.services.demo import competencies_demo_seed
 from lms.models import HomePage
+from lms.services.demo_courses import demo_courses_seed
 
 DEMO_PASSWORD = "DemoBontang#2026"  # noqa: S105 - documented demo login, not a secret
 DEMO_DOMAIN = "demo.bontang.example"
@@ -112,8 +114,15 @@ def demo_seed() -> list[DemoLogin]:
     site = _demo_site()
     _demo_agency_settings(site)
     logins = []
+    users = {}
     for role, local, nip, name, roles, superuser in DEMO_PEOPLE:
         email = f"{local}@{DEMO_DOMAIN}"
-        _demo_user(email=email, nip=nip, name=name, roles=roles, superuser=superuser)
+        users[local] = _demo_user(email=email, nip=nip, name=name, roles=roles, superuser=superuser)
         logins.append(DemoLogin(role=role, email=email, nip=nip, password=DEMO_PASSWORD, name=name))
+    competencies_demo_seed(users=users)
+    demo_courses_seed(
+        home_page=site.root_page.specific,
+        trainer=users["pelatih"],
+        learners=[users["peserta"], users["atasan"]],
+    )
     return logins

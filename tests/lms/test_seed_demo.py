@@ -32,7 +32,12 @@ def test_seed_demo_twice_leaves_the_same_rows():
     call_command("seed_demo", stdout=StringIO())
 
     assert _row_counts() == first
-    assert first["accounts.User"] == 5
+    # The five demo logins (the competencies demo adds colleagues without a login).
+    local_parts = {"peserta", "atasan", "pelatih", "sdm", "admin"}
+    assert (
+        User.objects.filter(email__in=[f"{p}@demo.bontang.example" for p in local_parts]).count()
+        == 5
+    )
 
 
 def test_seed_demo_makes_the_home_page_the_site_root():
@@ -78,3 +83,25 @@ def test_seed_demo_refuses_production_profile_without_force(settings):
         call_command("seed_demo", stdout=StringIO())
 
     assert not User.objects.exists()
+
+
+def test_seed_demo_creates_courses_with_learners_at_different_stages():
+    from lms.models import CoursePage, Enrolment, LessonPage, QuizPage
+
+    call_command("seed_demo", stdout=StringIO())
+
+    courses = CoursePage.objects.live()
+    assert courses.count() >= 6
+    for course in courses:
+        assert LessonPage.objects.child_of(course).live().count() >= 3
+        assert course.questions.count() >= 8
+        assert course.course_competencies.exists()
+        assert course.trainers.filter(email="pelatih@demo.bontang.example").exists()
+    assert QuizPage.objects.filter(role=QuizPage.Role.PRE_TEST).count() >= 2
+    assert QuizPage.objects.filter(role=QuizPage.Role.POST_TEST).count() >= 2
+    peserta = User.objects.get(email="peserta@demo.bontang.example")
+    statuses = set(Enrolment.objects.filter(user=peserta).values_list("status", flat=True))
+    assert {"completed", "active", "requested"} <= statuses
+    assert Enrolment.objects.filter(
+        user=peserta, source="assignment", due_on__isnull=False
+    ).exists()

@@ -1,0 +1,547 @@
+"""Reads for the LMS. Each selector owns its select_related/prefetch_related so that the
+pages built on them run a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from lms.models import (
+    AttemptAnswer,
+    CourseCompetency,
+    CourseEvaluation,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    Question,
+    QuizAttempt,
+    QuizPage,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+def _competency_prefetch() -> Prefetch:
+    return Prefetch(
+        "course_competencies",
+        queryset=CourseCompetency.objects.select_related("competency").order_by("sort_order"),
+    )
+
+
+# --- catalogue ---------------------------------------------------------------------------
+
+
+def course_list_for_catalogue(
+    *, index: CourseIndexPage | None, filters: dict[str, Any], page_number: Any = None
+) -> PaginatorPage:
+    """Live courses, filtered and searched, one page at a time."""
+    qs = CoursePage.objects.live().public()
+    if index is not None:
+        qs = qs.child_of(index)
+    if filters.get("competency"):
+        qs = qs.filter(course_competencies__competency=filters["competency"])
+    if filters.get("delivery_mode"):
+        qs = qs.filter(delivery_mode=filters["delivery_mode"])
+    if filters.get("language"):
+        qs = qs.filter(language=filters["language"])
+    if filters.get("unit"):
+        qs = qs.filter(offering_unit=filters["unit"])
+    if filters.get("jp_min") is not None:
+        qs = qs.filter(jp_hours__gte=filters["jp_min"])
+    if filters.get("jp_max") is not None:
+        qs = qs.filter(jp_hours__lte=filters["jp_max"])
+    if filters.get("q"):
+        qs = qs.filter(pk__in=course_ids_matching(filters["q"]))
+    qs = (
+        qs.distinct()
+        .select_related("offering_unit", "image")
+        .prefetch_related(_competency_prefetch())
+        .order_by("title")
+    )
+    return Paginator(qs, CATALOGUE_PAGE_SIZE).get_page(page_number)
+
+
+def course_ids_matching(query: str) -> set[int]:
+    """Courses whose own text or any live lesson's content matches (Wagtail search)."""
+    ids = {page.pk for page in CoursePage.objects.live().search(query)}
+    lesson_paths = [page.path for page in LessonPage.objects.live().search(query)]
+    if lesson_paths:
+        steplen = CoursePage.steplen
+        parent_paths = {path[:-steplen] for path in lesson_paths}
+        ids |= set(CoursePage.objects.filter(path__in=parent_paths).values_list("pk", flat=True))
+    return ids
+
+
+def course_list_for_gaps(*, gaps: dict[int, int]) -> dict[int, list[CoursePage]]:
+    """Competency id → required level  ⇒  live courses that develop that competency up to
+    at least that level (best match first: the lowest sufficient target level)."""
+    result: dict[int, list[CoursePage]] = {competency_id: [] for competency_id in gaps}
+    if not gaps:
+        return result
+    condition = Q()
+    for competency_id, level in gaps.items():
+        condition |= Q(competency_id=competency_id, target_level__gte=level)
+    links = (
+        CourseCompetency.objects.filter(condition, course__live=True)
+        .select_related("course")
+        .order_by("target_level", "course__title")
+    )
+    for link in links:
+        result[link.competency_id].append(link.course)
+    return result
+
+
+# --- course, lesson and quiz pages --------------------------------------------------------
+
+
+@dataclass
+class CourseOutlineItem:
+    page: LessonPage | QuizPage
+    kind: str
+    completed: bool = False
+    opened: bool = False
+    best_percent: Decimal | None = None
+
+
+def _user_enrolment(user: User | AnonymousUser, course_id: int) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(user=user, course_id=course_id)
+        .select_related("last_lesson")
+        .first()
+    )
+
+
+def course_outline(*, course: CoursePage, enrolment: Enrolment | None) -> list[CourseOutlineItem]:
+    children = course.get_children().live().specific().order_by("path")
+    progress: dict[int, LessonProgress] = {}
+    best: dict[int, Decimal] = {}
+    if enrolment is not None:
+        progress = {p.lesson_id: p for p in enrolment.lesson_progress.all() if p.lesson_id}
+        scores = QuizAttempt.objects.filter(
+            enrolment=enrolment, score_percent__isnull=False, quiz__isnull=False
+        ).values_list("quiz_id", "score_percent")
+        for quiz_id, score in scores:
+            if score is not None:
+                best[quiz_id] = max(best.get(quiz_id, Decimal(0)), score)
+    items = []
+    for child in children:
+        if isinstance(child, LessonPage):
+            record = progress.get(child.pk)
+            items.append(
+                CourseOutlineItem(
+                    page=child,
+                    kind="lesson",
+                    opened=record is not None,
+                    completed=bool(record and record.completed_at),
+                )
+            )
+        elif isinstance(child, QuizPage):
+            items.append(
+                CourseOutlineItem(
+                    page=child,
+                    kind="quiz",
+                    best_percent=best.get(child.pk),
+                    completed=child.pk in best and best[child.pk] >= child.pass_mark_percent,
+                )
+            )
+    return items
+
+
+def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) -> dict[str, Any]:
+    enrolment = _user_enrolment(user, course.pk)
+    if course.pk is None:  # preview of a page being created: the cluster is in memory
+        competencies = list(course.course_competencies.all())
+    else:
+        competencies = list(
+            CourseCompetency.objects.filter(course=course)
+            .select_related("competency")
+            .order_by("sort_order")
+        )
+    is_learning = enrolment is not None and enrolment.status in {
+        Enrolment.Status.ACTIVE,
+        Enrolment.Status.COMPLETED,
+    }
+    evaluation_done = is_learning and CourseEvaluation.objects.filter(enrolment=enrolment).exists()
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "is_learning": is_learning,
+        "outline": course_outline(course=course, enrolment=enrolment if is_learning else None),
+        "course_competencies": competencies,
+        "prerequisites": list(course.prerequisites.all())
+        if course.pk is None
+        else list(course.prerequisites.live().order_by("title")),
+        "trainer_names": [t.get_full_name() or t.email for t in course.trainers.all()],
+        "evaluation_done": evaluation_done,
+        "can_view_report": has_role(user, Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR)
+        and user.has_perm("lms.view_course_report", course),
+    }
+
+
+def lesson_context_for_user(
+    *, lesson: LessonPage, user: User | AnonymousUser, progress: LessonProgress | None = None
+) -> dict[str, Any]:
+    """`progress` is the record the serve step just wrote, if any (saves two queries)."""
+    course = lesson.get_course()
+    enrolment = progress.enrolment if progress else _user_enrolment(user, course.pk)
+    siblings = list(course.get_children().live().order_by("path").only("id", "title", "url_path"))
+    index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
+    if progress is None and enrolment is not None and lesson.pk is not None:
+        progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "is_learning": enrolment is not None
+        and enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED},
+        "progress": progress,
+        "previous_page": siblings[index - 1] if index > 0 else None,
+        "next_page": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "position": index + 1,
+        "sibling_count": len(siblings),
+    }
+
+
+def quiz_context_for_user(*, quiz: QuizPage, user: User | AnonymousUser) -> dict[str, Any]:
+    course = quiz.get_course()
+    enrolment = _user_enrolment(user, course.pk)
+    attempts: list[QuizAttempt] = []
+    if enrolment is not None and quiz.pk is not None:
+        attempts = list(
+            QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number")
+        )
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    used = len(attempts)
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "is_learning": enrolment is not None
+        and enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED},
+        "attempts": attempts,
+        "open_attempt": open_attempt,
+        "attempts_left": None if not quiz.max_attempts else max(0, quiz.max_attempts - used),
+    }
+
+
+def attempt_get_for_user(*, attempt_uuid: Any, user: User) -> QuizAttempt:
+    """An attempt its learner (or the course's trainer) may see; 404 for anyone else, so
+    that other people's attempt ids cannot be probed."""
+    attempt = (
+        QuizAttempt.objects.select_related("quiz", "enrolment", "enrolment__course")
+        .filter(uuid=attempt_uuid)
+        .first()
+    )
+    if attempt is None or not user.has_perm("lms.view_attempt", attempt):
+        raise Http404
+    return attempt
+
+
+@dataclass
+class AttemptQuestionView:
+    answer: AttemptAnswer
+    options: list[Any] = field(default_factory=list)
+    correct_option_ids: set[int] = field(default_factory=set)
+    accepted_answers: list[str] = field(default_factory=list)
+    correct_true: bool | None = None
+    explanation: str = ""
+
+
+def attempt_questions(*, attempt: QuizAttempt, reveal: bool) -> list[AttemptQuestionView]:
+    """The attempt's questions with options in the learner's order. Correct answers and
+    explanations are filled in only when `reveal` is true (after submission, and only if
+    the quiz's feedback setting allows it)."""
+    answers = list(
+        attempt.answers.select_related("question")
+        .prefetch_related("question__choices")
+        .order_by("position")
+    )
+    views = []
+    for answer in answers:
+        question = answer.question
+        choices = {c.pk: c for c in question.choices.all()} if question else {}
+        view = AttemptQuestionView(
+            answer=answer,
+            options=[
+                {"id": pk, "text": choices[pk].text, "selected": pk in answer.selected_choices}
+                for pk in answer.option_order
+                if pk in choices
+            ],
+        )
+        if reveal and question is not None:
+            view.correct_option_ids = {pk for pk, c in choices.items() if c.is_correct}
+            view.accepted_answers = question.accepted_answer_list
+            view.correct_true = question.correct_true
+            view.explanation = question.explanation
+        views.append(view)
+    return views
+
+
+# --- dashboard -------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    assigned: list[Enrolment]
+    in_progress: list[Enrolment]
+    requested: list[Enrolment]
+    completed: list[Enrolment]
+    jp_this_year: Decimal
+    jp_target: int
+    recommendations: list[tuple[Any, list[CoursePage]]]
+    today: dt.date
+
+    @property
+    def jp_percent(self) -> int:
+        if not self.jp_target:
+            return 100
+        return min(100, int(self.jp_this_year * 100 / self.jp_target))
+
+
+def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Dashboard:
+    """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
+    the agency settings, and a fixed few for the competency gaps and recommendations."""
+    from competencies.models import AgencySettings
+
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .exclude(status__in=[Enrolment.Status.REJECTED, Enrolment.Status.WITHDRAWN])
+        .select_related("course", "last_lesson")
+        .order_by("due_on", "-updated_at")
+    )
+    today = timezone.localdate()
+    year_start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
+    assigned, in_progress, requested, completed = [], [], [], []
+    jp = Decimal(0)
+    for enrolment in enrolments:
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            completed.append(enrolment)
+            if enrolment.completed_at and enrolment.completed_at >= year_start:
+                jp += enrolment.jp_earned or Decimal(0)
+        elif enrolment.status == Enrolment.Status.REQUESTED:
+            requested.append(enrolment)
+        elif enrolment.source == Enrolment.Source.ASSIGNMENT:
+            assigned.append(enrolment)
+        else:
+            in_progress.append(enrolment)
+    completed.sort(key=lambda e: e.completed_at or timezone.now(), reverse=True)
+    agency = (
+        AgencySettings.for_request(request)
+        if request is not None
+        else AgencySettings.objects.first()
+    )
+    target = agency.yearly_jp_target if agency else 20
+    return Dashboard(
+        assigned=assigned,
+        in_progress=in_progress,
+        requested=requested,
+        completed=completed,
+        jp_this_year=jp,
+        jp_target=target,
+        recommendations=recommendations_for_user(
+            user=user, exclude_course_ids={e.course_id for e in enrolments if e.course_id}
+        ),
+        today=today,
+    )
+
+
+def recommendations_for_user(
+    *, user: User, exclude_course_ids: set[int], limit: int = 6
+) -> list[tuple[Any, list[CoursePage]]]:
+    """(gap, courses) for the employee's competency gaps. Uses the competencies app's gap
+    analysis when it is available; users without an employee record get none."""
+    if not hasattr(user, "employee"):
+        return []
+    try:
+        from competencies.selectors import competency_gaps_for_employee
+    except ImportError:
+        return []
+    gaps = [
+        g for g in competency_gaps_for_employee(user.employee) if g.gap > 0 and g.required_level
+    ]
+    if not gaps:
+        return []
+    courses = course_list_for_gaps(gaps={g.competency.pk: g.required_level or 0 for g in gaps})
+    result = []
+    shown = 0
+    for gap in gaps:
+        matches = [c for c in courses.get(gap.competency.pk, []) if c.pk not in exclude_course_ids]
+        if matches and shown < limit:
+            result.append((gap, matches[:3]))
+            shown += 1
+    return result
+
+
+# --- trainer reports -------------------------------------------------------------------
+
+
+def course_list_for_trainer(*, user: User) -> QuerySet[CoursePage]:
+    qs = CoursePage.objects.all()
+    if not (
+        user.is_superuser
+        or user.has_perm("portal.access_hr")
+        or user.has_perm("portal.manage_site")
+    ):
+        qs = qs.filter(Q(owner=user) | Q(trainers=user))
+    return qs.distinct().order_by("title")
+
+
+def course_get_for_report(*, course_id: int, user: User) -> CoursePage:
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    if not user.has_perm("lms.view_course_report", course):
+        raise PermissionDenied
+    return course
+
+
+@dataclass
+class LearnerRow:
+    enrolment: Enrolment
+    lessons_done: int
+    seconds_spent: int
+    best_by_quiz: dict[int, Decimal | None]
+    pre_test: Decimal | None
+    post_test: Decimal | None
+    scores: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def gain(self) -> Decimal | None:
+        if self.pre_test is None or self.post_test is None:
+            return None
+        return self.post_test - self.pre_test
+
+
+@dataclass
+class CourseReport:
+    course: CoursePage
+    quizzes: list[QuizPage]
+    rows: list[LearnerRow]
+    average_gain: Decimal | None
+    evaluation: dict[str, Any]
+    pending_essays: int
+
+
+def course_report(*, course: CoursePage) -> CourseReport:
+    """Learners' progress and results for one course: a fixed number of queries."""
+    quizzes = list(QuizPage.objects.child_of(course).order_by("path"))
+    enrolments = list(
+        Enrolment.objects.filter(course=course)
+        .select_related("user")
+        .annotate(
+            lessons_done=Count(
+                "lesson_progress",
+                filter=Q(lesson_progress__completed_at__isnull=False),
+                distinct=True,
+            )
+        )
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    seconds = dict(
+        LessonProgress.objects.filter(enrolment__course=course)
+        .values_list("enrolment_id")
+        .annotate(total=Sum("seconds_spent"))
+    )
+    attempts = (
+        QuizAttempt.objects.filter(enrolment__course=course)
+        .exclude(status=QuizAttempt.Status.IN_PROGRESS)
+        .order_by("number")
+    )
+    best: dict[tuple[int, int], Decimal | None] = {}
+    first_pre: dict[int, Decimal] = {}
+    best_post: dict[int, Decimal] = {}
+    for attempt in attempts:
+        key = (attempt.enrolment_id, attempt.quiz_id or 0)
+        score = attempt.score_percent
+        if score is not None:
+            best[key] = max(best.get(key) or Decimal(0), score)
+            if attempt.quiz_role == QuizPage.Role.PRE_TEST:
+                first_pre.setdefault(attempt.enrolment_id, score)
+            elif attempt.quiz_role == QuizPage.Role.POST_TEST:
+                best_post[attempt.enrolment_id] = max(
+                    best_post.get(attempt.enrolment_id, Decimal(0)), score
+                )
+        else:
+            best.setdefault(key, None)
+    rows = [
+        LearnerRow(
+            enrolment=e,
+            lessons_done=e.lessons_done,
+            seconds_spent=seconds.get(e.pk, 0) or 0,
+            best_by_quiz={q.pk: best.get((e.pk, q.pk)) for q in quizzes},
+            pre_test=first_pre.get(e.pk),
+            post_test=best_post.get(e.pk),
+            scores=[best.get((e.pk, q.pk)) for q in quizzes],
+        )
+        for e in enrolments
+    ]
+    gains = [r.gain for r in rows if r.gain is not None]
+    average_gain = (
+        (sum(gains, Decimal(0)) / len(gains)).quantize(Decimal("0.01")) if gains else None
+    )
+    return CourseReport(
+        course=course,
+        quizzes=quizzes,
+        rows=rows,
+        average_gain=average_gain,
+        evaluation=evaluation_summary(course_ids=[course.pk]),
+        pending_essays=essay_queue(course=course).count(),
+    )
+
+
+def evaluation_summary(*, course_ids: list[int], with_comments: bool = True) -> dict[str, Any]:
+    """Averages and counts of the evaluations; comments only for trainers (never names).
+    The public statistics call it with with_comments=False."""
+    qs = CourseEvaluation.objects.filter(course_id__in=course_ids)
+    summary = qs.aggregate(
+        count=Count("pk"),
+        content=Avg("content_rating"),
+        trainer=Avg("trainer_rating"),
+        usefulness=Avg("usefulness_rating"),
+    )
+    if with_comments:
+        summary["comments"] = list(
+            qs.exclude(comments="")
+            .order_by("-submitted_at")
+            .values_list("comments", flat=True)[:100]
+        )
+    return summary
+
+
+def essay_queue(*, course: CoursePage) -> QuerySet[AttemptAnswer]:
+    return (
+        AttemptAnswer.objects.filter(
+            attempt__enrolment__course=course,
+            question_kind=Question.Kind.ESSAY,
+            points_awarded__isnull=True,
+        )
+        .exclude(attempt__status=QuizAttempt.Status.IN_PROGRESS)
+        .select_related("attempt", "attempt__user")
+        .order_by("attempt__submitted_at", "position")
+    )
+
+
+def pending_requests(*, course: CoursePage) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(course=course, status=Enrolment.Status.REQUESTED)
+        .select_related("user")
+        .order_by("requested_at")
+    )

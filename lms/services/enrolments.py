@@ -1,0 +1,382 @@
+"""Enrolment, progress and the completion engine.
+
+The completion engine is `enrolment_completion_check`: every service that can finish a
+course (lesson completed, quiz graded, essay graded, evaluation submitted) calls it. When
+all rules hold it marks the enrolment completed exactly once (row lock + status guard) and
+runs the completion hooks after commit.
+
+Completion hooks: later features (certificates, HR training records, competency evidence)
+attach by adding a dotted path to ``settings.LMS_ENROLMENT_COMPLETED_HOOKS`` or by calling
+``register_enrolment_completed_hook``. Each hook is called after the transaction commits
+as ``hook(enrolment_id=<int>)``; it should queue a Celery task rather than do slow work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from lms.models import (
+    CourseEvaluation,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+    QuizPage,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EnrolmentCompletedHook = Callable[..., None]
+
+# Registry filled by `register_enrolment_completed_hook`; the setting's dotted paths are
+# added to it at call time, so tests and settings overrides see the current value.
+enrolment_completed_hooks: list[EnrolmentCompletedHook] = []
+
+# Time between opening a lesson and completing it counts as time spent, up to this cap
+# (a learner who leaves the tab open overnight did not study for eight hours).
+MAX_SECONDS_PER_VISIT = 60 * 60
+
+
+def register_enrolment_completed_hook(hook: EnrolmentCompletedHook) -> EnrolmentCompletedHook:
+    """Decorator or plain call: adds `hook` to the completion hooks (once)."""
+    if hook not in enrolment_completed_hooks:
+        enrolment_completed_hooks.append(hook)
+    return hook
+
+
+def _completed_hooks() -> list[EnrolmentCompletedHook]:
+    paths = getattr(settings, "LMS_ENROLMENT_COMPLETED_HOOKS", [])
+    return [*enrolment_completed_hooks, *(import_string(path) for path in paths)]
+
+
+def _run_completed_hooks(enrolment_id: int) -> None:
+    for hook in _completed_hooks():
+        hook(enrolment_id=enrolment_id)
+
+
+# --- enrolment -----------------------------------------------------------------------
+
+
+def enrolment_create(
+    *,
+    user: User,
+    course: CoursePage,
+    source: str = Enrolment.Source.SELF,
+    due_on: date | None = None,
+    actor: User | None = None,
+) -> Enrolment:
+    """Enrols `user` in `course`. One enrolment per learner and course: a second call
+    returns the existing enrolment (an assignment may set or move its due date).
+
+    source="self" follows the course's enrolment policy (open → active, by approval →
+    a request, assigned only → refused) and its prerequisites; "assignment" and "admin"
+    always enrol (the HR assignment feature calls this with source="assignment")."""
+    now = timezone.now()
+    with transaction.atomic():
+        existing = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+        if existing is not None:
+            return _enrolment_reuse(
+                enrolment=existing, source=source, due_on=due_on, actor=actor, now=now
+            )
+        status = Enrolment.Status.ACTIVE
+        if source == Enrolment.Source.SELF:
+            _check_self_enrolment(user=user, course=course)
+            if course.enrolment_policy == CoursePage.EnrolmentPolicy.APPROVAL:
+                status = Enrolment.Status.REQUESTED
+                source = Enrolment.Source.APPROVAL
+        enrolment = Enrolment(
+            user=user,
+            course=course,
+            course_title=course.title,
+            status=status,
+            source=source,
+            due_on=due_on,
+            requested_at=now if status == Enrolment.Status.REQUESTED else None,
+            enrolled_at=now if status == Enrolment.Status.ACTIVE else None,
+            decided_by=actor
+            if source in {Enrolment.Source.ASSIGNMENT, Enrolment.Source.ADMIN}
+            else None,
+        )
+        enrolment.full_clean()
+        enrolment.save()
+    return enrolment
+
+
+def _check_self_enrolment(*, user: User, course: CoursePage) -> None:
+    if not course.live:
+        raise ValidationError(_("This course is not open."))
+    if course.enrolment_policy == CoursePage.EnrolmentPolicy.ASSIGNED:
+        raise PermissionDenied(_("This course is open only to people assigned to it."))
+    prerequisite_ids = set(course.prerequisites.values_list("pk", flat=True))
+    if prerequisite_ids:
+        done = set(
+            Enrolment.objects.filter(
+                user=user, course_id__in=prerequisite_ids, status=Enrolment.Status.COMPLETED
+            ).values_list("course_id", flat=True)
+        )
+        if prerequisite_ids - done:
+            raise ValidationError(_("Complete the prerequisite courses first."))
+
+
+def _enrolment_reuse(
+    *, enrolment: Enrolment, source: str, due_on: date | None, actor: User | None, now
+) -> Enrolment:
+    changed: list[str] = []
+    if source in {Enrolment.Source.ASSIGNMENT, Enrolment.Source.ADMIN}:
+        if enrolment.status in {
+            Enrolment.Status.REQUESTED,
+            Enrolment.Status.REJECTED,
+            Enrolment.Status.WITHDRAWN,
+        }:
+            enrolment.status = Enrolment.Status.ACTIVE
+            enrolment.enrolled_at = enrolment.enrolled_at or now
+            enrolment.decided_by = actor
+            changed += ["status", "enrolled_at", "decided_by"]
+        if source == Enrolment.Source.ASSIGNMENT and enrolment.source != source:
+            enrolment.source = source
+            changed.append("source")
+        if due_on and enrolment.due_on != due_on:
+            enrolment.due_on = due_on
+            changed.append("due_on")
+    elif enrolment.status == Enrolment.Status.WITHDRAWN and enrolment.course is not None:
+        _check_self_enrolment(user=enrolment.user, course=enrolment.course)
+        enrolment.status = Enrolment.Status.ACTIVE
+        changed.append("status")
+    if changed:
+        enrolment.full_clean()
+        enrolment.save(update_fields=[*changed, "updated_at"])
+    return enrolment
+
+
+def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:
+    """A trainer (or HR) approves or declines a request to join a by-approval course."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status != Enrolment.Status.REQUESTED:
+            raise ValidationError(_("This request has already been decided."))
+        enrolment.status = Enrolment.Status.ACTIVE if approve else Enrolment.Status.REJECTED
+        enrolment.decided_by = actor
+        if approve:
+            enrolment.enrolled_at = timezone.now()
+        enrolment.full_clean()
+        enrolment.save(update_fields=["status", "decided_by", "enrolled_at", "updated_at"])
+    return enrolment
+
+
+# --- progress --------------------------------------------------------------------------
+
+
+def _learning_enrolment(*, user: User, lesson: LessonPage, lock: bool = False) -> Enrolment | None:
+    qs = Enrolment.objects.filter(
+        user=user,
+        course__path=lesson.course_path,
+        status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+    )
+    if lock:
+        # of=self: lock the enrolment row only, never the joined course page row.
+        qs = qs.select_for_update(of=("self",))
+    return qs.first()
+
+
+def lesson_progress_open(*, user: User, lesson: LessonPage) -> LessonProgress | None:
+    """Records that an enrolled learner opened a lesson (and makes it the resume point).
+    Does nothing for people who are not enrolled."""
+    now = timezone.now()
+    with transaction.atomic():
+        enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True)
+        if enrolment is None:
+            return None
+        progress, created = LessonProgress.objects.get_or_create(
+            enrolment=enrolment,
+            lesson=lesson,
+            defaults={"lesson_title": lesson.title, "first_opened_at": now, "last_opened_at": now},
+        )
+        if not created:
+            progress.last_opened_at = now
+            progress.lesson_title = lesson.title
+            progress.save(update_fields=["last_opened_at", "lesson_title"])
+        if enrolment.last_lesson_id != lesson.pk:
+            enrolment.last_lesson = lesson
+            enrolment.save(update_fields=["last_lesson", "updated_at"])
+    return progress
+
+
+def lesson_progress_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
+    """Marks a lesson done for an enrolled learner, adds the time spent since it was
+    opened and checks whether the course is now complete."""
+    now = timezone.now()
+    with transaction.atomic():
+        enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True)
+        if enrolment is None:
+            raise PermissionDenied(_("You are not enrolled in this course."))
+        progress, _created = LessonProgress.objects.get_or_create(
+            enrolment=enrolment,
+            lesson=lesson,
+            defaults={"lesson_title": lesson.title, "first_opened_at": now, "last_opened_at": now},
+        )
+        if progress.completed_at is None:
+            elapsed = int((now - progress.last_opened_at).total_seconds())
+            progress.seconds_spent += max(0, min(elapsed, MAX_SECONDS_PER_VISIT))
+            progress.completed_at = now
+            progress.last_opened_at = now
+            progress.full_clean()
+            progress.save()
+        enrolment_completion_check(enrolment=enrolment)
+    return progress
+
+
+# --- completion engine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionState:
+    lessons_required: int
+    lessons_done: int
+    quizzes_required: int
+    quizzes_passed: int
+    essays_pending: int
+    evaluation_required: bool
+    evaluation_done: bool
+
+    @property
+    def percent(self) -> int:
+        total = self.lessons_required + self.quizzes_required + int(self.evaluation_required)
+        if total == 0:
+            return 100
+        done = (
+            self.lessons_done
+            + self.quizzes_passed
+            + int(self.evaluation_required and self.evaluation_done)
+        )
+        return min(100, round(100 * done / total))
+
+    @property
+    def is_complete(self) -> bool:
+        return (
+            self.lessons_done >= self.lessons_required
+            and self.quizzes_passed >= self.quizzes_required
+            and self.essays_pending == 0
+            and (self.evaluation_done or not self.evaluation_required)
+        )
+
+
+def enrolment_completion_state(*, enrolment: Enrolment) -> CompletionState:
+    """What the learner has done against the course's completion rules (live content)."""
+    course = enrolment.course
+    if course is None:
+        return CompletionState(0, 0, 0, 0, 0, False, False)
+    lesson_ids = set()
+    if course.require_all_lessons:
+        lesson_ids = set(
+            LessonPage.objects.child_of(course)
+            .live()
+            .filter(is_required=True)
+            .values_list("pk", flat=True)
+        )
+    done_lessons = set(
+        enrolment.lesson_progress.filter(
+            lesson_id__in=lesson_ids, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    quiz_ids = set(
+        QuizPage.objects.child_of(course)
+        .live()
+        .filter(required_for_completion=True)
+        .values_list("pk", flat=True)
+    )
+    attempts = enrolment.quiz_attempts.filter(quiz_id__in=quiz_ids)
+    passed = set(
+        attempts.filter(status=QuizAttempt.Status.GRADED, passed=True).values_list(
+            "quiz_id", flat=True
+        )
+    )
+    pending = attempts.filter(status=QuizAttempt.Status.AWAITING_GRADING).count()
+    return CompletionState(
+        lessons_required=len(lesson_ids),
+        lessons_done=len(done_lessons),
+        quizzes_required=len(quiz_ids),
+        quizzes_passed=len(passed),
+        essays_pending=0 if passed >= quiz_ids else pending,
+        evaluation_required=course.evaluation_required,
+        evaluation_done=CourseEvaluation.objects.filter(enrolment=enrolment).exists(),
+    )
+
+
+def enrolment_completion_check(*, enrolment: Enrolment) -> Enrolment:
+    """The completion engine. Refreshes the stored progress and, when every rule holds,
+    completes the enrolment (once) and queues the completion hooks after commit."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        state = enrolment_completion_state(enrolment=enrolment)
+        fields = []
+        if enrolment.progress_percent != state.percent and not enrolment.is_completed:
+            enrolment.progress_percent = state.percent
+            fields.append("progress_percent")
+        if (
+            enrolment.status == Enrolment.Status.ACTIVE
+            and enrolment.course is not None
+            and state.is_complete
+        ):
+            enrolment.status = Enrolment.Status.COMPLETED
+            enrolment.completed_at = timezone.now()
+            enrolment.jp_earned = enrolment.course.jp_hours
+            enrolment.progress_percent = 100
+            fields += ["status", "completed_at", "jp_earned", "progress_percent"]
+            enrolment_id = enrolment.pk
+            transaction.on_commit(lambda: _run_completed_hooks(enrolment_id))
+        if fields:
+            enrolment.full_clean()
+            enrolment.save(update_fields=[*set(fields), "updated_at"])
+    return enrolment
+
+
+# --- evaluation ------------------------------------------------------------------------
+
+
+def course_evaluation_submit(
+    *,
+    user: User,
+    enrolment: Enrolment,
+    content_rating: int,
+    trainer_rating: int,
+    usefulness_rating: int,
+    comments: str = "",
+) -> CourseEvaluation:
+    """One evaluation per enrolment; a second submission is refused."""
+    if enrolment.user_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status not in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED}:
+            raise ValidationError(_("Only participants can evaluate the course."))
+        if CourseEvaluation.objects.filter(enrolment=enrolment).exists():
+            raise ValidationError(_("You have already evaluated this course."))
+        evaluation = CourseEvaluation(
+            enrolment=enrolment,
+            course_id=enrolment.course_id,
+            content_rating=content_rating,
+            trainer_rating=trainer_rating,
+            usefulness_rating=usefulness_rating,
+            comments=comments.strip(),
+            submitted_at=timezone.now(),
+        )
+        evaluation.full_clean()
+        evaluation.save()
+        enrolment_completion_check(enrolment=enrolment)
+    return evaluation

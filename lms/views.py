@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+import csv
+from typing import TYPE_CHECKING, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+from lms.forms import CourseEvaluationForm, EnrolmentDecisionForm, EssayGradeForm
+from lms.models import (
+    AttemptAnswer,
+    CourseEvaluation,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    Question,
+    QuizPage,
+)
+from lms.selectors import (
+    attempt_get_for_user,
+    attempt_questions,
+    course_get_for_report,
+    course_list_for_trainer,
+    course_report,
+    dashboard_for_user,
+    essay_queue,
+    pending_requests,
+)
+from lms.services.enrolments import (
+    course_evaluation_submit,
+    enrolment_create,
+    enrolment_request_decide,
+    lesson_progress_complete,
+)
+from lms.services.quizzes import (
+    essay_answer_grade,
+    quiz_attempt_close_if_expired,
+    quiz_attempt_save,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view using it is behind login_required)."""
+    return cast("User", request.user)
+
+
+def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    index = CourseIndexPage.objects.live().first()
+    if index is None:
+        raise Http404
+    return redirect(index.url)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lms/dashboard.html",
+        {"dashboard": dashboard_for_user(user=_user(request), request=request)},
+    )
+
+
+@login_required
+@require_POST
+def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment = enrolment_create(user=_user(request), course=course)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        if enrolment.status == Enrolment.Status.REQUESTED:
+            messages.success(request, _("Your request has been sent to the course's trainers."))
+        else:
+            messages.success(request, _("You are enrolled. Happy learning!"))
+    return redirect(course.url)
+
+
+@login_required
+def course_resume(request: HttpRequest, course_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course", "last_lesson"),
+        user=_user(request),
+        course_id=course_id,
+    )
+    course = enrolment.course
+    if course is None:
+        raise Http404
+    if enrolment.last_lesson is not None and enrolment.last_lesson.live:
+        return redirect(enrolment.last_lesson.url)
+    first = LessonPage.objects.child_of(course).live().order_by("path").first()
+    return redirect(first.url if first else course.url)
+
+
+@login_required
+@require_POST
+def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson_progress_complete(user=_user(request), lesson=lesson)
+    messages.success(request, _("Lesson marked as completed."))
+    next_page = lesson.get_next_siblings().live().first()
+    return redirect(next_page.url if next_page else lesson.get_parent().url)
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    try:
+        attempt = quiz_attempt_start(user=_user(request), quiz=quiz)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(quiz.url)
+    return redirect("lms:attempt", attempt_uuid=attempt.uuid)
+
+
+def _responses(request: HttpRequest, answer_ids: list[int]) -> dict[int, list[str]]:
+    return {pk: request.POST.getlist(f"q-{pk}") for pk in answer_ids}
+
+
+@login_required
+def attempt_detail(request: HttpRequest, attempt_uuid) -> HttpResponse:
+    attempt = attempt_get_for_user(attempt_uuid=attempt_uuid, user=_user(request))
+    if request.method == "POST":
+        if attempt.user_id != request.user.pk:
+            raise PermissionDenied
+        answer_ids = list(attempt.answers.values_list("pk", flat=True))
+        responses = _responses(request, answer_ids)
+        if request.POST.get("action") == "save":
+            try:
+                attempt = quiz_attempt_save(
+                    user=_user(request), attempt=attempt, responses=responses
+                )
+            except ValidationError as exc:
+                _error_messages(request, exc)
+            else:
+                if attempt.is_open:
+                    messages.success(request, _("Your answers have been saved."))
+        else:
+            attempt = quiz_attempt_submit(user=_user(request), attempt=attempt, responses=responses)
+        if not attempt.is_open and attempt.was_late:
+            messages.warning(
+                request,
+                _("The time limit had passed: the answers saved before the deadline were graded."),
+            )
+        return redirect("lms:attempt", attempt_uuid=attempt.uuid)
+    attempt = quiz_attempt_close_if_expired(attempt=attempt)
+    quiz = attempt.quiz
+    feedback = quiz.feedback if quiz else QuizPage.Feedback.SCORE
+    reveal = not attempt.is_open and feedback == QuizPage.Feedback.FULL
+    return render(
+        request,
+        "lms/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "show_score": not attempt.is_open and feedback != QuizPage.Feedback.NONE,
+            "reveal": reveal,
+            "questions": attempt_questions(attempt=attempt, reveal=reveal),
+            "kinds": Question.Kind,
+            "is_owner": attempt.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def course_evaluation(request: HttpRequest, course_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course"),
+        user=_user(request),
+        course_id=course_id,
+        status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+    )
+    if CourseEvaluation.objects.filter(enrolment=enrolment).exists():
+        messages.info(request, _("You have already evaluated this course. Thank you!"))
+        return redirect(enrolment.course.url if enrolment.course else "/")
+    form = CourseEvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course_evaluation_submit(user=_user(request), enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("Thank you for your evaluation."))
+            return redirect(enrolment.course.url if enrolment.course else "/")
+    return render(request, "lms/evaluation_form.html", {"form": form, "enrolment": enrolment})
+
+
+# --- trainer views ------------------------------------------------------------------------
+
+
+@login_required
+def trainer_courses(request: HttpRequest) -> HttpResponse:
+    if not (
+        request.user.has_perm("portal.author_courses") or request.user.has_perm("portal.access_hr")
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "lms/trainer/course_list.html",
+        {"courses": course_list_for_trainer(user=_user(request))},
+    )
+
+
+@login_required
+def trainer_course_report(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_get_for_report(course_id=course_id, user=_user(request))
+    return render(
+        request,
+        "lms/trainer/course_report.html",
+        {
+            "report": course_report(course=course),
+            "requests": pending_requests(course=course),
+            "can_grade": request.user.has_perm("lms.grade_course", course),
+        },
+    )
+
+
+@login_required
+def trainer_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_get_for_report(course_id=course_id, user=_user(request))
+    report = course_report(course=course)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}-learners.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("E-mail"),
+            _("NIP"),
+            _("Status"),
+            _("Source"),
+            _("Due on"),
+            _("Progress (%)"),
+            _("Lessons completed"),
+            _("Minutes spent"),
+            *[q.title for q in report.quizzes],
+            _("Pre-test (%)"),
+            _("Post-test (%)"),
+            _("Learning gain"),
+            _("Completed at"),
+        ]
+    )
+    for row in report.rows:
+        e = row.enrolment
+        writer.writerow(
+            [
+                _csv_safe(e.user.get_full_name()),
+                _csv_safe(e.user.email),
+                e.user.nip or "",
+                e.get_status_display(),
+                e.get_source_display(),
+                e.due_on or "",
+                e.progress_percent,
+                row.lessons_done,
+                row.seconds_spent // 60,
+                *[
+                    "" if row.best_by_quiz[q.pk] is None else row.best_by_quiz[q.pk]
+                    for q in report.quizzes
+                ],
+                "" if row.pre_test is None else row.pre_test,
+                "" if row.post_test is None else row.post_test,
+                "" if row.gain is None else row.gain,
+                e.completed_at.isoformat() if e.completed_at else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheet formula injection guard for free text."""
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@"} else value
+
+
+@login_required
+def trainer_essay_queue(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_get_for_report(course_id=course_id, user=_user(request))
+    if not request.user.has_perm("lms.grade_course", course):
+        raise PermissionDenied
+    answers = list(essay_queue(course=course))
+    forms = [(a, EssayGradeForm(prefix=f"a{a.pk}")) for a in answers]
+    return render(request, "lms/trainer/essay_queue.html", {"course": course, "forms": forms})
+
+
+@login_required
+@require_POST
+def trainer_essay_grade(request: HttpRequest, answer_id: int) -> HttpResponse:
+    answer = get_object_or_404(
+        AttemptAnswer.objects.select_related("attempt__enrolment"), pk=answer_id
+    )
+    course_id = answer.attempt.enrolment.course_id
+    form = EssayGradeForm(request.POST, prefix=f"a{answer.pk}")
+    if form.is_valid():
+        try:
+            essay_answer_grade(
+                grader=_user(request),
+                answer=answer,
+                points=form.cleaned_data["points"],
+                feedback=form.cleaned_data["feedback"],
+            )
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("Essay graded."))
+    else:
+        messages.error(request, _("Enter the points for this essay."))
+    return redirect("lms:trainer_essays", course_id=course_id)
+
+
+@login_required
+@require_POST
+def trainer_enrolment_decide(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("course"), pk=enrolment_id)
+    if not request.user.has_perm("lms.decide_enrolment", enrolment.course):
+        raise PermissionDenied
+    form = EnrolmentDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            enrolment_request_decide(
+                enrolment=enrolment,
+                approve=form.cleaned_data["decision"] == "approve",
+                actor=_user(request),
+            )
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect("lms:trainer_course", course_id=enrolment.course_id)
