@@ -72,3 +72,84 @@ def test_seed_demo_refuses_production_settings_without_force(command):
 
     assert result.returncode != 0
     assert "production" in result.stderr
+
+
+def _production_settings(names: list[str], extra_env: dict[str, str] | None = None) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=list))"
+    )
+    result = _run("-c", code, extra_env=extra_env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_force_https_and_secure_cookies():
+    s = _production_settings(
+        [
+            "SECURE_SSL_REDIRECT",
+            "SECURE_PROXY_SSL_HEADER",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SESSION_COOKIE_HTTPONLY",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_CONTENT_TYPE_NOSNIFF",
+            "X_FRAME_OPTIONS",
+            "DEBUG",
+        ]
+    )
+
+    assert s["SECURE_SSL_REDIRECT"] is True
+    assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert s["SESSION_COOKIE_SECURE"] is True
+    assert s["CSRF_COOKIE_SECURE"] is True
+    assert s["SESSION_COOKIE_HTTPONLY"] is True
+    assert s["SECURE_HSTS_SECONDS"] >= 31536000
+    assert s["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert s["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert s["X_FRAME_OPTIONS"] == "DENY"
+    assert s["DEBUG"] is False
+
+
+def test_production_sends_the_strict_content_security_policy():
+    s = _production_settings(["MIDDLEWARE", "CONTENT_SECURITY_POLICY"])
+
+    assert "config.csp.PortalCSPMiddleware" in s["MIDDLEWARE"]
+    directives = s["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+
+
+def test_production_policy_allows_images_from_the_s3_media_bucket_only():
+    s = _production_settings(
+        ["CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_ADMIN"],
+        extra_env={
+            "DJANGO_AWS_STORAGE_BUCKET_NAME": "diklat-media",
+            "DJANGO_AWS_S3_ENDPOINT_URL": "https://s3.bontangkota.go.id/",
+            "DJANGO_AWS_ACCESS_KEY_ID": "akses",
+            "DJANGO_AWS_SECRET_ACCESS_KEY": "rahasia",
+        },
+    )
+
+    for policy in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_ADMIN"):
+        directives = s[policy]["DIRECTIVES"]
+        assert "https://s3.bontangkota.go.id" in directives["img-src"]
+        assert "https://s3.bontangkota.go.id" not in directives["script-src"]
+
+
+def test_production_redirects_plain_http_to_https_and_sends_hsts():
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "host = 'diklat.bontangkota.go.id'; "
+        "plain = Client().get('/jsi18n/', HTTP_HOST=host); "
+        "tls = Client().get('/jsi18n/', HTTP_HOST=host, secure=True); "
+        "print(plain.status_code, plain.headers.get('Location')); "
+        "print(tls.headers.get('Strict-Transport-Security'))"
+    )
+    result = _run("-c", code)
+
+    assert result.returncode == 0, result.stderr
+    redirect, hsts = result.stdout.strip().splitlines()[-2:]
+    assert redirect == "301 https://diklat.bontangkota.go.id/jsi18n/"
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
