@@ -10,7 +10,9 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve install install-dev migrate seed messages translations static test test-postgres lint format check typecheck lock clean
+
+.PHONY: bench
+.PHONY: help run serve install install-dev migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -68,7 +70,24 @@ check: install-dev ## Django system checks and the migrations check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: install-dev lint typecheck check ## Lint, checks and the whole test suite
+security: install-dev ## bandit security lint (medium severity and up)
+	$(VENV)/bin/bandit -c pyproject.toml -r accounts competencies lms config -ll -q
+
+# axe-core for the accessibility checks, pinned by tests/e2e/package-lock.json and
+# installed under var/node (git-ignored); nothing is fetched while the tests run.
+var/node/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  mkdir -p var/node && cp tests/e2e/package.json tests/e2e/package-lock.json var/node/ && \
+	  npm ci --prefix var/node --no-audit --no-fund --loglevel error; \
+	else echo "npm not found: the e2e tests will skip (axe-core missing)"; fi
+
+e2e-deps: install-dev var/node/node_modules/axe-core/axe.min.js ## Install what the browser tests need (axe-core; chromium comes from apt)
+
+e2e: e2e-deps ## Browser, accessibility and journey tests only (screenshots in var/e2e/)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+test: install-dev e2e-deps lint typecheck security check ## Lint, checks and the whole test suite (e2e included)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -84,3 +103,7 @@ lock: ## Re-resolve requirements.in into requirements.txt in a throw-away venv
 clean: ## Remove the virtualenv, database and generated files
 	rm -rf $(VENV) var/db.sqlite3* var/staticfiles var/mail
 	find . -name "*.mo" -path "./locale/*" -delete
+
+bench: install-dev ## Measure the PRODUCT.md targets on PostgreSQL with the scale data (bench/RESULTS.md)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } || echo "wrk missing: the HTTP load test will be skipped"
+	$(PY) bench/run.py $(BENCH_ARGS)

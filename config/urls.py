@@ -16,6 +16,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("kompetensi/", include("competencies.urls")),
     # One sign-in page for the whole portal, so rate limits and MFA apply everywhere.
     path(
         "admin/login/",
@@ -25,9 +26,16 @@ urlpatterns = [
         "django-admin/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
+    # Wagtail's front-end login for private pages is Django's plain LoginView, which would
+    # skip allauth's rate limits and MFA; it must come before wagtail_urls below.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("learning/", include("lms.urls")),
 ]
 
 if settings.DEBUG:

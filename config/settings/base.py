@@ -119,6 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.PortalCSPMiddleware",  # CONTENT SECURITY POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -218,6 +219,48 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN on their own 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# CONTENT SECURITY POLICY
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Every asset is served by the portal itself (STYLE.md §10), so learner-facing pages allow
+# nothing else: no inline scripts or styles, no eval, no plugins, no framing. Put page
+# behaviour in static/js/ files and styles in static/css/. config.csp.PortalCSPMiddleware
+# applies CONTENT_SECURITY_POLICY_ADMIN under CSP_ADMIN_URL_PREFIXES instead, because the
+# Wagtail and Django admins still use inline scripts and styles; it keeps every other
+# restriction. docs/testing.md explains the policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        # Lessons may embed videos from these players (lms/blocks.py VideoEmbedBlock);
+        # nothing else may be framed. DJANGO_CSP_FRAME_SRC replaces the list.
+        "frame-src": env.list(
+            "DJANGO_CSP_FRAME_SRC",
+            default=["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        ),
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+CSP_ADMIN_URL_PREFIXES = ["/admin/", "/django-admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        # Wagtail's page preview shows the page (with its video embeds) in an iframe.
+        "frame-src": ["'self'", *CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
 # LOGGING
 # https://docs.djangoproject.com/en/5.2/topics/logging/
 LOGGING = {
@@ -252,7 +295,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 # All periodic schedules live here; later features add their entries.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 10 minutes: send the e-mails of notices still pending (after a bulk notify,
+    # or when the mail server was down). Each send is idempotent.
+    "notification-emails": {
+        "task": "accounts.tasks.notification_emails_send_pending",
+        "schedule": 10 * 60,
+    },
+}
 
 # ALLAUTH
 # https://docs.allauth.org/en/latest/account/configuration.html
@@ -291,6 +341,11 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 # One sign-in for the whole portal: the admin sends people to allauth, whose rate
 # limits and second factor then apply everywhere.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Private (login-restricted) pages and documents send people to the same sign-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# No Gravatar: the admin would send a hash of each user's e-mail to a third party, and
+# the CSP allows no outside images anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {
@@ -302,8 +357,24 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents are served as downloads (Content-Disposition: attachment) except PDF, so an
+# uploaded HTML or SVG file can never run in the portal's origin. Served documents also
+# carry "Content-Security-Policy: default-src 'none'" (Wagtail's default, made explicit).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
 # PORTAL
 # Agency-specific values (agency name, signer, JP target...) are Wagtail site settings
 # (competencies.models.AgencySettings) so that HR edits them without a deploy.
 HEALTH_CHECK_BROKER_TIMEOUT = env.float("HEALTH_CHECK_BROKER_TIMEOUT", default=2.0)
+
+# LMS
+# docs/lms.md. Dotted paths of callables run after commit when an enrolment completes,
+# each called as hook(enrolment_id=...); certificates, HR records and competency evidence
+# attach here (or via lms.services.enrolments.register_enrolment_completed_hook).
+LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = []
+# A quiz submission arriving this long after the time limit still counts as on time
+# (network latency); later ones are graded as of the deadline.
+LMS_QUIZ_GRACE_SECONDS = 30
+# The competency-profile page asks this selector for courses that close gaps.
+COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.course_list_for_gaps"

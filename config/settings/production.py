@@ -68,3 +68,23 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # WAGTAIL
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+
+# CONTENT SECURITY POLICY
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# With S3-compatible media, images and audio/video load from the bucket's origin, so that
+# origin (and only it) joins img-src and media-src of both policies.
+if AWS_STORAGE_BUCKET_NAME:
+    if AWS_S3_ENDPOINT_URL:
+        _media_origins = [AWS_S3_ENDPOINT_URL.rstrip("/")]
+    else:
+        _media_origins = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            _media_origins.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+            )
+    for _policy in (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN):
+        for _directive in ("img-src", "media-src"):
+            _policy["DIRECTIVES"][_directive] = [
+                *_policy["DIRECTIVES"][_directive],
+                *_media_origins,
+            ]

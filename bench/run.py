@@ -1,0 +1,425 @@
+"""`make bench`: measures the portal against the targets in ../shared/PRODUCT.md on
+PostgreSQL with the scale data set, and writes bench/results.json and bench/RESULTS.md.
+
+It uses its own database (BENCH_DATABASE_URL, default asn_bench on the local PostgreSQL),
+creating and seeding it when missing, and the production settings profile.
+
+Each measurement is a function registered with @measure; add one per page or job as
+features arrive. Server time is measured in-process around the Django test client
+(median and p95 over repeated runs after warm-up); HTTP load runs wrk against gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_JSON = ROOT / "bench" / "results.json"
+RESULTS_MD = ROOT / "bench" / "RESULTS.md"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/asn_bench"
+GUNICORN_PORT = 8077
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    met: bool | None = None
+    detail: dict = field(default_factory=dict)
+
+
+MEASURES: list[tuple[str, Callable[[], list[Result]]]] = []
+
+
+def measure(name: str):
+    def register(fn):
+        MEASURES.append((name, fn))
+        return fn
+
+    return register
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    static_root = ROOT / "var" / "bench-static"
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{GUNICORN_PORT}",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "MFA_REQUIRED_ROLES": "",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def _ensure_database(database_url: str) -> bool:
+    """Creates the bench database if missing. Returns True when it was created."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            return False
+        conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+
+
+def _timed(fn: Callable[[], object], *, runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# MEASUREMENTS ------------------------------------------------------------------------------
+
+
+def _learner():
+    from competencies.models import Employee
+
+    return (
+        Employee.objects.filter(user__email__endswith="@scale.bontang.example")
+        .select_related("user")
+        .order_by("pk")[123]
+        .user
+    )
+
+
+def _hr():
+    from accounts.models import User
+
+    return User.objects.get(email="sdm@demo.bontang.example")
+
+
+PAGES: list[tuple[str, str, Callable[[], object] | None, int | None, float | None]] = [
+    # (name, url, user factory or None for anonymous, query target, p95 target in ms)
+    ("home page", "/", None, 10, 150),
+    ("sign-in page", "/accounts/login/", None, 10, 150),
+    ("competency profile", "/kompetensi/profil/", _learner, 10, 150),
+    ("training history", "/kompetensi/riwayat/", _learner, 10, 150),
+    ("HR gap heat-map (10,000 employees)", "/admin/kompetensi/kesenjangan/", _hr, None, None),
+    (
+        "HR JP compliance report, one page (10,000 employees)",
+        "/admin/kompetensi/kepatuhan-jp/",
+        _hr,
+        None,
+        300,
+    ),
+]
+
+
+@measure("pages")
+def pages() -> list[Result]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    results = []
+    for name, url, user_factory, query_target, ms_target in PAGES:
+        client = Client()
+        if user_factory:
+            client.force_login(user_factory())
+        response = client.get(url)
+        if response.status_code != 200:
+            results.append(Result(name, float("nan"), "ms", detail={"error": response.status_code}))
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        times = _timed(lambda c=client, u=url: c.get(u), runs=30)
+        p95 = _p95(times)
+        met = None
+        if ms_target is not None:
+            met = p95 <= ms_target and (query_target is None or len(queries) <= query_target)
+        results.append(
+            Result(
+                name=f"{name}: server time p95",
+                value=round(p95, 1),
+                unit="ms",
+                target=(
+                    f"≤ {ms_target} ms" + (f", ≤ {query_target} queries" if query_target else "")
+                )
+                if ms_target
+                else "",
+                met=met,
+                detail={
+                    "url": url,
+                    "median_ms": round(statistics.median(times), 1),
+                    "queries": len(queries),
+                },
+            )
+        )
+    return results
+
+
+@measure("certificate PDFs")
+def certificate_pdfs() -> list[Result]:
+    from lms.pdf import CertificateData, render_certificate
+
+    def data(i: int) -> CertificateData:
+        return CertificateData(
+            number=f"{i:05d}/BKPSDM-BTG/2026",
+            holder_name=f"Dr. Rina Lestari {i}, S.Sos., M.Si.",
+            holder_nip="19920315 201903 2 001",
+            course_title="Pelayanan Prima dan Nilai Dasar BerAKHLAK bagi ASN",
+            jp=12,
+            completed_on=datetime.date(2026, 11, 20),
+            issued_on=datetime.date(2026, 11, 21),
+            verify_url=f"https://diklat.bontangkota.go.id/verify/{secrets.token_urlsafe(16)}/",
+            agency_name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+            government_name="Pemerintah Kota Bontang",
+            signer_name="Nama Penandatangan",
+            signer_nip="19750101 200003 1 001",
+            signer_title="Kepala BKPSDM Kota Bontang",
+            place="Bontang",
+            competencies=(("Pelayanan Publik", 2), ("Integritas", 2)),
+        )
+
+    payloads = [data(i) for i in range(400)]
+    render_certificate(payloads[0])
+    start = time.perf_counter()
+    for payload in payloads:
+        render_certificate(payload)
+    rate = len(payloads) / (time.perf_counter() - start)
+    return [
+        Result(
+            "certificate PDFs per second (one core)", round(rate, 1), "PDF/s", "≥ 80", rate >= 80
+        )
+    ]
+
+
+@measure("gap selectors")
+def gap_selectors() -> list[Result]:
+    from competencies.models import OrgUnit
+    from competencies.selectors import competency_gaps_for_employee, gap_heatmap, unit_gap_summary
+
+    employee = _learner().employee
+    agency = OrgUnit.objects.filter(depth=1, code__startswith="SC").first()
+    results = []
+    for name, fn in (
+        ("gaps for one employee", lambda: competency_gaps_for_employee(employee)),
+        ("gap summary for one perangkat daerah", lambda: unit_gap_summary(agency)),
+        ("gap heat-map, whole organisation", lambda: gap_heatmap()),
+    ):
+        times = _timed(fn, runs=10)
+        results.append(
+            Result(
+                f"{name}: p95",
+                round(_p95(times), 1),
+                "ms",
+                detail={"median_ms": round(statistics.median(times), 1)},
+            )
+        )
+    return results
+
+
+@measure("HTTP load")
+def http_load() -> list[Result]:
+    """20 concurrent signed-in learners through gunicorn (production profile) with wrk."""
+    from django.conf import settings
+    from django.test import Client
+
+    if not shutil.which("wrk"):
+        return [
+            Result(
+                "HTTP load",
+                float("nan"),
+                "",
+                detail={"skipped": "wrk not installed (apt-get install wrk)"},
+            )
+        ]
+    from competencies.models import Employee
+
+    users = [
+        e.user
+        for e in Employee.objects.filter(user__email__endswith="@scale.bontang.example")
+        .select_related("user")
+        .order_by("pk")[:40]
+    ]
+    cookies = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        cookies.append(
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    paths = ["/", "/kompetensi/profil/", "/kompetensi/riwayat/"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            "local cookies = {" + ",".join(f'"{c}"' for c in cookies) + "}\n"
+            "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+            "local n = 0\n"
+            "request = function()\n"
+            "  n = n + 1\n"
+            "  wrk.headers['Cookie'] = cookies[(n % #cookies) + 1]\n"
+            "  return wrk.format('GET', paths[(n % #paths) + 1])\n"
+            "end\n"
+            "done = function(summary, latency, requests)\n"
+            '  io.write(string.format(\'JSON{"p50":%d,"p95":%d,"p99":%d,"requests":%d,"errors":%d,"non2xx":%d}\\n\',\n'
+            "    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,\n"
+            "    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))\n"
+            "end\n"
+        )
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{GUNICORN_PORT}",
+         "--workers", "4", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        time.sleep(4)
+        duration = 20
+        out = subprocess.run(
+            ["wrk", "-t", "2", "-c", "20", "-d", f"{duration}s", "--latency", "-s", script.name,
+             f"http://127.0.0.1:{GUNICORN_PORT}"],
+            capture_output=True, text=True, timeout=duration + 60,
+        ).stdout  # fmt: skip
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        os.unlink(script.name)
+    line = next((row for row in out.splitlines() if row.startswith("JSON")), None)
+    if line is None:
+        return [Result("HTTP load", float("nan"), "", detail={"error": out[-2000:]})]
+    stats = json.loads(line[4:])
+    p95 = stats["p95"] / 1000
+    return [
+        Result("HTTP p95 at 20 concurrent learners", round(p95, 1), "ms", "≤ 150 ms", p95 <= 150,
+               detail={"p50_ms": stats["p50"] / 1000, "p99_ms": stats["p99"] / 1000,
+                       "requests_per_second": round(stats["requests"] / duration, 1),
+                       "errors": stats["errors"], "non_2xx": stats["non2xx"], "paths": paths}),
+    ]  # fmt: skip
+
+
+# RUNNER ------------------------------------------------------------------------------------
+
+
+def _seed(factor: float, seed: int) -> dict:
+    from django.core.management import call_command
+
+    from competencies.services.scale import scale_data_exists, scale_seed_hr
+    from lms.services.demo import demo_seed
+
+    timings = {}
+    if not scale_data_exists():
+        start = time.perf_counter()
+        demo_seed()
+        scale_seed_hr(
+            seed=seed,
+            factor=factor,
+            progress=lambda step, n: print(f"  seeded {n} {step}", flush=True),
+        )
+        timings["scale data seeded in (s)"] = round(time.perf_counter() - start, 1)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("compile_translations", verbosity=0)
+    return timings
+
+
+def _markdown(results: list[Result], meta: dict) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {meta['date']} on {meta['machine']} ({meta['cpus']} cores), Python {meta['python']}, "
+        f"PostgreSQL {meta['postgres']}, Django {meta['django']}, Wagtail {meta['wagtail']}. "
+        f"Scale factor {meta['factor']}, seed {meta['seed']}.",
+        "",
+        "| Measurement | Value | Target | Met |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        met = "—" if r.met is None else ("yes" if r.met else "**no**")
+        extra = ", ".join(f"{k} {v}" for k, v in r.detail.items() if k != "url")
+        value = f"{r.value} {r.unit}" + (f" ({extra})" if extra else "")
+        lines.append(f"| {r.name} | {value} | {r.target or '—'} | {met} |")
+    lines += ["", "See bench/NOTES.md for what each fix changed and what is not measured yet."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--factor", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", action="append", help="run only these measurements")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    os.environ.update(_environment(database_url))
+    created = _ensure_database(database_url)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(
+        f"bench database {'created' if created else 'ready'}: {urlsplit(database_url).path[1:]}",
+        flush=True,
+    )
+    seed_timings = _seed(args.factor, args.seed)
+
+    results = [Result(name, value, "s") for name, value in seed_timings.items()]
+    for name, fn in MEASURES:
+        if args.only and name not in args.only:
+            continue
+        print(f"measuring {name}…", flush=True)
+        results.extend(fn())
+
+    import django as dj
+    from django.db import connection
+
+    import wagtail
+
+    meta = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgres": connection.cursor().connection.info.server_version,
+        "django": dj.get_version(),
+        "wagtail": wagtail.__version__,
+        "factor": args.factor,
+        "seed": args.seed,
+    }
+    RESULTS_JSON.write_text(
+        json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2, default=str)
+    )
+    RESULTS_MD.write_text(_markdown(results, meta))
+    print(RESULTS_MD.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
