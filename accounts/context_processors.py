@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Competency profile"), "url": reverse("competencies:profile")})
         items.append({"label": _("Training history"), "url": reverse("competencies:records")})
     if Role.ATASAN in roles:
-        items.append({"label": _("My team"), "url": reverse("competencies:team")})
+        items.append({"label": _("My team"), "url": reverse("lms:team")})
     if roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR}:
         items.append({"label": _("Administration"), "url": reverse("wagtailadmin_home")})
     path = request.path

@@ -3,9 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -40,3 +43,18 @@ class RequireMFAMiddleware:
             url = reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(url)
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the person chose English with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a civil
+    servant whose browser happens to be set to English would get an English portal
+    without asking; here only the language cookie (set by the switcher) counts, then
+    settings.LANGUAGE_CODE."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -228,15 +228,18 @@ def certificates_through_celery() -> list[Result]:
     """1,000 completed enrolments of a fresh course, each issued by lms.tasks.certificate_issue
     in a real Celery worker (one process per core, production settings, Redis broker): the
     time from queueing the first task to the 1,000th certificate issued with its PDF stored."""
-    from django.db.models import Q
     from django.utils import timezone
 
+    from accounts.models import Notification
     from competencies.models import Employee
     from config.celery import app
     from lms.models import Certificate, CourseIndexPage, CoursePage, Enrolment
     from lms.tasks import certificate_issue
 
     count, queue = 1000, "bench-certificates"
+    # Two processes per core: each task spends part of its time waiting on PostgreSQL
+    # commits and the broker, not on the CPU.
+    workers = 2 * (os.cpu_count() or 1)
     index = CourseIndexPage.objects.first()
     if index is None:
         return [
@@ -247,7 +250,7 @@ def certificates_through_celery() -> list[Result]:
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     course = index.add_child(instance=CoursePage(
         title=f"Bench sertifikat {stamp}", slug=f"bench-sertifikat-{stamp}", summary="Bench.",
-        jp=4, certificate_enabled=True, evaluation_required=False,
+        jp_hours=4, certificate_enabled=True, evaluation_required=False,
     ))  # fmt: skip
     users = list(
         Employee.objects.filter(user__is_active=True)
@@ -262,9 +265,16 @@ def certificates_through_celery() -> list[Result]:
         for user_id in users
     ])  # fmt: skip
     ids = list(Enrolment.objects.filter(course=course).values_list("pk", flat=True))
+
+    def finished() -> int:
+        """Tasks done: the notice is a task's last write (after the PDF and the record)."""
+        return Notification.objects.filter(
+            kind="certificate_issued", params__course=course.title
+        ).count()
+
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--loglevel", "warning",
-         "--concurrency", str(os.cpu_count() or 2), "--without-gossip", "--without-mingle",
+         "--concurrency", str(workers), "--without-gossip", "--without-mingle",
          "-n", f"bench-{stamp}@%h"],
         cwd=ROOT, env=os.environ.copy(),
     )  # fmt: skip
@@ -283,13 +293,12 @@ def certificates_through_celery() -> list[Result]:
         start = time.perf_counter()
         for enrolment_id in ids:
             certificate_issue.apply_async(args=[enrolment_id], queue=queue)
-        issued = Q(enrolment__course=course, status=Certificate.Status.ISSUED) & ~Q(pdf="")
-        while Certificate.objects.filter(issued).count() < len(ids):
+        while finished() < len(ids):
             if time.perf_counter() - start > 180:
                 break
-            time.sleep(0.1)
+            time.sleep(0.25)
         elapsed = time.perf_counter() - start
-        done = Certificate.objects.filter(issued).count()
+        done = finished()
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
@@ -302,7 +311,7 @@ def certificates_through_celery() -> list[Result]:
     return [
         Result(f"{len(ids):,} certificates issued by Celery", round(elapsed, 2), "s", "≤ 30 s",
                done == len(ids) and elapsed <= 30,
-               detail={"issued": done, "workers": os.cpu_count(), "numbers_gap_free": gap_free}),
+               detail={"issued": done, "worker_processes": workers, "numbers_gap_free": gap_free}),
     ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.nip import nip_format
 from competencies import selectors
+from competencies.admin_base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
 from competencies.models import AgencySettings, OrgUnit
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
@@ -35,7 +36,7 @@ class _Echo:
         return value
 
 
-class ComplianceReportView(WagtailAdminTemplateMixin, View):
+class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     template_name = "competencies/admin/compliance_report.html"
     page_title = gettext_lazy("JP compliance")
     header_icon = "date"
@@ -79,11 +80,17 @@ class ComplianceReportView(WagtailAdminTemplateMixin, View):
         )
         if export == "pdf":
             return self._pdf(summary, listing, year, target, root)
+        assignment_figures = selectors.assignment_unit_figures(
+            units=summary_units, employees=employees
+        )
+        for s in summary:
+            s.assignments = assignment_figures.get(s.unit.path)
         page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("p"))
         query = request.GET.copy()
         query.pop("p", None)
         query.pop("export", None)
         context = self.get_context_data(
+            chart_height=len(summary) * 26 + 4,
             form=form,
             year=year,
             target=target,

@@ -235,7 +235,10 @@ class TrainingRecordForm(forms.Form):
 
 
 class ComplianceFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2000, max_value=2100, required=False,
+        help_text=_("Empty: this year."),
+    )  # fmt: skip
     unit = forms.ModelChoiceField(
         label=_("Unit (with its sub-units)"), queryset=OrgUnit.objects.none(), required=False
     )

@@ -459,6 +459,14 @@ class UnitCompliance:
     employees: int
     meeting_target: int
     jp_total: Decimal
+    # (assigned, completed, overdue) course assignments, when the lms provides them.
+    assignments: tuple[int, int, int] | None = None
+
+    @property
+    def assignment_completion(self) -> float | None:
+        if not self.assignments or not self.assignments[0]:
+            return None
+        return self.assignments[1] / self.assignments[0]
 
     @property
     def share_meeting(self) -> float:
@@ -493,3 +501,16 @@ def jp_unit_summary(
         if jp >= target:
             summary.meeting_target += 1
     return [by_path[u.path] for u in units]
+
+
+def assignment_unit_figures(
+    *, units: list[OrgUnit], employees: QuerySet[Employee]
+) -> dict[str, tuple[int, int, int]]:
+    """Course-assignment figures per unit subtree {unit path: (assigned, completed,
+    overdue)} from the selector named by settings.COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR
+    (the lms provides it; competencies may not import lms). One query; empty when none
+    is configured."""
+    path = getattr(settings, "COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR", "")
+    if not path or not units:
+        return {}
+    return import_string(path)(units=units, employees=employees)

@@ -45,6 +45,8 @@ def competency_profile(request: AuthenticatedRequest) -> HttpResponse:
         {
             "employee": employee,
             "rows": [(gap, courses.get(gap.competency.pk, [])) for gap in gaps],
+            "chart_axis_y": len(gaps) * 24 + 4,
+            "chart_height": len(gaps) * 24 + 22,
             "pending": pending,
             "levels": range(1, 6),
         },

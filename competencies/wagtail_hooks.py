@@ -36,6 +36,7 @@ from competencies import (
     selectors,
     wagtail_hooks_imports,  # noqa: F401 - registers the import screens
 )
+from competencies.admin_base import TitledAdminMixin
 from competencies.forms import (
     AssessmentAdminForm,
     AssessmentDecisionForm,
@@ -297,7 +298,7 @@ class EmployeeHistoryView(ScopedObjectMixin, HistoryView):
     scope = staticmethod(selectors.employee_list_for_hr)
 
 
-class EmployeeActivationView(WagtailAdminTemplateMixin, BaseObjectMixin, View):  # fmt: skip
+class EmployeeActivationView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin, View):  # fmt: skip
     """Confirmation page (GET) and action (POST) for deactivating or reactivating."""
 
     model = Employee
@@ -498,7 +499,7 @@ class AssessmentHistoryView(ScopedObjectMixin, HistoryView):
     scope = staticmethod(selectors.assessment_list_for_hr)
 
 
-class DecisionView(WagtailAdminTemplateMixin, BaseObjectMixin, View):
+class DecisionView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin, View):
     """Shows a submitted record and lets HR approve or reject it (with a note)."""
 
     template_name = "competencies/admin/decide.html"
@@ -699,7 +700,7 @@ def register_hr_viewsets():
 # GAP REPORT ------------------------------------------------------------------------------
 
 
-class GapReportView(WagtailAdminTemplateMixin, View):
+class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     """The unit × competency heat-map, and the gap summary of one unit or position."""
 
     template_name = "competencies/admin/gap_report.html"

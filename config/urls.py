@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("learning/", include("lms.urls")),
+    path("verify/", include("lms.urls_verify")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -80,3 +80,74 @@ class EssayGradeForm(forms.Form):
 
 class EnrolmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+
+
+class TrainingProposalForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=CoursePage.objects.live().order_by("title")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+
+class AssignmentForm(forms.Form):
+    """Shape only; the service checks the HR scope and the due-date rule."""
+
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=CoursePage.objects.live().order_by("title")
+    )
+    target_type = forms.ChoiceField(label=_("Assign to"), choices=[])
+    employees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Employees"), queryset=None, required=False
+    )
+    units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=None, required=False
+    )
+    include_subunits = forms.BooleanField(
+        label=_("Include sub-units"), required=False, initial=True
+    )
+    positions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Positions"), queryset=None, required=False
+    )
+    position_kinds = forms.MultipleChoiceField(
+        label=_("Position kinds"), choices=[], required=False
+    )
+    rule: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Saved rule"), queryset=None, required=False
+    )
+    due_on = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_days = forms.IntegerField(
+        label=_("Or: due this many days after being assigned"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+    recurs_yearly = forms.BooleanField(label=_("Repeat every year"), required=False)
+
+    def __init__(self, *args, employees, units, **kwargs) -> None:
+        from competencies.models import Position
+        from lms.models import Assignment, AssignmentRule
+
+        super().__init__(*args, **kwargs)
+        fields = cast("dict[str, Any]", self.fields)
+        fields["target_type"].choices = Assignment.Target.choices
+        fields["employees"].queryset = employees
+        fields["units"].queryset = units
+        fields["positions"].queryset = Position.objects.filter(is_active=True)
+        fields["position_kinds"].choices = Position.Kind.choices
+        fields["rule"].queryset = AssignmentRule.objects.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("due_on")) == bool(data.get("due_days")):
+            raise forms.ValidationError(_("Give either a due date or a number of days, not both."))
+        return data
+
+
+class AssignmentExtendForm(forms.Form):
+    due_on = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
+
 import rules
 
 from accounts.rules import is_administrator, is_hr_manager
@@ -32,3 +34,51 @@ rules.add_perm("lms.view_course_report", is_course_trainer | is_hr_manager | is_
 rules.add_perm("lms.grade_course", is_course_trainer | is_administrator)
 rules.add_perm("lms.decide_enrolment", is_course_trainer | is_hr_manager | is_administrator)
 rules.add_perm("lms.view_attempt", is_attempt_owner | is_attempt_course_trainer | is_administrator)
+
+
+@rules.predicate
+def is_certificate_holder(user, certificate) -> bool:
+    return certificate is not None and user.is_authenticated and certificate.user_id == user.pk
+
+
+def _holder_employee(certificate):
+    try:
+        return certificate.user.employee
+    except ObjectDoesNotExist:
+        return None
+
+
+@rules.predicate
+def is_certificate_holder_supervisor(user, certificate) -> bool:
+    if certificate is None or not user.is_authenticated:
+        return False
+    employee = _holder_employee(certificate)
+    return bool(
+        employee is not None and employee.supervisor_id and employee.supervisor.user_id == user.pk
+    )
+
+
+@rules.predicate
+def is_certificate_in_hr_scope(user, certificate) -> bool:
+    """HR managers see the certificates of employees in their unit subtree; holders with
+    no employee record only when the manager's scope is the whole organisation."""
+    from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+
+    if certificate is None or not is_hr_manager(user):
+        return False
+    employee = _holder_employee(certificate)
+    if employee is None:
+        return hr_scope_unit(user) is None
+    return employee_in_hr_scope(user, employee)
+
+
+# Certificates: the holder, their supervisor, HR (in scope) and administrators download
+# the PDF; only HR (in scope) and administrators revoke or reissue.
+rules.add_perm(
+    "lms.view_certificate",
+    is_certificate_holder
+    | is_certificate_holder_supervisor
+    | is_certificate_in_hr_scope
+    | is_administrator,
+)
+rules.add_perm("lms.manage_certificate", is_certificate_in_hr_scope | is_administrator)

@@ -13,6 +13,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
@@ -316,6 +317,24 @@ class Dashboard:
         return min(100, int(self.jp_this_year * 100 / self.jp_target))
 
 
+def _issued_certificates() -> Prefetch:
+    """The current, issued certificate of each enrolment (one query for all)."""
+    from lms.models import Certificate
+
+    return Prefetch(
+        "certificates",
+        queryset=Certificate.objects.filter(is_current=True, status=Certificate.Status.ISSUED),
+        to_attr="issued_certificates",
+    )
+
+
+def _set_certificate_url(enrolment: Enrolment) -> None:
+    certificates = getattr(enrolment, "issued_certificates", [])
+    enrolment.certificate_url = (  # type: ignore[attr-defined]
+        reverse("lms:certificate_download", args=[certificates[0].code]) if certificates else ""
+    )
+
+
 def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Dashboard:
     """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
     the agency settings, and a fixed few for the competency gaps and recommendations."""
@@ -325,6 +344,7 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
         Enrolment.objects.filter(user=user)
         .exclude(status__in=[Enrolment.Status.REJECTED, Enrolment.Status.WITHDRAWN])
         .select_related("course", "last_lesson")
+        .prefetch_related(_issued_certificates())
         .order_by("due_on", "-updated_at")
     )
     today = timezone.localdate()
@@ -333,6 +353,7 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
     jp = Decimal(0)
     for enrolment in enrolments:
         if enrolment.status == Enrolment.Status.COMPLETED:
+            _set_certificate_url(enrolment)
             completed.append(enrolment)
             if enrolment.completed_at and enrolment.completed_at >= year_start:
                 jp += enrolment.jp_earned or Decimal(0)
@@ -545,3 +566,140 @@ def pending_requests(*, course: CoursePage) -> QuerySet[Enrolment]:
         .select_related("user")
         .order_by("requested_at")
     )
+
+
+# ASSIGNMENTS ------------------------------------------------------------------------------
+
+# Reporting lines deeper than this are not followed (and a cycle cannot loop forever).
+TEAM_MAX_DEPTH = 10
+
+
+def team_levels(supervisor: Any) -> dict[int, int]:
+    """{employee id: depth} of the active direct (1) and indirect (2+) reports of
+    `supervisor`, breadth first: one query per level of the reporting tree."""
+    from competencies.models import Employee
+
+    seen: dict[int, int] = {}
+    frontier = [supervisor.pk]
+    for depth in range(1, TEAM_MAX_DEPTH + 1):
+        ids = [
+            pk
+            for pk in Employee.objects.filter(
+                supervisor_id__in=frontier, is_active=True
+            ).values_list("pk", flat=True)
+            if pk not in seen and pk != supervisor.pk
+        ]
+        if not ids:
+            break
+        for pk in ids:
+            seen[pk] = depth
+        frontier = ids
+    return seen
+
+
+def team_employee_ids(supervisor: Any) -> set[int]:
+    return set(team_levels(supervisor))
+
+
+@dataclass
+class TeamAssignment:
+    row: Any
+    progress: int
+    is_overdue: bool
+
+
+@dataclass
+class TeamMember:
+    employee: Any
+    depth: int
+    assignments: list[TeamAssignment] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for a in self.assignments if a.is_overdue)
+
+
+def team_for_supervisor(supervisor: Any) -> list[TeamMember]:
+    """The supervisor's reports with their assignments and progress. One query per
+    level of the tree, plus three."""
+    from competencies.models import Employee
+    from lms.models import AssignmentRecipient
+
+    levels = team_levels(supervisor)
+    employees = Employee.objects.filter(pk__in=list(levels)).select_related(
+        "user", "unit", "position", "supervisor"
+    )
+    rows = list(
+        AssignmentRecipient.objects.filter(employee_id__in=list(levels))
+        .exclude(status=AssignmentRecipient.Status.WITHDRAWN)
+        .select_related("assignment")
+        .order_by("due_on")
+    )
+    progress = {
+        (e.user_id, e.course_id): e.progress_percent
+        for e in Enrolment.objects.filter(
+            user_id__in=[r.user_id for r in rows],
+            course_id__in={r.assignment.course_id for r in rows},
+        ).only("user_id", "course_id", "progress_percent")
+    }
+    today = timezone.localdate()
+    members = {e.pk: TeamMember(employee=e, depth=levels[e.pk]) for e in employees}
+    for r in rows:
+        done = r.status == AssignmentRecipient.Status.COMPLETED
+        members[r.employee_id].assignments.append(
+            TeamAssignment(
+                row=r,
+                progress=100 if done else progress.get((r.user_id, r.assignment.course_id), 0),
+                is_overdue=r.status == AssignmentRecipient.Status.OPEN and r.due_on < today,
+            )
+        )
+    return sorted(members.values(), key=lambda m: (m.depth, m.employee.full_name))
+
+
+def assignment_progress(assignment: Any) -> dict[str, int]:
+    """Counts per status for one assignment (plus overdue). One query."""
+    from lms.models import AssignmentRecipient
+
+    today = timezone.localdate()
+    open_ = AssignmentRecipient.Status.OPEN
+    return AssignmentRecipient.objects.filter(assignment=assignment).aggregate(
+        total=Count("pk", filter=~Q(status=AssignmentRecipient.Status.WITHDRAWN)),
+        completed=Count("pk", filter=Q(status=AssignmentRecipient.Status.COMPLETED)),
+        open=Count("pk", filter=Q(status=open_)),
+        overdue=Count("pk", filter=Q(status=open_, due_on__lt=today)),
+    )
+
+
+def assignment_unit_summary(*, units: list[Any], employees: QuerySet) -> dict[str, tuple]:
+    """For the compliance report (settings.COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR):
+    {unit path: (assigned, completed, overdue)} over each unit's subtree, counting the
+    non-withdrawn assignment rows of the given employees. One query."""
+    from lms.models import AssignmentRecipient
+
+    if not units:
+        return {}
+    length = len(units[0].path)
+    today = timezone.localdate()
+    open_ = AssignmentRecipient.Status.OPEN
+    rows = (
+        AssignmentRecipient.objects.filter(employee__in=employees.values("pk"))
+        .exclude(status=AssignmentRecipient.Status.WITHDRAWN)
+        .values("employee__unit__path")
+        .annotate(
+            assigned=Count("pk"),
+            completed=Count("pk", filter=Q(status=AssignmentRecipient.Status.COMPLETED)),
+            overdue=Count("pk", filter=Q(status=open_, due_on__lt=today)),
+        )
+        .order_by()
+    )
+    wanted = {u.path for u in units}
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        path = (row["employee__unit__path"] or "")[:length]
+        if path not in wanted:
+            continue
+        bucket = totals.setdefault(path, [0, 0, 0])
+        bucket[0] += row["assigned"]
+        bucket[1] += row["completed"]
+        bucket[2] += row["overdue"]
+    return {path: tuple(v) for path, v in totals.items()}

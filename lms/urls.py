@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import views
+from lms import team_views, views, views_certificates
 
 app_name = "lms"
 
@@ -33,4 +33,12 @@ urlpatterns = [
         views.trainer_enrolment_decide,
         name="trainer_enrolment_decide",
     ),
+    path(
+        "certificates/<str:code>/download/",
+        views_certificates.certificate_download,
+        name="certificate_download",
+    ),
+    path("tim/", team_views.team, name="team"),
+    path("tim/penugasan/<int:recipient_id>/ingatkan/", team_views.team_nudge, name="team_nudge"),
+    path("tim/<int:employee_id>/usulkan/", team_views.team_propose, name="team_propose"),
 ]

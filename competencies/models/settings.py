@@ -43,6 +43,15 @@ class AgencySettings(BaseSiteSetting):
     signer_name = models.CharField(_("certificate signer name"), max_length=200, blank=True)
     signer_nip = models.CharField(_("certificate signer NIP"), max_length=18, blank=True)
     signer_title = models.CharField(_("certificate signer title"), max_length=200, blank=True)
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("certificate signature image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A scanned signature (PNG with a transparent background) for certificates."),
+    )
     certificate_number_pattern = models.CharField(
         _("certificate number pattern"),
         max_length=100,
@@ -82,6 +91,7 @@ class AgencySettings(BaseSiteSetting):
                 FieldPanel("signer_name"),
                 FieldPanel("signer_nip"),
                 FieldPanel("signer_title"),
+                FieldPanel("signature"),
                 FieldPanel("certificate_number_pattern"),
             ],
             heading=_("Certificates"),

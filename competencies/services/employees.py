@@ -16,6 +16,7 @@ from accounts.services import user_create
 from competencies.models import Employee, OrgUnit, Position
 from competencies.selectors import employee_in_hr_scope, hr_scope_unit
 from competencies.services import audit
+from competencies.services.hooks import employees_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -82,6 +83,7 @@ def employee_create(
     employee.full_clean()
     employee.save()
     audit.audit_log(instance=employee, action=audit.CREATE, user=actor)
+    employees_changed([employee.pk])
     return employee
 
 
@@ -121,6 +123,7 @@ def employee_update(
     changes = audit.changes_between(before, after)
     if changes:
         audit.audit_log(instance=employee, action=audit.EDIT, user=actor, changes=changes)
+        employees_changed([employee.pk])
     return employee
 
 
@@ -146,6 +149,7 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
         changes={"is_active": [True, False]},
         note=reason,
     )
+    employees_changed([employee.pk])
     return employee
 
 
@@ -169,6 +173,7 @@ def employee_reactivate(*, actor: User, employee: Employee) -> Employee:
         user=actor,
         changes={"is_active": [False, True]},
     )
+    employees_changed([employee.pk])
     return employee
 
 

@@ -62,6 +62,7 @@ from competencies.models import (
 from competencies.models.organisation import code_validator
 from competencies.selectors import hr_scope_unit
 from competencies.services import audit
+from competencies.services.hooks import employees_changed
 
 Kind = Literal["units", "positions", "employees"]
 FileFormat = Literal["csv", "xlsx"]
@@ -1661,6 +1662,9 @@ def _apply_employees(*, planned: _EmployeePlan, actor: User | None, note: str) -
         note=note,
         now=now,
         batch=uuid.uuid4(),
+    )
+    employees_changed(
+        [e.pk for e in created] + [i.employee.pk for i in changed if i.employee is not None]
     )
 
     invite = [item.user.pk for item in new_accounts if item.user and item.user.is_active]

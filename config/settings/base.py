@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -122,7 +123,7 @@ MIDDLEWARE = [
     "config.csp.PortalCSPMiddleware",  # CONTENT SECURITY POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "accounts.middleware.PortalLocaleMiddleware",  # Indonesian unless chosen otherwise
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -302,6 +303,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.notification_emails_send_pending",
         "schedule": 10 * 60,
     },
+    # Nightly at 01:30 WITA (crontab in CELERY_TIMEZONE): re-apply assignment rules so
+    # newcomers to a covered unit/position are assigned and leavers withdrawn, also when
+    # a change bypassed the services.
+    "assignment-rules-apply": {
+        "task": "lms.tasks.assignment_rules_apply",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Daily at 07:00 WITA, the start of the working day: due in 7 days / tomorrow,
+    # overdue, supervisor copied after 3 days overdue. Keys make a second run send nothing.
+    "assignment-reminders": {
+        "task": "lms.tasks.assignment_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # ALLAUTH
@@ -372,9 +386,24 @@ HEALTH_CHECK_BROKER_TIMEOUT = env.float("HEALTH_CHECK_BROKER_TIMEOUT", default=2
 # docs/lms.md. Dotted paths of callables run after commit when an enrolment completes,
 # each called as hook(enrolment_id=...); certificates, HR records and competency evidence
 # attach here (or via lms.services.enrolments.register_enrolment_completed_hook).
-LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = []
+LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = [
+    # Assignments (docs/assignments.md): completion notice, assignment completed.
+    "lms.tasks.assignment_enrolment_completed_hook",
+    # Certificates (docs/certificates.md): queues lms.tasks.certificate_issue.
+    "lms.tasks.certificate_issue_hook",
+]
+# docs/certificates.md. The absolute address printed in certificate QR codes and in the
+# Open Badges credential (defaults to WAGTAILADMIN_BASE_URL); and the rate limit of the
+# public verification pages per client address (django-ratelimit syntax).
+LMS_CERTIFICATE_BASE_URL = env("LMS_CERTIFICATE_BASE_URL", default="")
+LMS_VERIFY_RATE = env("LMS_VERIFY_RATE", default="30/m")
 # A quiz submission arriving this long after the time limit still counts as on time
 # (network latency); later ones are graded as of the deadline.
 LMS_QUIZ_GRACE_SECONDS = 30
 # The competency-profile page asks this selector for courses that close gaps.
 COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.course_list_for_gaps"
+# Called after commit with employee_ids=[...] when HR creates, edits, (de)activates or
+# imports employees: lms re-applies the assignment rules to them (docs/assignments.md).
+COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = ["lms.services.assignments.employees_changed"]
+# The JP compliance report asks this selector for assignment figures per unit.
+COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignment_unit_summary"

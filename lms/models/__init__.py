@@ -1,3 +1,11 @@
+from lms.models.assignments import (
+    Assignment,
+    AssignmentDueExtension,
+    AssignmentRecipient,
+    AssignmentRule,
+    TrainingProposal,
+)
+from lms.models.certificates import Certificate, CertificateSequence
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.pages import (
     SIASN_DEVELOPMENT_TYPES,
@@ -11,8 +19,15 @@ from lms.models.pages import (
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 
 __all__ = [
+    "Assignment",
+    "AssignmentDueExtension",
+    "AssignmentRecipient",
+    "AssignmentRule",
+    "TrainingProposal",
     "SIASN_DEVELOPMENT_TYPES",
     "AttemptAnswer",
+    "Certificate",
+    "CertificateSequence",
     "Choice",
     "CourseCompetency",
     "CourseEvaluation",

@@ -125,4 +125,18 @@ def demo_seed() -> list[DemoLogin]:
         trainer=users["pelatih"],
         learners=[users["peserta"], users["atasan"]],
     )
+    _demo_certificates(users=[users["peserta"], users["atasan"]])
     return logins
+
+
+def _demo_certificates(*, users: list[User]) -> None:
+    """The completion hook issues certificates as the demo learners finish courses; this
+    catches databases seeded before certificates existed. Idempotent."""
+    from lms.models import Enrolment
+    from lms.services.certificates import certificate_issue
+
+    completed = Enrolment.objects.filter(
+        user__in=users, status=Enrolment.Status.COMPLETED, course__certificate_enabled=True
+    ).values_list("pk", flat=True)
+    for enrolment_id in completed:
+        certificate_issue(enrolment_id=enrolment_id)

@@ -13,6 +13,7 @@ as ``hook(enrolment_id=<int>)``; it should queue a Celery task rather than do sl
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,8 @@ enrolment_completed_hooks: list[EnrolmentCompletedHook] = []
 # (a learner who leaves the tab open overnight did not study for eight hours).
 MAX_SECONDS_PER_VISIT = 60 * 60
 
+logger = logging.getLogger(__name__)
+
 
 def register_enrolment_completed_hook(hook: EnrolmentCompletedHook) -> EnrolmentCompletedHook:
     """Decorator or plain call: adds `hook` to the completion hooks (once)."""
@@ -62,8 +65,15 @@ def _completed_hooks() -> list[EnrolmentCompletedHook]:
 
 
 def _run_completed_hooks(enrolment_id: int) -> None:
+    """Runs every hook even when one fails: the completion is already committed, and one
+    failing integration (say, the broker briefly down) must neither hide the others nor
+    turn the learner's page into an error. Failures are logged; the periodic jobs of each
+    integration pick up what was missed."""
     for hook in _completed_hooks():
-        hook(enrolment_id=enrolment_id)
+        try:
+            hook(enrolment_id=enrolment_id)
+        except Exception:
+            logger.exception("enrolment %s: completion hook %r failed", enrolment_id, hook)
 
 
 # --- enrolment -----------------------------------------------------------------------
@@ -130,26 +140,40 @@ def _check_self_enrolment(*, user: User, course: CoursePage) -> None:
             raise ValidationError(_("Complete the prerequisite courses first."))
 
 
+def _enrolment_apply_assignment(
+    *, enrolment: Enrolment, source: str, due_on: date | None, actor: User | None, now
+) -> list[str]:
+    """The rule for assigning (or admin-adding) someone who already has an enrolment:
+    a request, a declined request or a withdrawn enrolment becomes active, the source
+    becomes "assignment" and the due date moves. Changes `enrolment` in memory and
+    returns the changed fields; `enrolments_bulk_create` shares it."""
+    changed: list[str] = []
+    if enrolment.status in {
+        Enrolment.Status.REQUESTED,
+        Enrolment.Status.REJECTED,
+        Enrolment.Status.WITHDRAWN,
+    }:
+        enrolment.status = Enrolment.Status.ACTIVE
+        enrolment.enrolled_at = enrolment.enrolled_at or now
+        enrolment.decided_by = actor
+        changed += ["status", "enrolled_at", "decided_by"]
+    if source == Enrolment.Source.ASSIGNMENT and enrolment.source != source:
+        enrolment.source = source
+        changed.append("source")
+    if due_on and enrolment.due_on != due_on:
+        enrolment.due_on = due_on
+        changed.append("due_on")
+    return changed
+
+
 def _enrolment_reuse(
     *, enrolment: Enrolment, source: str, due_on: date | None, actor: User | None, now
 ) -> Enrolment:
     changed: list[str] = []
     if source in {Enrolment.Source.ASSIGNMENT, Enrolment.Source.ADMIN}:
-        if enrolment.status in {
-            Enrolment.Status.REQUESTED,
-            Enrolment.Status.REJECTED,
-            Enrolment.Status.WITHDRAWN,
-        }:
-            enrolment.status = Enrolment.Status.ACTIVE
-            enrolment.enrolled_at = enrolment.enrolled_at or now
-            enrolment.decided_by = actor
-            changed += ["status", "enrolled_at", "decided_by"]
-        if source == Enrolment.Source.ASSIGNMENT and enrolment.source != source:
-            enrolment.source = source
-            changed.append("source")
-        if due_on and enrolment.due_on != due_on:
-            enrolment.due_on = due_on
-            changed.append("due_on")
+        changed = _enrolment_apply_assignment(
+            enrolment=enrolment, source=source, due_on=due_on, actor=actor, now=now
+        )
     elif enrolment.status == Enrolment.Status.WITHDRAWN and enrolment.course is not None:
         _check_self_enrolment(user=enrolment.user, course=enrolment.course)
         enrolment.status = Enrolment.Status.ACTIVE
@@ -158,6 +182,59 @@ def _enrolment_reuse(
         enrolment.full_clean()
         enrolment.save(update_fields=[*changed, "updated_at"])
     return enrolment
+
+
+def enrolments_bulk_create(
+    *,
+    user_ids: list[int],
+    course: CoursePage,
+    due_on: date | None,
+    actor: User | None,
+    source: str = Enrolment.Source.ASSIGNMENT,
+) -> dict[int, Enrolment]:
+    """`enrolment_create(source="assignment")` for many learners at once (an assignment to
+    10,000 employees): new enrolments in one bulk insert (ignore_conflicts on the one per
+    (user, course) constraint, so a racing duplicate is harmless), existing ones changed
+    by the same rule as the single path and written with one bulk update. A fixed number
+    of queries whatever the number of learners; rows are not `full_clean`ed one by one
+    (every value comes from `course` and the arguments). Returns {user id: enrolment}."""
+    now = timezone.now()
+    if not user_ids:
+        return {}
+    with transaction.atomic():
+        existing = {
+            e.user_id: e
+            for e in Enrolment.objects.select_for_update()
+            .filter(course=course, user_id__in=user_ids)
+            .only("pk", "user_id", "status", "source", "due_on", "enrolled_at", "decided_by")
+        }
+        changed: dict[str, list[Enrolment]] = {}
+        for enrolment in existing.values():
+            fields = _enrolment_apply_assignment(
+                enrolment=enrolment, source=source, due_on=due_on, actor=actor, now=now
+            )
+            if fields:
+                changed.setdefault(",".join(sorted(fields)), []).append(enrolment)
+        for key, rows in changed.items():
+            for row in rows:
+                row.updated_at = now
+            Enrolment.objects.bulk_update(rows, [*key.split(","), "updated_at"], batch_size=2000)
+        fresh = [
+            Enrolment(
+                user_id=user_id,
+                course=course,
+                course_title=course.title,
+                status=Enrolment.Status.ACTIVE,
+                source=source,
+                due_on=due_on,
+                enrolled_at=now,
+                decided_by=actor,
+            )
+            for user_id in dict.fromkeys(user_ids)
+            if user_id not in existing
+        ]
+        Enrolment.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    return {**existing, **{e.user_id: e for e in fresh}}
 
 
 def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:

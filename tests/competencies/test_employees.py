@@ -19,7 +19,10 @@ from tests.factories.accounts import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_employee_create_makes_an_invited_learner_account(org, django_capture_on_commit_callbacks):
+def test_employee_create_makes_an_invited_learner_account(
+    org, django_capture_on_commit_callbacks, settings
+):
+    settings.COMPETENCIES_EMPLOYEES_CHANGED_HOOKS = []  # only the invitation here
     with django_capture_on_commit_callbacks() as callbacks:
         employee = employee_create(
             actor=org.hr, email="Baru@Uji.example", full_name="Rina Lestari",

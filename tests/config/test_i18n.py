@@ -56,3 +56,19 @@ def test_every_message_is_translated_in_both_catalogues():
         fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
         assert not missing, f"{language}: untranslated {missing[:10]}"
         assert not fuzzy, f"{language}: fuzzy {fuzzy[:10]}"
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_person_switches(client, home_page):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in html
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert '<html lang="en">' in html
+
+
+def test_sign_in_page_does_not_invite_people_to_sign_up(client, home_page):
+    html = client.get(reverse("account_login")).content.decode()
+
+    assert reverse("account_signup") not in html
+    assert "BKPSDM" in html

@@ -166,6 +166,11 @@ EXPECTATIONS: dict[str, Expect] = {
         signed_in(Outcome(405)), kwargs={"enrolment_id": 999999}
     ),
     "lms:trainer_courses": Expect(row(LOGIN, DENIED, DENIED, OK, OK, OK)),
+    # assignments: the supervisor's team page (empty without reports); the checks are
+    # reporting lines, so a sample id outside one's team is 404 for everyone.
+    "lms:team": Expect(signed_in()),
+    "lms:team_nudge": Expect(signed_in(Outcome(405)), kwargs={"recipient_id": 999999}),
+    "lms:team_propose": Expect(signed_in(NOT_FOUND), kwargs={"employee_id": 999999}),
     # Wagtail front end
     "wagtail_serve": Expect(everyone(OK), args=("",), needs_home_page=True),
     "wagtailcore_authenticate_with_password": Expect(
@@ -175,6 +180,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "wagtaildocs_authenticate_with_password": Expect(
         everyone(NOT_FOUND), kwargs={"restriction_id": 999}
     ),
+    # Certificates (docs/certificates.md): the PDF for its holder, supervisor, HR and
+    # administrators only (404 for a code that does not exist); verification is public.
+    "lms:certificate_download": Expect(signed_in(NOT_FOUND), kwargs={"code": "tidak-ada"}),
+    "verify:search": Expect(everyone(OK)),
+    "verify:detail": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
+    "verify:credential": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
 }
 
 
@@ -202,6 +213,7 @@ PREFIX_RULES: dict[str, dict[str, dict[str, Outcome]]] = {
         "/admin/kompetensi/kamus/": wagtail_admin(ADMIN_HOME) | hr_only(),
         "/admin/kompetensi/penilaian/": wagtail_admin(ADMIN_HOME) | hr_only(),
         "/admin/kompetensi/riwayat-pelatihan/": wagtail_admin(ADMIN_HOME) | hr_only(),
+        "/admin/sertifikat/": wagtail_admin(ADMIN_HOME) | hr_only(),
     },
     # Django admin (ops tables): staff only; no role makes anyone staff.
     "django-admin/": {

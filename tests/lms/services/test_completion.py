@@ -217,3 +217,25 @@ def test_time_spent_is_counted_and_capped(course, lessons, learner):
     lesson_progress_complete(user=learner, lesson=lessons[1])
     progress2.refresh_from_db()
     assert progress2.seconds_spent == enrolment_services.MAX_SECONDS_PER_VISIT
+
+
+def test_a_failing_completion_hook_does_not_stop_the_others(settings):
+    from lms.services import enrolments as service
+
+    calls = []
+
+    def broken(*, enrolment_id):
+        raise ConnectionError("broker down")
+
+    def working(*, enrolment_id):
+        calls.append(enrolment_id)
+
+    saved = list(service.enrolment_completed_hooks)
+    service.enrolment_completed_hooks[:] = [broken, working]
+    settings.LMS_ENROLMENT_COMPLETED_HOOKS = []
+    try:
+        service._run_completed_hooks(41)
+    finally:
+        service.enrolment_completed_hooks[:] = saved
+
+    assert calls == [41]

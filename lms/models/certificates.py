@@ -1,0 +1,161 @@
+"""Certificates (STTP). A certificate is a record, not content: it keeps a snapshot of
+everything it shows, so later edits to the learner, the course or the site settings never
+change an issued certificate (docs/certificates.md)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def verification_code() -> str:
+    """The public code in /verify/<code>/: 128 random bits, URL-safe, unguessable."""
+    return secrets.token_urlsafe(16)
+
+
+class CertificateSequence(models.Model):
+    """The last number handed out in a year. Its row is locked (select_for_update) in the
+    transaction that creates the certificate, so numbers are gap-free and race-free."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate sequence")
+        verbose_name_plural = _("certificate sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Certificate(models.Model):
+    # Nothing links to certificates by reference; skipping Wagtail's reference index keeps
+    # the issuing transaction (which holds the sequence lock) short.
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ISSUED = "issued", _("Issued")
+        REVOKED = "revoked", _("Revoked")
+        FAILED = "failed", _("Failed")
+
+    # PROTECT: an enrolment with a certificate stays. One *current* certificate per
+    # enrolment (a constraint); a reissue retires the old one and adds a new current one.
+    enrolment = models.ForeignKey(
+        "lms.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=verification_code
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
+    number = models.CharField(_("certificate number"), max_length=120, blank=True, db_index=True)
+    # The snapshot: what the certificate shows, frozen when it was issued.
+    holder_name = models.CharField(_("holder name"), max_length=255, blank=True)
+    holder_nip = models.CharField(_("holder NIP"), max_length=18, blank=True)
+    course_title = models.CharField(_("course title"), max_length=255, blank=True)
+    jp = models.DecimalField(_("JP"), max_digits=5, decimal_places=1, default=0)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    competencies = models.JSONField(
+        _("competencies developed"),
+        default=list,
+        blank=True,
+        help_text=_("A list of [name, level] pairs."),
+    )
+    signer_name = models.CharField(_("signer name"), max_length=200, blank=True)
+    signer_nip = models.CharField(_("signer NIP"), max_length=18, blank=True)
+    signer_title = models.CharField(_("signer title"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    agency_name = models.CharField(_("agency"), max_length=200, blank=True)
+    government_name = models.CharField(_("government"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="id")
+
+    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True, max_length=255)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # A reissued certificate points at the one it replaces.
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(is_current=True),
+                name="lms_certificate_one_per_enrolment",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="lms_certificate_sequence_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="lms_certificate_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["issued", "revoked"])
+                | (~models.Q(number="") & models.Q(issued_at__isnull=False)),
+                name="lms_certificate_issued_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | models.Q(revoked_at__isnull=False),
+                name="lms_certificate_revoked_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
+    def verification_status(self) -> str:
+        """valid / revoked / expired / pending, as the public verification page says."""
+        if self.status == self.Status.REVOKED:
+            return "revoked"
+        if self.status != self.Status.ISSUED:
+            return "pending"
+        return "expired" if self.is_expired else "valid"

@@ -1,0 +1,572 @@
+"""Course assignments: creation (bulk), dynamic re-application, completion, reminders,
+due-date extensions, supervisor nudges and training proposals.
+
+The bulk path (`_recipients_add`) runs a fixed number of queries whatever the number of
+employees: one read of existing recipients, one bulk insert of recipients, the bulk
+enrolment (`enrolments_bulk_create`) and one `notify_many` (whose e-mails go out from a
+sweep task after commit, never inline)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import NotificationKind
+from accounts.services import notify, notify_many
+from competencies.models import Employee, OrgUnit, Position
+from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+from competencies.services import audit
+from lms.models import (
+    Assignment,
+    AssignmentDueExtension,
+    AssignmentRecipient,
+    AssignmentRule,
+    CoursePage,
+    Enrolment,
+    TrainingProposal,
+)
+from lms.services.enrolments import enrolments_bulk_create
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ASSIGNMENT_CREATE = "lms.assignment_create"
+ASSIGNMENT_EXTEND = "lms.assignment_extend"
+PROPOSAL_DECIDE = "lms.proposal_decide"
+
+DYNAMIC_TARGETS = {
+    Assignment.Target.UNITS,
+    Assignment.Target.POSITIONS,
+    Assignment.Target.POSITION_KINDS,
+    Assignment.Target.RULE,
+}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _unit_q(units: list[OrgUnit], *, subtree: bool, prefix: str = "unit") -> Q:
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= (
+            Q(**{f"{prefix}__path__startswith": unit.path})
+            if subtree
+            else Q(**{f"{prefix}_id": unit.pk})
+        )
+    return q
+
+
+def assignment_target_employees(assignment: Assignment) -> QuerySet[Employee]:
+    """The active employees the assignment covers now (within its scope subtree)."""
+    return target_employees(
+        target_type=assignment.target_type,
+        employees=assignment.employees.values("pk"),
+        units=list(assignment.units.all()),
+        include_subunits=assignment.include_subunits,
+        positions=assignment.positions.values("pk"),
+        position_kinds=list(assignment.position_kinds),
+        rule=assignment.rule,
+        scope_unit=assignment.scope_unit,
+    )
+
+
+def target_employees(
+    *,
+    target_type: str,
+    employees: Any = (),
+    units: list[OrgUnit] | None = None,
+    include_subunits: bool = True,
+    positions: Any = (),
+    position_kinds: list[str] | None = None,
+    rule: AssignmentRule | None = None,
+    scope_unit: OrgUnit | None = None,
+) -> QuerySet[Employee]:
+    """Active employees matching a target (also the HR screen's preview count)."""
+    qs = Employee.objects.filter(is_active=True)
+    if target_type == Assignment.Target.EMPLOYEES:
+        qs = qs.filter(pk__in=employees)
+    elif target_type == Assignment.Target.UNITS:
+        qs = qs.filter(_unit_q(list(units or []), subtree=include_subunits))
+    elif target_type == Assignment.Target.POSITIONS:
+        qs = qs.filter(position_id__in=positions)
+    elif target_type == Assignment.Target.POSITION_KINDS:
+        qs = qs.filter(position__kind__in=list(position_kinds or []))
+    elif target_type == Assignment.Target.RULE:
+        if rule is None:
+            return qs.none()
+        qs = rule_employees(rule, qs)
+    else:
+        return qs.none()
+    if scope_unit is not None:
+        qs = qs.filter(unit__path__startswith=scope_unit.path)
+    return qs
+
+
+def rule_employees(rule: AssignmentRule, employees: QuerySet[Employee]) -> QuerySet[Employee]:
+    if rule.unit is not None:
+        employees = employees.filter(_unit_q([rule.unit], subtree=rule.include_subunits))
+    if rule.position_kind:
+        employees = employees.filter(position__kind=rule.position_kind)
+    if rule.golongan:
+        employees = employees.filter(golongan=rule.golongan)
+    if rule.employment_type:
+        employees = employees.filter(employment_type=rule.employment_type)
+    return employees
+
+
+def _check_targets_in_scope(
+    *,
+    actor: User,
+    employees: list[Employee],
+    units: list[OrgUnit],
+    positions: list[Position],
+    rule: AssignmentRule | None,
+) -> OrgUnit | None:
+    """A unit-scoped HR manager may target only their subtree. Returns the scope."""
+    scope = hr_scope_unit(actor)
+    if scope is None:
+        return None
+    outside = _("A target is outside the part of the organisation you manage.")
+    for unit in units:
+        if not unit.path.startswith(scope.path):
+            raise PermissionDenied(outside)
+    for employee in employees:
+        if not employee_in_hr_scope(actor, employee):
+            raise PermissionDenied(outside)
+    for position in positions:
+        if position.unit is not None and not position.unit.path.startswith(scope.path):
+            raise PermissionDenied(outside)
+    if rule is not None and (rule.unit is None or not rule.unit.path.startswith(scope.path)):
+        raise PermissionDenied(outside)
+    return scope
+
+
+def assignment_create(
+    *,
+    actor: User,
+    course: CoursePage,
+    target_type: str,
+    employees: list[Employee] | None = None,
+    units: list[OrgUnit] | None = None,
+    include_subunits: bool = True,
+    positions: list[Position] | None = None,
+    position_kinds: list[str] | None = None,
+    rule: AssignmentRule | None = None,
+    due_on: datetime.date | None = None,
+    due_days: int | None = None,
+    reason: str = "",
+    recurs_yearly: bool = False,
+) -> Assignment:
+    """Creates the assignment and assigns everyone it covers now (enrolled, notified)."""
+    if not actor.has_perm("portal.access_hr"):
+        raise PermissionDenied
+    employees, units, positions = employees or [], units or [], positions or []
+    scope = _check_targets_in_scope(
+        actor=actor, employees=employees, units=units, positions=positions, rule=rule
+    )
+    with transaction.atomic():
+        assignment = Assignment(
+            course=course,
+            course_title=course.title,
+            target_type=target_type,
+            include_subunits=include_subunits,
+            position_kinds=list(position_kinds or []),
+            rule=rule,
+            scope_unit=scope,
+            due_on=due_on,
+            due_days=due_days,
+            reason=reason,
+            recurs_yearly=recurs_yearly,
+            created_by=actor,
+        )
+        assignment.full_clean()
+        assignment.save()
+        assignment.employees.set(employees)
+        assignment.units.set(units)
+        assignment.positions.set(positions)
+        audit.audit_log(instance=assignment, action=ASSIGNMENT_CREATE, user=actor, note=reason)
+        assignment_apply(assignment=assignment, actor=actor)
+    return assignment
+
+
+def _due_for(assignment: Assignment, today: datetime.date) -> datetime.date:
+    if assignment.due_on is not None:
+        return assignment.due_on
+    return today + datetime.timedelta(days=assignment.due_days or 0)
+
+
+def _recipients_add(
+    *,
+    assignment: Assignment,
+    people: list[tuple[int, int]],
+    actor: User | None,
+    cycle: int = 1,
+) -> int:
+    """Assigns (employee id, user id) pairs: recipients, enrolments, notices. Employees
+    already holding a row for this cycle are left alone, except a withdrawn row, which
+    reopens. A fixed number of queries. Returns how many were newly assigned."""
+    if not people or assignment.course is None:
+        return 0
+    now = timezone.now()
+    due_on = _due_for(assignment, timezone.localdate(now))
+    existing = dict(
+        AssignmentRecipient.objects.filter(
+            assignment=assignment, cycle=cycle, employee_id__in=[e for e, _u in people]
+        ).values_list("employee_id", "status")
+    )
+    reopen = [e for e, status in existing.items() if status == AssignmentRecipient.Status.WITHDRAWN]
+    fresh = [(e, u) for e, u in people if e not in existing]
+    if reopen:
+        AssignmentRecipient.objects.filter(
+            assignment=assignment, cycle=cycle, employee_id__in=reopen
+        ).update(status=AssignmentRecipient.Status.OPEN, withdrawn_at=None, due_on=due_on)
+    newly = fresh + [(e, u) for e, u in people if e in set(reopen)]
+    if not newly:
+        return 0
+    enrolments = enrolments_bulk_create(
+        user_ids=[u for _e, u in newly], course=assignment.course, due_on=due_on, actor=actor
+    )
+    done = {
+        u: e.completed_at
+        for u, e in enrolments.items()
+        if e.pk and e.status == Enrolment.Status.COMPLETED and not assignment.recurs_yearly
+    }
+    AssignmentRecipient.objects.bulk_create(
+        [
+            AssignmentRecipient(
+                assignment=assignment,
+                employee_id=e,
+                user_id=u,
+                cycle=cycle,
+                assigned_at=now,
+                due_on=due_on,
+                status=AssignmentRecipient.Status.COMPLETED
+                if u in done
+                else AssignmentRecipient.Status.OPEN,
+                completed_at=done.get(u),
+            )
+            for e, u in fresh
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    from accounts.models import User
+
+    notify_many(
+        users=User.objects.filter(pk__in=[u for _e, u in newly if u not in done]).only(
+            "pk", "is_active"
+        ),
+        kind=NotificationKind.ASSIGNMENT_NEW,
+        params={
+            "course": assignment.course_title,
+            "due": due_on.isoformat(),
+            "reason": assignment.reason,
+        },
+        url="/learning/",
+        dedupe_prefix=f"assignment:{assignment.pk}:c{cycle}:new:{due_on.isoformat()}",
+    )
+    return len(newly)
+
+
+def assignment_apply(
+    *, assignment: Assignment, actor: User | None = None, employee_ids: list[int] | None = None
+) -> tuple[int, int]:
+    """Brings the assignment's recipients in line with whom it covers now: assigns the
+    newcomers, withdraws the open rows of people no longer covered (their history and
+    enrolment stay; an untouched assignment-only enrolment becomes withdrawn). With
+    `employee_ids`, looks at those employees only. Returns (added, withdrawn)."""
+    if not assignment.is_active:
+        return (0, 0)
+    with transaction.atomic():
+        covered = assignment_target_employees(assignment)
+        if employee_ids is not None:
+            covered = covered.filter(pk__in=employee_ids)
+        people = list(covered.values_list("pk", "user_id"))
+        cycle = (
+            AssignmentRecipient.objects.filter(assignment=assignment)
+            .order_by("-cycle")
+            .values_list("cycle", flat=True)
+            .first()
+            or 1
+        )
+        added = _recipients_add(assignment=assignment, people=people, actor=actor, cycle=cycle)
+        leavers = AssignmentRecipient.objects.filter(
+            assignment=assignment, status=AssignmentRecipient.Status.OPEN
+        ).exclude(employee_id__in=[e for e, _u in people])
+        if employee_ids is not None:
+            leavers = leavers.filter(employee_id__in=employee_ids)
+        leaver_users = list(leavers.values_list("user_id", flat=True))
+        withdrawn = leavers.update(
+            status=AssignmentRecipient.Status.WITHDRAWN, withdrawn_at=timezone.now()
+        )
+        if leaver_users and assignment.course_id:
+            still_open = AssignmentRecipient.objects.filter(
+                assignment__course_id=assignment.course_id,
+                user_id__in=leaver_users,
+                status=AssignmentRecipient.Status.OPEN,
+            ).values("user_id")
+            Enrolment.objects.filter(
+                course_id=assignment.course_id,
+                user_id__in=leaver_users,
+                status=Enrolment.Status.ACTIVE,
+                source=Enrolment.Source.ASSIGNMENT,
+            ).exclude(user_id__in=still_open).update(
+                status=Enrolment.Status.WITHDRAWN, updated_at=timezone.now()
+            )
+    return (added, withdrawn)
+
+
+def assignment_rules_apply(*, employee_ids: list[int] | None = None) -> int:
+    """Re-applies every active assignment (nightly, and for changed employees after an
+    HR edit or import). Safe to run twice. Returns how many rows changed."""
+    total = 0
+    for assignment in Assignment.objects.filter(is_active=True).select_related(
+        "course", "rule__unit", "scope_unit"
+    ):
+        added, withdrawn = assignment_apply(assignment=assignment, employee_ids=employee_ids)
+        total += added + withdrawn
+    return total
+
+
+def employees_changed(*, employee_ids: list[int]) -> None:
+    """Handler of settings.COMPETENCIES_EMPLOYEES_CHANGED_HOOKS (called after commit)."""
+    from lms.tasks import assignment_rules_apply as assignment_rules_apply_task
+
+    assignment_rules_apply_task.delay(list(employee_ids))
+
+
+# COMPLETION ---------------------------------------------------------------------------
+
+
+def assignment_enrolment_completed(*, enrolment_id: int) -> None:
+    """Completion hook: sends the completion notice, completes the person's open
+    assignment rows for the course and, for yearly ones, opens next year's cycle.
+    Idempotent (notice by key, rows by status)."""
+    enrolment = Enrolment.objects.filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED).first()
+    if enrolment is None:
+        return
+    with transaction.atomic():
+        notify(
+            user=enrolment.user,
+            kind=NotificationKind.COURSE_COMPLETED,
+            params={"course": enrolment.course_title, "jp": str(enrolment.jp_earned or 0)},
+            url="/learning/",
+            dedupe_key=f"enrolment:{enrolment.pk}:completed",
+        )
+        rows = list(
+            AssignmentRecipient.objects.select_for_update()
+            .select_related("assignment")
+            .filter(
+                user_id=enrolment.user_id,
+                assignment__course_id=enrolment.course_id,
+                status=AssignmentRecipient.Status.OPEN,
+            )
+        )
+        for row in rows:
+            row.status = AssignmentRecipient.Status.COMPLETED
+            row.completed_at = enrolment.completed_at
+            row.save(update_fields=["status", "completed_at"])
+            if row.assignment.recurs_yearly and row.assignment.is_active:
+                AssignmentRecipient.objects.get_or_create(
+                    assignment=row.assignment,
+                    employee_id=row.employee_id,
+                    cycle=row.cycle + 1,
+                    defaults={
+                        "user_id": row.user_id,
+                        "assigned_at": timezone.now(),
+                        "due_on": _next_year(row.due_on),
+                    },
+                )
+
+
+def _next_year(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+# REMINDERS ----------------------------------------------------------------------------
+
+
+def assignment_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Due in 7 days, due tomorrow, overdue, and the supervisor copied after 3 days
+    overdue. Every notice has a key with the due date, so running twice sends nothing
+    twice and an extended due date is reminded again. Returns how many notices."""
+    today = today or _today()
+    open_rows = AssignmentRecipient.objects.filter(
+        status=AssignmentRecipient.Status.OPEN, assignment__is_active=True
+    ).select_related("assignment", "user")
+    sent = 0
+    for kind, label, rows in (
+        (
+            NotificationKind.ASSIGNMENT_DUE_7,
+            "due7",
+            open_rows.filter(due_on=today + datetime.timedelta(days=7)),
+        ),
+        (
+            NotificationKind.ASSIGNMENT_DUE_1,
+            "due1",
+            open_rows.filter(due_on=today + datetime.timedelta(days=1)),
+        ),
+        (NotificationKind.ASSIGNMENT_OVERDUE, "overdue", open_rows.filter(due_on__lt=today)),
+    ):
+        groups: dict[tuple[int, int, datetime.date], list[AssignmentRecipient]] = defaultdict(list)
+        for row in rows:
+            groups[(row.assignment_id, row.cycle, row.due_on)].append(row)
+        for (assignment_id, cycle, due_on), members in groups.items():
+            sent += notify_many(
+                users=[m.user for m in members],
+                kind=kind,
+                params={"course": members[0].assignment.course_title, "due": due_on.isoformat()},
+                url="/learning/",
+                dedupe_prefix=f"assignment:{assignment_id}:c{cycle}:{label}:{due_on.isoformat()}",
+            )
+    late = open_rows.filter(
+        due_on__lte=today - datetime.timedelta(days=3),
+        employee__supervisor__isnull=False,
+        employee__supervisor__is_active=True,
+    ).select_related("employee__supervisor__user")
+    for row in late:
+        supervisor = row.employee.supervisor
+        if supervisor is None:
+            continue
+        if notify(
+            user=supervisor.user,
+            kind=NotificationKind.REPORT_OVERDUE,
+            params={
+                "employee": row.employee.display_name,
+                "course": row.assignment.course_title,
+                "due": row.due_on.isoformat(),
+            },
+            url="/learning/tim/",
+            dedupe_key=f"assignment:{row.pk}:report:{row.due_on.isoformat()}",
+        ):
+            sent += 1
+    return sent
+
+
+# HR: EXTENSIONS --------------------------------------------------------------------------
+
+
+def assignment_due_extend(
+    *, actor: User, recipient: AssignmentRecipient, due_on: datetime.date, reason: str
+) -> AssignmentRecipient:
+    """Moves one person's due date; the reason is required and kept in the history."""
+    if not employee_in_hr_scope(actor, recipient.employee):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the extension.")})
+    with transaction.atomic():
+        recipient = AssignmentRecipient.objects.select_for_update().get(pk=recipient.pk)
+        if recipient.status != AssignmentRecipient.Status.OPEN:
+            raise ValidationError(_("Only an open assignment can be extended."))
+        extension = AssignmentDueExtension(
+            recipient=recipient,
+            old_due_on=recipient.due_on,
+            new_due_on=due_on,
+            reason=reason.strip(),
+            extended_by=actor,
+        )
+        extension.full_clean()
+        extension.save()
+        recipient.due_on = due_on
+        recipient.save(update_fields=["due_on"])
+        Enrolment.objects.filter(
+            user_id=recipient.user_id, course_id=recipient.assignment.course_id
+        ).update(due_on=due_on, updated_at=timezone.now())
+        audit.audit_log(
+            instance=recipient.assignment,
+            action=ASSIGNMENT_EXTEND,
+            user=actor,
+            changes={"due_on": [str(extension.old_due_on), str(due_on)]},
+            note=f"{recipient.employee}: {extension.reason}",
+        )
+    return recipient
+
+
+# SUPERVISORS ----------------------------------------------------------------------------
+
+
+def assignment_nudge(*, actor: User, recipient: AssignmentRecipient) -> bool:
+    """A supervisor (direct or indirect) reminds a report. Once per day per assignment
+    (dedupe key with the date). Returns whether a reminder went out."""
+    from lms.selectors import team_employee_ids
+
+    me = Employee.objects.filter(user=actor, is_active=True).first()
+    if me is None or recipient.employee_id not in team_employee_ids(me):
+        raise PermissionDenied
+    if recipient.status != AssignmentRecipient.Status.OPEN:
+        raise ValidationError(_("This assignment is not open."))
+    notice = notify(
+        user=recipient.user,
+        kind=NotificationKind.REMINDER,
+        params={"course": recipient.assignment.course_title, "sender": me.display_name},
+        url="/learning/",
+        dedupe_key=f"assignment:{recipient.pk}:nudge:{_today().isoformat()}",
+    )
+    return notice is not None
+
+
+def training_proposal_create(
+    *, actor: User, employee: Employee, course: CoursePage, reason: str = ""
+) -> TrainingProposal:
+    from lms.selectors import team_employee_ids
+
+    me = Employee.objects.filter(user=actor, is_active=True).first()
+    if me is None or employee.pk not in team_employee_ids(me):
+        raise PermissionDenied
+    proposal = TrainingProposal(employee=employee, course=course, reason=reason, proposed_by=actor)
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def training_proposal_decide(
+    *,
+    actor: User,
+    proposal: TrainingProposal,
+    approve: bool,
+    due_on: datetime.date | None = None,
+    due_days: int | None = 30,
+) -> TrainingProposal:
+    """HR approves (the proposal becomes an assignment of that one employee) or rejects."""
+    if not employee_in_hr_scope(actor, proposal.employee):
+        raise PermissionDenied
+    with transaction.atomic():
+        proposal = TrainingProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != TrainingProposal.Status.PENDING:
+            raise ValidationError(_("This proposal has already been decided."))
+        if approve:
+            if proposal.course is None:
+                raise ValidationError(_("The course no longer exists."))
+            proposal.assignment = assignment_create(
+                actor=actor,
+                course=proposal.course,
+                target_type=Assignment.Target.EMPLOYEES,
+                employees=[proposal.employee],
+                due_on=due_on,
+                due_days=None if due_on else due_days,
+                reason=proposal.reason,
+            )
+        proposal.status = (
+            TrainingProposal.Status.APPROVED if approve else TrainingProposal.Status.REJECTED
+        )
+        proposal.decided_by = actor
+        proposal.decided_at = timezone.now()
+        proposal.save()
+        audit.audit_log(
+            instance=proposal,
+            action=PROPOSAL_DECIDE,
+            user=actor,
+            changes={"status": ["pending", proposal.status]},
+        )
+    return proposal

@@ -1,0 +1,85 @@
+"""The supervisor's team page: direct and indirect reports, their assignments, progress,
+overdue items and gaps; nudge a report, propose a training for one (HR approves)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from competencies.models import Employee
+from competencies.selectors import competency_gaps_for_employee
+from lms.forms import TrainingProposalForm
+from lms.models import AssignmentRecipient
+from lms.selectors import team_employee_ids, team_for_supervisor
+from lms.services.assignments import assignment_nudge, training_proposal_create
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _me(request: HttpRequest) -> Employee | None:
+    user = cast("User", request.user)
+    return Employee.objects.filter(user=user, is_active=True).first()
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    members = team_for_supervisor(me) if me else []
+    # Gaps are shown for direct reports only (two queries each); indirect reports link
+    # to their direct supervisor's view of them.
+    for member in members:
+        member.gaps = (  # type: ignore[attr-defined]
+            sum(1 for g in competency_gaps_for_employee(member.employee) if g.gap)
+            if member.depth == 1
+            else None
+        )
+    return render(request, "lms/team.html", {"me": me, "members": members})
+
+
+@login_required
+@require_POST
+def team_nudge(request: HttpRequest, recipient_id: int) -> HttpResponse:
+    recipient = get_object_or_404(
+        AssignmentRecipient.objects.select_related("assignment", "user", "employee"),
+        pk=recipient_id,
+    )
+    try:
+        sent = assignment_nudge(actor=cast("User", request.user), recipient=recipient)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("lms:team")
+    if sent:
+        messages.success(request, _("Reminder sent to %(name)s.") % {"name": recipient.employee})
+    else:
+        messages.info(request, _("A reminder for this assignment was already sent today."))
+    return redirect("lms:team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_propose(request: HttpRequest, employee_id: int) -> HttpResponse:
+    me = _me(request)
+    if me is None or employee_id not in team_employee_ids(me):
+        raise Http404
+    employee = get_object_or_404(Employee, pk=employee_id)
+    form = TrainingProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        training_proposal_create(
+            actor=cast("User", request.user),
+            employee=employee,
+            course=form.cleaned_data["course"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Your proposal was sent to HR for approval."))
+        return redirect("lms:team")
+    return render(request, "lms/team_propose.html", {"form": form, "employee": employee})

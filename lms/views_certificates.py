@@ -1,0 +1,134 @@
+"""Certificate download (holder, supervisor, HR, administrators) and the public,
+rate-limited verification pages (/verify/...)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from django_ratelimit.decorators import ratelimit
+
+from lms.services.certificates import (
+    certificate_find,
+    certificate_get_for_user,
+    certificate_get_public,
+    certificate_pdf_bytes,
+    certificate_public,
+    credential_ob3,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+VERIFY_RATE_GROUP = "lms.verify"
+
+
+def _verify_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "LMS_VERIFY_RATE", "") or "30/m"
+
+
+def _rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Per client address, shared by every verification page: a 429 when exceeded, so
+    that certificate codes and number + name pairs cannot be enumerated."""
+
+    @ratelimit(group=VERIFY_RATE_GROUP, key="ip", rate=_verify_rate, block=False)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if getattr(request, "limited", False):
+            response = render(request, "lms/verify_limited.html", status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, code: str) -> FileResponse:
+    certificate = certificate_get_for_user(user=request.user, code=code)
+    language = request.GET.get("lang")
+    if language not in ("id", "en"):
+        language = None
+    data = certificate_pdf_bytes(certificate=certificate, language=language)
+    safe_number = re.sub(r"[^0-9A-Za-z-]+", "-", certificate.number).strip("-")
+    suffix = f"-{language}" if language and language != certificate.language else ""
+    return FileResponse(
+        ContentFile(data),
+        as_attachment=True,
+        filename=f"sertifikat-{safe_number}{suffix}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+@vary_on_headers("Accept")
+@_rate_limited
+def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = certificate_get_public(code=code)
+    data = certificate_public(certificate=certificate)
+    if _wants_json(request):
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return render(
+        request,
+        "lms/verify_detail.html",
+        {
+            "certificate": data,
+            "record": certificate,
+            "credential_url": reverse("verify:credential", args=[code]),
+        },
+    )
+
+
+@require_GET
+@_rate_limited
+def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = certificate_get_public(code=code)
+    return JsonResponse(
+        credential_ob3(certificate=certificate),
+        content_type="application/json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), max_length=120)
+    name = forms.CharField(
+        label=_("Holder name"),
+        max_length=200,
+        help_text=_("The full name as printed on the certificate."),
+    )
+
+
+@require_GET
+@_rate_limited
+def verify_search(request: HttpRequest) -> HttpResponse:
+    """Verification by certificate number and holder name (for a paper copy whose QR
+    code cannot be read). Uses GET so the result page can be bookmarked and shared."""
+    form = VerifyForm(request.GET or None)
+    not_found = False
+    if form.is_bound and form.is_valid():
+        certificate = certificate_find(
+            number=form.cleaned_data["number"], holder_name=form.cleaned_data["name"]
+        )
+        if certificate is not None:
+            return redirect("verify:detail", code=certificate.code)
+        not_found = True
+    return render(request, "lms/verify_search.html", {"form": form, "not_found": not_found})
