@@ -400,7 +400,11 @@ def bulk_assignment() -> list[Result]:
     if course is None:
         index = CourseIndexPage.objects.first()
         course = index.add_child(
-            instance=CoursePage(title="Bench: penugasan massal", slug="bench-penugasan-massal")
+            instance=CoursePage(
+                title="Bench: penugasan massal",
+                slug="bench-penugasan-massal",
+                summary="Kursus untuk mengukur penugasan massal.",
+            )
         )
     # Start clean, so the first run really creates 10,000 of everything.
     old = Assignment.objects.filter(course=course)
