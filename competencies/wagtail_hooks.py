@@ -442,21 +442,28 @@ class CompetencyViewSet(ModelViewSet):
     ]  # fmt: skip
 
 
-class AssessmentIndexView(ScopedMixin, generic.IndexView):
-    scope = staticmethod(selectors.assessment_list_for_hr)
+class DecidableIndexView(ScopedMixin, generic.IndexView):
+    """A scoped listing whose submitted rows get an "Approve or reject" action."""
+
+    decide_url_name = ""
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status == Assessment.Status.SUBMITTED:
+        if instance.status == "submitted":
             buttons.append(
                 MenuItem(
                     _("Approve or reject"),
-                    url=reverse("competencies_assessment:decide", args=[instance.pk]),
+                    url=reverse(self.decide_url_name, args=[instance.pk]),
                     icon_name="tick",
                     priority=5,
                 )
             )
         return buttons
+
+
+class AssessmentIndexView(DecidableIndexView):
+    scope = staticmethod(selectors.assessment_list_for_hr)
+    decide_url_name = "competencies_assessment:decide"
 
 
 class AssessmentCreateView(generic.CreateView):
@@ -609,21 +616,9 @@ class AssessmentViewSet(ModelViewSet):
         ]
 
 
-class TrainingRecordIndexView(ScopedMixin, generic.IndexView):
+class TrainingRecordIndexView(DecidableIndexView):
     scope = staticmethod(selectors.training_record_list_for_hr)
-
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.status == TrainingRecord.Status.SUBMITTED:
-            buttons.append(
-                MenuItem(
-                    _("Approve or reject"),
-                    url=reverse("competencies_record:decide", args=[instance.pk]),
-                    icon_name="tick",
-                    priority=5,
-                )
-            )
-        return buttons
+    decide_url_name = "competencies_record:decide"
 
 
 class TrainingRecordDecideView(DecisionView):
