@@ -45,7 +45,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 def notifications_mark_read(request: AuthenticatedRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
     notification_mark_read(
-        user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
+        user=request.user, notification_ids=[int(i) for i in ids if i.isdecimal()] or None
     )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -124,6 +124,21 @@ def hr_managers_for_employee(employee: Employee) -> list[User]:
     ]
 
 
+def privileged_user_ids(user_ids: Iterable[int]) -> set[int]:
+    """Of these users, the ones holding an admin-side role (HR manager, trainer,
+    administrator) or superuser status. One query."""
+    from accounts.models import User
+
+    return set(
+        User.objects.filter(pk__in=list(user_ids))
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name__in=[Role.PENGELOLA_SDM, Role.PELATIH, Role.ADMINISTRATOR])
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 def employee_in_hr_scope(user: User | AnonymousUser, employee: Employee) -> bool:
     if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
         return False

@@ -54,7 +54,10 @@ def is_certificate_holder_supervisor(user, certificate) -> bool:
         return False
     employee = _holder_employee(certificate)
     return bool(
-        employee is not None and employee.supervisor_id and employee.supervisor.user_id == user.pk
+        employee is not None
+        and employee.supervisor_id
+        and employee.supervisor.is_active  # a supervisor who left no longer sees reports
+        and employee.supervisor.user_id == user.pk
     )
 
 

@@ -243,7 +243,9 @@ class CertificateViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = CertificateIndexView
     copy_view_enabled = False
-    inspect_view_enabled = True
+    # Wagtail's inspect view looks objects up without the HR scope; the listing and the
+    # revoke/reissue screens (scoped) show what HR needs.
+    inspect_view_enabled = False
     list_display = ["number", "holder_name", "course_title", "issued_on", "status", "is_current"]
     list_filter = ["status", "year", "is_current", "language"]
     search_fields = ["number", "holder_name", "course_title"]

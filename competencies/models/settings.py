@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+def validate_number_pattern(value: str) -> None:
+    """Both placeholders must be there (without {seq} two certificates of a year would get
+    the same number) and the pattern must format."""
+    if "{seq" not in value or "{year" not in value:
+        raise ValidationError(_("The pattern needs both {seq} and {year}."))
+    try:
+        value.format(seq=1, year=2026)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ValidationError(_("This pattern cannot be used: %(error)s") % {"error": exc}) from exc
 
 
 @register_setting(icon="site")
@@ -57,6 +69,7 @@ class AgencySettings(BaseSiteSetting):
         max_length=100,
         default="{seq:05d}/BKPSDM-BTG/{year}",
         help_text=_("Placeholders: {seq} (sequence within the year) and {year}."),
+        validators=[validate_number_pattern],
     )
 
     minutes_per_jp = models.PositiveSmallIntegerField(

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from accounts.services import user_create
 from competencies.models import Employee, OrgUnit, Position
-from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+from competencies.selectors import employee_in_hr_scope, hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
 
@@ -38,6 +38,25 @@ def _check_unit_in_scope(actor: User, unit: OrgUnit | None) -> None:
     scope = hr_scope_unit(actor)
     if scope is not None and (unit is None or not unit.path.startswith(scope.path)):
         raise PermissionDenied(_("This unit is outside the part of the organisation you manage."))
+
+
+def _check_may_change_account(
+    actor: User, employee: Employee, *, email: str | None = None, deactivating: bool = False
+) -> None:
+    """Only an administrator changes the sign-in e-mail or status of an account that holds
+    an admin-side role, so that an HR manager cannot take such an account over."""
+    if has_role(actor, Role.ADMINISTRATOR):
+        return
+    changes_email = email is not None and email.strip().lower() != employee.user.email
+    if (changes_email or deactivating) and employee.user_id in privileged_user_ids(
+        [employee.user_id]
+    ):
+        raise PermissionDenied(
+            _(
+                "Only an administrator can change the sign-in e-mail or status of an HR "
+                "manager, trainer or administrator."
+            )
+        )
 
 
 @transaction.atomic
@@ -99,6 +118,7 @@ def employee_update(
     """Changes HR fields (and the account's e-mail or NIP). Records what changed."""
     if not employee_in_hr_scope(actor, employee):
         raise PermissionDenied
+    _check_may_change_account(actor, employee, email=email)
     unknown = set(fields) - set(EMPLOYEE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown employee fields: {sorted(unknown)}")
@@ -132,6 +152,7 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
     """The employee leaves: their account can no longer sign in, every record stays."""
     if not employee_in_hr_scope(actor, employee):
         raise PermissionDenied
+    _check_may_change_account(actor, employee, deactivating=True)
     employee = (
         Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
     )

@@ -50,7 +50,7 @@ import tablib
 
 from accounts.models import User
 from accounts.nip import nip_normalize, validate_nip
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from competencies.models import (
     Competency,
     Employee,
@@ -60,7 +60,7 @@ from competencies.models import (
     PositionRequirement,
 )
 from competencies.models.organisation import code_validator
-from competencies.selectors import hr_scope_unit
+from competencies.selectors import hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
 
@@ -733,6 +733,13 @@ def _scope(actor: User | None) -> OrgUnit | None:
     return hr_scope_unit(actor) if actor is not None else None
 
 
+def _privileged_message() -> str:
+    return _(
+        "Only an administrator can change the sign-in e-mail or status of an HR manager, "
+        "trainer or administrator."
+    )
+
+
 def _outside_scope_message() -> str:
     return _("This unit is outside the part of the organisation you manage.")
 
@@ -1280,6 +1287,10 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
         Position.objects.all(), "code", (row.text("position_code") for row in table.rows)
     )
     scope = _scope(actor)
+    # Accounts whose sign-in e-mail and status only an administrator may change: a scoped
+    # HR manager must not be able to take over an administrator's account by import.
+    actor_is_admin = actor is None or has_role(actor, Role.ADMINISTRATOR)
+    privileged = set() if actor_is_admin else privileged_user_ids([u.pk for u in users.values()])
     golongan_aliases = _golongan_aliases()
     meta = Employee._meta
 
@@ -1424,6 +1435,20 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
                     )
                 elif not _unit_in_scope(final_unit, scope):
                     row.error("unit_code", _outside_scope_message())
+
+        if user is not None and not actor_is_admin:
+            if scope is not None and employee is None:
+                row.error(
+                    "nip",
+                    _(
+                        "This NIP belongs to an account outside the part of the organisation you manage."
+                    ),
+                )
+            elif user.pk in privileged and (
+                row.text("email").lower() != user.email
+                or values.get("is_active", user.is_active) != user.is_active
+            ):
+                row.error("email", _privileged_message())
 
         items.append(
             _EmployeeRow(

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
@@ -237,8 +238,15 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
                 with transaction.atomic():
                     certificate.save()
             except IntegrityError:
-                # Another worker issued it between our checks (SQLite takes no row locks).
-                return Certificate.objects.filter(enrolment=enrolment, is_current=True).first()
+                # Another worker issued it between our checks (SQLite takes no row locks):
+                # give that one back. Anything else (a number already taken, say after a
+                # pattern change) must roll the whole transaction back, sequence included,
+                # so that no number is lost and the task retries or fails visibly.
+                existing = Certificate.objects.filter(enrolment=enrolment, is_current=True).first()
+                if existing is None:
+                    raise
+                transaction.set_rollback(True)
+                return existing
     if certificate is None or certificate.status != Certificate.Status.ISSUED:
         return certificate
     certificate_pdf_ensure(certificate=certificate, agency=agency)
@@ -317,7 +325,11 @@ def certificate_data(
 
 
 def certificate_pdf_name(*, certificate: Certificate) -> str:
-    return f"certificates/{certificate.year}/{certificate.code}.pdf"
+    # The verification code is public (QR, /verify/ links) and /media/ may be served by
+    # the web server: a keyed hash in the name keeps the file (full NIP) unguessable from
+    # the code, while staying deterministic so that a retry writes the same file.
+    token = salted_hmac("lms.certificate-pdf", certificate.code).hexdigest()[:20]
+    return f"certificates/{certificate.year}/{certificate.code}-{token}.pdf"
 
 
 def certificate_pdf_ensure(

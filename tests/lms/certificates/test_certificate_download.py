@@ -26,8 +26,11 @@ def _download(client, user, certificate, **params):
 
 
 def test_pdf_is_generated_once_and_stored_under_certificates_year_code(certificate):
-    name = f"certificates/{certificate.year}/{certificate.code}.pdf"
-    assert certificate.pdf.name == name
+    name = certificate.pdf.name
+    assert name.startswith(f"certificates/{certificate.year}/{certificate.code}-")
+    # The public code alone does not give the file name (the PDF shows the full NIP).
+    assert name != f"certificates/{certificate.year}/{certificate.code}.pdf"
+    assert len(name.rsplit("-", 1)[1]) == len("0123456789abcdef0123.pdf")
     assert default_storage.exists(name)
     with default_storage.open(name, "rb") as handle:
         data = handle.read()

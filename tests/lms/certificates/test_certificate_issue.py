@@ -202,3 +202,37 @@ def test_failure_marks_the_certificate_failed_and_a_retry_issues_it(completed):
     certificate_mark_failed(enrolment_id=completed.pk, error="late failure")
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.ISSUED
+
+
+def test_a_number_collision_rolls_back_and_loses_no_number(completed, course):
+    """Review finding: a number already taken (say after a pattern change) used to commit
+    the incremented sequence without a certificate."""
+    from django.db import IntegrityError
+
+    year = timezone.localdate().year
+    taken = AgencySettings._meta.get_field("certificate_number_pattern").default.format(
+        seq=1, year=year
+    )
+    other = complete(UserFactory(), course)
+    Certificate.objects.create(
+        enrolment=other, user=other.user, number=taken, status=Certificate.Status.ISSUED,
+        issued_at=timezone.now(),
+        is_current=True,
+    )  # fmt: skip
+
+    with pytest.raises(IntegrityError):
+        certificate_issue(enrolment_id=completed.pk)
+
+    assert not Certificate.objects.filter(enrolment=completed).exists()
+    assert CertificateSequence.objects.filter(year=year, last__gte=1).count() == 0
+
+
+def test_the_number_pattern_needs_seq_and_year():
+    from django.core.exceptions import ValidationError
+
+    from competencies.models.settings import validate_number_pattern
+
+    validate_number_pattern("{seq:05d}/BKPSDM-BTG/{year}")
+    for bad in ("BKPSDM/{year}", "{seq:05d}/BKPSDM", "{seq.x}/{year}", "{seq:05d}/{year}/{nope}"):
+        with pytest.raises(ValidationError):
+            validate_number_pattern(bad)
