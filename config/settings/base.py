@@ -348,6 +348,19 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Portal ASN Bontang")
 # before they can use the portal. Empty means MFA is optional for everyone.
 MFA_REQUIRED_ROLES: list[str] = env.list("MFA_REQUIRED_ROLES", default=[])
 
+# CLIENT ADDRESS BEHIND A PROXY
+# Rate limits (allauth's sign-in and reset limits, django-ratelimit on /verify/) count per
+# client address. Behind a reverse proxy REMOTE_ADDR is the proxy's, so every visitor
+# would share one budget: name the header your proxy sets to the real client address
+# (e.g. "X-Real-IP" with nginx's `proxy_set_header X-Real-IP $remote_addr;`). Only set it
+# when the proxy overwrites that header, or clients could spoof it. Empty: REMOTE_ADDR.
+TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="")
+if TRUSTED_CLIENT_IP_HEADER:
+    # https://docs.allauth.org/en/latest/common/configuration.html
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER
+    # https://django-ratelimit.readthedocs.io/en/stable/settings.html
+    RATELIMIT_IP_META_KEY = "HTTP_" + TRUSTED_CLIENT_IP_HEADER.upper().replace("-", "_")
+
 # WAGTAIL
 # https://docs.wagtail.org/en/stable/reference/settings.html
 WAGTAIL_SITE_NAME = "Portal Pembelajaran ASN"

@@ -153,3 +153,14 @@ def test_production_redirects_plain_http_to_https_and_sends_hsts():
     redirect, hsts = result.stdout.strip().splitlines()[-2:]
     assert redirect == "301 https://diklat.bontangkota.go.id/jsi18n/"
     assert hsts == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_one_variable_names_the_client_address_header_for_every_rate_limit():
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.RATELIMIT_IP_META_KEY]))"
+    )
+    result = _run("-c", code, extra_env={"DJANGO_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"})
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["X-Real-IP", "HTTP_X_REAL_IP"]

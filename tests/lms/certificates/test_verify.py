@@ -137,6 +137,21 @@ def test_verification_is_rate_limited_per_address(client, certificate, settings)
     assert other_address.status_code == 200
 
 
+def test_behind_a_proxy_the_limit_counts_per_real_client_address(client, certificate, settings):
+    """With DJANGO_TRUSTED_CLIENT_IP_HEADER set (config/settings/base.py), every request
+    comes from the proxy's REMOTE_ADDR, yet each client keeps its own budget."""
+    settings.LMS_VERIFY_RATE = "2/m"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    url = reverse("verify:detail", args=[certificate.code])
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    first = [client.get(url, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code for _ in range(3)]
+    second = client.get(url, HTTP_X_REAL_IP="198.51.100.9", **proxy)
+
+    assert first == [200, 200, 429]
+    assert second.status_code == 200
+
+
 def test_open_badges_credential_is_valid_against_the_schema(client, certificate):
     response = client.get(reverse("verify:credential", args=[certificate.code]))
 
