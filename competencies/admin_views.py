@@ -1,21 +1,18 @@
 """HR import and export screens in the Wagtail admin.
 
-Upload → the file is kept under MEDIA_ROOT/imports/ with a random name and a dry run is
-shown (counts and every row error) → "Import now" claims the stored file (an atomic
-rename, so a double click imports once) and runs the real import. The stored file is
-only reachable from the session that uploaded it."""
+Upload → the file is kept in the database (`PendingImport`, a random token, owned by the
+uploader, at most a day) and a dry run is shown (counts and every row error) → "Import
+now" claims the stored file (a conditional delete, so a double click imports once, on
+any web machine) and runs the real import. Only the person who uploaded a file can
+preview or import it."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -40,8 +37,6 @@ if TYPE_CHECKING:
 
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 ERRORS_PER_PAGE = 100
-SESSION_KEY = "competencies_imports"
-STALE_AFTER = 24 * 60 * 60
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 KIND_LABELS: dict[str, Any] = {
@@ -85,37 +80,6 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _remove_stale_files(directory: Path) -> None:
-    """Previews that were never imported are removed after a day."""
-    cutoff = time.time() - STALE_AFTER
-    for path in directory.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:
-            continue
-
-
-def _pending(request: HttpRequest, token: str) -> dict[str, str] | None:
-    if not _TOKEN.match(token or ""):
-        return None
-    return request.session.get(SESSION_KEY, {}).get(token)
-
-
-def _forget(request: HttpRequest, token: str) -> None:
-    pending = request.session.get(SESSION_KEY, {})
-    if pending.pop(token, None) is not None:
-        request.session[SESSION_KEY] = pending
-
-
-def _stored_path(token: str, pending: dict[str, str]) -> Path:
-    return _import_dir() / f"{token}.{pending['format']}"
-
-
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     kinds = [
         {
@@ -133,23 +97,14 @@ def import_index(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        directory = _import_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        _remove_stale_files(directory)
-        token = secrets.token_urlsafe(24)
-        file_format = imports.file_format_for(form.cleaned_data["file"].name)
-        (directory / f"{token}.{file_format}").write_bytes(form.content)
-        pending = {
-            key: value
-            for key, value in request.session.get(SESSION_KEY, {}).items()
-            if (directory / f"{key}.{value['format']}").exists()
-        }
-        pending[token] = {
-            "kind": form.cleaned_data["kind"],
-            "name": Path(form.cleaned_data["file"].name).name[:200],
-            "format": file_format,
-        }
-        request.session[SESSION_KEY] = pending
+        pending = imports.pending_import_store(
+            user=_require_hr(request),
+            kind=form.cleaned_data["kind"],
+            file_format=imports.file_format_for(form.cleaned_data["file"].name),
+            name=Path(form.cleaned_data["file"].name).name,
+            data=form.content,
+        )
+        token = pending.token
         return redirect(f"{reverse('competencies_imports:preview')}?token={token}")
     return TemplateResponse(
         request, "competencies/admin/import_index.html", _context(request, form=form)
@@ -170,13 +125,12 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     """The dry run of a stored upload (re-run for each page of errors)."""
     actor = _require_hr(request)
     token = request.GET.get("token", "")
-    pending = _pending(request, token)
-    path = _stored_path(token, pending) if pending else None
-    if pending is None or path is None or not path.exists():
+    pending = imports.pending_import_get(user=actor, token=token) if _TOKEN.match(token) else None
+    if pending is None:
         messages.error(request, _("This upload has expired or was already imported."))
         return redirect("competencies_imports:index")
-    report = imports.IMPORTERS[pending["kind"]](
-        data=path.read_bytes(), filename=pending["name"], actor=actor, dry_run=True
+    report = imports.IMPORTERS[pending.kind](
+        data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=True
     )
     return TemplateResponse(
         request,
@@ -184,8 +138,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         {
             **_report_context(request, report),
             "token": token,
-            "kind_label": KIND_LABELS[pending["kind"]],
-            "filename": pending["name"],
+            "kind_label": KIND_LABELS[pending.kind],
+            "filename": pending.name,
         },
     )
 
@@ -194,26 +148,12 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 def import_commit(request: HttpRequest) -> HttpResponse:
     actor = _require_hr(request)
     token = request.POST.get("token", "")
-    pending = _pending(request, token)
+    pending = imports.pending_import_claim(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
         messages.error(request, _("This upload has expired or was already imported."))
         return redirect("competencies_imports:index")
-    path = _stored_path(token, pending)
-    claimed = path.with_name(f"{path.name}.{secrets.token_hex(8)}.claimed")
-    try:
-        # Only one request can rename the file: a second click finds it gone.
-        os.rename(path, claimed)
-    except FileNotFoundError:
-        _forget(request, token)
-        messages.error(request, _("This upload has expired or was already imported."))
-        return redirect("competencies_imports:index")
-    try:
-        data = claimed.read_bytes()
-    finally:
-        claimed.unlink(missing_ok=True)
-        _forget(request, token)
-    report = imports.IMPORTERS[pending["kind"]](
-        data=data, filename=pending["name"], actor=actor, dry_run=False
+    report = imports.IMPORTERS[pending.kind](
+        data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=False
     )
     if not report.ok:
         messages.error(request, _("Nothing was imported: the file is no longer valid."))
@@ -223,15 +163,15 @@ def import_commit(request: HttpRequest) -> HttpResponse:
             {
                 **_report_context(request, report),
                 "token": "",
-                "kind_label": KIND_LABELS[pending["kind"]],
-                "filename": pending["name"],
+                "kind_label": KIND_LABELS[pending.kind],
+                "filename": pending.name,
             },
         )
     messages.success(
         request,
         _("Imported %(filename)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
         % {
-            "filename": pending["name"],
+            "filename": pending.name,
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,

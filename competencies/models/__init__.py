@@ -1,6 +1,7 @@
 from competencies.models.assessments import Assessment
 from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
+from competencies.models.imports import PendingImport
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
 from competencies.models.records import DevelopmentType, TrainingRecord
 from competencies.models.settings import AgencySettings
@@ -16,6 +17,7 @@ __all__ = [
     "Golongan",
     "HRScope",
     "OrgUnit",
+    "PendingImport",
     "Position",
     "PositionRequirement",
     "ProficiencyLevel",

@@ -3,10 +3,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
+from pathlib import Path
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
@@ -15,7 +18,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from accounts.roles import Role
-from competencies.models import Employee, HRScope
+from competencies.models import Employee, HRScope, PendingImport
 from tests.competencies.imports.files import csv_bytes, xlsx_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory, valid_nip
@@ -122,30 +125,29 @@ def test_a_valid_file_is_previewed_then_imported_once(
     assert first.status_code == second.status_code == 200
     assert Employee.objects.count() == 2
     assert len(mail.outbox) == 2
-    assert list((hr_client.session.get("competencies_imports") or {}).keys()) == []
+    assert not PendingImport.objects.exists()  # claimed by the first click
     assert "2" in str(list(first.context["messages"])[0])
 
 
-def test_a_second_commit_with_a_stale_session_finds_the_file_claimed(
-    hr_client, django_capture_on_commit_callbacks
-):
-    response = _upload(hr_client, csv_bytes(["nip", "nama", "email"], [GOOD]))
-    token = _token(response)
-    session_key = hr_client.cookies["sessionid"].value
-    with django_capture_on_commit_callbacks(execute=True):
-        hr_client.post(reverse("competencies_imports:commit"), {"token": token})
-    # Replay the commit with the session as it was before (a double click in flight).
-    from django.contrib.sessions.backends.db import SessionStore
+def test_an_upload_older_than_a_day_has_expired(hr_client):
+    token = _token(_upload(hr_client, csv_bytes(["nip", "nama", "email"], [GOOD])))
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
 
-    store = SessionStore(session_key)
-    store["competencies_imports"] = {
-        token: {"kind": "employees", "name": "pegawai.csv", "format": "csv"}
-    }
-    store.save()
-
+    preview = hr_client.get(reverse("competencies_imports:preview"), {"token": token})
     hr_client.post(reverse("competencies_imports:commit"), {"token": token})
 
-    assert Employee.objects.count() == 1
+    assert preview.status_code == 302
+    assert not Employee.objects.exists()
+
+
+def test_the_upload_is_kept_in_the_database_not_on_the_web_machines_disk(hr_client, settings):
+    token = _token(_upload(hr_client, csv_bytes(["nip", "nama", "email"], [GOOD])))
+
+    pending = PendingImport.objects.get(token=token)
+    assert pending.kind == "employees"
+    assert pending.name == "pegawai.csv"
+    assert b"nip" in bytes(pending.data)
+    assert not (Path(settings.MEDIA_ROOT) / "imports").exists()
 
 
 def test_another_session_cannot_commit_someone_elses_upload(hr_client, client):
