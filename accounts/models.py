@@ -68,11 +68,13 @@ class NotificationKind(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("A team member's assignment is overdue")
     COURSE_COMPLETED = "course_completed", _("Course completed")
     CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring in 30 days")
     ASSESSMENT_TO_APPROVE = "assessment_to_approve", _("Assessment waiting for approval")
     ASSESSMENT_DECIDED = "assessment_decided", _("Assessment approved or rejected")
     RECORD_TO_APPROVE = "record_to_approve", _("Training record waiting for approval")
     RECORD_DECIDED = "record_decided", _("Training record approved or rejected")
     REMINDER = "reminder", _("Reminder from your supervisor")
+    PROPOSAL_ANSWERED = "proposal_answered", _("Answer to a training-need proposal")
 
 
 class Notification(models.Model):

@@ -103,3 +103,79 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
         ]  # fmt: skip
     doc.build(story)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class TranscriptYear:
+    year: int
+    jp: str
+    target: int
+    rows: tuple[
+        tuple[str, str, str, str, str, str], ...
+    ]  # title, type, organiser, dates, JP, number
+
+
+@dataclass(frozen=True)
+class TranscriptPDF:
+    title: str
+    employee: str  # name with titles
+    nip: str
+    unit: str
+    printed_on: str
+    years: tuple[TranscriptYear, ...]
+
+
+def render_transcript(data: TranscriptPDF) -> bytes:
+    """An employee's training transcript: approved records per year, JP against the
+    yearly target. A4 portrait, DejaVu fonts (every Indonesian name prints)."""
+    register_fonts()
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = REGULAR
+    styles["Title"].fontName = BOLD
+    styles["Heading2"].fontName = BOLD
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title=data.title
+    )
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e7eb")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    story: list = [
+        Paragraph(data.title, styles["Title"]),
+        Paragraph(f"{data.employee} · NIP {data.nip}" if data.nip else data.employee, styles["BodyText"]),
+        Paragraph(data.unit, styles["BodyText"]),
+        Paragraph(_("Printed on %(date)s") % {"date": data.printed_on}, small),
+        Spacer(1, 5 * mm),
+    ]  # fmt: skip
+    if not data.years:
+        story.append(Paragraph(_("No approved training records yet."), styles["BodyText"]))
+    header = [_("Training"), _("Type"), _("Organiser"), _("Dates"), "JP", _("Certificate number")]
+    for year in data.years:
+        story.append(
+            Paragraph(
+                _("%(year)s: %(jp)s of %(target)s JP")
+                % {"year": year.year, "jp": year.jp, "target": year.target},
+                styles["Heading2"],
+            )
+        )
+        body = [[Paragraph(cell, small) for cell in row] for row in year.rows]
+        story.append(
+            Table(
+                [header, *body],
+                style=grid,
+                repeatRows=1,
+                colWidths=[52 * mm, 26 * mm, 32 * mm, 30 * mm, 12 * mm, 28 * mm],
+            )
+        )
+        story.append(Spacer(1, 4 * mm))
+    doc.build(story)
+    return buffer.getvalue()

@@ -12,4 +12,8 @@ urlpatterns = [
     path("riwayat/", views.training_records, name="records"),
     path("riwayat/tambah/", views.training_record_add, name="record_add"),
     path("riwayat/<int:pk>/bukti/", views.training_record_proof, name="record_proof"),
+    path("riwayat/transkrip/", views.transcript, name="transcript"),
+    path("riwayat/transkrip/pdf/", views.transcript_pdf, name="transcript_pdf"),
+    path("riwayat/transkrip/<int:pk>/", views.transcript, name="transcript_for"),
+    path("riwayat/transkrip/<int:pk>/pdf/", views.transcript_pdf, name="transcript_pdf_for"),
 ]

@@ -8,13 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from competencies.forms import RateForm, TrainingRecordForm
 from competencies.models import AgencySettings, Assessment, Competency, Employee, TrainingRecord
+from competencies.pdf import TranscriptPDF, TranscriptYear, render_transcript
 from competencies.selectors import (
     competency_gaps_for_employee,
     courses_closing_gaps,
@@ -177,3 +180,93 @@ def training_record_proof(request: AuthenticatedRequest, pk: int) -> FileRespons
         as_attachment=True,
         filename=f"bukti-{record.pk}{PurePath(record.proof.name or '').suffix}",
     )
+
+
+def _transcript_employee(request: AuthenticatedRequest, pk: int | None) -> Employee:
+    """Their own transcript, or (with pk) one the viewer may see: the employee, their
+    supervisor, HR managers in scope and administrators (competencies.view_transcript);
+    404 for anyone else."""
+    employees = Employee.objects.select_related("unit", "supervisor", "user")
+    employee = (
+        employees.filter(user=request.user).first()
+        if pk is None
+        else employees.filter(pk=pk).first()
+    )
+    if employee is None or not request.user.has_perm("competencies.view_transcript", employee):
+        raise Http404
+    return employee
+
+
+def _transcript_years(employee: Employee, target: int) -> list[dict]:
+    records = TrainingRecord.objects.filter(
+        employee=employee, status=TrainingRecord.Status.APPROVED
+    ).order_by("-finished_on", "-id")
+    years: dict[int, dict] = {}
+    for record in records:
+        year = years.setdefault(
+            record.finished_on.year,
+            {"year": record.finished_on.year, "records": [], "jp": Decimal(0), "target": target},
+        )
+        year["records"].append(record)
+        year["jp"] += record.jp
+    for year in years.values():
+        year["met"] = year["jp"] >= target
+    return sorted(years.values(), key=lambda y: y["year"], reverse=True)
+
+
+@login_required
+def transcript(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    """The transcript: every approved training record (portal courses and external),
+    JP per year against the yearly target."""
+    if pk is None and _own_employee(request) is None:
+        return render(request, "competencies/no_employee_record.html")
+    employee = _transcript_employee(request, pk)
+    target = AgencySettings.for_request(request).yearly_jp_target
+    return render(
+        request,
+        "competencies/transcript.html",
+        {
+            "employee": employee,
+            "years": _transcript_years(employee, target),
+            "target": target,
+            "pdf_url": reverse("competencies:transcript_pdf")
+            if pk is None
+            else reverse("competencies:transcript_pdf_for", args=[employee.pk]),
+        },
+    )
+
+
+@login_required
+def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    employee = _transcript_employee(request, pk)
+    target = AgencySettings.for_request(request).yearly_jp_target
+    years = _transcript_years(employee, target)
+    data = TranscriptPDF(
+        title=_("Training transcript"),
+        employee=employee.display_name,
+        nip=employee.user.nip or "" if employee.user_id else "",
+        unit=str(employee.unit or ""),
+        printed_on=date_format(timezone.localdate(), "j F Y"),
+        years=tuple(
+            TranscriptYear(
+                year=y["year"],
+                jp=format(y["jp"].normalize(), "f"),
+                target=target,
+                rows=tuple(
+                    (
+                        r.title,
+                        str(r.get_development_type_display()),
+                        r.organiser,
+                        f"{date_format(r.started_on, 'd-m-Y')} – {date_format(r.finished_on, 'd-m-Y')}",
+                        format(r.jp.normalize(), "f"),
+                        r.certificate_number or "—",
+                    )
+                    for r in y["records"]
+                ),
+            )
+            for y in years
+        ),
+    )
+    response = HttpResponse(render_transcript(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="transkrip-{employee.pk}.pdf"'
+    return response

@@ -85,3 +85,40 @@ rules.add_perm(
     | is_administrator,
 )
 rules.add_perm("lms.manage_certificate", is_certificate_in_hr_scope | is_administrator)
+# Re-rendering every certificate's PDF (after a template change) is an administrator's
+# operation: it touches all units.
+rules.add_perm("lms.regenerate_certificates", is_administrator)
+
+
+@rules.predicate
+def is_transcript_employee(user, employee) -> bool:
+    return employee is not None and user.is_authenticated and employee.user_id == user.pk
+
+
+@rules.predicate
+def supervises_transcript_employee(user, employee) -> bool:
+    return bool(
+        employee is not None
+        and user.is_authenticated
+        and employee.supervisor_id
+        and employee.supervisor.is_active
+        and employee.supervisor.user_id == user.pk
+    )
+
+
+@rules.predicate
+def manages_transcript_employee(user, employee) -> bool:
+    from competencies.selectors import employee_in_hr_scope
+
+    return employee is not None and employee_in_hr_scope(user, employee)
+
+
+# An employee's training transcript (competencies/views.py): the employee, their
+# supervisor, HR managers in scope and administrators.
+rules.add_perm(
+    "competencies.view_transcript",
+    is_transcript_employee
+    | supervises_transcript_employee
+    | manages_transcript_employee
+    | is_administrator,
+)

@@ -9,10 +9,21 @@ app_name = "verify"
 
 urlpatterns = [
     path("", views_certificates.verify_search, name="search"),
+    path("keys.json", views_certificates.verify_keys, name="keys"),
     path("<str:code>/", views_certificates.verify_detail, name="detail"),
     path(
         "<str:code>/credential.json",
         views_certificates.verify_credential,
         name="credential",
+    ),
+    path(
+        "<str:code>/credential.jwt",
+        views_certificates.verify_credential_jwt,
+        name="credential_jwt",
+    ),
+    path(
+        "<str:code>/status.json",
+        views_certificates.verify_credential_status,
+        name="credential_status",
     ),
 ]

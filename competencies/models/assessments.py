@@ -80,7 +80,7 @@ class Assessment(models.Model):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API updated_since
 
     class Meta:
         verbose_name = _("assessment")

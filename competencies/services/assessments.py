@@ -197,3 +197,79 @@ def assessment_reject(*, actor: User, assessment: Assessment, note: str) -> Asse
         note=note,
         action=audit.REJECT,
     )
+
+
+@transaction.atomic
+def assessments_from_course_completion(
+    *,
+    employee_id: int,
+    source_key: str,
+    course_title: str,
+    levels: list[tuple[int, int]],
+    approve: bool,
+    assessed_on: datetime.date | None = None,
+) -> list[Assessment]:
+    """Competency evidence from a completed course (called by lms with plain data:
+    competencies never imports lms). Each (competency id, level) becomes an assessment
+    with method "course completion": submitted for HR to approve, or approved at once
+    when the course is marked as an assessment. Idempotent per `source_key` (e.g.
+    `enrolment:<id>`) and competency: a second call creates nothing."""
+    employee = (
+        Employee.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .filter(pk=employee_id, is_active=True)
+        .first()
+    )
+    if employee is None or not levels:
+        return []
+    marker = f"[{source_key}]"
+    done = set(
+        Assessment.objects.filter(
+            employee=employee, method=Assessment.Method.COURSE, note__startswith=marker
+        ).values_list("competency_id", flat=True)
+    )
+    competencies = Competency.objects.in_bulk([c for c, _level in levels])
+    now = timezone.now()
+    created: list[Assessment] = []
+    for competency_id, level in levels:
+        competency = competencies.get(competency_id)
+        if competency is None or competency_id in done:
+            continue
+        assessment = Assessment(
+            employee=employee,
+            competency=competency,
+            level=min(max(int(level), 1), 5),
+            method=Assessment.Method.COURSE,
+            assessor=None,
+            assessed_on=assessed_on or timezone.localdate(),
+            note=f"{marker} " + _("Completed the course %(course)s.") % {"course": course_title},
+            status=Assessment.Status.APPROVED if approve else Assessment.Status.SUBMITTED,
+            submitted_at=now,
+        )
+        if approve:
+            assessment.decided_at = now
+        assessment.save()
+        done.add(competency_id)
+        audit.audit_log(
+            instance=assessment,
+            action=audit.APPROVE if approve else audit.SUBMIT,
+            user=None,
+            note=assessment.note,
+        )
+        created.append(assessment)
+        if approve:
+            continue
+        for manager in hr_managers_for_employee(employee):
+            notify(
+                user=manager,
+                kind=NotificationKind.ASSESSMENT_TO_APPROVE,
+                params={
+                    "employee": employee.display_name,
+                    "assessor": course_title,
+                    "competency": competency.name_id,
+                    "level": assessment.level,
+                },
+                url=reverse("competencies_assessment:decide", args=[assessment.pk]),
+                dedupe_key=f"assessment:{assessment.pk}:submitted:{manager.pk}",
+            )
+    return created

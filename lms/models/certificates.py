@@ -43,6 +43,14 @@ class Certificate(models.Model):
         REVOKED = "revoked", _("Revoked")
         FAILED = "failed", _("Failed")
 
+    class RevocationCategory(models.TextChoices):
+        """What the public sees about a revocation (HR's free-text reason stays internal)."""
+
+        DATA_ERROR = "data_error", _("Error in the certificate's data")
+        REPLACED = "replaced", _("Replaced by a reissued certificate")
+        WITHDRAWN = "withdrawn", _("Withdrawn by administrative decision")
+        OTHER = "other", _("Other reason")
+
     # PROTECT: an enrolment with a certificate stays. One *current* certificate per
     # enrolment (a constraint); a reissue retires the old one and adds a new current one.
     enrolment = models.ForeignKey(
@@ -102,6 +110,12 @@ class Certificate(models.Model):
         related_name="+",
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Shown publicly (verification page, JSON, credential status); the reason is not.
+    revocation_category = models.CharField(
+        _("revocation category"), max_length=20, choices=RevocationCategory.choices, blank=True
+    )
+    # The last expiry reminder sent (idempotency also comes from the notice's dedupe key).
+    expiry_reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
     # A reissued certificate points at the one it replaces.
     replaces = models.OneToOneField(
         "self",
@@ -159,3 +173,61 @@ class Certificate(models.Model):
         if self.status != self.Status.ISSUED:
             return "pending"
         return "expired" if self.is_expired else "valid"
+
+
+class CertificateBulkJob(models.Model):
+    """A ZIP of many certificates' PDFs (one course, or one unit subtree), built by Celery
+    for the HR manager who asked; the file lives in private storage and is served only
+    to them (docs/certificates.md, "Bulk download")."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    course = models.ForeignKey(
+        "lms.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "competencies.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    file = models.FileField(_("file"), upload_to="certificate-zips/", blank=True, max_length=255)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate download")
+        verbose_name_plural = _("certificate downloads")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.progress * 100 / self.total) if self.total else 0

@@ -4,7 +4,17 @@ and reissue (HR), and the reads behind the download and verification pages.
 Issuing is safe to run twice and under races: the enrolment row is locked, a status
 guard (PENDING → ISSUED) makes a second run a no-op, the number comes from the year's
 `CertificateSequence` row locked in the same transaction (so numbers are gap-free), and a
-partial unique constraint (one current certificate per enrolment) is the final backstop."""
+partial unique constraint (one current certificate per enrolment) is the final backstop.
+
+**Lock order.** Every function that locks more than one row takes the locks in this
+order, so two of them can never wait on each other (deadlock):
+
+1. the enrolment row (`Enrolment`, `select_for_update(of=("self",))`);
+2. its certificate rows (`Certificate`);
+3. last, the year's `CertificateSequence` row (held only until the commit).
+
+`certificate_issue`, `certificate_reissue` and `certificate_mark_failed` follow it;
+`certificate_revoke` locks a single certificate row, which cannot form a cycle."""
 
 from __future__ import annotations
 
@@ -31,8 +41,15 @@ from accounts.services import notify
 from competencies.models import AgencySettings
 from competencies.services.audit import audit_log
 from competencies.services.records import training_record_from_course
-from lms.models import Certificate, CertificateSequence, CoursePage, Enrolment
+from lms.models import (
+    Certificate,
+    CertificateBulkJob,
+    CertificateSequence,
+    CoursePage,
+    Enrolment,
+)
 from lms.pdf import CertificateData, render_certificate
+from lms.services import credentials
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -372,11 +389,21 @@ def _require_manage(*, actor: User, certificate: Certificate) -> None:
         raise PermissionDenied
 
 
-def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
+def certificate_revoke(
+    *,
+    certificate: Certificate,
+    actor: User,
+    reason: str,
+    category: str = Certificate.RevocationCategory.OTHER,
+) -> Certificate:
+    """Revokes an issued certificate. The `category` is public (verification page, JSON,
+    credential status); the free-text `reason` is for HR only (admin, audit log)."""
     _require_manage(actor=actor, certificate=certificate)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for revoking the certificate.")})
+    if category not in Certificate.RevocationCategory.values:
+        raise ValidationError({"category": _("Choose a valid revocation category.")})
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.Status.ISSUED:
@@ -385,12 +412,16 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
         certificate.revoked_at = timezone.now()
         certificate.revoked_by = actor
         certificate.revocation_reason = reason
+        certificate.revocation_category = category
         certificate.save()
         audit_log(
             instance=certificate,
             action="lms.certificate_revoke",
             user=actor,
-            changes={"status": [Certificate.Status.ISSUED, Certificate.Status.REVOKED]},
+            changes={
+                "status": [Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+                "revocation_category": ["", category],
+            },
             note=reason,
         )
     return certificate
@@ -405,13 +436,16 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reissuing the certificate.")})
+    enrolment_id = Certificate.objects.values_list("enrolment_id", flat=True).get(pk=certificate.pk)
     with transaction.atomic():
-        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        # The module's lock order: the enrolment first, then the certificate (as in
+        # certificate_issue; the opposite order could deadlock against it).
         enrolment = (
             Enrolment.objects.select_for_update(of=("self",))
             .select_related("user", "course")
-            .get(pk=old.enrolment_id)
+            .get(pk=enrolment_id)
         )
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         course = enrolment.course
         if not old.is_current:
             raise ValidationError(_("This certificate has already been replaced."))
@@ -425,6 +459,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
             old.revocation_reason = _("Replaced by a reissued certificate: %(reason)s") % {
                 "reason": reason
             }
+            old.revocation_category = Certificate.RevocationCategory.REPLACED
         old.save()
         agency = _agency_settings()
         new = Certificate(enrolment=enrolment, user=enrolment.user, replaces=old)
@@ -484,7 +519,11 @@ def certificate_public(*, certificate: Certificate) -> dict[str, Any]:
             if certificate.revoked_at
             else None
         ),
-        "revocation_reason": certificate.revocation_reason
+        # The category only: HR's free-text reason may name people or circumstances.
+        "revocation_category": certificate.revocation_category
+        if certificate.status == Certificate.Status.REVOKED
+        else "",
+        "revocation_category_label": certificate.get_revocation_category_display()
         if certificate.status == Certificate.Status.REVOKED
         else "",
         "verify_url": certificate_verify_url(code=certificate.code),
@@ -523,9 +562,18 @@ def certificate_find(*, number: str, holder_name: str) -> Certificate | None:
     return None
 
 
+COMPETENCY_FRAMEWORK = "PermenPANRB 38/2017"
+
+
+def certificate_credential_url(*, code: str, suffix: str = "credential.json") -> str:
+    base = getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + reverse("verify:detail", args=[code]) + suffix
+
+
 def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
-    """The certificate as an Open Badges 3.0 AchievementCredential (unsigned: no `proof`;
-    its authority is the verification page at the same address)."""
+    """The certificate as an Open Badges 3.0 AchievementCredential. The same object is
+    the payload of the signed VC-JWT (`credential_jwt`). It does not change when the
+    certificate is revoked: its `credentialStatus` URL says that."""
     base = (
         getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
     ).rstrip("/")
@@ -536,19 +584,34 @@ def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
         "course": certificate.course_title,
         "jp": format(Decimal(certificate.jp).normalize(), "f"),
     }
+    alignment = [
+        {
+            "type": ["Alignment"],
+            "targetName": str(name),
+            "targetDescription": _("Level %(level)s") % {"level": level},
+            "targetCode": f"level-{level}",
+            "targetFramework": COMPETENCY_FRAMEWORK,
+            "targetType": "ceasn:Competency",
+            "targetUrl": f"{verify_url}#competency-{index}",
+        }
+        for index, (name, level) in enumerate(certificate.competencies, start=1)
+    ]
     credential: dict[str, Any] = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         ],
-        "id": f"{verify_url}credential.json",
+        "id": certificate_credential_url(code=certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.course_title,
         "description": description,
+        # The issuer's id is its did:web; it resolves to /.well-known/did.json, which
+        # holds the public key the VC-JWT's `kid` names.
         "issuer": {
-            "id": f"{base}/",
+            "id": credentials.issuer_did(),
             "type": ["Profile"],
             "name": certificate.agency_name,
+            "url": f"{base}/",
         },
         "validFrom": issued_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
@@ -572,8 +635,13 @@ def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
                 "achievementType": "Certificate",
                 "creditsAvailable": float(certificate.jp),
                 **({"tag": competencies} if competencies else {}),
+                **({"alignment": alignment} if alignment else {}),
             },
             "creditsEarned": float(certificate.jp),
+        },
+        "credentialStatus": {
+            "id": certificate_credential_url(code=certificate.code, suffix="status.json"),
+            "type": "1EdTechRevocationList",
         },
         "credentialSchema": [
             {
@@ -588,6 +656,38 @@ def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
     return credential
 
 
+def credential_jwt(*, certificate: Certificate) -> str:
+    """The credential signed with the agency's Ed25519 key (VC-JWT, `alg: EdDSA`)."""
+    return credentials.jws_sign(credential_ob3(certificate=certificate))
+
+
+def credential_status(*, certificate: Certificate) -> dict[str, Any]:
+    """The `credentialStatus` document (1EdTech Revocation List, one credential): empty
+    `revokedCredentials` while valid; when revoked, the public category and date, never
+    HR's free-text reason."""
+    revoked = certificate.status == Certificate.Status.REVOKED
+    entry: list[dict[str, Any]] = []
+    if revoked:
+        entry.append(
+            {
+                "id": certificate_credential_url(code=certificate.code),
+                "revoked": True,
+                "revocationReason": certificate.get_revocation_category_display(),
+                "revocationCategory": certificate.revocation_category,
+                "revokedOn": timezone.localdate(certificate.revoked_at).isoformat()
+                if certificate.revoked_at
+                else None,
+            }
+        )
+    return {
+        "id": certificate_credential_url(code=certificate.code, suffix="status.json"),
+        "type": "1EdTechRevocationList",
+        "issuer": credentials.issuer_did(),
+        "status": certificate.verification_status,
+        "revokedCredentials": entry,
+    }
+
+
 def certificate_list_for_hr(user: User | AnonymousUser) -> QuerySet[Certificate]:
     """Certificates an HR manager may see (holders in their unit subtree; holders with no
     employee record only for unscoped managers); administrators see all."""
@@ -600,3 +700,280 @@ def certificate_list_for_hr(user: User | AnonymousUser) -> QuerySet[Certificate]
     if scope is not None:
         certificates = certificates.filter(user__employee__unit__path__startswith=scope.path)
     return certificates
+
+
+# SWEEP, EXPIRY REMINDERS, RE-RENDERING ---------------------------------------------------
+
+
+def certificate_sweep_enrolment_ids(*, older_than_seconds: int = 60) -> QuerySet[Enrolment]:
+    """Completed enrolments of certificate courses whose current certificate is missing,
+    pending or failed, completed more than `older_than_seconds` ago (so the on-commit
+    task has had its chance). Oldest first."""
+    from django.db.models import Exists, OuterRef
+
+    settled = Certificate.objects.filter(
+        enrolment=OuterRef("pk"),
+        is_current=True,
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+    )
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    return (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.COMPLETED,
+            course__certificate_enabled=True,
+            completed_at__lt=cutoff,
+        )
+        .exclude(Exists(settled))
+        .order_by("completed_at", "pk")
+    )
+
+
+def certificate_reminder_candidates(*, today: datetime.date | None = None) -> QuerySet[Certificate]:
+    """Current, issued certificates of recurring courses (an active assignment that
+    repeats every year) that expire within 30 days and were not reminded yet, unless the
+    holder already has a later certificate of the same course (a retake)."""
+    from django.db.models import Exists, OuterRef
+
+    from lms.models import Assignment
+
+    today = today or timezone.localdate()
+    recurring = Assignment.objects.filter(
+        course_id=OuterRef("enrolment__course_id"), recurs_yearly=True, is_active=True
+    )
+    renewed = Certificate.objects.filter(
+        user_id=OuterRef("user_id"),
+        enrolment__course_id=OuterRef("enrolment__course_id"),
+        status=Certificate.Status.ISSUED,
+        is_current=True,
+        issued_at__gt=OuterRef("issued_at"),
+    )
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.ISSUED,
+            is_current=True,
+            expiry_reminded_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=30),
+        )
+        .filter(Exists(recurring))
+        .exclude(Exists(renewed))
+        .select_related("user", "user__employee__unit")
+        .order_by("valid_until", "pk")
+    )
+
+
+def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Reminds the holder and the HR managers in scope of their unit, 30 days before a
+    certificate of a recurring course expires. Idempotent: dedupe keys per certificate
+    and the `expiry_reminded_at` mark. Returns how many certificates were reminded."""
+    from accounts.services import notify_many
+    from competencies.selectors import hr_managers_for_employee
+
+    sent = 0
+    for certificate in certificate_reminder_candidates(today=today).iterator(chunk_size=200):
+        params = {
+            "course": certificate.course_title,
+            "number": certificate.number,
+            "valid_until": certificate.valid_until.strftime("%d-%m-%Y")
+            if certificate.valid_until
+            else "",
+        }
+        with transaction.atomic():
+            notify(
+                user=certificate.user,
+                kind=NotificationKind.CERTIFICATE_EXPIRING,
+                params=params,
+                url=certificate_download_url(code=certificate.code),
+                dedupe_key=f"certificate:{certificate.pk}:expiring",
+            )
+            employee = getattr(certificate.user, "employee", None)
+            if employee is not None:
+                notify_many(
+                    users=hr_managers_for_employee(employee),
+                    kind=NotificationKind.CERTIFICATE_EXPIRING,
+                    params={**params, "holder": certificate.holder_name},
+                    url=reverse("lms_certificates:index") + f"?q={certificate.number}",
+                    dedupe_prefix=f"certificate:{certificate.pk}:expiring:hr",
+                )
+            Certificate.objects.filter(pk=certificate.pk).update(expiry_reminded_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def certificate_pdf_regenerate(*, certificate: Certificate) -> str:
+    """Renders the PDF again from the snapshot (after a template or image change) and
+    overwrites the stored file under the same name. The snapshot, number and code are
+    not touched. Safe to run twice."""
+    name = certificate_pdf_name(certificate=certificate)
+    data = render_certificate(certificate_data(certificate=certificate))
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(data))
+    if stored != name:  # a concurrent run wrote it in between: keep one file
+        default_storage.delete(stored)
+    if certificate.pdf.name != name:
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
+    return name
+
+
+def certificate_ids_for_regeneration(*, course_id: int | None = None) -> list[int]:
+    certificates = Certificate.objects.filter(
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
+    )
+    if course_id is not None:
+        certificates = certificates.filter(enrolment__course_id=course_id)
+    return list(certificates.order_by("pk").values_list("pk", flat=True))
+
+
+def certificate_pdfs_regenerate(*, certificate_ids: list[int]) -> int:
+    done = 0
+    for certificate in Certificate.objects.filter(
+        pk__in=certificate_ids,
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+    ).iterator(chunk_size=100):
+        certificate_pdf_regenerate(certificate=certificate)
+        done += 1
+    return done
+
+
+# COMPETENCY EVIDENCE ---------------------------------------------------------------------
+
+
+def enrolment_competency_evidence(*, enrolment_id: int) -> int:
+    """A completed course that develops competency C at level L is evidence of it: the
+    competencies service records an assessment (method "course completion"), submitted
+    to HR or approved at once when the course is marked as an assessment
+    (`CoursePage.completion_is_assessment`). Plain data crosses the app boundary.
+    Idempotent (keyed by the enrolment). Returns how many assessments were created."""
+    from competencies.services.assessments import assessments_from_course_completion
+
+    enrolment = (
+        Enrolment.objects.select_related("course", "user__employee")
+        .filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED)
+        .first()
+    )
+    if enrolment is None or enrolment.course is None:
+        return 0
+    employee = getattr(enrolment.user, "employee", None)
+    if employee is None:
+        return 0
+    course = enrolment.course
+    levels = [
+        (link.competency_id, link.target_level)
+        for link in course.course_competencies.order_by("sort_order")
+    ]
+    created = assessments_from_course_completion(
+        employee_id=employee.pk,
+        source_key=f"enrolment:{enrolment.pk}",
+        course_title=course.title,
+        levels=levels,
+        approve=course.completion_is_assessment,
+        assessed_on=timezone.localdate(enrolment.completed_at or timezone.now()),
+    )
+    return len(created)
+
+
+# BULK ZIP --------------------------------------------------------------------------------
+
+
+def certificate_bulk_queryset(
+    *, actor: User, course: CoursePage | None = None, unit: Any = None
+) -> QuerySet[Certificate]:
+    """The certificates a bulk download holds: issued or revoked, of one course or one
+    unit subtree, within the HR manager's scope."""
+    certificates = certificate_list_for_hr(actor).filter(
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
+    )
+    if course is not None:
+        certificates = certificates.filter(enrolment__course=course)
+    if unit is not None:
+        certificates = certificates.filter(user__employee__unit__path__startswith=unit.path)
+    return certificates.order_by("year", "sequence", "pk")
+
+
+def certificate_bulk_job_create(
+    *, actor: User, course: CoursePage | None = None, unit: Any = None
+) -> CertificateBulkJob:
+    """Creates the job and queues the ZIP after commit. HR only, within their scope (a
+    unit outside it is refused)."""
+    from competencies.selectors import hr_scope_unit
+    from lms.tasks import certificate_bulk_zip
+
+    if (course is None) == (unit is None):
+        raise ValidationError(_("Choose either a course or a unit."))
+    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    scope = hr_scope_unit(actor)
+    if unit is not None and scope is not None and not unit.path.startswith(scope.path):
+        raise PermissionDenied
+    total = certificate_bulk_queryset(actor=actor, course=course, unit=unit).count()
+    job = CertificateBulkJob.objects.create(
+        requested_by=actor, course=course, unit=unit, total=total
+    )
+    transaction.on_commit(lambda: certificate_bulk_zip.delay(job.pk))
+    return job
+
+
+def _zip_entry_name(certificate: Certificate) -> str:
+    import re
+
+    number = re.sub(r"[^0-9A-Za-z-]+", "-", certificate.number).strip("-")
+    holder = re.sub(r"[^0-9A-Za-z]+", "-", certificate.holder_name).strip("-")[:60]
+    return f"{number}_{holder}.pdf"
+
+
+def certificate_bulk_job_run(*, job_id: int, progress_every: int = 20) -> None:
+    """Builds the ZIP (PDFs from storage, re-rendered from the snapshot if lost) into a
+    temporary file, saving progress every `progress_every` certificates, then stores it
+    under an unguessable name in private storage. Running it again rebuilds it."""
+    import tempfile
+    import zipfile
+
+    job = CertificateBulkJob.objects.select_related("requested_by", "course", "unit").filter(
+        pk=job_id
+    )
+    job_obj = job.first()
+    if job_obj is None or job_obj.status == CertificateBulkJob.Status.DONE:
+        return
+    job.update(status=CertificateBulkJob.Status.RUNNING, progress=0, error="")
+    try:
+        certificates = list(
+            certificate_bulk_queryset(
+                actor=job_obj.requested_by, course=job_obj.course, unit=job_obj.unit
+            )
+        )
+        job.update(total=len(certificates))
+        with tempfile.TemporaryFile() as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+                for index, certificate in enumerate(certificates, start=1):
+                    name = certificate_pdf_ensure(certificate=certificate)
+                    with default_storage.open(name, "rb") as pdf:
+                        archive.writestr(_zip_entry_name(certificate), pdf.read())
+                    if index % progress_every == 0:
+                        job.update(progress=index)
+            handle.seek(0)
+            token = salted_hmac("lms.certificate-zip", str(job_id)).hexdigest()[:20]
+            target = f"certificate-zips/{job_id}-{token}.zip"
+            if default_storage.exists(target):
+                default_storage.delete(target)
+            from django.core.files import File
+
+            stored = default_storage.save(target, File(handle))
+        job.update(
+            status=CertificateBulkJob.Status.DONE,
+            progress=len(certificates),
+            file=stored,
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        job.update(status=CertificateBulkJob.Status.FAILED, error=repr(exc)[:2000])
+        raise
+
+
+def certificate_bulk_job_get(*, actor: User | AnonymousUser, job_id: int) -> CertificateBulkJob:
+    """Only the HR manager who asked sees the job and its file; anyone else gets 404."""
+
+    job = CertificateBulkJob.objects.filter(pk=job_id).first()
+    if job is None or not actor.is_authenticated or job.requested_by_id != actor.pk:
+        raise Http404
+    return job

@@ -67,3 +67,18 @@ def hr_manager(db):
 @pytest.fixture
 def administrator(db):
     return UserFactory(roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture(autouse=True)
+def signing_key_file(tmp_path, settings):
+    """Each test signs with its own Ed25519 key under a temporary directory (never the
+    developer's var/keys/)."""
+    settings.LMS_CREDENTIAL_SIGNING_KEY_FILE = str(tmp_path / "keys" / "signing.pem")
+    return tmp_path / "keys" / "signing.pem"
+
+
+@pytest.fixture
+def certificate(completed):
+    from lms.services.certificates import certificate_issue
+
+    return certificate_issue(enrolment_id=completed.pk)

@@ -70,6 +70,7 @@ def test_reissue_replaces_the_certificate_with_a_fresh_snapshot(certificate, hol
     assert not old.is_current
     assert old.status == Certificate.Status.REVOKED
     assert "Nama salah" in old.revocation_reason
+    assert old.revocation_category == Certificate.RevocationCategory.REPLACED
     assert new.is_current and new.status == Certificate.Status.ISSUED
     assert new.replaces == old
     assert new.number != old.number and new.code != old.code
@@ -115,11 +116,19 @@ def test_admin_revoke_page_asks_for_a_reason_then_revokes(client, certificate, h
     assert missing.status_code == 200
     assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.ISSUED
 
-    done = client.post(url, {"reason": "Sertifikat ganda"})
+    html = client.get(url).content.decode()
+    assert 'name="category"' in html
+    assert 'value="replaced"' not in html  # only a reissue sets "replaced"
+
+    done = client.post(url, {"reason": "Sertifikat ganda", "category": "withdrawn"})
     assert done.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED
     assert certificate.revocation_reason == "Sertifikat ganda"
+    assert certificate.revocation_category == Certificate.RevocationCategory.WITHDRAWN
+    # HR's listing shows the category; the admin page keeps the reason for HR.
+    listing = client.get(reverse("lms_certificates:index")).content.decode()
+    assert "Withdrawn by administrative decision" in listing or "Ditarik" in listing
 
 
 def test_admin_reissue_page_reissues(client, certificate, administrator):
@@ -139,3 +148,25 @@ def test_learners_cannot_open_the_admin_actions(client, certificate):
     response = client.get(reverse("lms_certificates:revoke", args=[certificate.pk]))
     assert response.status_code in (302, 403, 404)
     assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.ISSUED
+
+
+def test_migration_categorises_existing_revocations(certificate, administrator, course):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.lms.certificates.conftest import complete
+
+    migration = importlib.import_module(
+        "lms.migrations.0005_certificates_signing_revocation_category_bulk"
+    )
+    new = certificate_reissue(certificate=certificate, actor=administrator, reason="Nama")
+    other = certificate_issue(enrolment_id=complete(UserFactory(), course).pk)
+    certificate_revoke(certificate=other, actor=administrator, reason="Ganda")
+    Certificate.objects.update(revocation_category="")  # as before the migration
+
+    migration.categorise_revocations(apps, None)
+
+    assert Certificate.objects.get(pk=certificate.pk).revocation_category == "replaced"
+    assert Certificate.objects.get(pk=other.pk).revocation_category == "other"
+    assert Certificate.objects.get(pk=new.pk).revocation_category == ""

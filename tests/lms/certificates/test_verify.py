@@ -13,7 +13,7 @@ import pytest
 
 from accounts.roles import Role
 from lms.models import Certificate
-from lms.services.certificates import certificate_issue, certificate_revoke
+from lms.services.certificates import certificate_revoke
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 SCHEMA = pathlib.Path("/work/shared/standards/obv3/ob_v3p0_achievementcredential_schema.json")
 NIP_18 = re.compile(r"(?<!\d)\d{18}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-@pytest.fixture
-def certificate(completed):
-    return certificate_issue(enrolment_id=completed.pk)
 
 
 def _verify(client, certificate, **headers):
@@ -72,16 +67,26 @@ def test_verify_json_has_the_same_public_data(client, certificate, holder):
     assert EMAIL.findall(text) == []
 
 
-def test_revoked_certificate_shows_date_and_reason(client, certificate, administrator):
-    certificate_revoke(certificate=certificate, actor=administrator, reason="Data peserta keliru")
+def test_revoked_certificate_shows_date_and_category_but_not_hrs_reason(
+    client, certificate, administrator
+):
+    certificate_revoke(
+        certificate=certificate,
+        actor=administrator,
+        reason="Data peserta keliru, lihat nota dinas Budi",
+        category=Certificate.RevocationCategory.DATA_ERROR,
+    )
 
     html = _verify(client, certificate).content.decode()
     data = _verify(client, certificate, HTTP_ACCEPT="application/json").json()
 
     assert "verify-revoked" in html
-    assert "Data peserta keliru" in html
+    assert "Kesalahan data sertifikat" in html or "Error in the certificate" in html
+    assert "nota dinas" not in html
     assert data["status"] == "revoked"
-    assert data["revocation_reason"] == "Data peserta keliru"
+    assert data["revocation_category"] == "data_error"
+    assert "revocation_reason" not in data
+    assert "nota dinas" not in str(data)
     assert data["revoked_on"] == timezone.localdate().isoformat()
 
 
