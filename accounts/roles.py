@@ -27,6 +27,9 @@ class Role(models.TextChoices):
     PELATIH = "Pelatih", _("Trainer")
     PENGELOLA_SDM = "Pengelola SDM", _("HR manager")
     ADMINISTRATOR = "Administrator", _("Administrator")
+    # A service account of an HR system (SIMPEG, SIASN sync) that reads /api/v1/ with a
+    # token; it never signs in to the portal (docs/api.md).
+    LAYANAN_API = "Layanan API", _("API service account")
 
 
 # Roles whose members work in the Wagtail admin.

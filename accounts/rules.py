@@ -31,8 +31,15 @@ def is_administrator(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 
 
+@rules.predicate
+def is_api_service(user) -> bool:
+    return has_role(user, Role.LAYANAN_API)
+
+
 rules.add_perm("portal.access_admin", is_trainer | is_hr_manager | is_administrator)
 rules.add_perm("portal.author_courses", is_trainer | is_administrator)
 rules.add_perm("portal.access_hr", is_hr_manager | is_administrator)
 rules.add_perm("portal.view_team", is_supervisor | is_hr_manager | is_administrator)
 rules.add_perm("portal.manage_site", is_administrator)
+# Reading /api/v1/ with a token (docs/api.md): service accounts and administrators.
+rules.add_perm("portal.use_api", is_api_service | is_administrator)

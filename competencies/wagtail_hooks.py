@@ -620,6 +620,58 @@ class TrainingRecordIndexView(DecidableIndexView):
     scope = staticmethod(selectors.training_record_list_for_hr)
     decide_url_name = "competencies_record:decide"
 
+    @property
+    def header_buttons(self):
+        from wagtail.admin.widgets.button import HeaderButton
+
+        url = reverse("competencies_record:export_siasn")
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        buttons = list(super().header_buttons)
+        for label, fmt in ((_("SIASN export (CSV)"), "csv"), (_("SIASN export (JSON)"), "json")):
+            query["format"] = fmt
+            buttons.append(HeaderButton(label, url=f"{url}?{query.urlencode()}", icon_name="download"))  # fmt: skip
+        return buttons
+
+
+class TrainingRecordSiasnExportView(View):
+    """The HR manager's training records (their scope) in SIASN's `kursus` field names,
+    as CSV or JSON (docs/api.md, "SIASN export"). Takes the listing's status, source and
+    development-type filters; approved records only unless a status is chosen."""
+
+    def get(self, request):
+        import json
+
+        from django.http import HttpResponse
+
+        from competencies.api import (
+            SIASN_EXTRA_FIELDS,
+            SIASN_KURSUS_FIELDS,
+            CSVRenderer,
+            siasn_kursus_rows,
+        )
+
+        records = selectors.training_record_list_for_hr(request.user)  # PermissionDenied
+        statuses = request.GET.getlist("status") or [TrainingRecord.Status.APPROVED]
+        records = records.filter(status__in=statuses)
+        if sources := request.GET.getlist("source"):
+            records = records.filter(source__in=sources)
+        if types := [t for t in request.GET.getlist("development_type") if t.isdigit()]:
+            records = records.filter(development_type__in=types)
+        records = records.order_by("finished_on", "id")
+        if request.GET.get("format") == "json":
+            body = json.dumps(siasn_kursus_rows(records), ensure_ascii=False, indent=1)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="siasn-kursus.json"'
+            return response
+        view = type("CsvColumns", (), {"csv_fields": SIASN_KURSUS_FIELDS + SIASN_EXTRA_FIELDS})
+        body = CSVRenderer().render(
+            siasn_kursus_rows(records, for_csv=True), renderer_context={"view": view}
+        )
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="siasn-kursus.csv"'
+        return response
+
 
 class TrainingRecordDecideView(DecisionView):
     model = TrainingRecord
@@ -677,6 +729,7 @@ class TrainingRecordViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("decide/<int:pk>/", TrainingRecordDecideView.as_view(), name="decide"),
+            path("siasn/", TrainingRecordSiasnExportView.as_view(), name="export_siasn"),
         ]
 
 

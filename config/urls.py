@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from lms import views_certificates as lms_certificate_views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -35,8 +36,13 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("learning/usulan/", include("lms.urls_proposals")),
     path("learning/", include("lms.urls")),
     path("verify/", include("lms.urls_verify")),
+    path("transparansi/", include("lms.urls_public")),
+    path("api/v1/", include("config.api.urls")),  # docs/api.md
+    # The certificate issuer's did:web document (docs/certificates.md, signed credentials).
+    path(".well-known/did.json", lms_certificate_views.did_document, name="did_document"),
 ]
 
 if settings.DEBUG:

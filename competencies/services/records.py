@@ -7,11 +7,13 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
@@ -26,6 +28,20 @@ if TYPE_CHECKING:
 
 APPROVE = audit.RECORD_APPROVE
 REJECT = audit.RECORD_REJECT
+
+
+def _record_changed(record_id: int) -> None:
+    """Runs the settings-named hooks (COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS, e.g. the
+    API's outbound webhook) after the transaction commits, as `hook(record_id=...)`."""
+    paths = list(getattr(settings, "COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS", []))
+    if not paths:
+        return
+
+    def run() -> None:
+        for path in paths:
+            import_string(path)(record_id=record_id)
+
+    transaction.on_commit(run)
 
 
 @transaction.atomic
@@ -63,6 +79,7 @@ def training_record_submit(
     record.full_clean()
     record.save()
     audit.audit_log(instance=record, action=audit.CREATE, user=actor)
+    _record_changed(record.pk)
     for manager in hr_managers_for_employee(employee):
         if manager.pk == actor.pk:
             continue
@@ -100,6 +117,7 @@ def _decide(
     record.decided_at = timezone.now()
     record.decision_note = note
     record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    _record_changed(record.pk)
     audit.audit_log(
         instance=record,
         action=action,
@@ -171,8 +189,10 @@ def training_record_from_course(
         except IntegrityError:
             existing = TrainingRecord.objects.get(source_key=source_key)
         else:
+            _record_changed(record.pk)
             return record
     if certificate_number and existing.certificate_number != certificate_number:
         existing.certificate_number = certificate_number
         existing.save(update_fields=["certificate_number", "updated_at"])
+        _record_changed(existing.pk)
     return existing

@@ -86,6 +86,11 @@ THIRD_PARTY_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
+    # The REST API for HR systems (docs/api.md, config/api/).
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -316,6 +321,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.assignment_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Certificates (docs/certificates.md): every 10 minutes, queue certificate_issue for
+    # completed enrolments still without one (broker down, worker lost); daily at 07:05,
+    # remind holders and HR 30 days before a certificate of a recurring course expires.
+    "certificate-issue-sweep": {
+        "task": "lms.tasks.certificate_issue_sweep",
+        "schedule": 10 * 60,
+    },
+    "certificate-expiry-reminders": {
+        "task": "lms.tasks.certificate_expiry_reminders_send",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # ALLAUTH
@@ -404,12 +420,21 @@ LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = [
     "lms.tasks.assignment_enrolment_completed_hook",
     # Certificates (docs/certificates.md): queues lms.tasks.certificate_issue.
     "lms.tasks.certificate_issue_hook",
+    # Competency evidence (docs/certificates.md): assessments "course completion".
+    "lms.tasks.enrolment_competency_evidence_hook",
 ]
 # docs/certificates.md. The absolute address printed in certificate QR codes and in the
 # Open Badges credential (defaults to WAGTAILADMIN_BASE_URL); and the rate limit of the
 # public verification pages per client address (django-ratelimit syntax).
 LMS_CERTIFICATE_BASE_URL = env("LMS_CERTIFICATE_BASE_URL", default="")
 LMS_VERIFY_RATE = env("LMS_VERIFY_RATE", default="30/m")
+# The Ed25519 private key that signs Open Badges credentials (VC-JWT); outside the
+# repository (var/ is git-ignored), generated on first use or by
+# `manage.py certificate_signing_key --generate`.
+LMS_CREDENTIAL_SIGNING_KEY_FILE = env(
+    "LMS_CREDENTIAL_SIGNING_KEY_FILE",
+    default=str(BASE_DIR / "var" / "keys" / "credential-signing.pem"),
+)
 # A quiz submission arriving this long after the time limit still counts as on time
 # (network latency); later ones are graded as of the deadline.
 LMS_QUIZ_GRACE_SECONDS = 30
@@ -420,3 +445,52 @@ COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.course_list_for_gaps"
 COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = ["lms.services.assignments.employees_changed"]
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignment_unit_summary"
+
+# REST API
+# docs/api.md; https://www.django-rest-framework.org/api-guide/settings/ and
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html. /api/v1/ is read-only,
+# token-authenticated (service accounts), and throttled per token user at API_THROTTLE_RATE.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.CanUseApi"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.ApiUserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.SyncCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="") or "1000/hour"
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal Pembelajaran ASN Bontang API",
+    "DESCRIPTION": "Read-only data for HR systems (SIMPEG, SIASN sync). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["config.api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "DevelopmentTypeEnum": "competencies.models.records.DevelopmentType.choices",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's static files: nothing comes from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Outbound webhook (docs/api.md): when API_WEBHOOK_URL is set, every training-record
+# change is POSTed there as JSON signed with HMAC-SHA256 under API_WEBHOOK_SECRET.
+API_WEBHOOK_URL = env("API_WEBHOOK_URL", default="")
+API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
+API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
+# config/ is not an app, so Celery's autodiscovery would not find the delivery task.
+CELERY_IMPORTS = ["config.api.webhooks"]
+# Called after commit with record_id=... whenever a training record is created or changes
+# (competencies.services.records); the API's webhook delivery attaches here.
+COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS: list[str] = ["config.api.webhooks.record_changed"]
