@@ -368,6 +368,31 @@ def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = No
     return HeatMap(units=units, competencies=competencies, cells=dict(cells))
 
 
+def employee_gaps(
+    employees: QuerySet[Employee], *, as_of: datetime.date | None = None
+) -> list[tuple[int, int, int, int]]:
+    """(employee id, competency id, required level, current level) for every competency
+    an active employee's position requires and the employee is below. Three queries
+    whatever the number of employees (batch form of `competency_gaps_for_employee`)."""
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    gaps = []
+    for employee_id, position_id, _path in rows:
+        for competency_id, required_level in requirements.get(position_id, []):
+            current = levels.get((employee_id, competency_id)) or 0
+            if required_level > current:
+                gaps.append((employee_id, competency_id, required_level, current))
+    return gaps
+
+
+def gap_counts_for_employees(employee_ids: Iterable[int]) -> dict[int, int]:
+    """{employee id: number of competencies below the position's standard}. Three
+    queries whatever the number of employees (the supervisors' team page)."""
+    counts: dict[int, int] = dict.fromkeys(employee_ids, 0)
+    for employee_id, _c, _r, _l in employee_gaps(Employee.objects.filter(pk__in=list(counts))):
+        counts[employee_id] += 1
+    return counts
+
+
 def courses_closing_gaps(gaps: list[CompetencyGap]) -> dict[int, list[Any]]:
     """Courses that close each gap, from the selector named by
     settings.COMPETENCY_GAP_COURSE_SELECTOR (the lms provides it: competencies may not

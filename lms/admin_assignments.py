@@ -4,12 +4,13 @@ due-date extensions, and supervisors' training proposals to approve."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,12 +21,19 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from competencies import selectors as hr_selectors
+from competencies.admin_base import TitledAdminMixin
+from competencies.models import Employee, Position
+from competencies.models.employees import Golongan
 from lms.forms import AssignmentExtendForm, AssignmentForm
-from lms.models import Assignment, AssignmentRecipient, TrainingProposal
-from lms.selectors import assignment_progress
+from lms.models import Assignment, AssignmentRecipient, AssignmentRule, TrainingProposal
+from lms.selectors import assignment_progress, assignment_progress_many
 from lms.services.assignments import (
     assignment_create,
     assignment_due_extend,
+    assignment_rule_delete,
+    assignment_rule_list_for_hr,
+    assignment_rule_save,
+    rule_employees,
     target_employees,
     training_proposal_decide,
 )
@@ -50,7 +58,8 @@ class AssignmentIndexView(WagtailAdminTemplateMixin, View):
 
     def get(self, request):
         page = Paginator(_assignments_for_hr(request.user), 25).get_page(request.GET.get("p"))
-        rows = [(a, assignment_progress(a)) for a in page.object_list]
+        progress = assignment_progress_many([a.pk for a in page.object_list])
+        rows = [(a, progress[a.pk]) for a in page.object_list]
         return TemplateResponse(
             request, self.template_name, self.get_context_data(page=page, rows=rows)
         )
@@ -62,9 +71,28 @@ class AssignmentCreateView(WagtailAdminTemplateMixin, View):
     header_icon = "calendar"
 
     def _form(self, request):
-        units = hr_selectors.orgunit_list_for_hr(request.user)
-        employees = hr_selectors.employee_list_for_hr(request.user).filter(is_active=True)
-        return AssignmentForm(request.POST or None, employees=employees, units=units)
+        user = cast("User", request.user)
+        units = hr_selectors.orgunit_list_for_hr(user)
+        scope = hr_selectors.hr_scope_unit(user)
+        employees = (
+            hr_selectors.employee_list_for_hr(user)
+            .filter(is_active=True)
+            .select_related("unit")
+            .order_by("full_name")
+        )
+        positions = Position.objects.filter(is_active=True)
+        if scope is not None:
+            # Unit-bound positions of other units are not even named.
+            positions = positions.filter(
+                Q(unit__isnull=True) | Q(unit__path__startswith=scope.path)
+            )
+        return AssignmentForm(
+            request.POST or None,
+            employees=employees,
+            units=units,
+            positions=positions,
+            rules=assignment_rule_list_for_hr(user),
+        )
 
     def get(self, request):
         return self._render(request, self._form(request))
@@ -220,3 +248,172 @@ class ProposalIndexView(WagtailAdminTemplateMixin, View):
         else:
             messages.success(request, _("The proposal was decided."))
         return redirect("lms_assignment_proposals")
+
+
+# SAVED RULES -----------------------------------------------------------------------------
+
+
+class AssignmentRuleForm(forms.ModelForm):
+    """Shape only; the service checks the HR scope. The unit list is the HR manager's
+    own units; a unit-scoped manager must name one."""
+
+    class Meta:
+        model = AssignmentRule
+        fields = [
+            "name",
+            "unit",
+            "include_subunits",
+            "position_kind",
+            "golongan",
+            "employment_type",
+        ]
+
+    def __init__(self, *args, units, unit_required: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = cast("dict[str, Any]", self.fields)
+        fields["unit"].queryset = units
+        fields["unit"].required = unit_required
+        fields["position_kind"] = forms.ChoiceField(
+            label=_("Position kind"),
+            choices=[("", "—"), *Position.Kind.choices],
+            required=False,
+        )
+        fields["golongan"] = forms.TypedChoiceField(
+            label=_("Golongan/ruang"),
+            choices=[("", "—"), *Golongan.choices],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        fields["employment_type"] = forms.ChoiceField(
+            label=_("Employment type"),
+            choices=[("", "—"), *Employee.EmploymentType.choices],
+            required=False,
+        )
+
+
+def _rule_describe(rule: AssignmentRule) -> str:
+    parts = []
+    if rule.unit is not None:
+        parts.append(
+            str(rule.unit) + (" " + _("(with sub-units)") if rule.include_subunits else "")
+        )
+    if rule.position_kind:
+        parts.append(str(dict(Position.Kind.choices).get(rule.position_kind, rule.position_kind)))
+    if rule.golongan:
+        parts.append(str(dict(Golongan.choices).get(rule.golongan, rule.golongan)))
+    if rule.employment_type:
+        parts.append(
+            str(
+                dict(Employee.EmploymentType.choices).get(
+                    rule.employment_type, rule.employment_type
+                )
+            )
+        )
+    return " · ".join(parts) or _("Everyone")
+
+
+class AssignmentRuleIndexView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
+    template_name = "lms/admin/assignment_rules.html"
+    page_title = gettext_lazy("Saved assignment rules")
+    header_icon = "tasks"
+
+    def get(self, request):
+        rules = (
+            assignment_rule_list_for_hr(cast("User", request.user))
+            .annotate(used_by=Count("assignments"))
+            .order_by("name", "pk")
+        )
+        page = Paginator(rules, 50).get_page(request.GET.get("p"))
+        rows = [(r, _rule_describe(r)) for r in page.object_list]
+        return TemplateResponse(
+            request, self.template_name, self.get_context_data(page=page, rows=rows)
+        )
+
+
+class AssignmentRuleEditView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
+    """Create (pk None) or edit a rule. "Preview" shows how many active employees in the
+    HR manager's scope match; "Save" stores it."""
+
+    template_name = "lms/admin/assignment_rule_edit.html"
+    header_icon = "tasks"
+
+    def get_page_title(self):
+        return _("Edit rule") if self.rule.pk else _("New rule")
+
+    def _setup(self, request, pk):
+        user = cast("User", request.user)
+        self.rule = (
+            get_object_or_404(assignment_rule_list_for_hr(user), pk=pk)
+            if pk is not None
+            else AssignmentRule()
+        )
+        if pk is None:
+            assignment_rule_list_for_hr(user)  # PermissionDenied if not HR
+        return AssignmentRuleForm(
+            request.POST or None,
+            instance=self.rule,
+            units=hr_selectors.orgunit_list_for_hr(user),
+            unit_required=hr_selectors.hr_scope_unit(user) is not None,
+        )
+
+    def get(self, request, pk=None):
+        return self._render(request, self._setup(request, pk))
+
+    def post(self, request, pk=None):
+        form = self._setup(request, pk)
+        if not form.is_valid():
+            return self._render(request, form)
+        rule = form.save(commit=False)
+        if "save" not in request.POST:
+            count = rule_employees(
+                rule,
+                hr_selectors.employee_list_for_hr(request.user).filter(is_active=True),
+            ).count()
+            return self._render(request, form, preview=count)
+        try:
+            assignment_rule_save(actor=cast("User", request.user), rule=rule)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+            return self._render(request, form)
+        messages.success(request, _("The rule “%(name)s” was saved.") % {"name": rule.name})
+        return redirect("lms_assignment_rules")
+
+    def _render(self, request, form, preview=None):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            self.get_context_data(form=form, rule=self.rule, preview=preview),
+        )
+
+
+class AssignmentRuleDeleteView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
+    template_name = "lms/admin/assignment_rule_delete.html"
+    page_title = gettext_lazy("Delete rule")
+    header_icon = "bin"
+
+    def _rule(self, request, pk):
+        return get_object_or_404(
+            assignment_rule_list_for_hr(cast("User", request.user)).annotate(
+                used_by=Count("assignments")
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        rule = self._rule(request, pk)
+        return TemplateResponse(
+            request,
+            self.template_name,
+            self.get_context_data(rule=rule, description=_rule_describe(rule)),
+        )
+
+    def post(self, request, pk):
+        rule = self._rule(request, pk)
+        try:
+            assignment_rule_delete(actor=cast("User", request.user), rule=rule)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The rule “%(name)s” was deleted.") % {"name": rule.name})
+        return redirect("lms_assignment_rules")

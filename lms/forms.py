@@ -96,6 +96,7 @@ class AssignmentForm(forms.Form):
         label=_("Course"), queryset=CoursePage.objects.live().order_by("title")
     )
     target_type = forms.ChoiceField(label=_("Assign to"), choices=[])
+    # A plain multi-select; the admin template adds a search box (lms/js/select-filter.js).
     employees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Employees"), queryset=None, required=False
     )
@@ -126,18 +127,30 @@ class AssignmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
     recurs_yearly = forms.BooleanField(label=_("Repeat every year"), required=False)
 
-    def __init__(self, *args, employees, units, **kwargs) -> None:
+    def __init__(self, *args, employees, units, positions, rules, **kwargs) -> None:
+        """Every choice list comes from the HR manager's scope (the view passes the
+        scoped querysets), so names outside it are neither shown nor valid."""
+        from wagtail.admin.widgets import AdminPageChooser
+
         from competencies.models import Position
-        from lms.models import Assignment, AssignmentRule
+        from lms.models import Assignment
 
         super().__init__(*args, **kwargs)
         fields = cast("dict[str, Any]", self.fields)
+        fields["course"].widget = AdminPageChooser(target_models=[CoursePage])
         fields["target_type"].choices = Assignment.Target.choices
         fields["employees"].queryset = employees
+        fields["employees"].widget.attrs.update(
+            {
+                "data-select-filter": "",
+                "data-select-filter-label": _("Search employees"),
+                "size": 12,
+            }
+        )
         fields["units"].queryset = units
-        fields["positions"].queryset = Position.objects.filter(is_active=True)
+        fields["positions"].queryset = positions
         fields["position_kinds"].choices = Position.Kind.choices
-        fields["rule"].queryset = AssignmentRule.objects.all()
+        fields["rule"].queryset = rules
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

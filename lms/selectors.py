@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +110,77 @@ def course_list_for_gaps(*, gaps: dict[int, int]) -> dict[int, list[CoursePage]]
     return result
 
 
+@dataclass
+class TrainingNeedCompetency:
+    competency: Any
+    target_level: int
+    employee_ids: list[int]
+
+    @property
+    def employees(self) -> int:
+        return len(self.employee_ids)
+
+
+@dataclass
+class TrainingNeed:
+    """One course of the training-needs report: whom it would bring up to standard."""
+
+    course: CoursePage
+    competencies: list[TrainingNeedCompetency]
+    employee_ids: list[int]
+
+    @property
+    def employees(self) -> int:
+        return len(self.employee_ids)
+
+    @property
+    def gaps_closed(self) -> int:
+        return sum(c.employees for c in self.competencies)
+
+
+def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list[TrainingNeed]:
+    """Analisis kebutuhan diklat: live courses ranked by how many of `employees` have a
+    competency gap (required level of the position above the current level) that the
+    course closes (it develops the competency up to at least the required level), with
+    the employees per competency. Four queries whatever the number of employees or
+    courses: the three gap queries and one for the course links."""
+    from competencies.selectors import employee_gaps
+
+    by_competency: dict[int, list[tuple[int, int]]] = {}
+    for employee_id, competency_id, required, _current in employee_gaps(employees):
+        by_competency.setdefault(competency_id, []).append((employee_id, required))
+    if not by_competency:
+        return []
+    links = CourseCompetency.objects.filter(
+        competency_id__in=list(by_competency), course__live=True
+    ).select_related("course", "competency")
+    if course_id is not None:
+        links = links.filter(course_id=course_id)
+    needs: dict[int, TrainingNeed] = {}
+    for link in links.order_by("course_id", "competency__code"):
+        closed = sorted(
+            employee_id
+            for employee_id, required in by_competency[link.competency_id]
+            if link.target_level >= required
+        )
+        if not closed:
+            continue
+        need = needs.setdefault(
+            link.course_id, TrainingNeed(course=link.course, competencies=[], employee_ids=[])
+        )
+        need.competencies.append(
+            TrainingNeedCompetency(
+                competency=link.competency, target_level=link.target_level, employee_ids=closed
+            )
+        )
+    for need in needs.values():
+        need.employee_ids = sorted({e for c in need.competencies for e in c.employee_ids})
+        need.competencies.sort(key=lambda c: (-c.employees, c.competency.code))
+    return sorted(
+        needs.values(), key=lambda n: (-n.employees, -n.gaps_closed, n.course.title.lower())
+    )
+
+
 # --- course, lesson and quiz pages --------------------------------------------------------
 
 
@@ -126,14 +197,21 @@ def _user_enrolment(user: User | AnonymousUser, course_id: int) -> Enrolment | N
     if not user.is_authenticated:
         return None
     return (
-        Enrolment.objects.filter(user=user, course_id=course_id)
+        Enrolment.objects.filter(user=user, course_id=course_id, is_current=True)
         .select_related("last_lesson")
         .first()
     )
 
 
 def course_outline(*, course: CoursePage, enrolment: Enrolment | None) -> list[CourseOutlineItem]:
-    children = course.get_children().live().specific().order_by("path")
+    # Two typed queries instead of get_children().specific() (one plus one per type).
+    children = sorted(
+        [
+            *LessonPage.objects.child_of(course).live(),
+            *QuizPage.objects.child_of(course).live(),
+        ],
+        key=lambda page: page.path,
+    )
     progress: dict[int, LessonProgress] = {}
     best: dict[int, Decimal] = {}
     if enrolment is not None:
@@ -169,7 +247,17 @@ def course_outline(*, course: CoursePage, enrolment: Enrolment | None) -> list[C
 
 
 def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) -> dict[str, Any]:
-    enrolment = _user_enrolment(user, course.pk)
+    enrolment = None
+    if user.is_authenticated:
+        # The evaluation check rides on the enrolment query (one query, not two).
+        enrolment = (
+            Enrolment.objects.filter(user=user, course_id=course.pk, is_current=True)
+            .select_related("last_lesson")
+            .annotate(
+                has_evaluation=Exists(CourseEvaluation.objects.filter(enrolment=OuterRef("pk")))
+            )
+            .first()
+        )
     if course.pk is None:  # preview of a page being created: the cluster is in memory
         competencies = list(course.course_competencies.all())
     else:
@@ -182,7 +270,7 @@ def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) ->
         Enrolment.Status.ACTIVE,
         Enrolment.Status.COMPLETED,
     }
-    evaluation_done = is_learning and CourseEvaluation.objects.filter(enrolment=enrolment).exists()
+    evaluation_done = is_learning and bool(getattr(enrolment, "has_evaluation", False))
     return {
         "course": course,
         "enrolment": enrolment,
@@ -203,8 +291,15 @@ def lesson_context_for_user(
     *, lesson: LessonPage, user: User | AnonymousUser, progress: LessonProgress | None = None
 ) -> dict[str, Any]:
     """`progress` is the record the serve step just wrote, if any (saves two queries)."""
-    course = lesson.get_course()
-    enrolment = progress.enrolment if progress else _user_enrolment(user, course.pk)
+    enrolment: Enrolment | None
+    if progress is not None:
+        # The enrolment and its course in one query (not two).
+        enrolment = Enrolment.objects.select_related("course").get(pk=progress.enrolment_id)
+        progress.enrolment = enrolment
+        course = enrolment.course or lesson.get_course()
+    else:
+        course = lesson.get_course()
+        enrolment = _user_enrolment(user, course.pk)
     siblings = list(course.get_children().live().order_by("path").only("id", "title", "url_path"))
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
     if progress is None and enrolment is not None and lesson.pk is not None:
@@ -640,6 +735,7 @@ def team_for_supervisor(supervisor: Any) -> list[TeamMember]:
         for e in Enrolment.objects.filter(
             user_id__in=[r.user_id for r in rows],
             course_id__in={r.assignment.course_id for r in rows},
+            is_current=True,
         ).only("user_id", "course_id", "progress_percent")
     }
     today = timezone.localdate()
@@ -668,6 +764,36 @@ def assignment_progress(assignment: Any) -> dict[str, int]:
         open=Count("pk", filter=Q(status=open_)),
         overdue=Count("pk", filter=Q(status=open_, due_on__lt=today)),
     )
+
+
+def assignment_progress_many(assignment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """`assignment_progress` for a page of assignments: {assignment id: counts}. One
+    grouped query whatever the number of assignments."""
+    from lms.models import AssignmentRecipient
+
+    today = timezone.localdate()
+    open_ = AssignmentRecipient.Status.OPEN
+    empty = {"total": 0, "completed": 0, "open": 0, "overdue": 0}
+    result = {pk: dict(empty) for pk in assignment_ids}
+    rows = (
+        AssignmentRecipient.objects.filter(assignment_id__in=assignment_ids)
+        .values("assignment_id")
+        .annotate(
+            total=Count("pk", filter=~Q(status=AssignmentRecipient.Status.WITHDRAWN)),
+            completed=Count("pk", filter=Q(status=AssignmentRecipient.Status.COMPLETED)),
+            open=Count("pk", filter=Q(status=open_)),
+            overdue=Count("pk", filter=Q(status=open_, due_on__lt=today)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        result[row["assignment_id"]] = {
+            "total": row["total"],
+            "completed": row["completed"],
+            "open": row["open"],
+            "overdue": row["overdue"],
+        }
+    return result
 
 
 def assignment_unit_summary(*, units: list[Any], employees: QuerySet) -> dict[str, tuple]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from competencies.models import Employee
-from competencies.selectors import competency_gaps_for_employee
+from competencies.selectors import gap_counts_for_employees
 from lms.forms import TrainingProposalForm
 from lms.models import AssignmentRecipient
 from lms.selectors import team_employee_ids, team_for_supervisor
@@ -33,14 +33,11 @@ def _me(request: HttpRequest) -> Employee | None:
 def team(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     members = team_for_supervisor(me) if me else []
-    # Gaps are shown for direct reports only (two queries each); indirect reports link
-    # to their direct supervisor's view of them.
+    # Gaps are shown for direct reports only (three queries for all of them); indirect
+    # reports are rated by their own direct supervisor.
+    gaps = gap_counts_for_employees([m.employee.pk for m in members if m.depth == 1])
     for member in members:
-        member.gaps = (  # type: ignore[attr-defined]
-            sum(1 for g in competency_gaps_for_employee(member.employee) if g.gap)
-            if member.depth == 1
-            else None
-        )
+        member.gaps = gaps.get(member.employee.pk)  # type: ignore[attr-defined]
     return render(request, "lms/team.html", {"me": me, "members": members})
 
 

@@ -98,6 +98,7 @@ def course_resume(request: HttpRequest, course_id: int) -> HttpResponse:
         Enrolment.objects.select_related("course", "last_lesson"),
         user=_user(request),
         course_id=course_id,
+        is_current=True,
     )
     course = enrolment.course
     if course is None:
@@ -185,6 +186,7 @@ def course_evaluation(request: HttpRequest, course_id: int) -> HttpResponse:
         Enrolment.objects.select_related("course"),
         user=_user(request),
         course_id=course_id,
+        is_current=True,
         status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
     )
     if CourseEvaluation.objects.filter(enrolment=enrolment).exists():

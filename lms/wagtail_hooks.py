@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
@@ -18,9 +19,11 @@ from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms import views_certificates as certificate_admin
 from lms.models import Certificate, CoursePage, Question
 from lms.services.certificates import (
     certificate_list_for_hr,
@@ -120,6 +123,12 @@ def register_assignment_log_actions(actions):
     actions.register_action("lms.assignment_create", _("Assign course"), _("Course assigned"))
     actions.register_action("lms.assignment_extend", _("Extend due date"), _("Due date extended"))
     actions.register_action(
+        "lms.assignment_rule_save", _("Save assignment rule"), _("Assignment rule saved")
+    )
+    actions.register_action(
+        "lms.assignment_rule_delete", _("Delete assignment rule"), _("Assignment rule deleted")
+    )
+    actions.register_action(
         "lms.proposal_decide", _("Decide training proposal"), _("Training proposal decided")
     )
 
@@ -141,6 +150,30 @@ register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate)
 class CertificateIndexView(IndexView):
     def get_base_queryset(self):
         return certificate_list_for_hr(self.request.user)
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Download as ZIP"),
+                url=reverse("lms_certificates:bulk_create"),
+                icon_name="download",
+            ),
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("lms.regenerate_certificates"):
+            buttons.append(
+                Button(
+                    _("Re-generate PDFs"),
+                    url=reverse("lms_certificates:regenerate"),
+                    icon_name="repeat",
+                )
+            )
+        return buttons
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -175,11 +208,26 @@ class CertificateIndexView(IndexView):
 
 
 class CertificateActionForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Public category"),
+        choices=[
+            c
+            for c in Certificate.RevocationCategory.choices
+            if c[0] != Certificate.RevocationCategory.REPLACED
+        ],
+        initial=Certificate.RevocationCategory.DATA_ERROR,
+        help_text=_("Shown on the public verification page, with the date."),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Recorded in the audit trail; a revocation reason is shown publicly."),
+        help_text=_("For HR only: recorded in the audit trail, never shown publicly."),
     )
+
+    def __init__(self, *args: Any, with_category: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_category:
+            del self.fields["category"]
 
 
 class CertificateActionView(WagtailAdminTemplateMixin, BaseObjectMixin, View):
@@ -190,6 +238,7 @@ class CertificateActionView(WagtailAdminTemplateMixin, BaseObjectMixin, View):
     header_icon = "doc-full"
     service: Any = None
     success_message: Any = ""
+    with_category = False
 
     def get_base_object_queryset(self):
         return certificate_list_for_hr(self.request.user)
@@ -204,15 +253,19 @@ class CertificateActionView(WagtailAdminTemplateMixin, BaseObjectMixin, View):
         return TemplateResponse(self.request, self.template_name, context)
 
     def get(self, request, *args, **kwargs):
-        return self._render(CertificateActionForm())
+        return self._render(CertificateActionForm(with_category=self.with_category))
 
     def post(self, request, *args, **kwargs):
-        form = CertificateActionForm(request.POST)
+        form = CertificateActionForm(request.POST, with_category=self.with_category)
         if not form.is_valid():
             return self._render(form)
+        extra = {"category": form.cleaned_data["category"]} if self.with_category else {}
         try:
             type(self).service(
-                certificate=self.object, actor=request.user, reason=form.cleaned_data["reason"]
+                certificate=self.object,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **extra,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -225,6 +278,7 @@ class CertificateRevokeView(CertificateActionView):
     page_title = _("Revoke certificate")
     service = staticmethod(certificate_revoke)
     success_message = _("The certificate was revoked.")
+    with_category = True
 
 
 class CertificateReissueView(CertificateActionView):
@@ -246,7 +300,15 @@ class CertificateViewSet(ModelViewSet):
     # Wagtail's inspect view looks objects up without the HR scope; the listing and the
     # revoke/reissue screens (scoped) show what HR needs.
     inspect_view_enabled = False
-    list_display = ["number", "holder_name", "course_title", "issued_on", "status", "is_current"]
+    list_display = [
+        "number",
+        "holder_name",
+        "course_title",
+        "issued_on",
+        "status",
+        "revocation_category",
+        "is_current",
+    ]
     list_filter = ["status", "year", "is_current", "language"]
     search_fields = ["number", "holder_name", "course_title"]
     search_backend_name = None
@@ -257,6 +319,19 @@ class CertificateViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("revoke/<int:pk>/", CertificateRevokeView.as_view(), name="revoke"),
             path("reissue/<int:pk>/", CertificateReissueView.as_view(), name="reissue"),
+            path("pdf-ulang/", certificate_admin.regenerate, name="regenerate"),
+            path("unduh-zip/", certificate_admin.bulk_create, name="bulk_create"),
+            path("unduh-zip/<int:job_id>/", certificate_admin.bulk_detail, name="bulk_detail"),
+            path(
+                "unduh-zip/<int:job_id>/status.json",
+                certificate_admin.bulk_status,
+                name="bulk_status",
+            ),
+            path(
+                "unduh-zip/<int:job_id>/berkas/",
+                certificate_admin.bulk_download,
+                name="bulk_download",
+            ),
         ]
 
 
@@ -280,6 +355,7 @@ def register_assignment_urls():
     from django.urls import path
 
     from lms import admin_assignments as views
+    from lms import admin_training_needs as needs_views
 
     return [
         path("pelatihan/penugasan/", views.AssignmentIndexView.as_view(), name="lms_assignments"),
@@ -301,6 +377,37 @@ def register_assignment_urls():
         path(
             "pelatihan/usulan/", views.ProposalIndexView.as_view(), name="lms_assignment_proposals"
         ),
+        # Saved rules and the training-needs report (docs/assignments.md).
+        path(
+            "pelatihan/aturan/",
+            views.AssignmentRuleIndexView.as_view(),
+            name="lms_assignment_rules",
+        ),
+        path(
+            "pelatihan/aturan/baru/",
+            views.AssignmentRuleEditView.as_view(),
+            name="lms_assignment_rule_create",
+        ),
+        path(
+            "pelatihan/aturan/<int:pk>/",
+            views.AssignmentRuleEditView.as_view(),
+            name="lms_assignment_rule_edit",
+        ),
+        path(
+            "pelatihan/aturan/<int:pk>/hapus/",
+            views.AssignmentRuleDeleteView.as_view(),
+            name="lms_assignment_rule_delete",
+        ),
+        path(
+            "pelatihan/kebutuhan/",
+            needs_views.TrainingNeedsView.as_view(),
+            name="lms_training_needs",
+        ),
+        path(
+            "pelatihan/kebutuhan/tugaskan/<int:course_id>/",
+            needs_views.TrainingNeedAssignView.as_view(),
+            name="lms_training_need_assign",
+        ),
     ]
 
 
@@ -314,3 +421,15 @@ def register_assignment_menu_item():
     return AssignmentMenuItem(
         _("Course assignments"), reverse("lms_assignments"), icon_name="calendar", order=330
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_training_needs_menu_item():
+    # Next to the competency-gap (320) and JP-compliance (330) HR reports.
+    return AssignmentMenuItem(
+        _("Training needs"), reverse("lms_training_needs"), icon_name="table", order=325
+    )
+
+
+# Training-need proposals (issue 7) register their own viewset and log action.
+from lms import wagtail_hooks_proposals  # noqa: E402, F401

@@ -69,13 +69,25 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Retakes (a yearly assignment): each cycle is its own enrolment with its own
+    # progress, attempts, JP and certificate. Only the current one is learnt in; earlier
+    # cycles stay as history (is_current=False).
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    is_current = models.BooleanField(_("current"), default=True)
 
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="lms_enrolment_one_per_course"),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(is_current=True),
+                name="lms_enrolment_one_current_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course", "cycle"], name="lms_enrolment_one_per_cycle"
+            ),
             models.CheckConstraint(
                 condition=models.Q(progress_percent__gte=0, progress_percent__lte=100),
                 name="lms_enrolment_progress_range",

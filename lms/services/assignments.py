@@ -32,7 +32,7 @@ from lms.models import (
     Enrolment,
     TrainingProposal,
 )
-from lms.services.enrolments import enrolments_bulk_create
+from lms.services.enrolments import enrolments_bulk_create, enrolments_retake
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,6 +51,12 @@ DYNAMIC_TARGETS = {
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _year_start(today: datetime.date) -> datetime.datetime:
+    """Midnight of 1 January in the portal's time zone (Asia/Makassar): a yearly
+    assignment is due once per calendar year, as JP are counted."""
+    return datetime.datetime(today.year, 1, 1, tzinfo=timezone.get_default_timezone())
 
 
 def _unit_q(units: list[OrgUnit], *, subtree: bool, prefix: str = "unit") -> Q:
@@ -239,6 +245,15 @@ def _recipients_add(
         for u, e in enrolments.items()
         if e.pk and e.status == Enrolment.Status.COMPLETED and not assignment.recurs_yearly
     }
+    if assignment.recurs_yearly:
+        # Completed in an earlier year: this year's obligation needs a fresh cycle.
+        enrolments_retake(
+            user_ids=[u for _e, u in newly],
+            course=assignment.course,
+            completed_before=_year_start(timezone.localdate(now)),
+            due_on=due_on,
+            actor=actor,
+        )
     AssignmentRecipient.objects.bulk_create(
         [
             AssignmentRecipient(
@@ -316,6 +331,7 @@ def assignment_apply(
             Enrolment.objects.filter(
                 course_id=assignment.course_id,
                 user_id__in=leaver_users,
+                is_current=True,
                 status=Enrolment.Status.ACTIVE,
                 source=Enrolment.Source.ASSIGNMENT,
             ).exclude(user_id__in=still_open).update(
@@ -333,7 +349,46 @@ def assignment_rules_apply(*, employee_ids: list[int] | None = None) -> int:
     ):
         added, withdrawn = assignment_apply(assignment=assignment, employee_ids=employee_ids)
         total += added + withdrawn
+    if employee_ids is None:
+        total += assignment_cycles_open()
     return total
+
+
+def assignment_cycles_open(*, today: datetime.date | None = None) -> int:
+    """Opens this year's enrolment cycle for the open rows of yearly assignments whose
+    learner's current enrolment was completed in an earlier year (nightly, from
+    `assignment_rules_apply`). The completed enrolment stays as history; the new one
+    starts without progress. Idempotent. One query, plus one retake per course."""
+    today = today or _today()
+    rows = (
+        AssignmentRecipient.objects.filter(
+            status=AssignmentRecipient.Status.OPEN,
+            assignment__is_active=True,
+            assignment__recurs_yearly=True,
+            assignment__course__isnull=False,
+        )
+        .values_list("assignment__course_id", "user_id", "due_on")
+        .order_by("assignment__course_id", "due_on")
+    )
+    by_course: dict[int, dict[int, datetime.date]] = defaultdict(dict)
+    for course_id, user_id, due_on in rows:
+        by_course[course_id].setdefault(user_id, due_on)
+    opened = 0
+    courses = CoursePage.objects.in_bulk(list(by_course))
+    for course_id, users in by_course.items():
+        by_due: dict[datetime.date, list[int]] = defaultdict(list)
+        for user_id, due_on in users.items():
+            by_due[due_on].append(user_id)
+        for due_on, user_ids in by_due.items():
+            opened += len(
+                enrolments_retake(
+                    user_ids=user_ids,
+                    course=courses[course_id],
+                    completed_before=_year_start(today),
+                    due_on=due_on,
+                )
+            )
+    return opened
 
 
 def employees_changed(*, employee_ids: list[int]) -> None:
@@ -341,6 +396,65 @@ def employees_changed(*, employee_ids: list[int]) -> None:
     from lms.tasks import assignment_rules_apply as assignment_rules_apply_task
 
     assignment_rules_apply_task.delay(list(employee_ids))
+
+
+# SAVED RULES ----------------------------------------------------------------------------
+
+RULE_SAVE = "lms.assignment_rule_save"
+RULE_DELETE = "lms.assignment_rule_delete"
+
+
+def assignment_rule_list_for_hr(user: User) -> QuerySet[AssignmentRule]:
+    """The saved rules an HR manager may see and use: all of them, or, for a manager
+    limited to a unit subtree, the rules whose unit lies inside it."""
+    if not user.has_perm("portal.access_hr"):
+        raise PermissionDenied
+    rules = AssignmentRule.objects.select_related("unit")
+    scope = hr_scope_unit(user)
+    if scope is not None:
+        rules = rules.filter(unit__path__startswith=scope.path)
+    return rules
+
+
+def _check_rule_scope(*, actor: User, rule: AssignmentRule) -> None:
+    if not actor.has_perm("portal.access_hr"):
+        raise PermissionDenied
+    scope = hr_scope_unit(actor)
+    if scope is not None and (rule.unit is None or not rule.unit.path.startswith(scope.path)):
+        raise PermissionDenied(_("A target is outside the part of the organisation you manage."))
+
+
+def assignment_rule_save(*, actor: User, rule: AssignmentRule) -> AssignmentRule:
+    """Creates or updates a saved rule (HR in scope; a unit-scoped manager's rule must
+    name a unit inside their subtree). Assignments using the rule are re-applied
+    nightly, or at once here when the criteria changed."""
+    _check_rule_scope(actor=actor, rule=rule)
+    if rule.pk:
+        _check_rule_scope(actor=actor, rule=AssignmentRule.objects.get(pk=rule.pk))
+    created = rule.pk is None
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+        audit.audit_log(
+            instance=rule, action=RULE_SAVE, user=actor, note="created" if created else ""
+        )
+        if not created:
+            for assignment in rule.assignments.filter(is_active=True).select_related(
+                "course", "scope_unit", "rule__unit"
+            ):
+                assignment_apply(assignment=assignment, actor=actor)
+    return rule
+
+
+def assignment_rule_delete(*, actor: User, rule: AssignmentRule) -> None:
+    """Deletes a saved rule that no assignment uses (assignments keep their rule so
+    that the dynamic re-application still works)."""
+    _check_rule_scope(actor=actor, rule=rule)
+    if rule.assignments.exists():
+        raise ValidationError(_("This rule is used by assignments and cannot be deleted."))
+    with transaction.atomic():
+        audit.audit_log(instance=rule, action=RULE_DELETE, user=actor, note=rule.name)
+        rule.delete()
 
 
 # COMPLETION ---------------------------------------------------------------------------
@@ -351,7 +465,7 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
     assignment rows for the course and, for yearly ones, opens next year's cycle.
     Idempotent (notice by key, rows by status)."""
     enrolment = Enrolment.objects.filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED).first()
-    if enrolment is None:
+    if enrolment is None or enrolment.completed_at is None:
         return
     with transaction.atomic():
         notify(
@@ -368,8 +482,13 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
                 user_id=enrolment.user_id,
                 assignment__course_id=enrolment.course_id,
                 status=AssignmentRecipient.Status.OPEN,
+                # A row opened after this completion (next year's cycle) needs the
+                # next enrolment cycle, so a second run of the hook completes nothing.
+                assigned_at__lte=enrolment.completed_at,
             )
         )
+        if not enrolment.is_current:
+            rows = []
         for row in rows:
             row.status = AssignmentRecipient.Status.COMPLETED
             row.completed_at = enrolment.completed_at
@@ -481,7 +600,7 @@ def assignment_due_extend(
         recipient.due_on = due_on
         recipient.save(update_fields=["due_on"])
         Enrolment.objects.filter(
-            user_id=recipient.user_id, course_id=recipient.assignment.course_id
+            user_id=recipient.user_id, course_id=recipient.assignment.course_id, is_current=True
         ).update(due_on=due_on, updated_at=timezone.now())
         audit.audit_log(
             instance=recipient.assignment,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -95,7 +95,11 @@ def enrolment_create(
     always enrol (the HR assignment feature calls this with source="assignment")."""
     now = timezone.now()
     with transaction.atomic():
-        existing = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+        existing = (
+            Enrolment.objects.select_for_update()
+            .filter(user=user, course=course, is_current=True)
+            .first()
+        )
         if existing is not None:
             return _enrolment_reuse(
                 enrolment=existing, source=source, due_on=due_on, actor=actor, now=now
@@ -205,7 +209,7 @@ def enrolments_bulk_create(
         existing = {
             e.user_id: e
             for e in Enrolment.objects.select_for_update()
-            .filter(course=course, user_id__in=user_ids)
+            .filter(course=course, user_id__in=user_ids, is_current=True)
             .only("pk", "user_id", "status", "source", "due_on", "enrolled_at", "decided_by")
         }
         changed: dict[str, list[Enrolment]] = {}
@@ -237,6 +241,58 @@ def enrolments_bulk_create(
     return {**existing, **{e.user_id: e for e in fresh}}
 
 
+def enrolments_retake(
+    *,
+    user_ids: list[int],
+    course: CoursePage,
+    completed_before: datetime,
+    due_on: date | None,
+    actor: User | None = None,
+) -> list[Enrolment]:
+    """Opens a new cycle (a retake) for each learner whose *current* enrolment in `course`
+    was completed before `completed_before`: that enrolment stays as history
+    (is_current=False, its JP, certificate and training record untouched) and a fresh
+    active enrolment (cycle + 1, no progress) becomes current. Learners without such an
+    enrolment are left alone, so running it twice opens nothing twice. A fixed number of
+    queries. Returns the new enrolments."""
+    if not user_ids:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        done = list(
+            Enrolment.objects.select_for_update()
+            .filter(
+                course=course,
+                user_id__in=user_ids,
+                is_current=True,
+                status=Enrolment.Status.COMPLETED,
+                completed_at__lt=completed_before,
+            )
+            .only("pk", "user_id", "cycle")
+        )
+        if not done:
+            return []
+        Enrolment.objects.filter(pk__in=[e.pk for e in done]).update(
+            is_current=False, updated_at=now
+        )
+        fresh = [
+            Enrolment(
+                user_id=e.user_id,
+                course=course,
+                course_title=course.title,
+                status=Enrolment.Status.ACTIVE,
+                source=Enrolment.Source.ASSIGNMENT,
+                due_on=due_on,
+                enrolled_at=now,
+                decided_by=actor,
+                cycle=e.cycle + 1,
+            )
+            for e in done
+        ]
+        Enrolment.objects.bulk_create(fresh, batch_size=2000)
+    return fresh
+
+
 def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:
     """A trainer (or HR) approves or declines a request to join a by-approval course."""
     with transaction.atomic():
@@ -258,6 +314,7 @@ def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User
 def _learning_enrolment(*, user: User, lesson: LessonPage, lock: bool = False) -> Enrolment | None:
     qs = Enrolment.objects.filter(
         user=user,
+        is_current=True,
         course__path=lesson.course_path,
         status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
     )

@@ -85,6 +85,7 @@ def _attempt_finalise(attempt: QuizAttempt, answers: list[AttemptAnswer]) -> Non
 def _enrolment_for_quiz(*, user: User, quiz: QuizPage) -> Enrolment:
     enrolment = Enrolment.objects.filter(
         user=user,
+        is_current=True,
         course__path=quiz.course_path,
         status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
     ).first()
