@@ -39,4 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "unread_notifications": unread,
         "user_role_names": sorted(Role(r).label for r in roles),
+        # Wagtail's userbar costs two permission queries per page: editors only.
+        "show_userbar": bool(roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR})
+        or bool(user is not None and user.is_authenticated and user.is_staff),
     }

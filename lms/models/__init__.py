@@ -5,7 +5,7 @@ from lms.models.assignments import (
     AssignmentRule,
     TrainingProposal,
 )
-from lms.models.certificates import Certificate, CertificateSequence
+from lms.models.certificates import Certificate, CertificateBulkJob, CertificateSequence
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.pages import (
     SIASN_DEVELOPMENT_TYPES,
@@ -13,9 +13,13 @@ from lms.models.pages import (
     CourseIndexPage,
     CoursePage,
     HomePage,
+    HomePageFeaturedCourse,
     LessonPage,
+    NewsIndexPage,
+    NewsPage,
     QuizPage,
 )
+from lms.models.proposals import TrainingNeedProposal, TrainingNeedSupport
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 
 __all__ = [
@@ -27,6 +31,7 @@ __all__ = [
     "SIASN_DEVELOPMENT_TYPES",
     "AttemptAnswer",
     "Certificate",
+    "CertificateBulkJob",
     "CertificateSequence",
     "Choice",
     "CourseCompetency",
@@ -35,6 +40,11 @@ __all__ = [
     "CoursePage",
     "Enrolment",
     "HomePage",
+    "HomePageFeaturedCourse",
+    "NewsIndexPage",
+    "NewsPage",
+    "TrainingNeedProposal",
+    "TrainingNeedSupport",
     "LessonPage",
     "LessonProgress",
     "Question",

@@ -52,13 +52,41 @@ class HomePage(Page):
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
+    # Public front page blocks (docs/transparency.md); the contact comes from AgencySettings.
+    featured_count = models.PositiveSmallIntegerField(
+        _("number of latest courses"),
+        default=3,
+        validators=[MaxValueValidator(12)],
+        help_text=_("Shown when no featured course is chosen. 0 hides the block."),
+    )
+    verify_intro = models.TextField(
+        _("how to verify a certificate"),
+        blank=True,
+        help_text=_("Shown next to the link to the certificate verification page."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [InlinePanel("featured_courses", label=_("course")), FieldPanel("featured_count")],
+            heading=_("Featured courses"),
+        ),
+        FieldPanel("verify_intro"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = ["lms.CourseIndexPage"]
+    subpage_types: list[str] = ["lms.CourseIndexPage", "lms.NewsIndexPage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors_public import home_page_blocks
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_page_blocks(home=self))
+        return context
 
     class Meta:
         verbose_name = _("home page")
@@ -194,6 +222,14 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Leave empty if the certificate does not expire."),
     )
+    completion_is_assessment = models.BooleanField(
+        _("completion is an assessment"),
+        default=False,
+        help_text=_(
+            "Completing the course approves the competency levels it develops at once; "
+            "otherwise they are submitted to HR for approval."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -223,6 +259,7 @@ class CoursePage(Page):
                 FieldPanel("evaluation_required"),
                 FieldPanel("certificate_enabled"),
                 FieldPanel("certificate_validity_months"),
+                FieldPanel("completion_is_assessment"),
             ],
             heading=_("Enrolment and completion"),
         ),
@@ -477,3 +514,82 @@ class QuizPage(CourseChildMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(quiz_context_for_user(quiz=self, user=request.user))
         return context
+
+
+# PUBLIC FRONT PAGE AND NEWS (docs/transparency.md) ---------------------------------------
+
+
+class HomePageFeaturedCourse(Orderable):
+    """A course the administrators feature on the public front page."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_courses")
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured course")
+        verbose_name_plural = _("featured courses")
+
+    def __str__(self) -> str:
+        return str(self.course)
+
+
+class NewsIndexPage(Page):
+    """News and announcements (berita dan pengumuman), newest first, paginated."""
+
+    PAGE_SIZE = 10
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["lms.HomePage"]
+    subpage_types = ["lms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors_public import news_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["news_page"] = news_list(
+            index=self, page_number=request.GET.get("page"), per_page=self.PAGE_SIZE
+        )
+        return context
+
+
+class NewsPage(Page):
+    """One announcement."""
+
+    date = models.DateField(_("date"))
+    intro = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(_("body"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("image"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["lms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")

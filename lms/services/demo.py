@@ -125,18 +125,76 @@ def demo_seed() -> list[DemoLogin]:
         trainer=users["pelatih"],
         learners=[users["peserta"], users["atasan"]],
     )
-    _demo_certificates(users=[users["peserta"], users["atasan"]])
+    _demo_certificates(users=[users["peserta"], users["atasan"]], revoker=users["admin"])
+    _demo_news(home=site.root_page.specific)
     return logins
 
 
-def _demo_certificates(*, users: list[User]) -> None:
+def _demo_certificates(*, users: list[User], revoker: User) -> None:
     """The completion hook issues certificates as the demo learners finish courses; this
-    catches databases seeded before certificates existed. Idempotent."""
-    from lms.models import Enrolment
-    from lms.services.certificates import certificate_issue
+    catches databases seeded before certificates existed. One demo certificate is revoked
+    (category "data error") so that /verify/ shows both states. The signing key is
+    created on first use (lms.services.credentials). Idempotent."""
+    from lms.models import Certificate, Enrolment
+    from lms.services import credentials
+    from lms.services.certificates import certificate_issue, certificate_revoke
 
     completed = Enrolment.objects.filter(
         user__in=users, status=Enrolment.Status.COMPLETED, course__certificate_enabled=True
     ).values_list("pk", flat=True)
     for enrolment_id in completed:
         certificate_issue(enrolment_id=enrolment_id)
+    credentials.signing_key()
+    demo = Certificate.objects.filter(user__in=users)
+    if demo.filter(status=Certificate.Status.REVOKED).exists():
+        return
+    issued = list(demo.filter(status=Certificate.Status.ISSUED, is_current=True).order_by("pk"))
+    if len(issued) >= 2:  # keep at least one valid certificate to try
+        certificate_revoke(
+            certificate=issued[-1],
+            actor=revoker,
+            reason="Demo: revoked so that the verification page shows a revoked certificate.",
+            category=Certificate.RevocationCategory.DATA_ERROR,
+        )
+
+
+DEMO_NEWS = [
+    (
+        "pembukaan-portal",
+        "Portal Pembelajaran ASN resmi dibuka",
+        (2026, 1, 5),
+        "Seluruh ASN Kota Bontang dapat belajar daring dan memantau capaian JP tahunan.",
+    ),
+    (
+        "usulan-kebutuhan-pelatihan",
+        "Sampaikan usulan kebutuhan pelatihan Anda",
+        (2026, 2, 2),
+        "Usulan dan dukungan rekan kerja menjadi bahan analisis kebutuhan pelatihan tahun depan.",
+    ),
+]
+
+
+def _demo_news(*, home: HomePage) -> None:
+    """The news index with two announcements (docs/transparency.md). Idempotent: the
+    pages are found by slug."""
+    import datetime
+
+    from lms.models import NewsIndexPage, NewsPage
+
+    index = NewsIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = NewsIndexPage(
+            title="Berita dan Pengumuman",
+            slug="berita",
+            intro="Kabar terbaru tentang pengembangan kompetensi ASN Kota Bontang.",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    for slug, title, (y, m, d), intro in DEMO_NEWS:
+        if NewsPage.objects.child_of(index).filter(slug=slug).exists():
+            continue
+        item = NewsPage(
+            title=title, slug=slug, date=datetime.date(y, m, d), intro=intro, body=f"<p>{intro}</p>"
+        )
+        index.add_child(instance=item)
+        item.save_revision().publish()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_page_can_only_sit_under_the_root():
     assert HomePage.parent_page_types == ["wagtailcore.Page"]
-    assert HomePage.subpage_types == ["lms.CourseIndexPage"]
+    assert HomePage.subpage_types == ["lms.CourseIndexPage", "lms.NewsIndexPage"]
 
 
 def test_only_one_home_page(home_page):

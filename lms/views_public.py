@@ -1,0 +1,236 @@
+"""Public transparency pages (no login): the dashboard, its open data (CSV, JSON), the
+data dictionary and the accountability log. docs/transparency.md, docs/open-data.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from wagtail.models import Site
+
+from competencies.models import AgencySettings
+from lms.selectors_public import (
+    COURSE_FIELDS,
+    SMALL_CELL,
+    SUPPRESSED,
+    UNIT_FIELDS,
+    certificate_revocations,
+    course_publications,
+    monthly_totals,
+    public_figures,
+    public_years,
+)
+
+BAR_HEIGHT = 26
+LABEL_WIDTH = 260
+CHART_WIDTH = 300
+
+
+def _year(request: HttpRequest) -> int:
+    years = public_years()
+    try:
+        year = int(request.GET.get("tahun", ""))
+    except ValueError:
+        return years[0]
+    return year if year in years else years[0]
+
+
+def _figures(request: HttpRequest, year: int) -> dict[str, Any]:
+    site = Site.find_for_request(request)
+    target = (
+        AgencySettings.for_site(site).yearly_jp_target
+        if site is not None
+        else AgencySettings._meta.get_field("yearly_jp_target").get_default()
+    )
+    return public_figures(year=year, target=target)
+
+
+def _chart(rows: list[dict[str, Any]], field: str, maximum: float) -> dict[str, Any]:
+    """Bar geometry for an SVG chart (attributes only: the CSP allows no inline style)."""
+    bars = []
+    for i, row in enumerate(rows):
+        value = row.get(field)
+        width = 0 if value is None or not maximum else round(CHART_WIDTH * value / maximum, 1)
+        bars.append(
+            {
+                "label": row["unit_name"],
+                "value": value,
+                "suppressed": field in row["suppressed"],
+                "rect_y": i * BAR_HEIGHT + 4,
+                "text_y": i * BAR_HEIGHT + 17,
+                "width": width,
+                "value_x": LABEL_WIDTH + width + 6,
+            }
+        )
+    return {
+        "bars": bars,
+        "height": max(len(rows), 1) * BAR_HEIGHT + 4,
+        "width": LABEL_WIDTH + CHART_WIDTH + 70,
+        "label_width": LABEL_WIDTH,
+        "bar_x": LABEL_WIDTH,
+    }
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    figures = _figures(request, year)
+    units = figures["units"]
+    jp_max = max([r["jp_average"] or 0 for r in units] + [figures["jp_target"]])
+    return render(
+        request,
+        "lms/public/dashboard.html",
+        {
+            "year": year,
+            "years": public_years(),
+            "figures": figures,
+            "suppressed_label": SUPPRESSED,
+            "small_cell": SMALL_CELL,
+            "share_chart": _chart(units, "share_meeting_target_pct", 100),
+            "jp_chart": _chart(units, "jp_average", jp_max),
+        },
+    )
+
+
+def _cell(row: dict[str, Any], name: str) -> Any:
+    if name in row.get("suppressed", []):
+        return SUPPRESSED
+    value = row.get(name)
+    return "" if value is None else value
+
+
+def _open(response: HttpResponse) -> HttpResponse:
+    # Open data: any site may fetch it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def data_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    figures = _figures(request, year)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if request.GET.get("tabel") == "kursus":
+        writer.writerow(["year", *COURSE_FIELDS])
+        for row in figures["courses"]:
+            writer.writerow([year, *(_cell(row, f) for f in COURSE_FIELDS)])
+        name = f"transparansi-evaluasi-{year}.csv"
+    else:
+        columns = [f.name for f in UNIT_FIELDS]
+        writer.writerow(["year", *columns])
+        for row in figures["units"]:
+            writer.writerow([year, *(_cell(row, c) for c in columns)])
+        total = {**figures["total"], "unit_code": "TOTAL", "unit_name": "Kota (total)"}
+        writer.writerow([year, *(_cell(total, c) for c in columns)])
+        name = f"transparansi-{year}.csv"
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _open(response)
+
+
+@require_GET
+def data_json(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    figures = _figures(request, year)
+    payload = {
+        **figures,
+        "data_dictionary": request.build_absolute_uri("/transparansi/kamus-data/"),
+        "licence": "CC BY 4.0",
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'inline; filename="transparansi-{year}.json"'
+    return _open(response)
+
+
+# What each open-data field means; the same text is in docs/open-data.md.
+DICTIONARY: list[tuple[str, str, Any]] = [
+    ("year", "integer", _("Calendar year of the figures (by the date of the training).")),
+    ("unit_code", "text", _("Code of the regional agency (perangkat daerah).")),
+    ("unit_name", "text", _("Name of the regional agency; each row counts its sub-units.")),
+    ("employees", "integer", _("Active employees of the agency.")),
+    (
+        "employees_trained",
+        "integer",
+        _(
+            "Active employees with at least one approved training record (any JP) ending in the year."
+        ),
+    ),
+    (
+        "jp_average",
+        "decimal",
+        _("Approved development hours (JP) per active employee in the year."),
+    ),
+    (
+        "employees_meeting_target",
+        "integer",
+        _("Active employees whose approved JP in the year reach the yearly target."),
+    ),
+    (
+        "share_meeting_target_pct",
+        "decimal",
+        _("employees_meeting_target as a percentage of employees."),
+    ),
+    (
+        "courses_offered",
+        "integer",
+        _("Published courses offered by the agency, first published by the end of the year."),
+    ),
+    (
+        "course_completions",
+        "integer",
+        _("Course completions in the year by the agency's employees."),
+    ),
+    (
+        "certificates_issued",
+        "integer",
+        _("Certificates issued in the year to the agency's employees (revoked ones included)."),
+    ),
+    (
+        "assignments",
+        "integer",
+        _("Course assignments of the agency's employees (withdrawn ones excluded), all years."),
+    ),
+    ("assignments_completed", "integer", _("Of those assignments, the completed ones.")),
+    (
+        "assignment_completion_pct",
+        "decimal",
+        _("assignments_completed as a percentage of assignments."),
+    ),
+    ("course_title", "text", _("Course title (evaluation table).")),
+    ("evaluations", "integer", _("Course evaluations submitted in the year.")),
+    (
+        "content_rating, trainer_rating, usefulness_rating",
+        "decimal",
+        _("Average rating from 1 (poor) to 5 (very good) for content, trainer and usefulness."),
+    ),
+    ("overall_rating", "decimal", _("Mean of the three average ratings.")),
+]
+
+
+@require_GET
+def data_dictionary(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lms/public/data_dictionary.html",
+        {"fields": DICTIONARY, "small_cell": SMALL_CELL, "suppressed_label": SUPPRESSED},
+    )
+
+
+@require_GET
+def accountability(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lms/public/accountability.html",
+        {
+            "publications": course_publications(page_number=request.GET.get("p")),
+            "revocations": certificate_revocations(page_number=request.GET.get("r")),
+            "months": monthly_totals(page_number=request.GET.get("m")),
+        },
+    )

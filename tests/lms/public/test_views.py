@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import csv
+import io
+import re
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+import pytest
+
+from competencies.models import AgencySettings, OrgUnit
+from lms.models import Certificate, NewsPage
+from lms.selectors_public import COURSE_FIELDS, UNIT_FIELDS
+from tests.lms.public.conftest import YEAR
+
+pytestmark = pytest.mark.django_db
+
+NIP = re.compile(r"\b\d{18}\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def test_open_data_csv_has_the_documented_columns(client, city, home_page):
+    response = client.get(reverse("public:data_csv"), {"tahun": YEAR})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["year", *(f.name for f in UNIT_FIELDS)]
+    assert [r[1] for r in rows[1:]] == ["DINKES", "DISDIK", "KEC", "TOTAL"]
+    tiny = dict(zip(rows[0], rows[3], strict=True))
+    assert tiny["employees"] == "x"  # suppressed
+    assert tiny["year"] == str(YEAR)
+
+
+def test_open_data_course_csv_has_the_documented_columns(client, city, home_page):
+    response = client.get(reverse("public:data_csv"), {"tahun": YEAR, "tabel": "kursus"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["year", *COURSE_FIELDS]
+
+
+def test_open_data_json_has_the_documented_keys(client, city, home_page):
+    response = client.get(reverse("public:data_json"), {"tahun": YEAR})
+
+    assert response.status_code == 200
+    data = response.json()
+    assert {
+        "year",
+        "jp_target",
+        "small_cell_threshold",
+        "generated_at",
+        "units",
+        "total",
+        "courses",
+        "data_dictionary",
+        "licence",
+    } <= set(data)
+    assert data["year"] == YEAR and data["small_cell_threshold"] == 5
+    unit = data["units"][0]
+    assert set(unit) == {f.name for f in UNIT_FIELDS} | {"suppressed"}
+    tiny = data["units"][2]
+    assert tiny["employees"] is None and "employees" in tiny["suppressed"]
+
+
+def test_an_unknown_year_falls_back_to_the_current_year(client, db):
+    response = client.get(reverse("public:data_json"), {"tahun": "1900"})
+
+    assert response.json()["units"] == []
+    assert response.json()["year"] >= 2026
+
+
+def test_dashboard_shows_the_table_and_an_accessible_chart(client, city, home_page):
+    response = client.get(reverse("public:dashboard"), {"tahun": YEAR})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<table" in html and '<th scope="col">' in html
+    assert 'role="img"' in html and "<desc" in html
+    assert 'class="suppressed"' in html
+    assert "<script" not in html
+    assert "Dinas Kesehatan" in html
+
+
+def test_dashboard_uses_the_cache_and_a_fixed_number_of_queries(
+    client, city, home_page, django_assert_max_num_queries
+):
+    url = reverse("public:dashboard")
+    with django_assert_max_num_queries(16):
+        client.get(url, {"tahun": YEAR})
+    with django_assert_max_num_queries(5):  # figures from the cache: site lookups only
+        response = client.get(url, {"tahun": YEAR})
+    assert response.status_code == 200
+
+
+def test_data_dictionary_describes_every_field(client, db):
+    html = client.get(reverse("public:data_dictionary")).content.decode()
+
+    for f in UNIT_FIELDS:
+        assert f"<code>{f.name}</code>" in html
+
+
+def test_public_pages_show_no_personal_data(client, city, settings):
+    """Every public page, with the demo data (which has a revoked certificate, news and
+    courses) plus the compliance data set: no NIP and no e-mail address other than the
+    agency's own published contact."""
+    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
+    call_command("seed_demo", stdout=StringIO())
+    assert Certificate.objects.filter(status=Certificate.Status.REVOKED).exists()
+    agency_email = AgencySettings.objects.get().contact_email
+    news = NewsPage.objects.live().first()
+    urls = [
+        "/",
+        reverse("lms:catalogue"),
+        news.get_parent().url,
+        news.url,
+        reverse("public:dashboard"),
+        reverse("public:dashboard") + f"?tahun={YEAR}",
+        reverse("public:data_csv") + f"?tahun={YEAR}",
+        reverse("public:data_csv") + "?tabel=kursus",
+        reverse("public:data_json") + f"?tahun={YEAR}",
+        reverse("public:data_dictionary"),
+        reverse("public:accountability"),
+    ]
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        text = response.content.decode("utf-8-sig")
+        assert not NIP.search(text), url
+        emails = {m.group(0) for m in EMAIL.finditer(text)} - {agency_email}
+        assert not emails, (url, emails)
+    accountability = client.get(reverse("public:accountability")).content.decode()
+    revoked = Certificate.objects.filter(status=Certificate.Status.REVOKED).first()
+    assert revoked.number in accountability
+    assert revoked.holder_name in accountability
+    assert revoked.revocation_reason not in accountability  # HR's free text stays internal
+    assert OrgUnit.objects.exists()
