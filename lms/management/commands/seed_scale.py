@@ -4,13 +4,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from competencies.services.scale import scale_seed_hr
+from lms.services.scale import STEPS as LMS_STEPS
+from lms.services.scale import ScaleLMS, scale_seed_lms
 
 
 class Command(BaseCommand):
     help = (
         "Builds the benchmark data set: at factor 1, ~60 units, 40 positions with standards, "
-        "10,000 employees with accounts and 100,000 assessments. Deterministic for a seed; "
-        "a second run on the same database does nothing. Use PostgreSQL."
+        "10,000 employees with accounts and 100,000 assessments (HR half), then 300 courses "
+        "of 8 lessons and a quiz, 200,000 enrolments, 1,000,000 lesson-progress rows, 50,000 "
+        "certificates with training records, assignments and notices (LMS half; needs the "
+        "catalogue from seed_demo). Deterministic for a seed; a second run on the same "
+        "database does nothing. Use PostgreSQL (COPY)."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +29,7 @@ class Command(BaseCommand):
                 "Refusing to add benchmark data with production settings; use --force."
             )
         started = time.perf_counter()
-        steps = ("units", "positions", "users", "employees", "assessments")
+        steps = ("units", "positions", "users", "employees", "assessments", *LMS_STEPS)
 
         def progress(step: str, count: int) -> None:
             done = steps.index(step) + 1 if step in steps else 0
@@ -32,12 +37,19 @@ class Command(BaseCommand):
             self.stdout.write(f"[{bar}] {step}: {count:,} ({time.perf_counter() - started:.1f} s)")
 
         result = scale_seed_hr(seed=options["seed"], factor=options["factor"], progress=progress)
-        if not result.created:
+        try:
+            lms = scale_seed_lms(seed=options["seed"], factor=options["factor"], progress=progress)
+        except ValueError as error:  # no catalogue: the HR half stands on its own
+            self.stdout.write(self.style.WARNING(f"{error} The LMS half was skipped."))
+            lms = ScaleLMS(courses=0, enrolments=0, progress_rows=0, certificates=0, created=False)
+        if not result.created and not lms.created:
             self.stdout.write("The scale data is already there; nothing to do.")
             return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data ready: {len(result.employee_ids):,} employees in "
-                f"{len(result.units)} units, in {time.perf_counter() - started:.1f} s."
+                f"{len(result.units)} units, {lms.courses:,} courses, {lms.enrolments:,} "
+                f"enrolments, {lms.progress_rows:,} lesson-progress rows, {lms.certificates:,} "
+                f"certificates, in {time.perf_counter() - started:.1f} s."
             )
         )
