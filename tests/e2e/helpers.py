@@ -8,7 +8,7 @@ try:
 except ImportError:  # the `browser` fixture skips (or fails under REQUIRE_SERVICES=1)
     expect = None
 
-__all__ = ["expect", "force_sign_in", "sign_in"]
+__all__ = ["expect", "force_sign_in", "sign_in", "switch_language", "t"]
 
 
 def sign_in(page, login: str, password: str) -> None:
@@ -34,3 +34,21 @@ def force_sign_in(page, base_url: str, email: str) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
     )
+
+
+def t(msgid: str, language: str = "id") -> str:
+    """What the interface shows for an English msgid in `language` (the catalogue's
+    text), so that journeys do not break when a translation is reworded."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+def switch_language(page, code: str) -> None:
+    """Uses the header's language switcher, as a person would (labels in the current
+    language: Indonesian unless switched before)."""
+    current = page.locator("html").get_attribute("lang") or "id"
+    page.get_by_label(t("Language", current), exact=True).select_option(code)
+    page.get_by_role("button", name=t("Change", current), exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", code)

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import expect, sign_in
+from tests.e2e.helpers import expect, sign_in, switch_language, t
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_out(page) -> None:
-    page.get_by_role("banner").get_by_role("button", name="Keluar").click()
+    page.get_by_role("banner").get_by_role("button", name=t("Sign out")).click()
     page.wait_for_load_state()
 
 
@@ -26,22 +26,22 @@ def test_learner_signs_in_by_email_and_signs_out(page, demo_logins, shot, check_
     expect(page.locator("html")).to_have_attribute("lang", "id")
     check_a11y(page)
 
-    page.get_by_role("banner").get_by_role("link", name="Masuk").click()
-    expect(page.get_by_label("E-mail atau NIP")).to_be_visible()
+    page.get_by_role("banner").get_by_role("link", name=t("Sign in")).click()
+    expect(page.get_by_label(t("E-mail or NIP"))).to_be_visible()
     shot(page, "login-form")
     check_a11y(page)
 
-    page.get_by_label("E-mail atau NIP").fill(learner.email)
-    page.get_by_label("Kata sandi").fill(learner.password)
+    page.get_by_label(t("E-mail or NIP")).fill(learner.email)
+    page.get_by_label(t("Password")).fill(learner.password)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("banner").get_by_role("button", name="Keluar")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("button", name=t("Sign out"))).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portal Pembelajaran ASN")
     shot(page, "home-signed-in")
     check_a11y(page)
 
     _sign_out(page)
-    expect(page.get_by_role("banner").get_by_role("link", name="Masuk")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name=t("Sign in"))).to_be_visible()
     shot(page, "signed-out")
     check_a11y(page)
 
@@ -52,11 +52,11 @@ def test_learner_signs_in_by_nip_typed_with_spaces(page, demo_logins, shot, chec
     typed = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
     sign_in(page, typed, learner.password)
-    expect(page.get_by_role("banner").get_by_role("button", name="Keluar")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("button", name=t("Sign out"))).to_be_visible()
     shot(page, "home-signed-in")
 
-    page.get_by_role("link", name="Akun saya").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Akun saya")
+    page.get_by_role("link", name=t("My account")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("My account"))
     expect(page.get_by_role("main")).to_contain_text(nip)
     expect(page.get_by_role("main")).to_contain_text(learner.email)
     shot(page, "profile")
@@ -67,12 +67,10 @@ def test_learner_switches_the_interface_to_english(page, demo_logins, shot, chec
     learner = demo_logins["Peserta"]
     sign_in(page, learner.email, learner.password)
     expect(page.locator("html")).to_have_attribute("lang", "id")
-    expect(page.locator(".skip-link")).to_have_text("Lewati ke konten utama")
+    expect(page.locator(".skip-link")).to_have_text(t("Skip to main content"))
     shot(page, "indonesian")
 
-    page.get_by_label("Bahasa", exact=True).select_option("en")
-    page.get_by_role("button", name="Ganti").click()
-    page.wait_for_load_state()
+    switch_language(page, "en")
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".skip-link")).to_have_text("Skip to main content")
@@ -89,11 +87,11 @@ def test_learner_switches_the_interface_to_english(page, demo_logins, shot, chec
 def test_administrator_signs_in_and_reaches_the_wagtail_admin(page, demo_logins, shot):
     admin = demo_logins["Administrator"]
     sign_in(page, admin.email, admin.password)
-    expect(page.get_by_role("banner").get_by_role("button", name="Keluar")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("button", name=t("Sign out"))).to_be_visible()
     shot(page, "home-signed-in")
 
-    page.get_by_role("navigation", name="Navigasi utama").get_by_role(
-        "link", name="Administrasi"
+    page.get_by_role("navigation", name=t("Main navigation")).get_by_role(
+        "link", name=t("Administration")
     ).click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.locator("body")).to_contain_text(admin.name.split()[0])
@@ -105,5 +103,5 @@ def test_anonymous_visitor_is_sent_from_the_admin_to_the_portal_sign_in(page, sh
     page.goto("/admin/")
 
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=(/|%2F)admin(/|%2F)"))
-    expect(page.get_by_label("E-mail atau NIP")).to_be_visible()
+    expect(page.get_by_label(t("E-mail or NIP"))).to_be_visible()
     shot(page, "login-from-admin")

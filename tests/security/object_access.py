@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from accounts.roles import Role
 from tests.security.url_expectations import LOGIN, NOT_FOUND, OK, Outcome
 
 
@@ -59,6 +60,94 @@ def _document_in_signed_in_collection(owner):
     )
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def course_with_quiz(*, trainer=None):
+    """A published course (in a fresh catalogue) with one quiz of one question."""
+    import uuid
+
+    from lms.services.demo import _demo_site
+    from tests.factories.lms import (
+        CourseIndexPageFactory,
+        CoursePageFactory,
+        QuizPageFactory,
+        choice_question,
+    )
+
+    index = CourseIndexPageFactory(
+        parent=_demo_site().root_page.specific, slug=f"katalog-{uuid.uuid4().hex[:8]}"
+    )
+    course = CoursePageFactory(
+        parent=index, title="Kursus IDOR", certificate_enabled=True, owner=trainer
+    )
+    if trainer is not None:
+        course.trainers.add(trainer)
+        course.save()  # trainers is a parental many-to-many: saved with the page
+    quiz = QuizPageFactory(parent=course, title="Kuis", pass_mark_percent=50)
+    choice_question(course=course, prompt="Soal?")
+    return course, quiz
+
+
+def quiz_attempt(owner, *, trainer=None):
+    """An attempt of `owner` at a quiz (the owner enrolled in its course)."""
+    from lms.services.enrolments import enrolment_create
+    from lms.services.quizzes import quiz_attempt_start
+
+    course, quiz = course_with_quiz(trainer=trainer)
+    enrolment_create(user=owner, course=course)
+    return quiz_attempt_start(user=owner, quiz=quiz)
+
+
+def issued_certificate(owner, *, unit=None, supervisor=None):
+    """An issued certificate of `owner` (an employee of `unit`) for a completed course."""
+    from django.utils import timezone
+
+    from lms.models import Enrolment
+    from lms.services.certificates import certificate_issue
+    from tests.factories.competencies import EmployeeFactory
+    from tests.factories.lms import EnrolmentFactory
+
+    extra = {"unit": unit} if unit is not None else {}
+    EmployeeFactory(user=owner, supervisor=supervisor, **extra)
+    course, _quiz = course_with_quiz()
+    enrolment = EnrolmentFactory(
+        user=owner,
+        course=course,
+        status=Enrolment.Status.COMPLETED,
+        completed_at=timezone.now(),
+        progress_percent=100,
+    )
+    return certificate_issue(enrolment_id=enrolment.pk)
+
+
+def training_record_with_proof(owner, *, unit=None, supervisor=None):
+    """An external training record with a proof file, submitted by `owner`."""
+    import datetime
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from competencies.models import DevelopmentType
+    from competencies.services.records import training_record_submit
+    from tests.factories.competencies import EmployeeFactory
+
+    extra = {"unit": unit} if unit is not None else {}
+    employee = EmployeeFactory(user=owner, supervisor=supervisor, **extra)
+    finished = datetime.date(2026, 3, 10)
+    return training_record_submit(
+        actor=owner,
+        employee=employee,
+        title="Bimtek Standar Pelayanan",
+        organiser="BPSDM Provinsi Kalimantan Timur",
+        development_type=DevelopmentType.BIMBINGAN_TEKNIS,
+        started_on=finished - datetime.timedelta(days=2),
+        finished_on=finished,
+        jp=Decimal("8"),
+        proof=SimpleUploadedFile("sertifikat.pdf", PDF),
+    )
+
+
 CASES: list[ObjectAccessCase] = [
     ObjectAccessCase(
         id="wagtail-document-in-restricted-collection",
@@ -66,5 +155,34 @@ CASES: list[ObjectAccessCase] = [
         make=_document_in_signed_in_collection,
         args=lambda document: (document.pk, document.filename),
         other_learner=OK,  # any signed-in employee may read course material
+    ),
+    ObjectAccessCase(
+        id="lms-quiz-attempt",
+        url_name="lms:attempt",
+        make=quiz_attempt,
+        kwargs=lambda attempt: {"attempt_uuid": attempt.uuid},
+        # Only the course's own trainer may look (tests/security/test_object_access_same_role.py);
+        # a trainer of other courses and HR may not.
+        roles={Role.PELATIH: NOT_FOUND, Role.PENGELOLA_SDM: NOT_FOUND, Role.ADMINISTRATOR: OK},
+    ),
+    ObjectAccessCase(
+        id="lms-certificate-pdf-download",
+        url_name="lms:certificate_download",
+        make=issued_certificate,
+        kwargs=lambda certificate: {"code": certificate.code},
+        # Atasan: not this holder's supervisor. HR without a scope sees the whole agency.
+        roles={
+            Role.ATASAN: NOT_FOUND,
+            Role.PELATIH: NOT_FOUND,
+            Role.PENGELOLA_SDM: OK,
+            Role.ADMINISTRATOR: OK,
+        },
+    ),
+    ObjectAccessCase(
+        id="competencies-training-record-proof",
+        url_name="competencies:record_proof",
+        make=training_record_with_proof,
+        kwargs=lambda record: {"pk": record.pk},
+        roles={Role.ATASAN: NOT_FOUND, Role.PELATIH: NOT_FOUND, Role.PENGELOLA_SDM: OK},
     ),
 ]

@@ -222,3 +222,25 @@ PREFIX_RULES: dict[str, dict[str, dict[str, Outcome]]] = {
         "/django-admin/auth/group/": everyone(DJANGO_ADMIN_LOGIN),
     },
 }
+
+
+def _merge_area_tables() -> None:
+    """Fold in tests/security/expectations/<area>.py (one module per feature area)."""
+    import importlib
+    import pkgutil
+
+    from tests.security import expectations
+
+    for info in pkgutil.iter_modules(expectations.__path__):
+        module = importlib.import_module(f"{expectations.__name__}.{info.name}")
+        for key, expect in getattr(module, "EXPECTATIONS", {}).items():
+            assert key not in EXPECTATIONS, f"{key} is defined twice (in {info.name})"
+            EXPECTATIONS[key] = expect
+        for prefix, samples in getattr(module, "PREFIX_RULES", {}).items():
+            merged = PREFIX_RULES.setdefault(prefix, {})
+            for path, outcomes in samples.items():
+                assert path not in merged, f"{path} is defined twice (in {info.name})"
+                merged[path] = outcomes
+
+
+_merge_area_tables()
