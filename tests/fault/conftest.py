@@ -175,8 +175,12 @@ def workers(own_redis, shared_database_url, tmp_path) -> Iterator[Workers]:
 
     pool = Workers(broker_url=own_redis.url, database_url=shared_database_url, directory=tmp_path)
     saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
+    saved_write_url = app.conf.get("broker_write_url")
     app.conf.task_always_eager = False
     app.conf.broker_url = own_redis.url
+    # Celery prefers the CELERY_BROKER_URL environment variable (set in CI) over
+    # conf.broker_url; the write URL, which publishing uses, takes the setting first.
+    app.conf.broker_write_url = own_redis.url
     app.conf.task_default_queue = pool.queue
     _forget_connections(app)
     try:
@@ -184,14 +188,19 @@ def workers(own_redis, shared_database_url, tmp_path) -> Iterator[Workers]:
     finally:
         pool.stop_all()
         app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = saved
+        app.conf.broker_write_url = saved_write_url
         _forget_connections(app)
 
 
 def _forget_connections(app) -> None:
     """Drops the app's pooled broker connections, so the next publish connects to the
     broker now configured (and none to a stopped Redis survives the test)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    from kombu import pools
+
+    # The app's pool is kombu's global pool for the broker URL: closing it alone would
+    # leave a closed pool in kombu's registry for the next test that publishes there
+    # ("Acquire on closed pool"). reset() closes every pool and empties the registry.
+    pools.reset()
     app._pool = None
     app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
 

@@ -158,7 +158,7 @@ def test_migration_categorises_existing_revocations(certificate, administrator, 
     from tests.lms.certificates.conftest import complete
 
     migration = importlib.import_module(
-        "lms.migrations.0005_certificates_signing_revocation_category_bulk"
+        "lms.migrations.0005_certificate_revocation_category_bulk_evidence"
     )
     new = certificate_reissue(certificate=certificate, actor=administrator, reason="Nama")
     other = certificate_issue(enrolment_id=complete(UserFactory(), course).pk)

@@ -61,13 +61,18 @@ def broker_down():
     """A real (non-eager) publish to a broker address that refuses connections."""
     conf = current_app.conf
     saved = (conf.task_always_eager, conf.broker_url, conf.broker_connection_timeout)
+    saved_write_url = conf.get("broker_write_url")
     conf.task_always_eager = False
     conf.broker_url = "redis://127.0.0.1:1/0"
+    # Publishing uses the write URL, which (unlike broker_url) wins over the
+    # CELERY_BROKER_URL environment variable that CI sets.
+    conf.broker_write_url = "redis://127.0.0.1:1/0"
     conf.broker_connection_timeout = 1
     saved_pools = (current_app._pool, current_app.amqp._producer_pool)
     current_app._pool = current_app.amqp._producer_pool = None
     yield
     conf.task_always_eager, conf.broker_url, conf.broker_connection_timeout = saved
+    conf.broker_write_url = saved_write_url
     current_app._pool, current_app.amqp._producer_pool = saved_pools
 
 
