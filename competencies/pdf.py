@@ -5,6 +5,7 @@ imports the fonts from here, since competencies may not import lms."""
 from __future__ import annotations
 
 import functools
+import html
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
+
+
+def _para(text: object, style) -> Paragraph:
+    """A Paragraph of plain text. reportlab reads a Paragraph's string as markup (tags
+    such as <img src=...> open local files), and names, titles and organisers come from
+    users, so every value is escaped."""
+    return Paragraph(html.escape(str(text), quote=False), style)
 
 
 @functools.cache
@@ -77,13 +85,13 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
         _("Average JP"),
     ]
     body = [
-        [Paragraph(r.unit, styles["BodyText"]), r.employees, r.meeting,
+        [_para(r.unit, styles["BodyText"]), r.employees, r.meeting,
          f"{(r.meeting / r.employees * 100 if r.employees else 0):.0f}%", r.average_jp]
         for r in data.rows
     ]  # fmt: skip
     story = [
-        Paragraph(data.title, styles["Title"]),
-        Paragraph(data.subtitle, styles["BodyText"]),
+        _para(data.title, styles["Title"]),
+        _para(data.subtitle, styles["BodyText"]),
         Spacer(1, 6 * mm),
         Table(
             [header, *body],
@@ -95,9 +103,9 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
     if data.below_target:
         story += [
             Spacer(1, 6 * mm),
-            Paragraph(_("Employees below the target"), styles["Heading2"]),
+            _para(_("Employees below the target"), styles["Heading2"]),
             Table(
-                [[_("Name"), "NIP", _("Unit"), "JP"], *[[Paragraph(n, styles["BodyText"]), nip, Paragraph(u, styles["BodyText"]), jp] for n, nip, u, jp in data.below_target]],
+                [[_("Name"), "NIP", _("Unit"), "JP"], *[[_para(n, styles["BodyText"]), nip, _para(u, styles["BodyText"]), jp] for n, nip, u, jp in data.below_target]],
                 style=grid, repeatRows=1, colWidths=[60 * mm, 38 * mm, 52 * mm, 14 * mm],
             ),
         ]  # fmt: skip
@@ -150,24 +158,24 @@ def render_transcript(data: TranscriptPDF) -> bytes:
         ]
     )
     story: list = [
-        Paragraph(data.title, styles["Title"]),
-        Paragraph(f"{data.employee} · NIP {data.nip}" if data.nip else data.employee, styles["BodyText"]),
-        Paragraph(data.unit, styles["BodyText"]),
-        Paragraph(_("Printed on %(date)s") % {"date": data.printed_on}, small),
+        _para(data.title, styles["Title"]),
+        _para(f"{data.employee} · NIP {data.nip}" if data.nip else data.employee, styles["BodyText"]),
+        _para(data.unit, styles["BodyText"]),
+        _para(_("Printed on %(date)s") % {"date": data.printed_on}, small),
         Spacer(1, 5 * mm),
     ]  # fmt: skip
     if not data.years:
-        story.append(Paragraph(_("No approved training records yet."), styles["BodyText"]))
+        story.append(_para(_("No approved training records yet."), styles["BodyText"]))
     header = [_("Training"), _("Type"), _("Organiser"), _("Dates"), "JP", _("Certificate number")]
     for year in data.years:
         story.append(
-            Paragraph(
+            _para(
                 _("%(year)s: %(jp)s of %(target)s JP")
                 % {"year": year.year, "jp": year.jp, "target": year.target},
                 styles["Heading2"],
             )
         )
-        body = [[Paragraph(cell, small) for cell in row] for row in year.rows]
+        body = [[_para(cell, small) for cell in row] for row in year.rows]
         story.append(
             Table(
                 [header, *body],
