@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from competencies.models import AgencySettings, Assessment, Employee, TrainingRecord
 from competencies.models.records import DevelopmentType
 from competencies.selectors import ComplianceFilters, hr_scope_unit, jp_compliance_list
+from competencies.services.imports import spreadsheet_safe
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -383,7 +384,6 @@ SIASN_KURSUS_FIELDS = (
     "path", "pnsOrangId", "tahunKursus", "tanggalKursus", "tanggalSelesaiKursus",
 )  # fmt: skip
 SIASN_EXTRA_FIELDS = ("nipBaru", "portalRecordId")
-_SPREADSHEET_FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 def siasn_date(day: datetime.date) -> str:
@@ -422,12 +422,7 @@ def siasn_kursus_row(record: TrainingRecord) -> dict[str, Any]:
 
 def siasn_csv_safe(row: dict[str, Any]) -> dict[str, Any]:
     """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    return {
-        key: f"'{value}"
-        if isinstance(value, str) and value.startswith(_SPREADSHEET_FORMULA_START)
-        else value  # fmt: skip
-        for key, value in row.items()
-    }
+    return {key: spreadsheet_safe(value) for key, value in row.items()}
 
 
 def siasn_kursus_rows(records: QuerySet[TrainingRecord], *, for_csv: bool = False):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from competencies.models import AgencySettings
+from competencies.services.imports import spreadsheet_safe
 from lms.selectors_public import (
     COURSE_FIELDS,
     SMALL_CELL,
@@ -102,7 +103,8 @@ def _cell(row: dict[str, Any], name: str) -> Any:
     if name in row.get("suppressed", []):
         return SUPPRESSED
     value = row.get(name)
-    return "" if value is None else value
+    # Unit names and course titles are typed by people: no spreadsheet formulas.
+    return "" if value is None else spreadsheet_safe(value)
 
 
 def _open(response: HttpResponse) -> HttpResponse:

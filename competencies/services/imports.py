@@ -65,6 +65,7 @@ from competencies.models.organisation import code_validator
 from competencies.selectors import hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
+from config.celery import enqueue_on_commit
 
 Kind = Literal["units", "positions", "employees"]
 FileFormat = Literal["csv", "xlsx"]
@@ -1699,7 +1700,7 @@ def _apply_employees(*, planned: _EmployeePlan, actor: User | None, note: str) -
         from accounts.tasks import user_invitations_send_batch
 
         requested_at = now.isoformat()
-        transaction.on_commit(lambda: user_invitations_send_batch.delay(invite, requested_at))
+        enqueue_on_commit(user_invitations_send_batch, invite, requested_at)
 
 
 def employees_import(
@@ -1729,8 +1730,9 @@ IMPORTERS: dict[str, Callable[..., ImportReport]] = {
 # EXPORT ------------------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets an apostrophe in front."""
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets an apostrophe in front (every CSV
+    and XLSX export of the portal: HR exports, the SIASN export, the public open data)."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -1743,7 +1745,7 @@ def _yes_no(value: bool) -> str:
 def _dataset(kind: Kind, rows: Iterable[Sequence[Any]], title: str) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=[c.key for c in COLUMNS[kind]], title=title)
     for row in rows:
-        dataset.append([_safe(v) for v in row])
+        dataset.append([spreadsheet_safe(v) for v in row])
     return dataset
 
 
@@ -1835,7 +1837,7 @@ def import_template(kind: Kind, file_format: FileFormat) -> bytes:
     column (the import reads only the first sheet)."""
     columns = COLUMNS[kind]
     data = tablib.Dataset(headers=[c.key for c in columns], title=kind)
-    data.append([_safe(str(c.example)) for c in columns])
+    data.append([spreadsheet_safe(str(c.example)) for c in columns])
     if file_format == "csv":
         return _render(data, "csv")
     help_sheet = tablib.Dataset(

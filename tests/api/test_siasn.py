@@ -89,6 +89,12 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(api, employee):
     assert rows[0]["namaKursus"].startswith("'=")
 
 
+def test_csv_cells_starting_with_a_minus_are_neutralised_too(api, employee):
+    make_record(employee, title="-2+3+cmd|' /C calc'!A0")
+    rows = _csv_rows(api.get("/api/v1/siasn/kursus/", {"format": "csv"}).content)
+    assert rows[0]["namaKursus"].startswith("'-")
+
+
 def test_scoped_account_exports_only_its_scope(scoped_service_user, record, outsider):
     make_record(outsider)
     rows = token_client(scoped_service_user).get("/api/v1/siasn/kursus/").json()["results"]
