@@ -31,3 +31,21 @@ def user_factory(db):
     from tests.factories.accounts import UserFactory
 
     return UserFactory
+
+
+@pytest.fixture
+def broker_down():
+    """A real (non-eager) publish to an address that refuses connections. Publishing
+    uses broker_write_url, which (unlike broker_url) wins over CI's CELERY_BROKER_URL."""
+    from celery import current_app
+
+    conf = current_app.conf
+    saved = (conf.task_always_eager, conf.get("broker_write_url"), conf.broker_connection_timeout)
+    saved_pools = (current_app._pool, current_app.amqp._producer_pool)
+    conf.task_always_eager = False
+    conf.broker_write_url = "redis://127.0.0.1:1/0"
+    conf.broker_connection_timeout = 1
+    current_app._pool = current_app.amqp._producer_pool = None
+    yield
+    conf.task_always_eager, conf.broker_write_url, conf.broker_connection_timeout = saved
+    current_app._pool, current_app.amqp._producer_pool = saved_pools

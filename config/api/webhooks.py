@@ -39,9 +39,11 @@ def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def webhook_payload(*, record_id: int, delivery_id: str) -> dict[str, Any] | None:
-    """The body: the record as /api/v1/training-records/ shows it, plus its SIASN row.
-    None when the record has gone."""
+def webhook_payload(
+    *, record_id: int, delivery_id: str, occurred_at: str | None = None
+) -> dict[str, Any] | None:
+    """The body: the record as /api/v1/training-records/ shows it (its state when the
+    delivery is made), plus its SIASN row. None when the record has gone."""
     from competencies.api import TrainingRecordSerializer, siasn_kursus_row
     from competencies.models import TrainingRecord
 
@@ -51,7 +53,7 @@ def webhook_payload(*, record_id: int, delivery_id: str) -> dict[str, Any] | Non
     return {
         "event": EVENT,
         "delivery_id": delivery_id,
-        "occurred_at": timezone.now().isoformat(),
+        "occurred_at": occurred_at or timezone.now().isoformat(),
         "record": TrainingRecordSerializer(record).data,
         "siasn_kursus": siasn_kursus_row(record),
     }
@@ -64,7 +66,30 @@ def record_changed(*, record_id: int) -> None:
     if not settings.API_WEBHOOK_SECRET:
         logger.error("API_WEBHOOK_URL is set without API_WEBHOOK_SECRET: nothing is sent")
         return
-    webhook_deliver.delay(record_id=record_id, delivery_id=uuid.uuid4().hex)
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        webhook_deliver.delay(
+            record_id=record_id,
+            delivery_id=uuid.uuid4().hex,
+            occurred_at=timezone.now().isoformat(),
+        )
+    except (BrokerError, ConnectionError, OSError):
+        # The change is committed; a broker outage must not turn it into an error page.
+        # Receivers reconcile with /api/v1/training-records/?updated_since= (docs/api.md).
+        logger.exception("Could not queue the webhook for training record %s", record_id)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib would follow a 301/302 by turning the POST into a GET without the body and
+    count its 2xx as delivered: a redirect is an error here (the receiver's URL is
+    wrong), logged and not retried."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl}", headers, fp)
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 class WebhookDeliveryError(Exception):
@@ -79,13 +104,15 @@ class WebhookDeliveryError(Exception):
     retry_jitter=True,
     max_retries=8,
 )
-def webhook_deliver(self, *, record_id: int, delivery_id: str) -> int | None:
+def webhook_deliver(
+    self, *, record_id: int, delivery_id: str, occurred_at: str | None = None
+) -> int | None:
     """POSTs one change. A 2xx answer ends it; a network error or a 5xx/429 retries
     (30 s, 1 min, 2 min … up to 1 h apart); another 4xx is logged and dropped."""
     url, secret = settings.API_WEBHOOK_URL, settings.API_WEBHOOK_SECRET
     if not url or not secret:  # an unsigned body would be worthless to the receiver
         return None
-    payload = webhook_payload(record_id=record_id, delivery_id=delivery_id)
+    payload = webhook_payload(record_id=record_id, delivery_id=delivery_id, occurred_at=occurred_at)
     if payload is None:
         return None
     body = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
@@ -103,7 +130,7 @@ def webhook_deliver(self, *, record_id: int, delivery_id: str) -> int | None:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.API_WEBHOOK_TIMEOUT) as response:  # noqa: S310  # nosec B310
+        with _opener.open(request, timeout=settings.API_WEBHOOK_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         if exc.code >= 500 or exc.code == 429:

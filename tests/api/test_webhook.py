@@ -111,3 +111,25 @@ def test_signature_recipe_from_the_docs():
     signature = webhook_signature(secret="s3cret", timestamp="1700000000", body=body)
     expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
     assert signature == f"sha256={expected}"
+
+
+def test_a_redirect_is_not_followed_and_not_counted_as_delivered(webhook_on, receiver, employee):
+    _url, received, handler = receiver
+    handler.status = 302  # no Location needed: urllib must not follow it at all
+    record = make_record(employee)
+
+    assert webhook_deliver.run(record_id=record.pk, delivery_id="r1") == 302
+    assert len(received) == 1
+
+
+def test_an_approval_succeeds_when_the_broker_is_down(
+    webhook_on, broker_down, employee, django_capture_on_commit_callbacks, caplog
+):
+    record = make_record(employee, status="submitted")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        training_record_approve(actor=UserFactory(roles=[Role.PENGELOLA_SDM]), record=record)
+
+    record.refresh_from_db()
+    assert record.status == "approved"
+    assert "Could not queue the webhook" in caplog.text
