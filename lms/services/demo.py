@@ -127,7 +127,55 @@ def demo_seed() -> list[DemoLogin]:
     )
     _demo_certificates(users=[users["peserta"], users["atasan"]], revoker=users["admin"])
     _demo_news(home=site.root_page.specific)
+    _demo_proposals(users=users)
     return logins
+
+
+# Training-need proposals (docs/transparency.md): one open with support, one answered.
+DEMO_PROPOSALS = [
+    # (proposer, topic, reason, competency code, supporters)
+    (
+        "peserta",
+        "Bahasa isyarat dasar untuk petugas layanan",
+        "Warga tuli datang ke loket setiap minggu dan kami belum bisa melayani tanpa juru "
+        "bahasa (contoh data demo).",
+        "M.05",
+        ("atasan", "pelatih"),
+    ),
+    (
+        "atasan",
+        "Menjawab pengaduan di media sosial",
+        "Pengaduan lewat media sosial meningkat; petugas perlu pedoman menjawab yang "
+        "cepat dan sopan (contoh data demo).",
+        "T.PP.03",
+        ("peserta",),
+    ),
+]
+
+
+def _demo_proposals(*, users: dict[str, User]) -> None:
+    """Two proposals with votes; the second answered "under review" by HR. Idempotent:
+    found by topic."""
+    from competencies.models import Competency
+    from lms.models import TrainingNeedProposal
+    from lms.services.proposals import proposal_answer, proposal_create, proposal_support
+
+    for index, (proposer, topic, reason, code, supporters) in enumerate(DEMO_PROPOSALS):
+        competency = Competency.objects.filter(code=code).first()
+        if competency is None or TrainingNeedProposal.objects.filter(topic=topic).exists():
+            continue
+        proposal = proposal_create(
+            user=users[proposer], topic=topic, reason=reason, competency=competency
+        )
+        for supporter in supporters:
+            proposal_support(proposal=proposal, user=users[supporter])
+        if index == 1:
+            proposal_answer(
+                proposal=proposal,
+                actor=users["sdm"],
+                status=TrainingNeedProposal.Status.UNDER_REVIEW,
+                response="Sedang kami bahas bersama perangkat daerah (contoh data demo).",
+            )
 
 
 def _demo_certificates(*, users: list[User], revoker: User) -> None:

@@ -105,3 +105,15 @@ def test_seed_demo_creates_courses_with_learners_at_different_stages():
     assert Enrolment.objects.filter(
         user=peserta, source="assignment", due_on__isnull=False
     ).exists()
+
+
+def test_seed_demo_adds_proposals_with_votes_and_an_answer():
+    from lms.models import TrainingNeedProposal
+
+    call_command("seed_demo", stdout=StringIO())
+
+    proposals = {p.topic: p for p in TrainingNeedProposal.objects.all()}
+    assert len(proposals) == 2
+    statuses = sorted(p.status for p in proposals.values())
+    assert statuses == ["open", "under_review"]
+    assert sorted(p.supports.count() for p in proposals.values()) == [1, 2]
