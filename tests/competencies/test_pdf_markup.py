@@ -58,7 +58,11 @@ def test_compliance_summary_prints_markup_as_text(tmp_path):
             title="Ringkasan",
             subtitle="Unit <b>",
             target=20,
-            rows=(ComplianceRow(unit="Dinas <img src='/etc/hostname'/>", employees=5, meeting=2, average_jp="4"),),
+            rows=(
+                ComplianceRow(
+                    unit="Dinas <img src='/etc/hostname'/>", employees=5, meeting=2, average_jp="4"
+                ),
+            ),
             below_target=(("Ani <u>", "199001012015012002", "Unit & Co", "2"),),
         )
     )
