@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,7 +17,9 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 
+from accounts.cache import unread_count_forget
 from accounts.models import Notification, NotificationKind, NotificationPreference, User
+from config.celery import enqueue_on_commit
 
 
 @transaction.atomic
@@ -61,7 +63,7 @@ def user_invitation_queue(*, user: User) -> None:
     from accounts.tasks import user_invitation_send as user_invitation_send_task
 
     requested_at = timezone.now().isoformat()
-    transaction.on_commit(lambda: user_invitation_send_task.delay(user.pk, requested_at))
+    enqueue_on_commit(user_invitation_send_task, user.pk, requested_at)
 
 
 def _set_password_url(user: User) -> str:
@@ -146,55 +148,140 @@ def notify(
             notification.save()
     except IntegrityError:
         return None  # a racing duplicate with the same key won
+    unread_count_forget([user.pk])
     if email:
         from accounts.tasks import notification_email_send as notification_email_send_task
 
-        transaction.on_commit(lambda: notification_email_send_task.delay(notification.pk))
+        enqueue_on_commit(notification_email_send_task, notification.pk)
     return notification
 
 
 def notify_many(
     *,
-    users: Iterable[User],
+    users: Iterable[User] = (),
+    user_ids: Iterable[int] = (),
     kind: str,
     params: dict | None = None,
     url: str = "",
     dedupe_prefix: str,
 ) -> int:
-    """The same notice to many people in one insert (e.g. an assignment to 10,000
-    employees). Each gets the key `<dedupe_prefix>:<user id>`, so repeating the call adds
-    nothing. E-mails are not sent inline: one sweep task sends the pending ones after
-    commit. Returns how many notices were new."""
+    """The same notice to many people (`users`, or just their `user_ids`) in one insert
+    (e.g. an assignment to 10,000 employees). Each gets the key `<dedupe_prefix>:<user id>`,
+    so repeating the call, or a concurrent one, adds nothing. E-mails are not sent inline:
+    one sweep task sends the pending ones after commit. Returns how many notices were new.
+
+    On PostgreSQL one `INSERT … SELECT … ON CONFLICT DO NOTHING` over the ids (active
+    account and e-mail preference read in the same statement), so no model instance is
+    built per person."""
     users = list(users)
-    keys = {u.pk: f"{dedupe_prefix}:{u.pk}" for u in users}
-    existing = set(
-        Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    email = _email_enabled([u.pk for u in users], kind)
-    fresh = [
-        Notification(
-            user=u,
+    user_ids = list(user_ids)
+    if connection.vendor == "postgresql":
+        fresh_user_ids, pending = _notifications_insert(
+            user_ids=list(dict.fromkeys([*user_ids, *(u.pk for u in users)])),
             kind=kind,
             params=params or {},
             url=url,
-            dedupe_key=keys[u.pk],
-            email_status=(
-                Notification.EmailStatus.PENDING
-                if u.pk in email and u.is_active
-                else Notification.EmailStatus.SKIPPED
-            ),
+            dedupe_prefix=dedupe_prefix,
         )
-        for u in users
-        if keys[u.pk] not in existing
-    ]
-    Notification.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
-    if any(n.email_status == Notification.EmailStatus.PENDING for n in fresh):
+    else:
+        by_pk = {u.pk: u for u in users}
+        missing = [pk for pk in user_ids if pk not in by_pk]
+        if missing:
+            by_pk.update(
+                (u.pk, u) for u in User.objects.filter(pk__in=missing).only("pk", "is_active")
+            )
+        people = list(by_pk.values())
+        keys = {u.pk: f"{dedupe_prefix}:{u.pk}" for u in people}
+        existing = set(
+            Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        email = _email_enabled([u.pk for u in people], kind)
+        fresh = [
+            Notification(
+                user=u,
+                kind=kind,
+                params=params or {},
+                url=url,
+                dedupe_key=keys[u.pk],
+                email_status=(
+                    Notification.EmailStatus.PENDING
+                    if u.pk in email and u.is_active
+                    else Notification.EmailStatus.SKIPPED
+                ),
+            )
+            for u in people
+            if keys[u.pk] not in existing
+        ]
+        Notification.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+        fresh_user_ids = [n.user_id for n in fresh]
+        pending = any(n.email_status == Notification.EmailStatus.PENDING for n in fresh)
+    # Only the people with a new notice have a new unread count.
+    unread_count_forget(fresh_user_ids)
+    if pending:
         from accounts.tasks import notification_emails_send_pending as sweep_task
 
-        transaction.on_commit(lambda: sweep_task.delay())
-    return len(fresh)
+        enqueue_on_commit(sweep_task)
+    return len(fresh_user_ids)
+
+
+def _notifications_insert(
+    *, user_ids: list[int], kind: str, params: dict, url: str, dedupe_prefix: str
+) -> tuple[list[int], bool]:
+    """notify_many's single statement on PostgreSQL. Returns (the users who got a new
+    notice, whether any of those has an e-mail pending)."""
+    if not user_ids:
+        return [], False
+    quote = connection.ops.quote_name
+    notification = Notification._meta
+    column = {f.attname: quote(str(f.column)) for f in notification.concrete_fields}
+    user_table = quote(User._meta.db_table)
+    is_active = quote(str(User._meta.get_field("is_active").column))
+    uid = "u." + quote(str(User._meta.pk.column))
+    preference = NotificationPreference._meta
+    pref_column = {f.attname: quote(str(f.column)) for f in preference.concrete_fields}
+    pending = Notification.EmailStatus.PENDING
+    skipped = Notification.EmailStatus.SKIPPED
+    # Identifiers come from the models' metadata; every value is a parameter.
+    sql = f"""
+        WITH fresh AS (
+            INSERT INTO {quote(notification.db_table)} (
+                {column["user_id"]}, {column["kind"]}, {column["params"]}, {column["url"]},
+                {column["dedupe_key"]}, {column["created_at"]}, {column["read_at"]},
+                {column["email_status"]}, {column["email_sent_at"]}
+            )
+            SELECT {uid}, %s, %s::jsonb, %s, %s || {uid}::text, %s, NULL,
+                CASE WHEN u.{is_active} AND NOT EXISTS (
+                    SELECT 1 FROM {quote(preference.db_table)} p
+                    WHERE p.{pref_column["user_id"]} = {uid} AND p.{pref_column["kind"]} = %s
+                        AND NOT p.{pref_column["email"]}
+                ) THEN %s ELSE %s END,
+                NULL
+            FROM {user_table} u
+            WHERE {uid} IN (SELECT unnest(%s::bigint[]))
+            ORDER BY {uid}
+            ON CONFLICT DO NOTHING
+            RETURNING {column["user_id"]} AS user_id, {column["email_status"]} AS email_status
+        )
+        SELECT array_agg(user_id), count(*) FILTER (WHERE email_status = %s) FROM fresh
+    """  # noqa: S608  # nosec B608 - identifiers from model metadata, values are parameters
+    values = [
+        kind,
+        Notification._meta.get_field("params").get_db_prep_save(params, connection),
+        url,
+        f"{dedupe_prefix}:",
+        timezone.now(),
+        kind,
+        str(pending),
+        str(skipped),
+        user_ids,
+        str(pending),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        fresh_user_ids, with_email = cursor.fetchone()
+    return list(fresh_user_ids or []), bool(with_email)
 
 
 def notification_email_send(*, notification_id: int) -> bool:
@@ -244,6 +331,7 @@ def notification_email_failed(*, notification_id: int) -> None:
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Marks the user's own notices read (all of them when no ids are given)."""
     notices = Notification.objects.filter(user=user, read_at__isnull=True)
+    unread_count_forget([user.pk])
     if notification_ids is not None:
         notices = notices.filter(pk__in=list(notification_ids))
     return notices.update(read_at=timezone.now())

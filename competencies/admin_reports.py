@@ -10,7 +10,6 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -75,17 +74,25 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         )
         if root is not None and not summary_units:
             summary_units = [root]
-        summary = selectors.jp_unit_summary(
-            units=summary_units, employees=employees, year=year, target=target
-        )
         if export == "pdf":
+            summary = selectors.jp_unit_summary(
+                units=summary_units, employees=employees, year=year, target=target
+            )
             return self._pdf(summary, listing, year, target, root)
+        report = selectors.jp_compliance_report(
+            employees=employees,
+            filters=filters,
+            target=target,
+            units=summary_units,
+            page_number=request.GET.get("p"),
+            page_size=PAGE_SIZE,
+        )
+        summary, page = report.summary, report.page
         assignment_figures = selectors.assignment_unit_figures(
             units=summary_units, employees=employees
         )
         for s in summary:
             s.assignments = assignment_figures.get(s.unit.path)
-        page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("p"))
         query = request.GET.copy()
         query.pop("p", None)
         query.pop("export", None)

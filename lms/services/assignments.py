@@ -23,6 +23,7 @@ from accounts.services import notify, notify_many
 from competencies.models import Employee, OrgUnit, Position
 from competencies.selectors import employee_in_hr_scope, hr_scope_unit
 from competencies.services import audit
+from config.celery import enqueue_on_commit
 from lms.models import (
     Assignment,
     AssignmentDueExtension,
@@ -32,6 +33,7 @@ from lms.models import (
     Enrolment,
     TrainingProposal,
 )
+from lms.services.bulk import ids_q, rows_insert_new
 from lms.services.enrolments import enrolments_bulk_create, enrolments_retake
 
 if TYPE_CHECKING:
@@ -218,23 +220,25 @@ def _recipients_add(
 ) -> int:
     """Assigns (employee id, user id) pairs: recipients, enrolments, notices. Employees
     already holding a row for this cycle are left alone, except a withdrawn row, which
-    reopens. A fixed number of queries. Returns how many were newly assigned."""
+    reopens. A fixed number of queries; the inserts skip rows a concurrent run already
+    wrote (unique constraints), so running twice adds nothing. Returns how many were
+    newly assigned."""
     if not people or assignment.course is None:
         return 0
     now = timezone.now()
     due_on = _due_for(assignment, timezone.localdate(now))
     existing = dict(
         AssignmentRecipient.objects.filter(
-            assignment=assignment, cycle=cycle, employee_id__in=[e for e, _u in people]
+            ids_q("employee_id", [e for e, _u in people]), assignment=assignment, cycle=cycle
         ).values_list("employee_id", "status")
     )
-    reopen = [e for e, status in existing.items() if status == AssignmentRecipient.Status.WITHDRAWN]
+    reopen = {e for e, status in existing.items() if status == AssignmentRecipient.Status.WITHDRAWN}
     fresh = [(e, u) for e, u in people if e not in existing]
     if reopen:
         AssignmentRecipient.objects.filter(
-            assignment=assignment, cycle=cycle, employee_id__in=reopen
+            assignment=assignment, cycle=cycle, employee_id__in=list(reopen)
         ).update(status=AssignmentRecipient.Status.OPEN, withdrawn_at=None, due_on=due_on)
-    newly = fresh + [(e, u) for e, u in people if e in set(reopen)]
+    newly = fresh + [(e, u) for e, u in people if e in reopen]
     if not newly:
         return 0
     enrolments = enrolments_bulk_create(
@@ -243,7 +247,7 @@ def _recipients_add(
     done = {
         u: e.completed_at
         for u, e in enrolments.items()
-        if e.pk and e.status == Enrolment.Status.COMPLETED and not assignment.recurs_yearly
+        if e.status == Enrolment.Status.COMPLETED and not assignment.recurs_yearly
     }
     if assignment.recurs_yearly:
         # Completed in an earlier year: this year's obligation needs a fresh cycle.
@@ -254,31 +258,26 @@ def _recipients_add(
             due_on=due_on,
             actor=actor,
         )
-    AssignmentRecipient.objects.bulk_create(
-        [
-            AssignmentRecipient(
-                assignment=assignment,
-                employee_id=e,
-                user_id=u,
-                cycle=cycle,
-                assigned_at=now,
-                due_on=due_on,
-                status=AssignmentRecipient.Status.COMPLETED
-                if u in done
-                else AssignmentRecipient.Status.OPEN,
-                completed_at=done.get(u),
-            )
-            for e, u in fresh
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
+    completed = AssignmentRecipient.Status.COMPLETED
+    rows_insert_new(
+        AssignmentRecipient,
+        same={
+            "assignment_id": assignment.pk,
+            "cycle": cycle,
+            "assigned_at": now,
+            "due_on": due_on,
+        },
+        each={
+            "employee_id": [e for e, _u in fresh],
+            "user_id": [u for _e, u in fresh],
+            "status": [
+                completed if u in done else AssignmentRecipient.Status.OPEN for _e, u in fresh
+            ],
+            "completed_at": [done.get(u) for _e, u in fresh],
+        },
     )
-    from accounts.models import User
-
     notify_many(
-        users=User.objects.filter(pk__in=[u for _e, u in newly if u not in done]).only(
-            "pk", "is_active"
-        ),
+        user_ids=[u for _e, u in newly if u not in done],
         kind=NotificationKind.ASSIGNMENT_NEW,
         params={
             "course": assignment.course_title,
@@ -315,7 +314,7 @@ def assignment_apply(
         added = _recipients_add(assignment=assignment, people=people, actor=actor, cycle=cycle)
         leavers = AssignmentRecipient.objects.filter(
             assignment=assignment, status=AssignmentRecipient.Status.OPEN
-        ).exclude(employee_id__in=[e for e, _u in people])
+        ).exclude(ids_q("employee_id", [e for e, _u in people]))
         if employee_ids is not None:
             leavers = leavers.filter(employee_id__in=employee_ids)
         leaver_users = list(leavers.values_list("user_id", flat=True))
@@ -395,7 +394,9 @@ def employees_changed(*, employee_ids: list[int]) -> None:
     """Handler of settings.COMPETENCIES_EMPLOYEES_CHANGED_HOOKS (called after commit)."""
     from lms.tasks import assignment_rules_apply as assignment_rules_apply_task
 
-    assignment_rules_apply_task.delay(list(employee_ids))
+    # Outside a transaction by now, so this queues at once; a broker outage is logged
+    # and the nightly rules job applies the change.
+    enqueue_on_commit(assignment_rules_apply_task, list(employee_ids))
 
 
 # SAVED RULES ----------------------------------------------------------------------------
@@ -501,9 +502,21 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
                     defaults={
                         "user_id": row.user_id,
                         "assigned_at": timezone.now(),
-                        "due_on": _next_year(row.due_on),
+                        "due_on": _next_due(row.due_on, completed=enrolment.completed_at),
                     },
                 )
+
+
+def _next_due(due_on: datetime.date, *, completed: datetime.datetime) -> datetime.date:
+    """The next yearly due date: the first anniversary of `due_on` in a calendar year
+    (WITA) after the completion's. A late completion (due 31-12-2024, done 15-01-2025)
+    fulfils the year it falls in, so the next one is due 31-12-2026, not a date that the
+    person could never meet with a fresh cycle (cycles open from 1 January)."""
+    completed_year = timezone.localtime(completed).year
+    due = _next_year(due_on)
+    while due.year <= completed_year:
+        due = _next_year(due)
+    return due
 
 
 def _next_year(day: datetime.date) -> datetime.date:

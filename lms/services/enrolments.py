@@ -35,6 +35,7 @@ from lms.models import (
     QuizAttempt,
     QuizPage,
 )
+from lms.services.bulk import ids_q, rows_insert_new
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -197,19 +198,22 @@ def enrolments_bulk_create(
     source: str = Enrolment.Source.ASSIGNMENT,
 ) -> dict[int, Enrolment]:
     """`enrolment_create(source="assignment")` for many learners at once (an assignment to
-    10,000 employees): new enrolments in one bulk insert (ignore_conflicts on the one per
-    (user, course) constraint, so a racing duplicate is harmless), existing ones changed
-    by the same rule as the single path and written with one bulk update. A fixed number
-    of queries whatever the number of learners; rows are not `full_clean`ed one by one
-    (every value comes from `course` and the arguments). Returns {user id: enrolment}."""
+    10,000 employees): existing current enrolments are locked, changed by the same rule as
+    the single path and written with one bulk update; the others are inserted in one
+    statement that skips a row breaking the one-current-per-(user, course) constraint, so a
+    racing duplicate is harmless and a second call inserts nothing. A fixed number of
+    queries whatever the number of learners; rows are not `full_clean`ed one by one (every
+    value comes from `course` and the arguments). Returns {user id: enrolment} for the
+    learners who already had a current enrolment (new ones are not read back)."""
     now = timezone.now()
+    user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
     with transaction.atomic():
         existing = {
             e.user_id: e
             for e in Enrolment.objects.select_for_update()
-            .filter(course=course, user_id__in=user_ids, is_current=True)
+            .filter(ids_q("user_id", user_ids), course=course, is_current=True)
             .only("pk", "user_id", "status", "source", "due_on", "enrolled_at", "decided_by")
         }
         changed: dict[str, list[Enrolment]] = {}
@@ -223,22 +227,22 @@ def enrolments_bulk_create(
             for row in rows:
                 row.updated_at = now
             Enrolment.objects.bulk_update(rows, [*key.split(","), "updated_at"], batch_size=2000)
-        fresh = [
-            Enrolment(
-                user_id=user_id,
-                course=course,
-                course_title=course.title,
-                status=Enrolment.Status.ACTIVE,
-                source=source,
-                due_on=due_on,
-                enrolled_at=now,
-                decided_by=actor,
-            )
-            for user_id in dict.fromkeys(user_ids)
-            if user_id not in existing
-        ]
-        Enrolment.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
-    return {**existing, **{e.user_id: e for e in fresh}}
+        rows_insert_new(
+            Enrolment,
+            same={
+                "course_id": course.pk,
+                "course_title": course.title,
+                "status": Enrolment.Status.ACTIVE,
+                "source": source,
+                "due_on": due_on,
+                "enrolled_at": now,
+                "decided_by_id": actor.pk if actor else None,
+                "created_at": now,
+                "updated_at": now,
+            },
+            each={"user_id": [u for u in user_ids if u not in existing]},
+        )
+    return existing
 
 
 def enrolments_retake(

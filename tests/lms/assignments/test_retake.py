@@ -174,3 +174,35 @@ def test_jp_from_a_course_and_an_external_record_fall_in_the_wita_year(
 
     assert jp_by_employee(year=2025, employee_ids=[employee.pk]) == {employee.pk: Decimal(4)}
     assert jp_by_employee(year=2026, employee_ids=[employee.pk]) == {employee.pk: Decimal(6)}
+
+
+def test_a_late_completion_in_january_fulfils_that_year_and_the_next_is_due_a_year_on(
+    hr, course, unit, lessons, django_capture_on_commit_callbacks
+):
+    """Due 31-12-2024, done 15-01-2025: that counts for 2025, the next is due 31-12-2026
+    (not 31-12-2025 with no cycle to do it in)."""
+    employee = EmployeeFactory(unit=unit)
+    assignment = assignment_create(
+        actor=hr,
+        course=course,
+        target_type=Assignment.Target.EMPLOYEES,
+        employees=[employee],
+        due_on=datetime.date(2024, 12, 31),
+        recurs_yearly=True,
+    )
+    assignment.recipients.update(assigned_at=datetime.datetime(2024, 1, 10, tzinfo=WITA))
+    done = _complete_at(
+        employee.user, course, lessons, datetime.datetime(2025, 1, 15, 10, 0, tzinfo=WITA),
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    assignment.recipients.filter(cycle=2).update(assigned_at=done.completed_at)
+
+    rows = list(assignment.recipients.order_by("cycle"))
+    assert [(r.cycle, r.status, r.due_on) for r in rows] == [
+        (1, "completed", datetime.date(2024, 12, 31)),
+        (2, "open", datetime.date(2026, 12, 31)),
+    ]
+    assert assignment_cycles_open(today=datetime.date(2025, 6, 1)) == 0
+    assert assignment_cycles_open(today=datetime.date(2026, 1, 1)) == 1
+    current = Enrolment.objects.get(user=employee.user, course=course, is_current=True)
+    assert (current.cycle, current.due_on) == (2, datetime.date(2026, 12, 31))
