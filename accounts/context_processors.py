@@ -6,14 +6,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, user_roles
+from accounts.cache import nav_roles, unread_count
+from accounts.roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The site navigation for the signed-in person's roles. Each entry is shown only
     to the roles that can use it; the views check permissions again on their own."""
     user = getattr(request, "user", None)
-    roles = user_roles(user) if user is not None else frozenset()
+    # Both cached across requests per user (accounts/cache.py): the header costs no query.
+    roles = nav_roles(user) if user is not None else frozenset()
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": "/"}]
     items.append({"label": _("Catalogue"), "url": reverse("lms:catalogue")})
     if user is not None and user.is_authenticated:
@@ -30,11 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         item["active"] = item["url"] == path or (
             item["url"] != "/" and path.startswith(item["url"])
         )
-    unread = 0
-    if user is not None and user.is_authenticated:
-        from accounts.models import Notification
-
-        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    unread = unread_count(user) if user is not None and user.is_authenticated else 0
     return {
         "nav_items": items,
         "unread_notifications": unread,

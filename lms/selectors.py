@@ -8,13 +8,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+
+from wagtail.models import PageViewRestriction
 
 from accounts.roles import Role, has_role
 from lms.models import (
@@ -54,7 +58,12 @@ def course_list_for_catalogue(
     *, index: CourseIndexPage | None, filters: dict[str, Any], page_number: Any = None
 ) -> PaginatorPage:
     """Live courses, filtered and searched, one page at a time."""
-    qs = CoursePage.objects.live().public()
+    # `.public()` reads every view restriction first (one more query); this is the same
+    # filter (no restriction on the course or an ancestor) inside the course query.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    qs = CoursePage.objects.live().filter(~Exists(restricted))
     if index is not None:
         qs = qs.child_of(index)
     if filters.get("competency"):
@@ -128,10 +137,17 @@ class TrainingNeed:
     course: CoursePage
     competencies: list[TrainingNeedCompetency]
     employee_ids: list[int]
+    # Employees with the gap left out because they already take or took the course (a
+    # current active or completed enrolment) or have an open assignment of it.
+    already_ids: list[int] = field(default_factory=list)
 
     @property
     def employees(self) -> int:
         return len(self.employee_ids)
+
+    @property
+    def already(self) -> int:
+        return len(self.already_ids)
 
     @property
     def gaps_closed(self) -> int:
@@ -142,8 +158,11 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
     """Analisis kebutuhan diklat: live courses ranked by how many of `employees` have a
     competency gap (required level of the position above the current level) that the
     course closes (it develops the competency up to at least the required level), with
-    the employees per competency. Four queries whatever the number of employees or
-    courses: the three gap queries and one for the course links."""
+    the employees per competency. Employees already in the course (current active or
+    completed enrolment) or with an open assignment of it are neither counted nor
+    assigned again (`TrainingNeed.already_ids`). Five queries whatever the number of
+    employees or courses: the three gap queries, the course links, and the employees
+    already in those courses."""
     from competencies.selectors import employee_gaps
 
     by_competency: dict[int, list[tuple[int, int]]] = {}
@@ -156,13 +175,22 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
     ).select_related("course", "competency")
     if course_id is not None:
         links = links.filter(course_id=course_id)
+    link_rows = list(links.order_by("course_id", "competency__code"))
+    taken = _training_need_taken(
+        employees=employees, course_ids=sorted({link.course_id for link in link_rows})
+    )
+    already: dict[int, set[int]] = {}
     needs: dict[int, TrainingNeed] = {}
-    for link in links.order_by("course_id", "competency__code"):
-        closed = sorted(
+    for link in link_rows:
+        with_gap = {
             employee_id
             for employee_id, required in by_competency[link.competency_id]
             if link.target_level >= required
-        )
+        }
+        in_course = with_gap & taken.get(link.course_id, set())
+        if in_course:
+            already.setdefault(link.course_id, set()).update(in_course)
+        closed = sorted(with_gap - in_course)
         if not closed:
             continue
         need = needs.setdefault(
@@ -175,10 +203,44 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
         )
     for need in needs.values():
         need.employee_ids = sorted({e for c in need.competencies for e in c.employee_ids})
+        need.already_ids = sorted(already.get(need.course.pk, ()))
         need.competencies.sort(key=lambda c: (-c.employees, c.competency.code))
     return sorted(
         needs.values(), key=lambda n: (-n.employees, -n.gaps_closed, n.course.title.lower())
     )
+
+
+def _training_need_taken(*, employees: QuerySet, course_ids: list[int]) -> dict[int, set[int]]:
+    """{course id: ids of `employees` already in it}: a current active or completed
+    enrolment, or an open assignment row. One query (a UNION) for all the courses."""
+    from lms.models import AssignmentRecipient
+
+    if not course_ids:
+        return {}
+    employee_ids = employees.order_by().values("pk")
+    enrolled = (
+        Enrolment.objects.filter(
+            course_id__in=course_ids,
+            is_current=True,
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+            user__employee__in=employee_ids,
+        )
+        .order_by()
+        .values_list("course_id", "user__employee__id")
+    )
+    assigned = (
+        AssignmentRecipient.objects.filter(
+            status=AssignmentRecipient.Status.OPEN,
+            assignment__course_id__in=course_ids,
+            employee__in=employee_ids,
+        )
+        .order_by()
+        .values_list("assignment__course_id", "employee_id")
+    )
+    taken: dict[int, set[int]] = {}
+    for course, employee in enrolled.union(assigned):
+        taken.setdefault(course, set()).add(employee)
+    return taken
 
 
 # --- course, lesson and quiz pages --------------------------------------------------------
@@ -203,15 +265,72 @@ def _user_enrolment(user: User | AnonymousUser, course_id: int) -> Enrolment | N
     )
 
 
-def course_outline(*, course: CoursePage, enrolment: Enrolment | None) -> list[CourseOutlineItem]:
+@dataclass
+class CourseStructure:
+    """What a course page shows that is the same for every learner."""
+
+    children: list[LessonPage | QuizPage]  # live lessons and quizzes in tree order
+    competencies: list[CourseCompetency]
+    prerequisites: list[CoursePage]
+
+
+def _course_children(course: CoursePage) -> list[LessonPage | QuizPage]:
     # Two typed queries instead of get_children().specific() (one plus one per type).
-    children = sorted(
+    return sorted(
         [
-            *LessonPage.objects.child_of(course).live(),
+            *LessonPage.objects.child_of(course).live().defer_streamfields(),
             *QuizPage.objects.child_of(course).live(),
         ],
         key=lambda page: page.path,
     )
+
+
+def course_structure(*, course: CoursePage, cached: bool = True) -> CourseStructure:
+    """Cached per course revision and content version (lms/cache.py): saving, publishing,
+    moving or deleting any page, or changing a competency link, a prerequisite or a
+    competency starts a new version. `cached=False` for previews and unsaved pages.
+    Trainer names are not in it: they are users' names, which change without a page."""
+    from lms.cache import CONTENT_TIMEOUT, content_key
+
+    if course.pk is None:  # preview of a page being created: the cluster is in memory
+        return CourseStructure(
+            children=_course_children(course),
+            competencies=list(course.course_competencies.all()),
+            prerequisites=list(course.prerequisites.all()),
+        )
+    key = content_key("course", course.pk, course.live_revision_id)
+    structure = cache.get(key) if cached else None
+    if structure is None:
+        structure = CourseStructure(
+            children=_course_children(course),
+            competencies=list(
+                CourseCompetency.objects.filter(course=course)
+                .select_related("competency")
+                .order_by("sort_order")
+            ),
+            prerequisites=list(course.prerequisites.live().order_by("title")),
+        )
+        if cached:
+            cache.set(key, structure, CONTENT_TIMEOUT)
+    return structure
+
+
+def _course_of(page: LessonPage | QuizPage) -> CoursePage:
+    """The course routing already read (set as the cached parent), else one query."""
+    parent = getattr(page, "_cached_parent_obj", None)
+    if isinstance(parent, CoursePage) and parent.path == page.course_path:
+        return parent
+    return page.get_course()
+
+
+def course_outline(
+    *,
+    course: CoursePage,
+    enrolment: Enrolment | None,
+    children: list[LessonPage | QuizPage] | None = None,
+) -> list[CourseOutlineItem]:
+    if children is None:
+        children = _course_children(course)
     progress: dict[int, LessonProgress] = {}
     best: dict[int, Decimal] = {}
     if enrolment is not None:
@@ -246,7 +365,9 @@ def course_outline(*, course: CoursePage, enrolment: Enrolment | None) -> list[C
     return items
 
 
-def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) -> dict[str, Any]:
+def course_detail_for_user(
+    *, course: CoursePage, user: User | AnonymousUser, cached: bool = True
+) -> dict[str, Any]:
     enrolment = None
     if user.is_authenticated:
         # The evaluation check rides on the enrolment query (one query, not two).
@@ -258,14 +379,7 @@ def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) ->
             )
             .first()
         )
-    if course.pk is None:  # preview of a page being created: the cluster is in memory
-        competencies = list(course.course_competencies.all())
-    else:
-        competencies = list(
-            CourseCompetency.objects.filter(course=course)
-            .select_related("competency")
-            .order_by("sort_order")
-        )
+    structure = course_structure(course=course, cached=cached)
     is_learning = enrolment is not None and enrolment.status in {
         Enrolment.Status.ACTIVE,
         Enrolment.Status.COMPLETED,
@@ -275,11 +389,13 @@ def course_detail_for_user(*, course: CoursePage, user: User | AnonymousUser) ->
         "course": course,
         "enrolment": enrolment,
         "is_learning": is_learning,
-        "outline": course_outline(course=course, enrolment=enrolment if is_learning else None),
-        "course_competencies": competencies,
-        "prerequisites": list(course.prerequisites.all())
-        if course.pk is None
-        else list(course.prerequisites.live().order_by("title")),
+        "outline": course_outline(
+            course=course,
+            enrolment=enrolment if is_learning else None,
+            children=structure.children,
+        ),
+        "course_competencies": structure.competencies,
+        "prerequisites": structure.prerequisites,
         "trainer_names": [t.get_full_name() or t.email for t in course.trainers.all()],
         "evaluation_done": evaluation_done,
         "can_view_report": has_role(user, Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR)
@@ -292,15 +408,14 @@ def lesson_context_for_user(
 ) -> dict[str, Any]:
     """`progress` is the record the serve step just wrote, if any (saves two queries)."""
     enrolment: Enrolment | None
+    course = _course_of(lesson)
     if progress is not None:
-        # The enrolment and its course in one query (not two).
-        enrolment = Enrolment.objects.select_related("course").get(pk=progress.enrolment_id)
+        enrolment = Enrolment.objects.get(pk=progress.enrolment_id)
+        enrolment.course = course
         progress.enrolment = enrolment
-        course = enrolment.course or lesson.get_course()
     else:
-        course = lesson.get_course()
         enrolment = _user_enrolment(user, course.pk)
-    siblings = list(course.get_children().live().order_by("path").only("id", "title", "url_path"))
+    siblings = course_structure(course=course).children
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
     if progress is None and enrolment is not None and lesson.pk is not None:
         progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
@@ -318,7 +433,7 @@ def lesson_context_for_user(
 
 
 def quiz_context_for_user(*, quiz: QuizPage, user: User | AnonymousUser) -> dict[str, Any]:
-    course = quiz.get_course()
+    course = _course_of(quiz)
     enrolment = _user_enrolment(user, course.pk)
     attempts: list[QuizAttempt] = []
     if enrolment is not None and quiz.pk is not None:
@@ -557,10 +672,12 @@ class CourseReport:
 
 
 def course_report(*, course: CoursePage) -> CourseReport:
-    """Learners' progress and results for one course: a fixed number of queries."""
+    """Learners' progress and results for one course: a fixed number of queries. One
+    row per learner: their current enrolment cycle (earlier years' cycles of a yearly
+    course stay in their history, not in this report)."""
     quizzes = list(QuizPage.objects.child_of(course).order_by("path"))
     enrolments = list(
-        Enrolment.objects.filter(course=course)
+        Enrolment.objects.filter(course=course, is_current=True)
         .select_related("user")
         .annotate(
             lessons_done=Count(

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
+
+# Settings rarely change and every page header and footer reads them; a save or delete
+# forgets the cached copy, the timeout only bounds a raw UPDATE that bypasses signals.
+_CACHE_TIMEOUT = 60 * 60
 
 
 def validate_number_pattern(value: str) -> None:
@@ -120,3 +129,37 @@ class AgencySettings(BaseSiteSetting):
 
     def __str__(self) -> str:
         return f"{self.agency_short_name} — {self.government_name}"
+
+    @staticmethod
+    def cache_key(site_id: int) -> str:
+        return f"competencies:agency-settings:{site_id}"
+
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's lookup (kept on the request) with a cross-request cache per site.
+        Writes go through `for_site`, which always reads the database."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = cls.for_site(site)
+            cache.set(key, instance, _CACHE_TIMEOUT)
+        instance._request = request  # as Wagtail does, for page URLs in settings
+        setattr(request, attr_name, instance)
+        return instance
+
+
+def _agency_settings_changed(sender: Any, instance: AgencySettings, **kwargs: Any) -> None:
+    key = AgencySettings.cache_key(instance.site_id)
+    cache.delete(key)
+    # Again after commit: a request between the save and the commit would cache old values.
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+post_save.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_saved")
+post_delete.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_deleted")

@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.middleware.SiteCacheMiddleware",  # Wagtail's site per host, cached (lms/cache.py)
 ]
 
 # STATIC AND MEDIA
@@ -332,6 +333,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.certificate_expiry_reminders_send",
         "schedule": crontab(hour=7, minute=5),
     },
+    # Every 10 minutes: queue the competency evidence (course-completion assessments) of
+    # enrolments completed in the last 7 days that have none yet (broker down, worker lost).
+    "enrolment-competency-evidence-sweep": {
+        "task": "lms.tasks.enrolment_competency_evidence_sweep",
+        "schedule": 10 * 60,
+    },
+    # Hourly at minute 20: delete bulk certificate ZIPs (and their jobs) older than
+    # LMS_CERTIFICATE_ZIP_RETENTION_HOURS; hourly keeps a file at most an hour past it.
+    "certificate-bulk-jobs-delete-expired": {
+        "task": "lms.tasks.certificate_bulk_jobs_delete_expired",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # ALLAUTH
@@ -428,6 +441,9 @@ LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = [
 # public verification pages per client address (django-ratelimit syntax).
 LMS_CERTIFICATE_BASE_URL = env("LMS_CERTIFICATE_BASE_URL", default="")
 LMS_VERIFY_RATE = env("LMS_VERIFY_RATE", default="30/m")
+# Bulk certificate ZIPs (and their jobs) are deleted this many hours after they were
+# requested (lms.tasks.certificate_bulk_jobs_delete_expired): they hold full NIPs.
+LMS_CERTIFICATE_ZIP_RETENTION_HOURS = env.int("LMS_CERTIFICATE_ZIP_RETENTION_HOURS", default=24)
 # The Ed25519 private key that signs Open Badges credentials (VC-JWT); outside the
 # repository (var/ is git-ignored), generated on first use or by
 # `manage.py certificate_signing_key --generate`.
@@ -435,6 +451,9 @@ LMS_CREDENTIAL_SIGNING_KEY_FILE = env(
     "LMS_CREDENTIAL_SIGNING_KEY_FILE",
     default=str(BASE_DIR / "var" / "keys" / "credential-signing.pem"),
 )
+# Development and tests create the key on first use; production does not (one key,
+# mounted on every machine: docs/deployment.md).
+LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE = True
 # A quiz submission arriving this long after the time limit still counts as on time
 # (network latency); later ones are graded as of the deadline.
 LMS_QUIZ_GRACE_SECONDS = 30

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from lms import cache as _cache  # noqa: F401 - connects the cache invalidation receivers
 from lms.blocks import LessonStreamBlock
 
 # SIASN `jenisDiklat` reference ids (DOMAIN.md §2) used when a course is exported as a
@@ -47,7 +53,97 @@ SIASN_DEVELOPMENT_TYPES = [
 ]
 
 
-class HomePage(Page):
+# Page types whose rows the learner routing reads with their specific fields (a reverse
+# one-to-one select_related each), keyed by the accessor on Page.
+_ROUTED_TYPES = ("courseindexpage", "coursepage", "lessonpage", "quizpage")
+
+
+def _view_restriction_exists() -> Exists:
+    """Whether a view restriction may apply to the outer page: one sits on the page or an
+    ancestor, or on the source of an alias among them (Page.get_view_restrictions). It
+    checks a superset of those pages, so False is safe; True falls back to Wagtail's
+    exact lookup."""
+    return Exists(
+        PageViewRestriction.objects.filter(
+            Q(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+            | Q(page__aliases__path=Substr(OuterRef("path"), 1, Length("page__aliases__path")))
+        )
+    )
+
+
+def _route_pages(parent: Page, path_components: list[str]) -> dict[str, Page]:
+    """Every page on the path below `parent` in one query, by url_path (Wagtail keeps it as
+    the parent's url_path plus the slug, so this finds what a slug-by-slug walk of the
+    children finds). Learner page types come back as their specific class, with
+    `_view_restricted` False when no view restriction can apply to them."""
+    url_paths = [
+        parent.url_path + "/".join(path_components[: n + 1]) + "/"
+        for n in range(len(path_components))
+    ]
+    rows = (
+        Page.objects.filter(url_path__in=url_paths, path__startswith=parent.path)
+        .select_related("courseindexpage", "coursepage__offering_unit", "lessonpage", "quizpage")
+        .annotate(view_restricted=_view_restriction_exists())
+    )
+    pages: dict[str, Page] = {}
+    for row in rows:
+        page = row
+        model = row.specific_class  # the content type comes from Django's per-process cache
+        if model is not None and model._meta.app_label == "lms":
+            name = model._meta.model_name
+        else:
+            name = ""
+        if name in _ROUTED_TYPES:
+            page = getattr(row, name)
+            page._view_restricted = row.view_restricted
+        pages[row.url_path] = page
+    return pages
+
+
+class LearnerRouteMixin:
+    """Routing from the home page down to a lesson or quiz in one query for the whole
+    path (`_route_pages`) instead of Wagtail's child lookup plus `.specific` per level,
+    and no view-restriction queries when none can apply. Same result as Page.route: the
+    child by slug at each level, 404 when missing, the page itself only when live."""
+
+    url_path: str
+    depth: int
+    # Set per request by the routing (and on the site cache's copy of the root page).
+    _route_pages: dict[str, Page] | None = None
+    _view_restricted: bool | None = None
+    _site_cache_copy = False
+
+    def route(self, request, path_components):
+        if not path_components:
+            if self._site_cache_copy:
+                # The site's cached root page (lms/cache.py) is for routing only.
+                fresh = (
+                    type(self)
+                    .objects.annotate(view_restricted=_view_restriction_exists())  # type: ignore[attr-defined]
+                    .get(pk=self.pk)  # type: ignore[attr-defined]
+                )
+                fresh._view_restricted = fresh.view_restricted
+                return fresh.route(request, path_components)
+            return super().route(request, path_components)  # type: ignore[misc]
+        pages = self._route_pages
+        if pages is None:
+            pages = _route_pages(cast(Page, self), path_components)
+        child = pages.get(f"{self.url_path}{path_components[0]}/")
+        if child is None or child.depth != self.depth + 1:
+            raise Http404
+        child._cached_parent_obj = self
+        if isinstance(child, LearnerRouteMixin):
+            child._route_pages = pages
+            return child.route(request, path_components[1:])
+        return child.specific.route(request, path_components[1:])
+
+    def get_view_restrictions(self):
+        if self._view_restricted is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class HomePage(LearnerRouteMixin, Page):
     """The portal's public front page: what the portal is and where to start."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -92,7 +188,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(LearnerRouteMixin, Page):
     """The course catalogue. Filters, search and pagination come from
     `lms.selectors.course_list_for_catalogue`."""
 
@@ -125,7 +221,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(LearnerRouteMixin, Page):
     """A course: what it teaches, to whom and how it is completed. Its lessons and quizzes
     are child pages; learner records (enrolments, attempts) point here from plain models."""
 
@@ -303,7 +399,13 @@ class CoursePage(Page):
         from lms.selectors import course_detail_for_user
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_detail_for_user(course=self, user=request.user))
+        context.update(
+            course_detail_for_user(
+                course=self,
+                user=request.user,
+                cached=not getattr(request, "is_preview", False),
+            )
+        )
         return context
 
 
@@ -353,7 +455,7 @@ class CourseChildMixin:
         return CoursePage.objects.get(path=self.course_path)
 
 
-class LessonPage(CourseChildMixin, Page):
+class LessonPage(LearnerRouteMixin, CourseChildMixin, Page):
     """One lesson of a course. Opening it records progress for an enrolled learner."""
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -419,7 +521,7 @@ class QuizPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class QuizPage(CourseChildMixin, Page):
+class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
     """A quiz over the course's question bank. Grading lives in lms/services/quizzes.py."""
 
     class Role(models.TextChoices):

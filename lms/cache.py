@@ -1,0 +1,156 @@
+"""Cross-request caches of the learner pages (Django's cache: Redis in production) and
+what forgets them.
+
+Two versions name the cached entries. The *site version* covers the site per host and
+its root page: it changes when a site, a root-level page (depth ≤ 2) is saved or deleted,
+or any page moves. The *content version* covers what a course page shows the same to
+everyone (outline, competencies, prerequisites): it changes when any page is saved,
+deleted, moved, published or unpublished, and when a course's competency links or
+prerequisites or a competency change. A version changes at once and again after commit:
+a request between the write and the commit would otherwise cache the old rows under the
+new version."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http.request import split_domain_port
+
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+# Connects the header caches' receivers (roles) when the models load, in every process.
+from accounts import cache as _accounts_cache  # noqa: F401
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# Signals reset the versions; the timeout only bounds what a write that bypasses them
+# (a raw UPDATE) can leave behind.
+CONTENT_TIMEOUT = 60 * 60
+_CONTENT, _SITE = "lms:content-version", "lms:site-version"
+
+
+def _version(name: str) -> str:
+    version = cache.get(name)
+    if version is None:
+        cache.add(name, uuid.uuid4().hex, None)
+        version = cache.get(name) or ""
+    return version
+
+
+def content_key(*parts: object) -> str:
+    """A cache key that changes whenever the page tree or course data change."""
+    return ":".join(["lms", _version(_CONTENT), *(str(part) for part in parts)])
+
+
+def _bump(*names: str) -> None:
+    def bump() -> None:
+        cache.set_many({name: uuid.uuid4().hex for name in names}, None)
+
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+def content_changed(*, site: bool = False) -> None:
+    _bump(_CONTENT, _SITE) if site else _bump(_CONTENT)
+
+
+# SITE PER HOST ---------------------------------------------------------------------------
+
+
+def site_key(request: HttpRequest) -> str | None:
+    """The cache key of the request's site; None for hosts outside ALLOWED_HOSTS, which
+    get no entry. Taken when the request starts, so a site or root page saved during the
+    request is never cached under the version that follows the save."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    hostname = split_domain_port(request._get_raw_host())[0]  # type: ignore[attr-defined]
+    return ":".join(["lms", _version(_SITE), "site", hostname, str(request.get_port())])
+
+
+def _fields_only(obj: Model) -> Any:
+    """A copy carrying the field values only, without what the request attached to it."""
+    clean = copy.copy(obj)
+    names = {field.attname for field in obj._meta.concrete_fields}
+    clean.__dict__ = {k: v for k, v in obj.__dict__.items() if k in names}
+    clean._state = copy.copy(obj._state)
+    clean._state.fields_cache = {}
+    return clean
+
+
+def site_cache_fill(key: str, site: Site) -> None:
+    """Caches the site Wagtail found for this request (no query). Its root page is kept
+    in the specific form when the request routed through it: one query less per page.
+    That copy serves routing only; the root page itself is served from a fresh row
+    (LearnerRouteMixin.route)."""
+    root = site.root_page.__dict__.get("specific", site.root_page)
+    clean_root = _fields_only(root)
+    clean_root._site_cache_copy = True
+    clean = _fields_only(site)
+    clean.root_page = clean_root
+    cache.set(key, clean, CONTENT_TIMEOUT)
+
+
+def site_root_is_specific(site: Site) -> bool:
+    return type(site.root_page) is not Page
+
+
+# INVALIDATION ----------------------------------------------------------------------------
+
+# post_delete only for these models: a post_delete receiver without a sender would turn
+# off Django's fast delete for every model.
+_DELETE_SENDERS = ("wagtailcore.Page", "wagtailcore.Site", "lms.CourseCompetency")
+_SAVE_SENDERS = ("lms.CourseCompetency", "competencies.Competency")
+
+
+def _on_save(sender: Any, **kwargs: Any) -> None:
+    content_changed()
+
+
+def _on_page_or_site_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Page subclasses send post_save with their own class as sender.
+    if isinstance(instance, Site):
+        content_changed(site=True)
+    elif isinstance(instance, Page):
+        content_changed(site=instance.depth is None or instance.depth <= 2)
+
+
+def _on_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    content_changed(site=not isinstance(instance, Page) or instance.depth <= 2)
+
+
+def _on_published(sender: Any, instance: Any, **kwargs: Any) -> None:
+    content_changed(site=instance.depth <= 2)
+
+
+def _on_moved(sender: Any, **kwargs: Any) -> None:
+    content_changed(site=True)
+
+
+def _on_m2m(sender: Any, **kwargs: Any) -> None:
+    from lms.models import CoursePage
+
+    if sender is CoursePage.prerequisites.through:
+        content_changed()
+
+
+post_save.connect(_on_page_or_site_saved, dispatch_uid="lms.cache.page_saved")
+for _sender in _SAVE_SENDERS:
+    post_save.connect(_on_save, sender=_sender, dispatch_uid=f"lms.cache.saved.{_sender}")
+for _sender in _DELETE_SENDERS:
+    post_delete.connect(_on_deleted, sender=_sender, dispatch_uid=f"lms.cache.del.{_sender}")
+post_delete.connect(_on_save, sender="competencies.Competency", dispatch_uid="lms.cache.del.c")
+m2m_changed.connect(_on_m2m, dispatch_uid="lms.cache.m2m")
+page_published.connect(_on_published, dispatch_uid="lms.cache.page_published")
+page_unpublished.connect(_on_published, dispatch_uid="lms.cache.page_unpublished")
+post_page_move.connect(_on_moved, dispatch_uid="lms.cache.page_moved")

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from lms.cache import site_cache_fill, site_key, site_root_is_specific
+
+
+class SiteCacheMiddleware:
+    """Hands Wagtail the request's site from the cache (`Site.find_for_request` reads
+    `request._wagtail_site` when it is set): one query less on every page, one more with
+    the root page kept specific. The cache is filled from what a request that looked the
+    site up found (no query of its own); requests that never need a site never read it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = site_key(request)
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            request._wagtail_site = cached  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        site = request.__dict__.get("_wagtail_site")
+        if key and site is not None:
+            routed = "specific" in site.root_page.__dict__
+            if cached is None or (routed and not site_root_is_specific(cached)):
+                site_cache_fill(key, site)
+        return response
