@@ -72,6 +72,9 @@ def _environment(database_url: str) -> dict[str, str]:
         "MFA_REQUIRED_ROLES": "",
         "DJANGO_LOG_LEVEL": "WARNING",
         "API_THROTTLE_RATE": "100000/hour",  # the bench's own repeated API calls
+        # A throw-away credential-signing key of the bench's own (production requires one).
+        "LMS_CREDENTIAL_SIGNING_KEY_FILE": str(ROOT / "var" / "keys" / "bench-signing.pem"),
+        "LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE": "1",
     }
 
 

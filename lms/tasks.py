@@ -62,18 +62,25 @@ def certificate_issue(enrolment_id: int) -> int | None:
     return certificate.pk if certificate else None
 
 
-def _certificate_issue_enqueue(enrolment_id: int) -> None:
-    """Queues the issue; a broker that is down must not break the learner's request
-    (the completion is committed already): log it, and certificate_issue_sweep queues
+def _enqueue_for_enrolment(task: Task, enrolment_id: int) -> None:
+    """Queues `task(enrolment_id)`; a broker that is down must not break the learner's
+    request (the completion is committed already): log it, and the task's sweep queues
     the enrolment again within 10 minutes."""
     from kombu.exceptions import OperationalError as BrokerError
 
     try:
-        certificate_issue.apply_async((enrolment_id,), retry=False)
+        task.apply_async((enrolment_id,), retry=False)
     except (BrokerError, ConnectionError, OSError):
         logger.exception(
-            "Could not queue certificate_issue for enrolment %s; the sweep will", enrolment_id
+            "Could not queue %s for enrolment %s; the sweep will",
+            task.name.rsplit(".", 1)[-1],
+            enrolment_id,
         )
+
+
+def _certificate_issue_enqueue(enrolment_id: int) -> None:
+    """Queues the issue; see _enqueue_for_enrolment (certificate_issue_sweep)."""
+    _enqueue_for_enrolment(certificate_issue, enrolment_id)
 
 
 def certificate_issue_hook(*, enrolment_id: int) -> None:
@@ -130,9 +137,43 @@ def certificate_bulk_zip(job_id: int) -> None:
     service(job_id=job_id)
 
 
-def enrolment_competency_evidence_hook(*, enrolment_id: int) -> None:
-    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS: the competency levels the course
-    develops become assessments (method "course completion") of the employee."""
-    from lms.services.certificates import enrolment_competency_evidence
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def certificate_bulk_jobs_delete_expired() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): ZIPs older than LMS_CERTIFICATE_ZIP_RETENTION_HOURS."""
+    from lms.services.certificates import certificate_bulk_jobs_delete_expired as service
 
-    enrolment_competency_evidence(enrolment_id=enrolment_id)
+    return service()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def enrolment_competency_evidence(enrolment_id: int) -> int:
+    """The competency levels the course develops become assessments (method "course
+    completion") of the employee. Idempotent (keyed by the enrolment, under the employee
+    row's lock), so a retry or the sweep running it again creates nothing more."""
+    from lms.services.certificates import enrolment_competency_evidence as service
+
+    return service(enrolment_id=enrolment_id)
+
+
+def enrolment_competency_evidence_hook(*, enrolment_id: int) -> None:
+    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS: queues the evidence after commit,
+    out of the learner's request (writes and HR notices); a broker that is down is
+    logged and enrolment_competency_evidence_sweep catches up."""
+    transaction.on_commit(
+        lambda: _enqueue_for_enrolment(enrolment_competency_evidence, enrolment_id)
+    )
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def enrolment_competency_evidence_sweep(limit: int = 5000) -> int:
+    """Every 10 minutes (CELERY_BEAT_SCHEDULE): queues enrolment_competency_evidence for
+    enrolments completed in the last 7 days whose evidence is missing. Returns how many
+    were queued."""
+    from lms.services.certificates import enrolment_evidence_sweep_ids
+
+    ids = list(enrolment_evidence_sweep_ids().values_list("pk", flat=True)[:limit])
+    for enrolment_id in ids:
+        enrolment_competency_evidence.apply_async((enrolment_id,))
+    if ids:
+        logger.info("enrolment_competency_evidence_sweep queued %s enrolments", len(ids))
+    return len(ids)

@@ -193,6 +193,44 @@ def training_record_from_course(
             return record
     if certificate_number and existing.certificate_number != certificate_number:
         existing.certificate_number = certificate_number
-        existing.save(update_fields=["certificate_number", "updated_at"])
+        fields = ["certificate_number", "updated_at"]
+        if existing.status == TrainingRecord.Status.REJECTED:
+            # Withdrawn when its certificate was revoked (training_record_withdraw; course
+            # records are never rejected otherwise): a new certificate restores it.
+            existing.status = TrainingRecord.Status.APPROVED
+            existing.decided_by = None
+            existing.decided_at = timezone.now()
+            existing.decision_note = ""
+            fields += ["status", "decided_by", "decided_at", "decision_note"]
+        existing.save(update_fields=fields)
         _record_changed(existing.pk)
     return existing
+
+
+@transaction.atomic
+def training_record_withdraw(
+    *, record: TrainingRecord, reason: str, actor: User | None = None
+) -> TrainingRecord:
+    """Takes a record out of the approved set because what it rests on was withdrawn
+    (e.g. lms revoked its certificate): it becomes REJECTED with `reason` as the note, so
+    it stops counting toward JP, leaves the SIASN export and the transcript, and the
+    change hooks (outbound webhook) fire. The caller has checked the permission (the
+    revocation did). Idempotent: a record already rejected is returned unchanged."""
+    record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status == TrainingRecord.Status.REJECTED:
+        return record
+    previous = record.status
+    record.status = TrainingRecord.Status.REJECTED
+    record.decided_by = actor
+    record.decided_at = timezone.now()
+    record.decision_note = reason
+    record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    _record_changed(record.pk)
+    audit.audit_log(
+        instance=record,
+        action=REJECT,
+        user=actor,
+        changes={"status": [previous, record.status]},
+        note=reason,
+    )
+    return record

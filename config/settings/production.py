@@ -28,6 +28,14 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# CERTIFICATES: the Ed25519 key that signs Open Badges credentials is a secret mounted
+# at the same path on every web and worker machine; a missing file is an error, never a
+# fresh key per machine (docs/deployment.md, docs/certificates.md).
+LMS_CREDENTIAL_SIGNING_KEY_FILE = env("LMS_CREDENTIAL_SIGNING_KEY_FILE")
+LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE = env.bool(
+    "LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE", default=False
+)
+
 # CELERY
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False

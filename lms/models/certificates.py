@@ -4,6 +4,7 @@ change an issued certificate (docs/certificates.md)."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -97,6 +98,13 @@ class Certificate(models.Model):
     agency_name = models.CharField(_("agency"), max_length=200, blank=True)
     government_name = models.CharField(_("government"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=5, default="id")
+    # The agency's logo and signature as they were at issue: content-addressed copies in
+    # private storage ({"logo": "certificate-images/<sha256>.png", "signature": ...}, ""
+    # when there was none), so re-rendering a PDF never prints today's images on an old
+    # certificate. None: issued before images were recorded (re-rendering skips those).
+    image_files = models.JSONField(
+        _("logo and signature at issue"), null=True, blank=True, default=None, editable=False
+    )
 
     pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True, max_length=255)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
@@ -225,6 +233,15 @@ class CertificateBulkJob(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def retention_hours(self) -> int:
+        return int(getattr(settings, "LMS_CERTIFICATE_ZIP_RETENTION_HOURS", 24))
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        """When the ZIP and this job are deleted (lms.tasks.certificate_bulk_jobs_delete_expired)."""
+        return self.created_at + datetime.timedelta(hours=self.retention_hours)
 
     @property
     def percent(self) -> int:

@@ -14,13 +14,17 @@ order, so two of them can never wait on each other (deadlock):
 3. last, the year's `CertificateSequence` row (held only until the commit).
 
 `certificate_issue`, `certificate_reissue` and `certificate_mark_failed` follow it;
-`certificate_revoke` locks a single certificate row, which cannot form a cycle."""
+`certificate_revoke` locks a single certificate row, then the enrolment's training record
+(`TrainingRecord`, always after certificates: issuing and reissuing write it after their
+certificate locks too), which cannot form a cycle."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -30,7 +34,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -38,9 +42,9 @@ from accounts.models import NotificationKind
 from accounts.nip import nip_mask
 from accounts.roles import Role, has_role
 from accounts.services import notify
-from competencies.models import AgencySettings
+from competencies.models import AgencySettings, TrainingRecord
 from competencies.services.audit import audit_log
-from competencies.services.records import training_record_from_course
+from competencies.services.records import training_record_from_course, training_record_withdraw
 from lms.models import (
     Certificate,
     CertificateBulkJob,
@@ -113,6 +117,45 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+CERTIFICATE_IMAGES_DIR = "certificate-images"
+# (image id, file name, file hash) -> stored snapshot name, per process: issuing reads the
+# agency's images once, not once per certificate.
+_image_snapshots: dict[tuple[int, str, str], str] = {}
+
+
+def _image_snapshot(image: Any) -> str:
+    """A content-addressed copy of a Wagtail image's file in private storage
+    (`certificate-images/<sha256><ext>`), so the certificate keeps the image even when
+    the agency replaces or deletes it. The same image is stored once however many
+    certificates use it. "" when there is no image or its file cannot be read."""
+    if image is None or not image.file:
+        return ""
+    key = (image.pk, image.file.name, getattr(image, "file_hash", "") or "")
+    name = _image_snapshots.get(key)
+    if name and default_storage.exists(name):
+        return name
+    try:
+        with image.file.open("rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        logger.warning("Agency image %s cannot be read; not printed on certificates", image.pk)
+        return ""
+    suffix = PurePosixPath(image.file.name).suffix.lower()[:10]
+    name = f"{CERTIFICATE_IMAGES_DIR}/{hashlib.sha256(content).hexdigest()}{suffix}"
+    if not default_storage.exists(name):
+        stored = default_storage.save(name, ContentFile(content))
+        if stored != name:  # a concurrent issue stored the same bytes first
+            default_storage.delete(stored)
+    _image_snapshots[key] = name
+    return name
+
+
+def certificate_images_snapshot(*, agency: AgencySettings) -> dict[str, str]:
+    """The agency's logo and signature as the certificate's `image_files`. Stores files,
+    so callers take it before their locks."""
+    return {"logo": _image_snapshot(agency.logo), "signature": _image_snapshot(agency.signature)}
+
+
 def _holder(user: User) -> tuple[str, str]:
     """Name with academic titles and NIP, from the employee record when there is one."""
     try:
@@ -125,7 +168,12 @@ def _holder(user: User) -> tuple[str, str]:
 
 
 def _snapshot(
-    *, certificate: Certificate, enrolment: Enrolment, course: CoursePage, agency: AgencySettings
+    *,
+    certificate: Certificate,
+    enrolment: Enrolment,
+    course: CoursePage,
+    agency: AgencySettings,
+    images: dict[str, str],
 ) -> None:
     holder_name, holder_nip = _holder(enrolment.user)
     completed_on = timezone.localdate(enrolment.completed_at or timezone.now())
@@ -151,6 +199,7 @@ def _snapshot(
     certificate.agency_name = agency.agency_name
     certificate.government_name = agency.government_name
     certificate.language = course.language if course.language in ("id", "en") else "id"
+    certificate.image_files = dict(images)
 
 
 def _issue_number(
@@ -215,6 +264,7 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     are redone by a second call if a crash interrupted them; the notice comes last, so
     the holder is told only once the PDF is there."""
     agency = _agency_settings()
+    images = certificate_images_snapshot(agency=agency)
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update(of=("self",))
@@ -239,7 +289,13 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
         if issued:
             if certificate is None:
                 certificate = Certificate(enrolment=enrolment, user=enrolment.user)
-            _snapshot(certificate=certificate, enrolment=enrolment, course=course, agency=agency)
+            _snapshot(
+                certificate=certificate,
+                enrolment=enrolment,
+                course=course,
+                agency=agency,
+                images=images,
+            )
             # The enrolment and user were just loaded under lock: no need to re-check them.
             certificate.full_clean(
                 exclude=["enrolment", "user", "replaces", "revoked_by"],
@@ -268,7 +324,15 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
         return certificate
     certificate_pdf_ensure(certificate=certificate, agency=agency)
     with transaction.atomic():
-        _after_issue(certificate=certificate, enrolment=enrolment, course=course)
+        # Re-checked under the certificate's lock: a revocation committed since step 1
+        # has withdrawn the training record, which must not be approved again here.
+        still_issued = (
+            Certificate.objects.select_for_update()
+            .filter(pk=certificate.pk, status=Certificate.Status.ISSUED, is_current=True)
+            .exists()
+        )
+        if still_issued:
+            _after_issue(certificate=certificate, enrolment=enrolment, course=course)
     if issued:
         logger.info("Certificate %s issued for enrolment %s", certificate.number, enrolment_id)
     return certificate
@@ -305,9 +369,20 @@ def certificate_data(
     language: str | None = None,
     agency: AgencySettings | None = None,
 ) -> CertificateData:
-    """The renderer's input: the snapshot, plus the agency's current logo and signature
-    images (images are not snapshotted; replacing them is a deliberate act)."""
-    agency = agency or _agency_settings()
+    """The renderer's input: the snapshot, with the logo and signature recorded at issue
+    (`image_files`). Only a certificate issued before images were recorded falls back to
+    the agency's current ones (when its lost PDF is rendered again, or in English)."""
+
+    def stored_path(name: str) -> str | None:
+        if not name:
+            return None
+        if not default_storage.exists(name):
+            logger.warning("Certificate image %s is missing; rendered without it", name)
+            return None
+        try:
+            return default_storage.path(name)
+        except NotImplementedError:
+            return None
 
     def image_path(image: Any) -> str | None:
         if image is None:
@@ -316,6 +391,13 @@ def certificate_data(
             return image.file.path
         except (NotImplementedError, ValueError):
             return None
+
+    if certificate.image_files is not None:
+        logo_path = stored_path(certificate.image_files.get("logo", ""))
+        signature_path = stored_path(certificate.image_files.get("signature", ""))
+    else:
+        agency = agency or _agency_settings()
+        logo_path, signature_path = image_path(agency.logo), image_path(agency.signature)
 
     return CertificateData(
         number=certificate.number,
@@ -336,8 +418,8 @@ def certificate_data(
         valid_until=certificate.valid_until,
         competencies=tuple((str(name), level) for name, level in certificate.competencies),
         language=language or certificate.language,
-        logo_path=image_path(agency.logo),
-        signature_path=image_path(agency.signature),
+        logo_path=logo_path,
+        signature_path=signature_path,
     )
 
 
@@ -389,6 +471,27 @@ def _require_manage(*, actor: User, certificate: Certificate) -> None:
         raise PermissionDenied
 
 
+def _training_record_withdraw(*, certificate: Certificate, actor: User) -> None:
+    """A revoked certificate's training is no longer evidence: its record (riwayat diklat)
+    leaves the approved set (JP, transcript, SIASN export) and the webhook fires. A
+    reissue approves it again with the new number (training_record_from_course)."""
+    if not certificate.is_current:
+        return
+    record = TrainingRecord.objects.filter(
+        source_key=f"enrolment:{certificate.enrolment_id}"
+    ).first()
+    if record is None:
+        return
+    # The public category, not HR's free-text reason: the note is shown to the employee
+    # and sent to HR systems.
+    training_record_withdraw(
+        record=record,
+        reason=_("Certificate %(number)s was revoked: %(category)s.")
+        % {"number": certificate.number, "category": certificate.get_revocation_category_display()},
+        actor=actor,
+    )
+
+
 def certificate_revoke(
     *,
     certificate: Certificate,
@@ -414,6 +517,7 @@ def certificate_revoke(
         certificate.revocation_reason = reason
         certificate.revocation_category = category
         certificate.save()
+        _training_record_withdraw(certificate=certificate, actor=actor)
         audit_log(
             instance=certificate,
             action="lms.certificate_revoke",
@@ -437,6 +541,8 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reissuing the certificate.")})
     enrolment_id = Certificate.objects.values_list("enrolment_id", flat=True).get(pk=certificate.pk)
+    agency = _agency_settings()
+    images = certificate_images_snapshot(agency=agency)
     with transaction.atomic():
         # The module's lock order: the enrolment first, then the certificate (as in
         # certificate_issue; the opposite order could deadlock against it).
@@ -461,9 +567,8 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
             }
             old.revocation_category = Certificate.RevocationCategory.REPLACED
         old.save()
-        agency = _agency_settings()
         new = Certificate(enrolment=enrolment, user=enrolment.user, replaces=old)
-        _snapshot(certificate=new, enrolment=enrolment, course=course, agency=agency)
+        _snapshot(certificate=new, enrolment=enrolment, course=course, agency=agency, images=images)
         new.full_clean(validate_unique=False, validate_constraints=False)
         _issue_number(
             certificate=new, validity_months=course.certificate_validity_months, agency=agency
@@ -570,10 +675,24 @@ def certificate_credential_url(*, code: str, suffix: str = "credential.json") ->
     return base.rstrip("/") + reverse("verify:detail", args=[code]) + suffix
 
 
+def _end_of_day_utc(day: datetime.date) -> str:
+    """The end of a local (WITA) day as a UTC timestamp: 23:59:59+08:00 is 15:59:59Z."""
+    end = datetime.datetime.combine(
+        day, datetime.time(23, 59, 59), tzinfo=timezone.get_default_timezone()
+    )
+    return end.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
     """The certificate as an Open Badges 3.0 AchievementCredential. The same object is
     the payload of the signed VC-JWT (`credential_jwt`). It does not change when the
-    certificate is revoked: its `credentialStatus` URL says that."""
+    certificate is revoked (its `credentialStatus` URL says that), nor with the visitor's
+    language: its wording is in the certificate's language."""
+    with translation.override(certificate.language or "id"):
+        return _credential_ob3(certificate=certificate)
+
+
+def _credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
     base = (
         getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
     ).rstrip("/")
@@ -652,7 +771,7 @@ def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
         ],
     }
     if certificate.valid_until:
-        credential["validUntil"] = f"{certificate.valid_until.isoformat()}T23:59:59Z"
+        credential["validUntil"] = _end_of_day_utc(certificate.valid_until)
     return credential
 
 
@@ -666,13 +785,15 @@ def credential_status(*, certificate: Certificate) -> dict[str, Any]:
     `revokedCredentials` while valid; when revoked, the public category and date, never
     HR's free-text reason."""
     revoked = certificate.status == Certificate.Status.REVOKED
+    with translation.override(certificate.language or "id"):
+        reason = str(certificate.get_revocation_category_display())
     entry: list[dict[str, Any]] = []
     if revoked:
         entry.append(
             {
                 "id": certificate_credential_url(code=certificate.code),
                 "revoked": True,
-                "revocationReason": certificate.get_revocation_category_display(),
+                "revocationReason": reason,
                 "revocationCategory": certificate.revocation_category,
                 "revokedOn": timezone.localdate(certificate.revoked_at).isoformat()
                 if certificate.revoked_at
@@ -800,10 +921,17 @@ def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> 
     return sent
 
 
-def certificate_pdf_regenerate(*, certificate: Certificate) -> str:
-    """Renders the PDF again from the snapshot (after a template or image change) and
-    overwrites the stored file under the same name. The snapshot, number and code are
-    not touched. Safe to run twice."""
+def certificate_pdf_regenerate(*, certificate: Certificate) -> str | None:
+    """Renders the PDF again from the snapshot (after a template change) and overwrites
+    the stored file under the same name. The snapshot, number and code are not touched,
+    and the logo and signature are those recorded at issue. Safe to run twice. Returns
+    None, leaving the stored PDF as it is, when the certificate has no image record
+    (issued before images were recorded) or a recorded image file is gone: re-rendering
+    would print today's images, or none, on it."""
+    images = certificate.image_files
+    if images is None or any(name and not default_storage.exists(name) for name in images.values()):
+        logger.warning("Certificate %s not re-rendered: its images are unknown", certificate.pk)
+        return None
     name = certificate_pdf_name(certificate=certificate)
     data = render_certificate(certificate_data(certificate=certificate))
     if default_storage.exists(name):
@@ -817,8 +945,11 @@ def certificate_pdf_regenerate(*, certificate: Certificate) -> str:
 
 
 def certificate_ids_for_regeneration(*, course_id: int | None = None) -> list[int]:
+    """Issued and revoked certificates whose images are recorded (the others are kept
+    as they are, see certificate_pdf_regenerate)."""
     certificates = Certificate.objects.filter(
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+        image_files__isnull=False,
     )
     if course_id is not None:
         certificates = certificates.filter(enrolment__course_id=course_id)
@@ -831,9 +962,24 @@ def certificate_pdfs_regenerate(*, certificate_ids: list[int]) -> int:
         pk__in=certificate_ids,
         status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
     ).iterator(chunk_size=100):
-        certificate_pdf_regenerate(certificate=certificate)
-        done += 1
+        if certificate_pdf_regenerate(certificate=certificate) is not None:
+            done += 1
     return done
+
+
+def certificate_images_adopt_current(*, course_id: int | None = None) -> int:
+    """Records the agency's *current* logo and signature as those of the certificates
+    issued before images were recorded, so that they can be re-rendered. An explicit
+    step (`certificate_pdfs_regenerate --adopt-current-images`): only right when the
+    images have not changed since those certificates were issued. Returns how many."""
+    images = certificate_images_snapshot(agency=_agency_settings())
+    certificates = Certificate.objects.filter(
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+        image_files__isnull=True,
+    )
+    if course_id is not None:
+        certificates = certificates.filter(enrolment__course_id=course_id)
+    return certificates.update(image_files=images)
 
 
 # COMPETENCY EVIDENCE ---------------------------------------------------------------------
@@ -871,6 +1017,41 @@ def enrolment_competency_evidence(*, enrolment_id: int) -> int:
         assessed_on=timezone.localdate(enrolment.completed_at or timezone.now()),
     )
     return len(created)
+
+
+def enrolment_evidence_sweep_ids(
+    *, older_than_seconds: int = 60, within_days: int = 7
+) -> QuerySet[Enrolment]:
+    """Completed enrolments whose competency evidence is missing: the course develops
+    competencies, the holder is an active employee, and no course-completion assessment
+    carries the enrolment's key. Completed more than `older_than_seconds` ago (the
+    on-commit task goes first) and at most `within_days` ago, so that deploying the sweep
+    does not turn years of old completions into assessments for HR. Oldest first."""
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+
+    from competencies.models import Assessment
+    from lms.models import CourseCompetency
+
+    now = timezone.now()
+    evidence = Assessment.objects.filter(
+        employee__user_id=OuterRef("user_id"),
+        method=Assessment.Method.COURSE,
+        note__startswith=Concat(
+            Value("[enrolment:"), Cast(OuterRef("pk"), CharField()), Value("]")
+        ),
+    )
+    return (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.COMPLETED,
+            completed_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
+            completed_at__gte=now - datetime.timedelta(days=within_days),
+            user__employee__is_active=True,
+        )
+        .filter(Exists(CourseCompetency.objects.filter(course_id=OuterRef("course_id"))))
+        .exclude(Exists(evidence))
+        .order_by("completed_at", "pk")
+    )
 
 
 # BULK ZIP --------------------------------------------------------------------------------
@@ -968,6 +1149,24 @@ def certificate_bulk_job_run(*, job_id: int, progress_every: int = 20) -> None:
     except Exception as exc:
         job.update(status=CertificateBulkJob.Status.FAILED, error=repr(exc)[:2000])
         raise
+
+
+def certificate_bulk_jobs_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Deletes the ZIP files and jobs requested more than
+    LMS_CERTIFICATE_ZIP_RETENTION_HOURS (default 24) ago: the files hold full NIPs and
+    are not meant to be archives. The file goes first, so a crash leaves at worst a job
+    without its file, deleted by the next run. Safe to run twice. Returns how many."""
+    hours = int(getattr(settings, "LMS_CERTIFICATE_ZIP_RETENTION_HOURS", 24))
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    deleted = 0
+    for job in CertificateBulkJob.objects.filter(created_at__lt=cutoff).iterator(chunk_size=200):
+        if job.file.name:
+            default_storage.delete(job.file.name)
+        CertificateBulkJob.objects.filter(pk=job.pk).delete()
+        deleted += 1
+    if deleted:
+        logger.info("Deleted %s certificate ZIP jobs older than %s hours", deleted, hours)
+    return deleted
 
 
 def certificate_bulk_job_get(*, actor: User | AnonymousUser, job_id: int) -> CertificateBulkJob:

@@ -95,9 +95,13 @@ def _load(path: str, mtime: float) -> Ed25519PrivateKey:
     return key
 
 
-def signing_key(*, create: bool = True) -> Ed25519PrivateKey:
-    """The agency's private key; generated at the configured path on first use (unless
-    `create` is False). Cached per process (and per file version)."""
+def signing_key(*, create: bool | None = None) -> Ed25519PrivateKey:
+    """The agency's private key; generated at the configured path on first use when
+    `create` (default: settings.LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE, off in production,
+    where every machine must read the same mounted key). Cached per process (and per
+    file version)."""
+    if create is None:
+        create = getattr(settings, "LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE", True)
     path = signing_key_path()
     if not path.exists():
         if not create:

@@ -16,6 +16,7 @@ from competencies.services.records import (
     training_record_from_course,
     training_record_reject,
     training_record_submit,
+    training_record_withdraw,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,31 @@ def test_course_record_is_created_once_whatever_the_number_of_calls(org):
     assert first.pk == second.pk
     assert TrainingRecord.objects.count() == 1
     assert second.certificate_number == "00001/BKPSDM-BTG/2026"
+    assert jp_by_employee(year=2026, employee_ids=[employee.pk]) == {employee.pk: Decimal("12.0")}
+
+
+def test_withdrawn_course_record_stops_counting_and_a_new_number_restores_it(org):
+    employee = org.employee()
+    kwargs = dict(
+        employee=employee, source_key="enrolment:7", title="Pelayanan Prima", organiser="BKPSDM",
+        development_type=DevelopmentType.E_LEARNING, started_on=datetime.date(2026, 2, 1),
+        finished_on=datetime.date(2026, 2, 3), jp=Decimal(12),
+    )  # fmt: skip
+    record = training_record_from_course(**kwargs, certificate_number="00001/BKPSDM-BTG/2026")
+
+    withdrawn = training_record_withdraw(record=record, reason="Sertifikat dicabut.")
+    again = training_record_withdraw(record=record, reason="Lagi.")  # idempotent
+
+    assert withdrawn.status == again.status == TrainingRecord.Status.REJECTED
+    assert again.decision_note == "Sertifikat dicabut."
+    assert jp_by_employee(year=2026, employee_ids=[employee.pk]) == {}
+    # The same number (a late retry of the revoked certificate) does not restore it...
+    training_record_from_course(**kwargs, certificate_number="00001/BKPSDM-BTG/2026")
+    assert TrainingRecord.objects.get().status == TrainingRecord.Status.REJECTED
+    # ...a new certificate (reissue) does.
+    restored = training_record_from_course(**kwargs, certificate_number="00002/BKPSDM-BTG/2026")
+    assert restored.status == TrainingRecord.Status.APPROVED
+    assert restored.decision_note == ""
     assert jp_by_employee(year=2026, employee_ids=[employee.pk]) == {employee.pk: Decimal("12.0")}
 
 

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "WAGTAILADMIN_BASE_URL": "https://diklat.bontangkota.go.id",
+    "LMS_CREDENTIAL_SIGNING_KEY_FILE": "/run/secrets/credential-signing.pem",
 }
 
 
@@ -164,3 +165,15 @@ def test_one_variable_names_the_client_address_header_for_every_rate_limit():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["X-Real-IP", "HTTP_X_REAL_IP"]
+
+
+def test_production_needs_the_credential_signing_key_path_and_never_creates_a_key():
+    without = _run(
+        "-c",
+        "import os; os.environ.pop('LMS_CREDENTIAL_SIGNING_KEY_FILE'); import django; django.setup()",
+    )
+    assert without.returncode != 0
+    assert "LMS_CREDENTIAL_SIGNING_KEY_FILE" in without.stderr
+
+    s = _production_settings(["LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE"])
+    assert s["LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE"] is False

@@ -109,7 +109,8 @@ def test_alignments_status_and_valid_until(client, rich_certificate):
     assert {a["targetFramework"] for a in alignment} == {"PermenPANRB 38/2017"}
     assert {a["targetType"] for a in alignment} == {"ceasn:Competency"}
     assert [a["targetCode"] for a in alignment] == ["level-3", "level-2"]
-    assert credential["validUntil"] == f"{rich_certificate.valid_until.isoformat()}T23:59:59Z"
+    # The end of the last valid day in Bontang (WITA, UTC+8), in UTC.
+    assert credential["validUntil"] == f"{rich_certificate.valid_until.isoformat()}T15:59:59Z"
     status_url = credential["credentialStatus"]["id"]
     assert credential["credentialStatus"]["type"] == "1EdTechRevocationList"
     assert status_url == f"http://testserver/verify/{rich_certificate.code}/status.json"
@@ -168,3 +169,47 @@ def test_the_default_key_path_is_git_ignored():
     default = pathlib.Path(django_settings.BASE_DIR) / "var" / "keys" / "credential-signing.pem"
     ignore = (pathlib.Path(django_settings.BASE_DIR) / ".gitignore").read_text()
     assert default.parent.parent.name == "var" and "var/*" in ignore.splitlines()
+
+
+def test_valid_until_is_the_end_of_the_local_day_in_utc(client, rich_certificate):
+    import datetime
+
+    keys = client.get(reverse("verify:keys")).json()
+    payload = credentials.jws_verify(_jwt(client, rich_certificate), key_set=keys)
+
+    valid_until = datetime.datetime.fromisoformat(payload["validUntil"])
+    wita = datetime.timezone(datetime.timedelta(hours=8))
+    assert valid_until.tzinfo is not None and valid_until.utcoffset() == datetime.timedelta(0)
+    assert valid_until.astimezone(wita) == datetime.datetime.combine(
+        rich_certificate.valid_until, datetime.time(23, 59, 59), tzinfo=wita
+    )
+
+
+def test_credential_wording_follows_the_certificate_not_the_visitor(client, rich_certificate):
+    from django.utils import translation
+
+    from lms.services.certificates import credential_jwt, credential_ob3
+
+    keys = client.get(reverse("verify:keys")).json()
+    with translation.override("en"):
+        english_visitor = credential_ob3(certificate=rich_certificate)
+        token = credential_jwt(certificate=rich_certificate)
+    with translation.override("id"):
+        indonesian_visitor = credential_ob3(certificate=rich_certificate)
+
+    assert english_visitor == indonesian_visitor
+    assert english_visitor["description"].startswith("Telah menyelesaikan pelatihan")
+    achievement = english_visitor["credentialSubject"]["achievement"]
+    assert achievement["criteria"]["narrative"].startswith("Menyelesaikan semua pelajaran")
+    assert achievement["alignment"][0]["targetDescription"] == "Level 3"  # no Indonesian change
+    # Served to an English-speaking browser: the same signed credential, still valid.
+    response = client.get(
+        reverse("verify:credential", args=[rich_certificate.code]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.json() == indonesian_visitor
+    assert credentials.jws_verify(token, key_set=keys) == indonesian_visitor
+    english_course = Certificate.objects.filter(pk=rich_certificate.pk)
+    english_course.update(language="en")
+    with translation.override("id"):
+        english = credential_ob3(certificate=english_course.get())
+    assert english["description"].startswith("Completed the training")

@@ -102,12 +102,15 @@ def developing(course):
     return course
 
 
-def test_completion_submits_course_assessments_for_hr(completed, developing, holder, unit):
+def test_completion_submits_course_assessments_for_hr(
+    completed, developing, holder, unit, django_capture_on_commit_callbacks
+):
     manager = UserFactory(roles=[Role.PENGELOLA_SDM])
     HRScope.objects.create(user=manager, unit=unit)
 
-    enrolment_competency_evidence_hook(enrolment_id=completed.pk)
-    enrolment_competency_evidence_hook(enrolment_id=completed.pk)  # completion fired twice
+    with django_capture_on_commit_callbacks(execute=True):  # queued after commit
+        enrolment_competency_evidence_hook(enrolment_id=completed.pk)
+        enrolment_competency_evidence_hook(enrolment_id=completed.pk)  # completion fired twice
 
     assessments = Assessment.objects.filter(employee=holder.employee)
     assert sorted(assessments.values_list("competency__code", "level")) == [
