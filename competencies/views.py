@@ -238,6 +238,9 @@ def transcript(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
 
 @login_required
 def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    # Same answer as the HTML transcript for a user without an employee record.
+    if pk is None and _own_employee(request) is None:
+        return render(request, "competencies/no_employee_record.html")
     employee = _transcript_employee(request, pk)
     target = AgencySettings.for_request(request).yearly_jp_target
     years = _transcript_years(employee, target)

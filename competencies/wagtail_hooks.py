@@ -23,7 +23,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -265,6 +265,17 @@ class PositionViewSet(ModelViewSet):
 class EmployeeIndexView(ScopedMixin, generic.IndexView):
     scope = staticmethod(selectors.employee_list_for_hr)
 
+    @property
+    def columns(self):
+        # The name column is a plain Column in list_display, which Wagtail renders without
+        # the row's link and buttons (edit, deactivate, transcript): make it the title.
+        columns = list(super().columns)
+        name = columns[0]
+        columns[0] = self._get_title_column_class(TitleColumn)(
+            name.name, label=name.label, accessor=name.accessor, get_url=self.get_edit_url
+        )
+        return columns
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         name = "deactivate" if instance.is_active else "reactivate"
@@ -275,6 +286,15 @@ class EmployeeIndexView(ScopedMixin, generic.IndexView):
                 url=reverse(f"competencies_employee:{name}", args=[instance.pk]),
                 icon_name="lock" if instance.is_active else "lock-open",
                 priority=40,
+            )
+        )
+        # The listing is scoped, so HR may see every row's transcript (view_transcript).
+        buttons.append(
+            MenuItem(
+                _("Transcript"),
+                url=reverse("competencies:transcript_for", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=30,
             )
         )
         return buttons

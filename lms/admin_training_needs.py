@@ -28,6 +28,7 @@ from django.views.generic import View
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies import selectors as hr_selectors
 from competencies.admin_base import TitledAdminMixin
 from competencies.models import Employee, OrgUnit
@@ -181,9 +182,21 @@ class TrainingNeedAssignView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         return self._render(request, form, root, need)
 
     def post(self, request, course_id: int):
-        root, need = self._need(request, course_id)
         form = TrainingNeedAssignForm(request.POST)
-        if not form.is_valid():
+        claim = None
+        if form.is_valid():
+            # Claimed before the need is recomputed: once the first submit has assigned
+            # the course, a second one would find no one left (404) instead of its result.
+            claim = submit_token_claim(request, scope=f"training-need-assign:{course_id}")
+            if claim.duplicate:
+                return submit_duplicate_redirect(request, claim, fallback=_back_url(None))
+        try:
+            root, need = self._need(request, course_id)
+        except (Http404, PermissionDenied):
+            if claim is not None:
+                claim.release()
+            raise
+        if claim is None:
             return self._render(request, form, root, need)
         employees = list(Employee.objects.filter(pk__in=need.employee_ids).select_related("unit"))
         try:
@@ -197,13 +210,16 @@ class TrainingNeedAssignView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
                 reason=form.cleaned_data["reason"] or default_reason(need),
             )
         except (ValidationError, PermissionDenied) as exc:
+            claim.release()
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
             return self._render(request, form, root, need)
         messages.success(
             request,
             _("Assigned to %(count)d employees.") % {"count": assignment.recipients.count()},
         )
-        return redirect("lms_assignment_detail", assignment.pk)
+        response = redirect("lms_assignment_detail", assignment.pk)
+        claim.done(response.url)
+        return response
 
     def _render(self, request, form, root, need):
         employees = (

@@ -39,7 +39,12 @@ def proposal_list_for_user(
     if competency_id:
         proposals = proposals.filter(competency_id=competency_id)
     if mine:
-        proposals = proposals.filter(Q(proposed_by=user) | Q(supports__user=user)).distinct()
+        # Exists, not a join on supports: a joined filter would restrict the rows that
+        # `vote_count` counts to this user's own support.
+        proposals = proposals.filter(
+            Q(proposed_by=user)
+            | Exists(TrainingNeedSupport.objects.filter(proposal=OuterRef("pk"), user_id=user.pk))
+        )
     return (
         _with_votes(proposals)
         .annotate(

@@ -77,7 +77,7 @@ def featured_courses(*, home: HomePage) -> list[CoursePage]:
 def home_page_blocks(*, home: HomePage) -> dict[str, Any]:
     news_index = NewsIndexPage.objects.live().child_of(home).first()
     latest_news = (
-        list(NewsPage.objects.live().child_of(news_index).order_by("-date", "-pk")[:3])
+        list(NewsPage.objects.live().public().child_of(news_index).order_by("-date", "-pk")[:3])
         if news_index
         else []
     )
@@ -89,7 +89,9 @@ def home_page_blocks(*, home: HomePage) -> dict[str, Any]:
 
 
 def news_list(*, index: NewsIndexPage, page_number: Any, per_page: int = 10) -> PaginatorPage:
-    news = NewsPage.objects.live().child_of(index).order_by("-date", "-pk")
+    """Live news without a view restriction (login, group, password): the lists are
+    public, so a restricted item's title would leak."""
+    news = NewsPage.objects.live().public().child_of(index).order_by("-date", "-pk")
     return Paginator(news, per_page).get_page(page_number)
 
 
@@ -392,11 +394,15 @@ class RevocationEntry:
 
 
 def course_publications(*, page_number: Any, per_page: int = 20) -> PaginatorPage:
-    """Publications of course pages from Wagtail's page log (`wagtail.publish`)."""
+    """Publications of course pages from Wagtail's page log (`wagtail.publish`), for the
+    courses that exist and carry no view restriction (on themselves or an ancestor): a
+    restricted course's title is not public, and a deleted course's restrictions are
+    gone with it, so neither is listed."""
     entries = (
         PageLogEntry.objects.filter(
             action="wagtail.publish",
             content_type=ContentType.objects.get_for_model(CoursePage),
+            page_id__in=CoursePage.objects.public().values("pk"),
         )
         .order_by("-timestamp", "-pk")
         .values("timestamp", "label", "page_id")

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
 from accounts.roles import Role, has_role
+from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies.models import OrgUnit
 from competencies.selectors import hr_scope_unit
 from lms.models import CertificateBulkJob, CoursePage
@@ -225,10 +226,21 @@ def bulk_create(request: HttpRequest) -> HttpResponse:
     user = cast("User", request.user)
     form = BulkZipForm(request.POST or None, scope=hr_scope_unit(user))
     if request.method == "POST" and form.is_valid():
-        job = certificate_bulk_job_create(
-            actor=user, course=form.cleaned_data["course"], unit=form.cleaned_data["unit"]
-        )
-        return redirect("lms_certificates:bulk_detail", job_id=job.pk)
+        claim = submit_token_claim(request, scope="certificate-bulk-zip")
+        if claim.duplicate:
+            return submit_duplicate_redirect(
+                request, claim, fallback=reverse("lms_certificates:bulk_create")
+            )
+        try:
+            job = certificate_bulk_job_create(
+                actor=user, course=form.cleaned_data["course"], unit=form.cleaned_data["unit"]
+            )
+        except Exception:
+            claim.release()
+            raise
+        response = redirect("lms_certificates:bulk_detail", job_id=job.pk)
+        claim.done(response.url)
+        return response
     jobs = CertificateBulkJob.objects.filter(requested_by=user).select_related("course", "unit")[
         :10
     ]

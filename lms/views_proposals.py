@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from lms.models import TrainingNeedProposal
 from lms.selectors_proposals import (
     proposal_competency_choices,
@@ -86,6 +88,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 def proposal_new(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        claim = submit_token_claim(request, scope="proposal-new")
+        if claim.duplicate:
+            return submit_duplicate_redirect(request, claim, fallback=reverse("proposals:list"))
         try:
             proposal = proposal_create(
                 user=cast("User", request.user),
@@ -94,10 +99,13 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 competency=form.cleaned_data["competency"],
             )
         except ValidationError as exc:
+            claim.release()
             form.add_error(None, exc)
         else:
             messages.success(request, _("Thank you. Your proposal is open for support."))
-            return redirect("proposals:detail", pk=proposal.pk)
+            response = redirect("proposals:detail", pk=proposal.pk)
+            claim.done(response.url)
+            return response
     return render(request, "lms/proposals/new.html", {"form": form})
 
 

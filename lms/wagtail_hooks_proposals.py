@@ -4,15 +4,21 @@ lms/wagtail_hooks.py): a scoped listing and an "answer" form that goes through
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -54,17 +60,55 @@ class ProposalAnswerForm(WagtailAdminModelForm):
         ]
 
 
+class ScopedProposalObjectMixin:
+    """For views whose listing is something else (history: log entries; usage: references)
+    but whose proposal must be in the HR manager's scope: Wagtail looks it up through
+    `_default_manager` otherwise."""
+
+    request: Any
+
+    def get_base_object_queryset(self):
+        return proposal_list_for_hr(self.request.user)
+
+
+class ScopedProposalQuerysetMixin:
+    """For the single-object views (edit, delete, inspect)."""
+
+    request: Any
+
+    def get_queryset(self):
+        return proposal_list_for_hr(self.request.user)
+
+
 class ProposalIndexView(IndexView):
     def get_base_queryset(self):
         return proposal_list_for_hr(self.request.user)
 
 
-class ProposalAnswerView(EditView):
+class ProposalHistoryView(ScopedProposalObjectMixin, HistoryView):
+    pass
+
+
+class ProposalUsageView(ScopedProposalObjectMixin, UsageView):
+    pass
+
+
+class ProposalDeleteView(ScopedProposalQuerysetMixin, DeleteView):
+    """Nobody deletes proposals (the permission policy refuses); scoped all the same,
+    because Wagtail loads the object before it checks the permission."""
+
+
+class ProposalInspectView(ScopedProposalQuerysetMixin, InspectView):
+    """Disabled in the viewset; scoped in case it is turned on (Wagtail's looks the
+    object up on the model directly)."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=unquote(str(self.pk)))
+
+
+class ProposalAnswerView(ScopedProposalQuerysetMixin, EditView):
     page_title = _("Answer the proposal")
     success_message = _("The answer to '%(object)s' was saved.")
-
-    def get_queryset(self):
-        return proposal_list_for_hr(self.request.user)
 
     def form_valid(self, form):
         proposal: TrainingNeedProposal = self.object  # type: ignore[has-type]
@@ -94,6 +138,10 @@ class TrainingNeedProposalViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = ProposalIndexView
     edit_view_class = ProposalAnswerView
+    history_view_class = ProposalHistoryView
+    usage_view_class = ProposalUsageView
+    delete_view_class = ProposalDeleteView
+    inspect_view_class = ProposalInspectView
     copy_view_enabled = False
     inspect_view_enabled = False
     list_display = [

@@ -134,3 +134,47 @@ def test_external_record_upload_rejects_an_oversized_file(client, org, home_page
     assert response.status_code == 200
     assert not TrainingRecord.objects.exists()
     assert "5 MB" in response.content.decode()
+
+
+def test_without_an_employee_record_page_and_pdf_answer_alike(client, home_page):
+    client.force_login(UserFactory())
+
+    page = client.get(reverse("competencies:transcript"))
+    pdf = client.get(reverse("competencies:transcript_pdf"))
+
+    assert page.status_code == pdf.status_code == 200
+    assert [t.name for t in pdf.templates][0] == "competencies/no_employee_record.html"
+    assert pdf["Content-Type"].startswith("text/html")
+
+
+def test_the_team_page_links_a_direct_reports_transcript(client, people, home_page):
+    employee, boss = people
+    client.force_login(boss.user)
+
+    html = client.get(reverse("lms:team")).content.decode()
+
+    assert reverse("competencies:transcript_for", args=[employee.pk]) in html
+    assert reverse("competencies:transcript_pdf_for", args=[employee.pk]) in html
+
+
+def test_the_team_page_links_no_indirect_reports_transcript(client, org, people, home_page):
+    employee, boss = people
+    below = org.employee(full_name="Bawahan Tidak Langsung")
+    below.supervisor = employee
+    below.save()
+    client.force_login(boss.user)
+
+    html = client.get(reverse("lms:team")).content.decode()
+
+    assert below.display_name in html
+    assert reverse("competencies:transcript_for", args=[below.pk]) not in html
+
+
+def test_the_hr_employee_listing_has_a_transcript_button(client, org, people, home_page):
+    employee, _boss = people
+    client.force_login(org.scoped_hr)
+
+    html = client.get("/admin/kepegawaian/pegawai/").content.decode()
+
+    assert reverse("competencies:transcript_for", args=[employee.pk]) in html
+    assert client.get(reverse("competencies:transcript_for", args=[employee.pk])).status_code == 200

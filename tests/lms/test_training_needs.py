@@ -8,6 +8,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 import pytest
@@ -118,7 +119,8 @@ def test_training_needs_query_count_is_constant_as_employees_grow(org, people):
     with CaptureQueriesContext(connection) as many:
         large = training_needs(employees=_employees(org))
     assert large[0].employees > small[0].employees
-    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    # Three gap queries, the course links, and who is already in those courses.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 5
 
 
 def test_employee_gaps_match_the_single_employee_selector(org, people):
@@ -221,3 +223,130 @@ def test_open_proposals_of_the_subtree_show_in_the_proposals_slot(client, org, p
     assert [g.competency.pk for g in response.context["proposals"]] == [org.c2.pk]
     assert "Arsip digital" in body
     assert "Kurikulum merdeka" not in body
+
+
+# Already in the course: neither counted nor assigned again --------------------------------
+
+
+def _enrol(employee, course, status, *, is_current=True, cycle=1):
+    from lms.models import Enrolment
+
+    return Enrolment.objects.create(
+        user=employee.user, course=course, status=status, is_current=is_current, cycle=cycle,
+        completed_at=timezone.now() if status == Enrolment.Status.COMPLETED else None,
+    )  # fmt: skip
+
+
+def test_employees_enrolled_or_assigned_are_not_counted(org, people, scoped_hr):
+    from lms.models import AssignmentRecipient, Enrolment
+    from lms.services.assignments import assignment_create
+
+    _enrol(people["e1"], org.a, Enrolment.Status.ACTIVE)
+    _enrol(people["e2"], org.b, Enrolment.Status.COMPLETED)
+    # Neither a past cycle nor a withdrawn enrolment counts as being in the course.
+    _enrol(people["e3"], org.b, Enrolment.Status.COMPLETED, is_current=False)
+    _enrol(people["e3"], org.b, Enrolment.Status.WITHDRAWN, cycle=2)
+    assignment = assignment_create(
+        actor=scoped_hr, course=org.b, target_type=Assignment.Target.EMPLOYEES,
+        employees=[people["e1"]], due_on=datetime.date(2030, 1, 31),
+    )  # fmt: skip
+    assert assignment.recipients.get().status == AssignmentRecipient.Status.OPEN
+    # The open assignment row alone keeps e1 out, whatever became of the enrolment.
+    Enrolment.objects.filter(user=people["e1"].user, course=org.b).delete()
+
+    needs = {n.course.pk: n for n in training_needs(employees=_employees(org))}
+
+    ids = {k: e.pk for k, e in people.items()}
+    assert needs[org.a.pk].employee_ids == [ids["e3"]]
+    assert needs[org.a.pk].already_ids == [ids["e1"]]
+    assert needs[org.b.pk].employee_ids == [ids["e3"]]
+    assert needs[org.b.pk].already_ids == sorted([ids["e1"], ids["e2"]])
+    assert [c.employees for c in needs[org.b.pk].competencies] == [1]
+
+
+def test_a_withdrawn_assignment_row_does_not_exclude(org, people, scoped_hr):
+    from lms.models import AssignmentRecipient, Enrolment
+    from lms.services.assignments import assignment_create
+
+    assignment = assignment_create(
+        actor=scoped_hr, course=org.a, target_type=Assignment.Target.EMPLOYEES,
+        employees=[people["e1"]], due_on=datetime.date(2030, 1, 31),
+    )  # fmt: skip
+    assignment.recipients.update(status=AssignmentRecipient.Status.WITHDRAWN)
+    Enrolment.objects.filter(course=org.a).update(status=Enrolment.Status.WITHDRAWN)
+
+    [need] = training_needs(employees=_employees(org), course_id=org.a.pk)
+
+    assert people["e1"].pk in need.employee_ids and need.already == 0
+
+
+def test_query_count_stays_constant_with_enrolments_and_assignments(org, people, scoped_hr):
+    from lms.models import Enrolment
+
+    with CaptureQueriesContext(connection) as few:
+        training_needs(employees=_employees(org))
+    for _ in range(5):
+        _enrol(org.employee(), org.a, Enrolment.Status.ACTIVE)
+        _enrol(org.employee(org.subunit, c1=1), org.b, Enrolment.Status.COMPLETED)
+    with CaptureQueriesContext(connection) as many:
+        training_needs(employees=_employees(org))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_one_click_leaves_out_and_mentions_those_already_enrolled(client, org, people, scoped_hr):
+    from lms.models import Enrolment
+
+    _enrol(people["e1"], org.a, Enrolment.Status.ACTIVE)
+    client.force_login(scoped_hr)
+    report = client.get(reverse("lms_training_needs")).content.decode()
+    assert "tidak dihitung untuk kursus tersebut" in report  # Indonesian by default
+    url = reverse("lms_training_need_assign", args=[org.a.pk])
+    page = client.get(url, {"unit": org.unit.pk})
+    assert "sudah terdaftar di kursus ini" in page.content.decode()
+    assert people["e1"].display_name not in page.content.decode()
+
+    client.post(url, {"unit": org.unit.pk, "due_days": 30, "reason": ""})
+
+    assert {r.employee_id for r in Assignment.objects.get().recipients.all()} == {people["e3"].pk}
+
+
+# Double submit -----------------------------------------------------------------------------
+
+
+def _token(response) -> str:
+    import re
+
+    match = re.search(r'name="submit_token" value="([^"]+)"', response.content.decode())
+    assert match, "the form carries a one-time token"
+    return match.group(1)
+
+
+def test_a_double_submitted_one_click_assigns_once(client, org, people, scoped_hr):
+    client.force_login(scoped_hr)
+    url = reverse("lms_training_need_assign", args=[org.a.pk])
+    page = client.get(url, {"unit": org.unit.pk})
+    assert "js/submit-once.js" in page.content.decode()
+    data = {"unit": org.unit.pk, "due_days": 30, "reason": "", "submit_token": _token(page)}
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assignment = Assignment.objects.get()
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("lms_assignment_detail", args=[assignment.pk])
+    )
+    assert assignment.recipients.count() == 2
+
+
+def test_a_new_form_token_assigns_again_only_the_ones_left(client, org, people, scoped_hr):
+    """A fresh form is a new request: nobody is left with the gap and out of the course, so
+    there is nothing to assign (404) rather than a duplicate."""
+    client.force_login(scoped_hr)
+    url = reverse("lms_training_need_assign", args=[org.a.pk])
+    first = client.get(url, {"unit": org.unit.pk})
+    client.post(url, {"unit": org.unit.pk, "due_days": 30, "submit_token": _token(first)})
+
+    assert client.get(url, {"unit": org.unit.pk}).status_code == 404
+    assert Assignment.objects.count() == 1

@@ -24,7 +24,8 @@ EXPECTATIONS = {
     # Transcripts: one's own (the visitors have no employee record: the "no record"
     # page); someone else's only for the employee, supervisor, HR in scope, admins.
     "competencies:transcript": Expect(signed_in()),
-    "competencies:transcript_pdf": Expect(signed_in(NOT_FOUND)),
+    # Like the page: without an employee record, the "no employee record" page (200).
+    "competencies:transcript_pdf": Expect(signed_in()),
     "competencies:transcript_for": Expect(signed_in(NOT_FOUND), kwargs={"pk": 999999}),
     "competencies:transcript_pdf_for": Expect(signed_in(NOT_FOUND), kwargs={"pk": 999999}),
     # HR admin (Wagtail admin): bulk ZIP for HR; re-rendering for administrators.

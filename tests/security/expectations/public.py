@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.roles import Role
 from tests.security.url_expectations import (
     ADMIN_HOME,
     NOT_FOUND,
@@ -26,8 +27,19 @@ EXPECTATIONS = {
     "proposals:support": Expect(signed_in(Outcome(405)), kwargs={"pk": 999999}),  # POST only
 }
 
+# A proposal's admin views look it up in the HR manager's scope (never _default_manager):
+# trainers are refused before any lookup, HR and administrators get 404 for a missing one.
+_PROPOSAL_OBJECT = wagtail_admin(ADMIN_HOME) | {
+    Role.PENGELOLA_SDM: NOT_FOUND,
+    Role.ADMINISTRATOR: NOT_FOUND,
+}
+
 PREFIX_RULES = {
     "admin/": {
         "/admin/usulan-kebutuhan/": wagtail_admin(ADMIN_HOME) | hr_only(),
+        **{
+            f"/admin/usulan-kebutuhan/{view}/999999/": _PROPOSAL_OBJECT
+            for view in ("edit", "history", "usage", "delete")
+        },
     },
 }
