@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from competencies.models import OrgUnit, TrainingRecord
-from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
+from lms.services.proposals import proposal_create
+from tests.factories.competencies import CompetencyFactory, EmployeeFactory, OrgUnitFactory
 
 YEAR = 2025
 
@@ -54,3 +55,31 @@ def city(db):
     gone = EmployeeFactory(unit=middle, is_active=False)
     add_jp(gone, 40)
     return {"big": big, "sub": sub, "middle": middle, "tiny": tiny, "employees": employees}
+
+
+# Training-need proposals (test_proposals*.py).
+
+
+@pytest.fixture
+def unit(db):
+    return OrgUnitFactory(code="DISKOMINFO", name="Dinas Kominfo")
+
+
+@pytest.fixture
+def proposer(unit):
+    return EmployeeFactory(unit=unit).user
+
+
+@pytest.fixture
+def competency(db):
+    return CompetencyFactory(code="T.DATA", name_id="Analisis Data")
+
+
+@pytest.fixture
+def proposal(proposer, competency):
+    return proposal_create(
+        user=proposer,
+        topic="Analisis data dengan spreadsheet",
+        reason="Laporan bulanan masih disusun manual.",
+        competency=competency,
+    )

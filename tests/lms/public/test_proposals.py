@@ -14,34 +14,9 @@ from lms.models import TrainingNeedProposal, TrainingNeedSupport
 from lms.selectors_proposals import proposal_summary
 from lms.services.proposals import proposal_answer, proposal_create, proposal_support
 from tests.factories.accounts import UserFactory
-from tests.factories.competencies import CompetencyFactory, EmployeeFactory, OrgUnitFactory
+from tests.factories.competencies import CompetencyFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unit(db):
-    return OrgUnitFactory(code="DISKOMINFO", name="Dinas Kominfo")
-
-
-@pytest.fixture
-def proposer(unit):
-    return EmployeeFactory(unit=unit).user
-
-
-@pytest.fixture
-def competency(db):
-    return CompetencyFactory(code="T.DATA", name_id="Analisis Data")
-
-
-@pytest.fixture
-def proposal(proposer, competency):
-    return proposal_create(
-        user=proposer,
-        topic="Analisis data dengan spreadsheet",
-        reason="Laporan bulanan masih disusun manual.",
-        competency=competency,
-    )
 
 
 @pytest.fixture
