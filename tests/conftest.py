@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.core.cache import cache
 
 import pytest
@@ -49,3 +51,47 @@ def broker_down():
     yield
     conf.task_always_eager, conf.broker_write_url, conf.broker_connection_timeout = saved
     current_app._pool, current_app.amqp._producer_pool = saved_pools
+
+
+# TRANSACTIONAL TESTS THAT NEED THE ROWS MIGRATIONS CREATE ------------------------------
+
+
+@pytest.fixture(scope="session")
+def migration_rows(django_db_setup) -> str:
+    """The rows migrations create, as Django serialised them when it set the test database
+    up (serialized_rollback=True asks for that). See `browser` for why it is read here."""
+    from django.db import connection
+
+    rows = getattr(connection, "_test_serialized_contents", None)
+    assert rows, "no serialized migration data: mark e2e tests serialized_rollback=True"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def _database_as_migrated(migration_rows, django_db_blocker) -> None:
+    """Empties the database and puts back the content types exactly as migrations left
+    them, before the first test of the module. An earlier transactional test without
+    serialized_rollback (tests/config/test_celery_worker.py) ends with a flush that
+    recreates content types under new ids, which the serialized rows would then collide
+    with. Content types go first because restoring other rows looks them up.
+
+    pytest-django runs every transactional test after the others, so the browser, fault
+    and race tests follow each other: each module that marks its tests
+    `django_db(transaction=True, serialized_rollback=True)` uses this fixture first."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    content_types = [
+        row for row in json.loads(migration_rows) if row["model"] == "contenttypes.contenttype"
+    ]
+    with django_db_blocker.unblock():
+        call_command(
+            "flush",
+            interactive=False,
+            verbosity=0,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+        )
+        connection.creation.deserialize_db_from_string(json.dumps(content_types))
+        ContentType.objects.clear_cache()

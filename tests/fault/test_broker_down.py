@@ -19,7 +19,13 @@ from lms.services.enrolments import enrolment_create
 from tests.factories.accounts import UserFactory
 from tests.fault.conftest import wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    # The worker processes need committed rows; serialized_rollback keeps the rows
+    # migrations create (content types, roles, root page) across the flushes.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("_database_as_migrated"),
+]
 
 LEARNERS = 3
 

@@ -17,6 +17,7 @@ from tests.lms.certificates.conftest import complete
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("_database_as_migrated"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writers",
