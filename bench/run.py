@@ -325,7 +325,7 @@ def certificate_pdfs() -> list[Result]:
 @measure("certificates through Celery")
 def certificates_through_celery() -> list[Result]:
     """1,000 completed enrolments of a fresh course, each issued by lms.tasks.certificate_issue
-    in a real Celery worker (one process per core, production settings, Redis broker): the
+    in a real Celery worker (cores + 1 processes, production settings, Redis broker): the
     time from queueing the first task to the 1,000th certificate issued with its PDF stored."""
     from django.utils import timezone
 
@@ -336,9 +336,10 @@ def certificates_through_celery() -> list[Result]:
     from lms.tasks import certificate_issue
 
     count, queue = 1000, "bench-certificates"
-    # Two processes per core: each task spends part of its time waiting on PostgreSQL
-    # commits and the broker, not on the CPU.
-    workers = 2 * (os.cpu_count() or 1)
+    # Cores + 1 processes, like gunicorn: a task waits on PostgreSQL commits part of the
+    # time, so one more process than cores keeps them busy; two per core measured slower
+    # and noisier on 2 cores (bench/NOTES.md). BENCH_CELERY_PROCESSES overrides it.
+    workers = int(os.environ.get("BENCH_CELERY_PROCESSES", 0)) or (os.cpu_count() or 1) + 1
     index = CourseIndexPage.objects.first()
     if index is None:
         return [
@@ -439,11 +440,28 @@ def gap_selectors() -> list[Result]:
     return results
 
 
+IMPORT_DOMAIN = "import.bontang.example"
+
+
+def _imported_employees_remove() -> None:
+    """Takes the employees (and accounts) of the import measure away again, so that every
+    run measures the same data set (10,000 scale employees) and imports new people."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from competencies.models import Employee
+
+    with transaction.atomic():
+        Employee.objects.filter(user__email__endswith=f"@{IMPORT_DOMAIN}").delete()
+        User.objects.filter(email__endswith=f"@{IMPORT_DOMAIN}").delete()
+
+
 @measure("employee import")
 def employee_import() -> list[Result]:
     """A 10,000-row XLSX of new employees: dry run, real import (accounts created,
     invitations queued), then the same file again (a no-op). Target: ≤ 60 s, all or
-    nothing."""
+    nothing. The imported people are removed afterwards (and before, after a run that
+    stopped half-way)."""
     import tablib
 
     from competencies.models import OrgUnit, Position
@@ -457,8 +475,9 @@ def employee_import() -> list[Result]:
     for n in range(10_000):
         day = datetime.date(1960, 1, 1) + datetime.timedelta(days=n)
         nip = f"{day:%Y%m%d}{day.year + 25}011{n % 999 + 1:03d}"  # a valid PNS NIP
-        data.append([nip, f"Pegawai Impor {n:05d}", f"impor{n:05d}@import.bontang.example",
+        data.append([nip, f"Pegawai Impor {n:05d}", f"impor{n:05d}@{IMPORT_DOMAIN}",
                      unit.code, position.code, "III/a"])  # fmt: skip
+    _imported_employees_remove()
     content = data.export("xlsx")
     results = []
     for label, dry_run in (("dry run", True), ("import", False), ("re-import (no-op)", False)):
@@ -482,6 +501,7 @@ def employee_import() -> list[Result]:
                 },
             )  # fmt: skip
         )
+    _imported_employees_remove()
     return results
 
 
