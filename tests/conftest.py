@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
+from urllib.parse import quote
 
 from django.core.cache import cache
+from django.db import connection
 
 import pytest
 
@@ -95,3 +98,29 @@ def _database_as_migrated(migration_rows, django_db_blocker) -> None:
         )
         connection.creation.deserialize_db_from_string(json.dumps(content_types))
         ContentType.objects.clear_cache()
+
+
+# REAL SERVICES (browser, Celery worker and fault tests) -----------------------------------
+
+
+def service_unavailable(reason: str) -> None:
+    """Skips a test whose service (browser, broker, PostgreSQL) is missing; with
+    REQUIRE_SERVICES=1 (CI) fails it instead, so nothing skips there unnoticed."""
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def shared_database_url() -> str:
+    """The test database's URL, for Celery worker processes that must see its rows."""
+    if connection.vendor != "postgresql":
+        service_unavailable(
+            "the worker must share the test database: run with DATABASE_URL pointing at "
+            "PostgreSQL (see README, 'Running the test suites alone')"
+        )
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "")
+    if s.get("PASSWORD"):
+        auth += ":" + quote(s["PASSWORD"])
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"

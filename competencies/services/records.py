@@ -93,6 +93,27 @@ def training_record_submit(
     return record
 
 
+def _status_set(
+    record: TrainingRecord, *, status: str, actor: User | None, note: str, action: str
+) -> None:
+    """Records a decision on a locked record: status, who, when and the note; then the
+    change hooks (webhook) and the audit trail."""
+    previous = record.status
+    record.status = status
+    record.decided_by = actor
+    record.decided_at = timezone.now()
+    record.decision_note = note
+    record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    _record_changed(record.pk)
+    audit.audit_log(
+        instance=record,
+        action=action,
+        user=actor,
+        changes={"status": [previous, status]},
+        note=note,
+    )
+
+
 def _decide(
     *, actor: User, record: TrainingRecord, status: str, note: str, action: str
 ) -> TrainingRecord:
@@ -111,20 +132,7 @@ def _decide(
         raise PermissionDenied
     if record.employee.user_id == actor.pk:
         raise PermissionDenied(_("You cannot approve your own training record."))
-    previous = record.status
-    record.status = status
-    record.decided_by = actor
-    record.decided_at = timezone.now()
-    record.decision_note = note
-    record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    _record_changed(record.pk)
-    audit.audit_log(
-        instance=record,
-        action=action,
-        user=actor,
-        changes={"status": [previous, status]},
-        note=note,
-    )
+    _status_set(record, status=status, actor=actor, note=note, action=action)
     notify(
         user=record.employee.user,
         kind=NotificationKind.RECORD_DECIDED,
@@ -222,18 +230,7 @@ def training_record_withdraw(
     record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
     if record.status == TrainingRecord.Status.REJECTED:
         return record
-    previous = record.status
-    record.status = TrainingRecord.Status.REJECTED
-    record.decided_by = actor
-    record.decided_at = timezone.now()
-    record.decision_note = reason
-    record.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    _record_changed(record.pk)
-    audit.audit_log(
-        instance=record,
-        action=REJECT,
-        user=actor,
-        changes={"status": [previous, record.status]},
-        note=reason,
+    _status_set(
+        record, status=TrainingRecord.Status.REJECTED, actor=actor, note=reason, action=REJECT
     )
     return record

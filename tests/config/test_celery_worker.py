@@ -10,24 +10,18 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
-from django.db import connection, transaction
+from django.db import transaction
 
 import pytest
 
 from accounts.models import User
 from accounts.services import user_create
+from tests.conftest import service_unavailable as _unavailable
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -41,20 +35,6 @@ def broker_url() -> str:
     except Exception as exc:  # noqa: BLE001 - any transport error means "no broker"
         _unavailable(f"no Celery broker reachable at {url} ({exc.__class__.__name__})")
     return url
-
-
-@pytest.fixture
-def shared_database_url() -> str:
-    if connection.vendor != "postgresql":
-        _unavailable(
-            "the worker must share the test database: run with DATABASE_URL pointing "
-            "at PostgreSQL (see README, 'Tests against PostgreSQL and Redis')"
-        )
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ from django.conf import settings
 
 import pytest
 
+from tests.conftest import service_unavailable as _unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_ROOT = ROOT / "var" / "e2e"
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -49,12 +51,6 @@ AXE_FAILING_IMPACTS = {"serious", "critical"}
 # violation anywhere else fails the test.
 ADMIN_PREFIXES = tuple(settings.CSP_ADMIN_URL_PREFIXES)
 TIMEOUT_MS = 10_000
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -20,20 +20,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
-
-from django.db import connection
 
 import pytest
 
+from tests.conftest import service_unavailable as _unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_SETTINGS = "tests.fault.worker_settings"
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
 
 
 def wait_for(predicate: Callable[[], bool], *, timeout: float, what: str, logs=()) -> None:
@@ -101,20 +94,6 @@ def own_redis(shared_database_url, tmp_path) -> Iterator[OwnRedis]:
         yield redis
     finally:
         redis.stop()
-
-
-@pytest.fixture
-def shared_database_url() -> str:
-    if connection.vendor != "postgresql":
-        _unavailable(
-            "the worker must share the test database: run with DATABASE_URL pointing at "
-            "PostgreSQL (see README, 'Running the test suites alone')"
-        )
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @dataclass
