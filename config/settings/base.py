@@ -299,6 +299,9 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Database connections in the worker follow CONN_MAX_AGE (config/celery.py); Celery's own
+# fix-up only closes them every this many tasks instead of around every task.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 # All periodic schedules live here; later features add their entries.

@@ -38,7 +38,13 @@ def broker_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(broker_url, shared_database_url, tmp_path):
+def worker_env() -> dict[str, str]:
+    """Extra environment for the worker; a test parametrizes it to change settings."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(broker_url, shared_database_url, tmp_path, worker_env):
     """Starts `celery worker` on a queue of its own and points this process's Celery app
     at the same broker and queue, with eager mode off."""
     from config.celery import app
@@ -50,6 +56,7 @@ def celery_worker(broker_url, shared_database_url, tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": shared_database_url,
         "CELERY_BROKER_URL": broker_url,
+        **worker_env,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
@@ -110,3 +117,43 @@ def test_task_of_a_rolled_back_transaction_never_runs(celery_worker):
     )
     assert not User.objects.filter(email="batal@uji.example").exists()
     assert "batal@uji.example" not in celery_worker.read_text()
+
+
+def _other_backends() -> dict[int, object]:
+    """PostgreSQL backends on the test database other than this process's: pid -> start."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.parametrize("worker_env", [{"DJANGO_CONN_MAX_AGE": "60"}])
+def test_the_worker_keeps_its_database_connection_between_tasks(celery_worker):
+    """Celery's Django fix-up would close it around every task: a new PostgreSQL backend
+    per certificate (config/celery.py, bench/NOTES.md)."""
+    first = user_create(email="pertama@uji.example")
+    _wait_for(
+        lambda: User.objects.get(pk=first.pk).invitation_sent_at is not None,
+        timeout=60,
+        log=celery_worker,
+    )
+    time.sleep(0.5)  # past the task's end, where the fix-up used to close the connection
+    after_first = _other_backends()
+
+    second = user_create(email="kedua@uji.example")
+    _wait_for(
+        lambda: User.objects.get(pk=second.pk).invitation_sent_at is not None,
+        timeout=60,
+        log=celery_worker,
+    )
+    time.sleep(0.5)
+    after_second = _other_backends()
+
+    assert after_first, "the worker closed its connection after the first task"
+    assert set(after_first.items()) & set(after_second.items()), (
+        "the second task ran on a new connection"
+    )
