@@ -141,13 +141,13 @@ def notify(
         if email
         else Notification.EmailStatus.SKIPPED,
     )
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
     try:
         with transaction.atomic():
             notification.save()
     except IntegrityError:
-        return None  # a racing duplicate with the same key won
+        # The dedupe key is unique: sent before, or by a racing call. No look-up first,
+        # since the second call is the rare one and the insert decides anyway.
+        return None
     unread_count_forget([user.pk])
     if email:
         from accounts.tasks import notification_email_send as notification_email_send_task

@@ -134,6 +134,33 @@ class AgencySettings(BaseSiteSetting):
     def cache_key(site_id: int) -> str:
         return f"competencies:agency-settings:{site_id}"
 
+    DEFAULT_SITE_CACHE_KEY = "competencies:agency-settings:default-site"
+
+    @classmethod
+    def for_site_cached(cls, site: Site) -> AgencySettings:
+        """For reading only (pages): the site's settings from the cache, read from the
+        database and cached when missing. Writes use `for_site`."""
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = cls.for_site(site)
+            cache.set(key, instance, _CACHE_TIMEOUT)
+        return instance
+
+    @classmethod
+    def for_default_site(cls) -> AgencySettings:
+        """For reading only, where there is no request (certificates issued by a worker):
+        the default site's settings (or the first site's), cached like `for_site_cached`
+        and also forgotten when a site changes. Unsaved defaults when there is no site."""
+        instance = cache.get(cls.DEFAULT_SITE_CACHE_KEY)
+        if instance is None:
+            site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+            if site is None:
+                return cls()
+            instance = cls.for_site(site)
+            cache.set(cls.DEFAULT_SITE_CACHE_KEY, instance, _CACHE_TIMEOUT)
+        return instance
+
     @classmethod
     def for_request(cls, request):
         """Wagtail's lookup (kept on the request) with a cross-request cache per site.
@@ -144,22 +171,28 @@ class AgencySettings(BaseSiteSetting):
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        key = cls.cache_key(site.pk)
-        instance = cache.get(key)
-        if instance is None:
-            instance = cls.for_site(site)
-            cache.set(key, instance, _CACHE_TIMEOUT)
+        instance = cls.for_site_cached(site)
         instance._request = request  # as Wagtail does, for page URLs in settings
         setattr(request, attr_name, instance)
         return instance
 
 
-def _agency_settings_changed(sender: Any, instance: AgencySettings, **kwargs: Any) -> None:
-    key = AgencySettings.cache_key(instance.site_id)
-    cache.delete(key)
+def _forget(*keys: str) -> None:
+    cache.delete_many(keys)
     # Again after commit: a request between the save and the commit would cache old values.
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+
+
+def _agency_settings_changed(sender: Any, instance: AgencySettings, **kwargs: Any) -> None:
+    _forget(AgencySettings.cache_key(instance.site_id), AgencySettings.DEFAULT_SITE_CACHE_KEY)
+
+
+def _site_changed(sender: Any, instance: Site, **kwargs: Any) -> None:
+    """Which site is the default may have changed."""
+    _forget(AgencySettings.cache_key(instance.pk), AgencySettings.DEFAULT_SITE_CACHE_KEY)
 
 
 post_save.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_saved")
 post_delete.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_deleted")
+post_save.connect(_site_changed, sender=Site, dispatch_uid="agency_site_saved")
+post_delete.connect(_site_changed, sender=Site, dispatch_uid="agency_site_deleted")

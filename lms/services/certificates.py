@@ -70,12 +70,9 @@ DEFAULT_NUMBER_PATTERN = "{seq:05d}/BKPSDM-BTG/{year}"
 
 
 def _agency_settings() -> AgencySettings:
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    if site is None:
-        return AgencySettings()
-    return AgencySettings.for_site(site)
+    # Cached and forgotten when the settings or a site are saved, so a changed signer is
+    # on the next certificate; two queries less on every certificate issued.
+    return AgencySettings.for_default_site()
 
 
 def certificate_number_format(*, pattern: str, seq: int, year: int) -> str:
@@ -265,61 +262,61 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     the holder is told only once the PDF is there."""
     agency = _agency_settings()
     images = certificate_images_snapshot(agency=agency)
-    with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("user", "course")
-            .filter(pk=enrolment_id)
-            .first()
-        )
-        if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
-            return None
-        course = enrolment.course
-        if course is None or not course.certificate_enabled:
-            return None
-        certificate = (
-            Certificate.objects.select_for_update()
-            .filter(enrolment=enrolment, is_current=True)
-            .first()
-        )
-        issued = certificate is None or certificate.status not in (
-            Certificate.Status.ISSUED,
-            Certificate.Status.REVOKED,
-        )
-        if issued:
-            if certificate is None:
-                certificate = Certificate(enrolment=enrolment, user=enrolment.user)
-            _snapshot(
-                certificate=certificate,
-                enrolment=enrolment,
-                course=course,
-                agency=agency,
-                images=images,
+    try:
+        with transaction.atomic():
+            enrolment = (
+                Enrolment.objects.select_for_update(of=("self",))
+                .select_related("user__employee", "course")  # the holder's name and NIP
+                .filter(pk=enrolment_id)
+                .first()
             )
-            # The enrolment and user were just loaded under lock: no need to re-check them.
-            certificate.full_clean(
-                exclude=["enrolment", "user", "replaces", "revoked_by"],
-                validate_unique=False,
-                validate_constraints=False,
+            if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+                return None
+            course = enrolment.course
+            if course is None or not course.certificate_enabled:
+                return None
+            certificate = (
+                Certificate.objects.select_for_update()
+                .filter(enrolment=enrolment, is_current=True)
+                .first()
             )
-            _issue_number(
-                certificate=certificate,
-                validity_months=course.certificate_validity_months,
-                agency=agency,
+            issued = certificate is None or certificate.status not in (
+                Certificate.Status.ISSUED,
+                Certificate.Status.REVOKED,
             )
-            try:
-                with transaction.atomic():
-                    certificate.save()
-            except IntegrityError:
-                # Another worker issued it between our checks (SQLite takes no row locks):
-                # give that one back. Anything else (a number already taken, say after a
-                # pattern change) must roll the whole transaction back, sequence included,
-                # so that no number is lost and the task retries or fails visibly.
-                existing = Certificate.objects.filter(enrolment=enrolment, is_current=True).first()
-                if existing is None:
-                    raise
-                transaction.set_rollback(True)
-                return existing
+            if issued:
+                if certificate is None:
+                    certificate = Certificate(enrolment=enrolment, user=enrolment.user)
+                _snapshot(
+                    certificate=certificate,
+                    enrolment=enrolment,
+                    course=course,
+                    agency=agency,
+                    images=images,
+                )
+                # The enrolment and user were just loaded under lock: no need to re-check them.
+                certificate.full_clean(
+                    exclude=["enrolment", "user", "replaces", "revoked_by"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+                _issue_number(
+                    certificate=certificate,
+                    validity_months=course.certificate_validity_months,
+                    agency=agency,
+                )
+                certificate.save()
+    except IntegrityError:
+        # Another worker issued it between our checks (SQLite takes no row locks): the
+        # whole step rolled back, sequence included, so no number is lost; give that one
+        # back. Anything else (a number already taken, say after a pattern change) is
+        # raised, so that the task retries or fails visibly. No savepoint around the
+        # insert: the sequence lock is held until the commit, and each round trip under
+        # it holds up every other certificate.
+        existing = Certificate.objects.filter(enrolment_id=enrolment_id, is_current=True).first()
+        if existing is None:
+            raise
+        return existing
     if certificate is None or certificate.status != Certificate.Status.ISSUED:
         return certificate
     certificate_pdf_ensure(certificate=certificate, agency=agency)

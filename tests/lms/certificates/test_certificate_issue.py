@@ -236,3 +236,56 @@ def test_the_number_pattern_needs_seq_and_year():
     for bad in ("BKPSDM/{year}", "{seq:05d}/BKPSDM", "{seq.x}/{year}", "{seq:05d}/{year}/{nope}"):
         with pytest.raises(ValidationError):
             validate_number_pattern(bad)
+
+
+def test_agency_settings_changed_after_a_certificate_are_on_the_next_one(course, holder):
+    """The issuing task reads the agency settings from the cache; a save forgets them."""
+    first = certificate_issue(enrolment_id=complete(holder, course).pk)
+    agency = AgencySettings.for_site(course.get_site())
+    agency.signer_name = "Penandatangan Pengganti"
+    agency.save()
+
+    second = certificate_issue(enrolment_id=complete(UserFactory(), course).pk)
+
+    assert first.signer_name != "Penandatangan Pengganti"
+    assert second.signer_name == "Penandatangan Pengganti"
+
+
+def test_a_new_default_site_s_settings_are_on_the_next_certificate(course, holder):
+    from wagtail.models import Site
+
+    old = Site.objects.get(is_default_site=True)
+    new = Site.objects.create(hostname="diklat.bontangkota.go.id", root_page=old.root_page)
+    # Written without signals, so only the change of default site can make it current.
+    AgencySettings.objects.bulk_create(
+        [AgencySettings(site=new, agency_name="BKPSDM Situs Baru", signer_name="Penanda Baru")]
+    )
+    before = certificate_issue(enrolment_id=complete(holder, course).pk)  # cached: old site
+
+    old.is_default_site = False
+    old.save()
+    new.is_default_site = True
+    new.save()
+    after = certificate_issue(enrolment_id=complete(UserFactory(), course).pk)
+
+    assert before.agency_name != "BKPSDM Situs Baru"
+    assert (after.agency_name, after.signer_name) == ("BKPSDM Situs Baru", "Penanda Baru")
+
+
+def test_issuing_reads_neither_the_site_nor_the_agency_settings_once_cached(course, holder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certificate_issue(enrolment_id=complete(holder, course).pk)
+    enrolment = complete(UserFactory(), course)
+
+    with CaptureQueriesContext(connection) as queries:
+        certificate = certificate_issue(enrolment_id=enrolment.pk)
+
+    assert certificate is not None and certificate.status == Certificate.Status.ISSUED
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "wagtailcore_site" not in tables
+    assert "competencies_agencysettings" not in tables
+    # Constant per certificate (bench/NOTES.md): 19 on PostgreSQL outside a test's own
+    # transaction; savepoints instead of BEGIN/COMMIT here.
+    assert len(queries.captured_queries) <= 20
