@@ -13,14 +13,14 @@ app.autodiscover_tasks()
 
 
 # DATABASE CONNECTIONS IN THE WORKER
-# Celery's Django fix-up closes the database connection before and after every task
-# (Celery 5.6 went back to that), so each task paid for a new PostgreSQL backend: about a
-# fifth of a certificate task's CPU (bench/NOTES.md). CELERY_DB_REUSE_MAX in the settings
-# turns that off (the fix-up then recycles connections every N tasks), and these two
-# handlers do what Django does around a request instead, so CONN_MAX_AGE and
-# CONN_HEALTH_CHECKS apply to tasks as to web requests. The fix-up's worry, a task
-# interrupted mid-query (soft time limit) leaving a connection that looks usable, is met
-# by closing every connection after a task that did not succeed.
+# Celery's Django fix-up (5.7 here) closes the database connection before and after
+# every task, so each task paid for a new PostgreSQL backend: about a fifth of a
+# certificate task's CPU (bench/NOTES.md). CELERY_DB_REUSE_MAX in the settings turns that
+# off (the fix-up then recycles connections every N tasks), and these two handlers do
+# what Django does around a request instead, so CONN_MAX_AGE and CONN_HEALTH_CHECKS apply
+# to tasks as to web requests. The fix-up's worry, a task interrupted mid-query (soft
+# time limit) leaving a connection that looks usable, is met by closing every connection
+# after a task that did not succeed.
 
 
 def _eager(task) -> bool:
