@@ -9,6 +9,9 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address absolute links point at (e-mail links, certificate QR codes, Open Badges
+# ids; config/links.py): derived from HOST/PORT unless set, e.g. for a tunnel or a LAN IP.
+WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: bench
@@ -48,12 +51,14 @@ static: install ## Collect static files into var/staticfiles
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
 run: migrate translations static ## Set everything up and serve http://127.0.0.1:8000 (demo data, eager Celery)
-	$(MANAGE) seed_demo
+	WAGTAILADMIN_BASE_URL=$(WAGTAILADMIN_BASE_URL) $(MANAGE) seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, press Ctrl+C to stop)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Links in e-mails and certificate QR codes point at $(WAGTAILADMIN_BASE_URL) (WAGTAILADMIN_BASE_URL)"
+	WAGTAILADMIN_BASE_URL=$(WAGTAILADMIN_BASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: ## Serve without the set-up steps
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Links in e-mails and certificate QR codes point at $(WAGTAILADMIN_BASE_URL) (WAGTAILADMIN_BASE_URL)"
+	WAGTAILADMIN_BASE_URL=$(WAGTAILADMIN_BASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install-dev ## ruff lint and format check
 	$(VENV)/bin/ruff check .

@@ -27,11 +27,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("My team"), "url": reverse("lms:team")})
     if roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR}:
         items.append({"label": _("Administration"), "url": reverse("wagtailadmin_home")})
+    # One current entry: the longest URL the path lies under (/learning/tim/ is "My team",
+    # not also "My learning" at /learning/).
     path = request.path
+    under = [
+        i["url"]
+        for i in items
+        if i["url"] == path or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    current = max(under, key=len, default=None)
     for item in items:
-        item["active"] = item["url"] == path or (
-            item["url"] != "/" and path.startswith(item["url"])
-        )
+        item["active"] = item["url"] == current
     unread = unread_count(user) if user is not None and user.is_authenticated else 0
     return {
         "nav_items": items,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from allauth.mfa.utils import is_mfa_enabled
 
+from accounts.cache import nav_roles
 from accounts.roles import user_requires_mfa
 
 # Paths a person without a second factor may still reach: signing in and out, setting up
@@ -42,6 +45,47 @@ class RequireMFAMiddleware:
             )
             url = reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(url)
+        return self.get_response(request)
+
+
+# Session key holding when a staff member last made a request (seconds since the epoch).
+STAFF_LAST_SEEN_KEY = "_portal_staff_last_seen"
+# The timestamp is written at most this often, so a busy admin page does not save the
+# session on every request; the timeout is that much less exact.
+_LAST_SEEN_RESOLUTION = 60
+
+
+class StaffIdleTimeoutMiddleware:
+    """Signs out members of settings.STAFF_SESSION_IDLE_ROLES (HR managers, trainers,
+    administrators) after settings.STAFF_SESSION_IDLE_TIMEOUT seconds without a request
+    (ASVS 3.3.2), and sends them to the sign-in page, which brings them back. Other
+    sessions keep Django's SESSION_COOKIE_AGE. A timeout of 0 turns it off."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timeout = settings.STAFF_SESSION_IDLE_TIMEOUT
+        user = request.user
+        # The roles cached across requests (as the header reads them): no query per request.
+        if (
+            timeout
+            and user.is_authenticated
+            and nav_roles(user) & set(settings.STAFF_SESSION_IDLE_ROLES)
+        ):
+            now = int(time.time())
+            last_seen = request.session.get(STAFF_LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > timeout:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity.")
+                    % {"minutes": timeout // 60},
+                )
+                url = reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(url)
+            if last_seen is None or now - last_seen >= _LAST_SEEN_RESOLUTION:
+                request.session[STAFF_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

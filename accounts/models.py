@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -33,6 +35,12 @@ class User(AbstractUser):
         help_text=_("Language of the e-mails and notifications this person receives."),
     )
     invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    # Durable "invitation owed" mark (docs/deployment.md, sweeps): set with the request in
+    # the account's own transaction, cleared when the e-mail goes out (under the row lock)
+    # or is no longer needed; user_invitations_sweep sends what is still owed from then on.
+    invitation_sweep_at = models.DateTimeField(
+        _("invitation owed, sweep at"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -45,6 +53,14 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+        indexes = [
+            # The sweep's look-up: only owed invitations are in the index.
+            models.Index(
+                fields=["invitation_sweep_at"],
+                name="accounts_user_invite_owed",
+                condition=models.Q(invitation_sweep_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +122,11 @@ class Notification(models.Model):
         _("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    # When the sweep last queued the pending e-mail: a batch still waiting in the queue is
+    # not queued again before its lease (accounts.services.NOTIFICATION_EMAIL_LEASE) ends.
+    email_queued_at = models.DateTimeField(
+        _("e-mail queued at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -113,6 +134,12 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "read_at"], name="accounts_notif_unread_idx"),
+            # The e-mail sweep's look-up (every minute): only pending e-mails.
+            models.Index(
+                fields=["created_at"],
+                name="accounts_notif_email_pending",
+                condition=models.Q(email_status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,3 +164,35 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.email}"
+
+
+def api_token_digest(key: str) -> str:
+    """What is stored of an API token: its SHA-256 digest (hex). The token is 160 random
+    bits, so a plain digest (no salt, no slow hash) cannot be reversed, and it can be
+    looked up by an index."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """The /api/v1/ token of a service account (docs/api.md), one per account. Only its
+    digest is stored: the token is shown once, by `manage.py issue_api_token`, and a lost
+    token is replaced, never looked up."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_token"
+    )
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("first characters"),
+        max_length=8,
+        editable=False,
+        help_text=_("The token's first characters, to tell tokens apart."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

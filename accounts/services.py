@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +22,7 @@ from allauth.account.utils import user_pk_to_url_str
 from accounts.cache import unread_count_forget
 from accounts.models import Notification, NotificationKind, NotificationPreference, User
 from config.celery import enqueue_on_commit
+from config.links import portal_url
 
 
 @transaction.atomic
@@ -58,12 +61,40 @@ def user_create(
     return user
 
 
+# The on-commit task gets this long before the sweep sends an owed invitation itself, and
+# an invitation the sweep queued is not queued again before this lease ends.
+INVITATION_SWEEP_GRACE = datetime.timedelta(minutes=1)
+INVITATION_SWEEP_LEASE = datetime.timedelta(minutes=5)
+
+
 def user_invitation_queue(*, user: User) -> None:
-    """Queues the invitation e-mail once the surrounding transaction commits."""
+    """Marks the invitation owed (in the caller's transaction, so the mark is as durable
+    as the account) and queues the e-mail once the transaction commits; if that task is
+    lost, user_invitations_sweep sends it."""
     from accounts.tasks import user_invitation_send as user_invitation_send_task
 
-    requested_at = timezone.now().isoformat()
-    enqueue_on_commit(user_invitation_send_task, user.pk, requested_at)
+    now = timezone.now()
+    user.invitation_sweep_at = now + INVITATION_SWEEP_GRACE
+    User.objects.filter(pk=user.pk).update(invitation_sweep_at=user.invitation_sweep_at)
+    enqueue_on_commit(user_invitation_send_task, user.pk, now.isoformat())
+
+
+def user_invitations_owed_ids(*, limit: int) -> list[int]:
+    """The accounts whose invitation is owed and due for the sweep, oldest first (the
+    partial index accounts_user_invite_owed: cheap when nothing is owed)."""
+    return list(
+        User.objects.filter(invitation_sweep_at__lte=timezone.now())
+        .order_by("invitation_sweep_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def user_invitations_lease(*, user_ids: list[int]) -> None:
+    """The sweep queued these: the next sweep leaves them alone until the lease ends
+    (the mark stays, so a batch lost again is picked up after it)."""
+    User.objects.filter(pk__in=user_ids, invitation_sweep_at__isnull=False).update(
+        invitation_sweep_at=timezone.now() + INVITATION_SWEEP_LEASE
+    )
 
 
 def _set_password_url(user: User) -> str:
@@ -72,21 +103,40 @@ def _set_password_url(user: User) -> str:
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
     )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return portal_url(path)
 
 
-def user_invitation_send(*, user_id: int, requested_at: datetime.datetime) -> bool:
+def user_invitation_send(
+    *,
+    user_id: int,
+    requested_at: datetime.datetime,
+    email_connection: Any = None,
+    owed_only: bool = False,
+) -> bool:
     """Sends the invitation. Safe to run twice: a delivery of the same request after the
     e-mail went out, an account that already has a password, or a deleted or inactive
-    account sends nothing. Returns whether an e-mail was sent."""
+    account sends nothing. The owed mark (invitation_sweep_at) is cleared in the same
+    transaction as the send is recorded, so the sweep never sends it again. Returns
+    whether an e-mail was sent. `email_connection`: one connection for a whole batch.
+    `owed_only` (the sweep's batches): send only while the mark is set, since the sweep
+    may have read the mark just before the on-commit task, mid-send, cleared it."""
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
-        if user is None or user.has_usable_password():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
             return False
-        if user.invitation_sent_at and user.invitation_sent_at >= requested_at:
+        owed = user.invitation_sweep_at is not None
+        if not user.is_active or user.has_usable_password():
+            if owed:  # no longer needed
+                user.invitation_sweep_at = None
+                user.save(update_fields=["invitation_sweep_at"])
+            return False
+        if not owed and (
+            owed_only or (user.invitation_sent_at and user.invitation_sent_at >= requested_at)
+        ):
             return False
         user.invitation_sent_at = timezone.now()
-        user.save(update_fields=["invitation_sent_at"])
+        user.invitation_sweep_at = None
+        user.save(update_fields=["invitation_sent_at", "invitation_sweep_at"])
         # The e-mail goes out inside the lock so that a racing duplicate waits and
         # then finds invitation_sent_at set; a failed send rolls the mark back.
         context = {
@@ -102,6 +152,7 @@ def user_invitation_send(*, user_id: int, requested_at: datetime.datetime) -> bo
             subject=" ".join(subject.split()),
             body=body,
             to=[user.email],
+            connection=email_connection,
         )
         message.send()
     return True
@@ -284,10 +335,10 @@ def _notifications_insert(
     return list(fresh_user_ids or []), bool(with_email)
 
 
-def notification_email_send(*, notification_id: int) -> bool:
+def notification_email_send(*, notification_id: int, email_connection: Any = None) -> bool:
     """Sends one notice's e-mail in the recipient's language. Safe to run twice: only a
     pending notice is sent, under a row lock. A failure raises (the task retries) and
-    leaves the in-app notice as it is."""
+    leaves the in-app notice as it is. `email_connection`: one connection for a batch."""
     from accounts.notifications import notice_render
 
     with transaction.atomic():
@@ -302,9 +353,7 @@ def notification_email_send(*, notification_id: int) -> bool:
         user = notification.user
         language = user.preferred_language or settings.LANGUAGE_CODE
         notice = notice_render(notification, language=language)
-        link = notification.url
-        if link.startswith("/"):
-            link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
+        link = portal_url(notification.url)
         with translation.override(language):
             body = render_to_string(
                 "notifications/email.txt",
@@ -315,11 +364,38 @@ def notification_email_send(*, notification_id: int) -> bool:
                     "site_name": settings.WAGTAIL_SITE_NAME,
                 },
             )
-        EmailMultiAlternatives(subject=notice.title, body=body, to=[user.email]).send()
+        EmailMultiAlternatives(
+            subject=notice.title, body=body, to=[user.email], connection=email_connection
+        ).send()
         notification.email_status = Notification.EmailStatus.SENT
         notification.email_sent_at = timezone.now()
         notification.save(update_fields=["email_status", "email_sent_at"])
     return True
+
+
+# A batch of e-mails the sweep queued is not queued again before this lease ends.
+NOTIFICATION_EMAIL_LEASE = datetime.timedelta(minutes=5)
+
+
+def notification_emails_pending_ids(*, limit: int) -> list[int]:
+    """The pending e-mails not queued by a sweep within the lease, oldest first (the
+    partial index accounts_notif_email_pending: cheap when nothing is pending)."""
+    return list(
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
+        .filter(
+            Q(email_queued_at__isnull=True)
+            | Q(email_queued_at__lte=timezone.now() - NOTIFICATION_EMAIL_LEASE)
+        )
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def notification_emails_lease(*, notification_ids: list[int]) -> None:
+    """The sweep queued these: the next sweep leaves them alone until the lease ends."""
+    Notification.objects.filter(
+        pk__in=notification_ids, email_status=Notification.EmailStatus.PENDING
+    ).update(email_queued_at=timezone.now())
 
 
 def notification_email_failed(*, notification_id: int) -> None:

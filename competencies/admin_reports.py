@@ -1,13 +1,11 @@
 """HR reports in the Wagtail admin: JP compliance (who is below the yearly JP target, and
 how each unit is doing), with CSV and XLSX exports of the whole list and a PDF summary.
 
-Both exports stream: CSV row by row, XLSX from openpyxl's write-only mode (rows are
-written as they are read, so memory stays flat for 10,000 employees)."""
+Both exports go through `competencies.spreadsheets` (the formula guard; CSV streamed row
+by row, XLSX from openpyxl's write-only mode, so memory stays flat for 10,000 employees)."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -25,14 +23,15 @@ from competencies.admin_base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
 from competencies.models import AgencySettings, OrgUnit
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
+from competencies.spreadsheets import csv_response, xlsx_response
 
 PAGE_SIZE = 50
-EXPORT_COLUMNS = ("nip", "name", "unit", "position", "golongan", "jp", "target", "meets_target")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+# `target` is the employee's own rule: the PNS floor or the PPPK cap (`target_kind`);
+# `meets_target` is compliance by that rule (competencies.selectors.jp_targets).
+EXPORT_COLUMNS = (
+    "nip", "name", "unit", "position", "golongan", "jp", "target", "meets_target",
+    "employment_type", "target_kind",
+)  # fmt: skip
 
 
 class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
@@ -50,7 +49,9 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         )
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         year = data.get("year") or timezone.localdate().year
-        target = AgencySettings.for_request(request).yearly_jp_target
+        agency = AgencySettings.for_request(request)
+        target = agency.yearly_jp_target
+        pppk_cap = agency.pppk_jp_cap  # PP 49/2018 art. 40(1): PPPK have a cap, not a floor
         filters = selectors.ComplianceFilters(
             year=year,
             unit=data.get("unit") or scope,
@@ -59,12 +60,15 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             below_target_only=not data.get("all_employees"),
         )
         employees = selectors.employee_list_for_hr(request.user)
-        listing = selectors.jp_compliance_list(employees=employees, filters=filters, target=target)
+        listing = selectors.jp_compliance_list(
+            employees=employees, filters=filters, target=target, pppk_cap=pppk_cap
+        )
         export = request.GET.get("export")
+        rules = selectors.jp_targets(agency=agency)
         if export == "csv":
-            return self._csv(listing, year, target)
+            return self._csv(listing, year, rules)
         if export == "xlsx":
-            return self._xlsx(listing, year, target)
+            return self._xlsx(listing, year, rules)
 
         root = filters.unit
         summary_units = (
@@ -76,7 +80,11 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             summary_units = [root]
         if export == "pdf":
             summary = selectors.jp_unit_summary(
-                units=summary_units, employees=employees, year=year, target=target
+                units=summary_units,
+                employees=employees,
+                year=year,
+                target=target,
+                pppk_cap=pppk_cap,
             )
             return self._pdf(summary, listing, year, target, root)
         report = selectors.jp_compliance_report(
@@ -86,6 +94,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             units=summary_units,
             page_number=request.GET.get("p"),
             page_size=PAGE_SIZE,
+            pppk_cap=pppk_cap,
         )
         summary, page = report.summary, report.page
         assignment_figures = selectors.assignment_unit_figures(
@@ -101,6 +110,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             form=form,
             year=year,
             target=target,
+            pppk_cap=pppk_cap,
             summary=summary,
             page=page,
             query=query.urlencode(),
@@ -109,50 +119,43 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         return TemplateResponse(request, self.template_name, context)
 
     @staticmethod
-    def _rows(listing, target) -> Iterator[list]:
+    def _rows(listing, rules) -> Iterator[list]:
         for e in listing.iterator(chunk_size=2000):
+            rule = rules.get(e.employment_type, rules["PNS"])
             yield [
                 e.user.nip or "",
                 e.display_name,
                 e.unit.name if e.unit else "",
                 str(e.position or ""),
-                e.get_golongan_display() or "",
+                (e.get_pppk_golongan_display() if rule.is_cap else e.get_golongan_display()) or "",
                 f"{e.jp:.1f}",
-                target,
-                _("yes") if e.jp >= target else _("no"),
+                rule.value,
+                _("yes") if rule.is_compliant(e.jp) else _("no"),
+                e.employment_type,
+                rule.kind,
             ]
 
-    def _csv(self, listing, year, target) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"  # a BOM so that Excel opens the UTF-8 file correctly
-            yield writer.writerow(EXPORT_COLUMNS)
-            for row in self._rows(listing, target):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="kepatuhan-jp-{year}.csv"'
-        return response
-
-    def _xlsx(self, listing, year, target) -> FileResponse:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(f"JP {year}")
-        sheet.append(list(EXPORT_COLUMNS))
-        for row in self._rows(listing, target):
-            row[5] = float(row[5])  # a number cell, not text
-            sheet.append(row)
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-        workbook.save(spool)
-        spool.seek(0)
-        return FileResponse(
-            spool,
-            as_attachment=True,
-            filename=f"kepatuhan-jp-{year}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    def _csv(self, listing, year, rules) -> StreamingHttpResponse:
+        return csv_response(
+            rows=self._with_header(self._rows(listing, rules)),
+            filename=f"kepatuhan-jp-{year}.csv",
         )
+
+    def _xlsx(self, listing, year, rules) -> FileResponse:
+        def rows():
+            for row in self._rows(listing, rules):
+                row[5] = float(row[5])  # a number cell, not text
+                yield row
+
+        return xlsx_response(
+            sheets=[(f"JP {year}", self._with_header(rows()))],
+            filename=f"kepatuhan-jp-{year}.xlsx",
+        )
+
+    @staticmethod
+    def _with_header(rows: Iterator[list]) -> Iterator[list | tuple]:
+        yield EXPORT_COLUMNS
+        yield from rows
 
     def _pdf(self, summary, listing, year, target, root) -> HttpResponse:
         below = tuple(
@@ -162,7 +165,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
                 e.unit.name if e.unit else "",
                 f"{e.jp:g}",
             )
-            for e in listing.filter(jp__lt=target)[:500]
+            for e in listing.filter(jp__lt=target).exclude(employment_type="PPPK")[:500]
         )
         pdf = render_compliance_summary(
             CompliancePDF(

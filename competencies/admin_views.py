@@ -20,15 +20,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
-from competencies.models import Position
+from competencies.models import PendingImport, Position
 from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
-from competencies.services import imports
+from competencies.services import import_checks, imports
+from competencies.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -44,10 +45,7 @@ KIND_LABELS: dict[str, Any] = {
     imports.POSITIONS: gettext_lazy("Positions and competency standards"),
     imports.EMPLOYEES: gettext_lazy("Employees"),
 }
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _require_hr(request: HttpRequest) -> User:
@@ -103,7 +101,10 @@ def import_index(request: HttpRequest) -> HttpResponse:
             file_format=imports.file_format_for(form.cleaned_data["file"].name),
             name=Path(form.cleaned_data["file"].name).name,
             data=form.content,
+            language=translation.get_language() or "",
         )
+        if import_checks.pending_import_in_background(pending=pending):
+            import_checks.pending_import_check_queue(pending=pending)
         token = pending.token
         return redirect(f"{reverse('competencies_imports:preview')}?token={token}")
     return TemplateResponse(
@@ -129,9 +130,32 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     if pending is None:
         messages.error(request, _("This upload has expired or was already imported."))
         return redirect("competencies_imports:index")
-    report = imports.IMPORTERS[pending.kind](
-        data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=True
-    )
+    Check = PendingImport.Check
+    if pending.check_status == Check.INLINE:
+        report = imports.IMPORTERS[pending.kind](
+            data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=True
+        )
+    elif pending.check_status == Check.DONE and pending.check_report:
+        report = import_checks.import_report_from_json(pending.check_report)
+    elif pending.check_status == Check.FAILED:
+        messages.error(
+            request,
+            _("The check of %(filename)s failed; nothing was imported. Upload it again.")
+            % {"filename": pending.name},
+        )
+        return redirect("competencies_imports:index")
+    else:
+        import_checks.pending_import_check_requeue_if_stale(pending=pending)
+        return TemplateResponse(
+            request,
+            "competencies/admin/import_check_progress.html",
+            {
+                "progress": pending.check_progress,
+                "running": pending.check_status == Check.RUNNING,
+                "kind_label": KIND_LABELS[pending.kind],
+                "filename": pending.name,
+            },
+        )
     return TemplateResponse(
         request,
         "competencies/admin/import_preview.html",

@@ -7,19 +7,20 @@ its size. The SIASN rows are built here too, for the Wagtail admin's export butt
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.generics import ListAPIView
@@ -29,8 +30,15 @@ from rest_framework.response import Response
 
 from competencies.models import AgencySettings, Assessment, Employee, TrainingRecord
 from competencies.models.records import DevelopmentType
-from competencies.selectors import ComplianceFilters, hr_scope_unit, jp_compliance_list
-from competencies.services.imports import spreadsheet_safe
+from competencies.selectors import (
+    ComplianceFilters,
+    hr_scope_unit,
+    jp_compliance_list,
+    jp_counted_records,
+    jp_targets,
+)
+from competencies.siasn import kursus_certificate_kind, leadership_programme_id, siasn_jp
+from competencies.spreadsheets import BOM, csv_bytes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -53,7 +61,24 @@ def api_scoped(
 # settings.REST_FRAMEWORK: this app does not import config.)
 
 
-class ComplianceCursorPagination(CursorPagination):
+class StrictPageSizeMixin:
+    """DRF's pagination falls back to the default page size for a page_size that is not an
+    integer; the schema says integer, so that is a 400 like any refused query parameter
+    (config.api.pagination.SyncCursorPagination does the same)."""
+
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request) -> int | None:
+        for value in request.query_params.getlist(self.page_size_query_param):
+            try:
+                int(value)
+            except ValueError:
+                message = serializers.IntegerField.default_error_messages["invalid"]
+                raise serializers.ValidationError({self.page_size_query_param: [message]}) from None
+        return super().get_page_size(request)  # type: ignore[misc]
+
+
+class ComplianceCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Compliance rows are computed per employee and have no updated_at: id order."""
 
     ordering = ("id",)
@@ -80,13 +105,10 @@ class CSVRenderer(BaseRenderer):
             return json.dumps(data).encode()
         view = (renderer_context or {}).get("view")
         fields = list(getattr(view, "csv_fields", ()) or (data[0] if data else ()))
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        if fields:
-            writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
-            writer.writeheader()
-            writer.writerows(data)
-        return buffer.getvalue().encode()
+        if not fields:
+            return BOM.encode()
+        # The shared writer: BOM, and no cell a spreadsheet would run as a formula.
+        return csv_bytes([fields, *([row.get(f, "") for f in fields] for row in data)])
 
 
 class JsonErrorsMixin:
@@ -108,6 +130,8 @@ class _SafeIsoDateTimeField(forms.DateTimeField):
     negative offset) is a 400, not a 500."""
 
     def to_python(self, value: Any) -> datetime.datetime | None:
+        if value == "":  # present but empty: not a date-time, as the schema says
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         parsed = super().to_python(value)
         if parsed is None:
             return None
@@ -124,9 +148,44 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     field_class = _SafeIsoDateTimeField
 
 
+class _YearField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        if value == "":  # present but empty: not an integer, as the schema says
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true/false (or True/False, 1/0) only: django-filter would read anything else,
+    e.g. is_active=null, as "no filter", which the schema's boolean does not allow."""
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if isinstance(value, str) and value.lower() not in ("1", "0", "true", "false"):
+            raise forms.ValidationError(
+                serializers.BooleanField.default_error_messages["invalid"], code="invalid"
+            )
+        return super().to_python(value)
+
+
+class _StrictBooleanWidget(BooleanWidget):
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.lower() not in ("1", "0", "true", "false"):
+            return value  # refused by _StrictBooleanField, not read as "no filter"
+        return super().value_from_datadict(data, files, name)
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2999})
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = _YearField
 
 
 def _updated_since() -> UpdatedSinceFilter:
@@ -157,7 +216,7 @@ class EmployeeFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(
         method="filter_unit", help_text="A unit code: employees of that unit and its sub-units."
     )
-    is_active = django_filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = Employee
@@ -282,8 +341,20 @@ class ComplianceSerializer(serializers.Serializer):
     unit = UnitSerializer(allow_null=True)
     year = serializers.IntegerField()
     jp = serializers.DecimalField(max_digits=7, decimal_places=1)
-    target = serializers.IntegerField()
-    meets_target = serializers.BooleanField()
+    employment_type = serializers.CharField()
+    target = serializers.IntegerField(
+        help_text="PNS: the yearly JP floor; PPPK: the yearly JP cap (see target_kind)."
+    )
+    target_kind = serializers.ChoiceField(
+        choices=["floor", "cap"],
+        help_text=(
+            "floor: at least `target` JP (PNS, PP 11/2017 art. 203(4)); cap: at most "
+            "`target` JP (PPPK, PP 49/2018 art. 40(1))."
+        ),
+    )
+    meets_target = serializers.BooleanField(
+        help_text="Compliant by the employee's own rule: floor reached, or cap not exceeded."
+    )
 
 
 # VIEWS -------------------------------------------------------------------------------------
@@ -340,7 +411,9 @@ class ComplianceQuery(serializers.Serializer):
 @extend_schema(
     parameters=[
         OpenApiParameter(
-            "year", OpenApiTypes.INT, description="Calendar year (default: this year)."
+            "year",
+            {"type": "integer", "minimum": 1900, "maximum": 2999},
+            description="Calendar year (default: this year).",
         )
     ]
 )
@@ -356,34 +429,52 @@ class ComplianceView(ListAPIView):
         query = ComplianceQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         self.year = query.validated_data.get("year") or timezone.localdate().year
-        self.target = AgencySettings.for_request(self.request._request).yearly_jp_target
+        agency = AgencySettings.for_request(self.request._request)
+        self.target = agency.yearly_jp_target
+        self.rules = jp_targets(agency=agency)  # PNS floor, PPPK cap
         employees = api_scoped(
             Employee.objects.all(), user=self.request.user, unit_path_field="unit__path"
         )
         filters = ComplianceFilters(year=self.year, below_target_only=False)
-        return jp_compliance_list(employees=employees, filters=filters, target=self.target)
+        return jp_compliance_list(
+            employees=employees,
+            filters=filters,
+            target=self.target,
+            pppk_cap=agency.pppk_jp_cap,
+        )
 
     def get_serializer(self, *args: Any, **kwargs: Any):
         rows = args[0] if args else kwargs.get("instance")
         if rows is not None:
             for employee in rows:
+                rule = self.rules.get(employee.employment_type, self.rules["PNS"])
                 employee.year = self.year
-                employee.target = self.target
-                employee.meets_target = employee.jp >= self.target
+                employee.target = rule.value
+                employee.target_kind = rule.kind
+                employee.meets_target = rule.is_compliant(employee.jp)
         return super().get_serializer(*args, **kwargs)
 
 
 # SIASN EXPORT ------------------------------------------------------------------------------
 
-# SIASN's `kursus` record (DOMAIN.md §4), in SIASN's spelling, then two columns of ours
-# that an importer needs to find the person and the portal row (SIASN's pnsOrangId is
-# looked up from nipBaru through /pns/data-utama).
+# SIASN's `kursus` record (DOMAIN.md §4), in SIASN's spelling, then `satuanKerjaId` (added
+# on every push with instansiId [C kanekescom/laravel-siasn-simpeg
+# src/Services/PostKursusSaveService.php]) and two columns of ours that an importer needs
+# to find the person and the portal row (SIASN's pnsOrangId is looked up from nipBaru
+# through /pns/data-utama).
 SIASN_KURSUS_FIELDS = (
     "id", "instansiId", "institusiPenyelenggara", "jenisDiklatId", "jenisKursus",
     "jenisKursusSertipikat", "jumlahJam", "lokasiId", "namaKursus", "nomorSertipikat",
     "path", "pnsOrangId", "tahunKursus", "tanggalKursus", "tanggalSelesaiKursus",
 )  # fmt: skip
-SIASN_EXTRA_FIELDS = ("nipBaru", "portalRecordId")
+# SIASN's `diklat` (struktural, leadership) record [C kanekescom/laravel-siasn-simpeg
+# src/Services/PostDiklatSaveService.php] (DOMAIN.md §4).
+SIASN_DIKLAT_FIELDS = (
+    "bobot", "id", "institusiPenyelenggara", "jenisKompetensi", "jumlahJam",
+    "latihanStrukturalId", "nomor", "path", "pnsOrangId", "tahun", "tanggal",
+    "tanggalSelesai", "instansiId",
+)  # fmt: skip
+SIASN_EXTRA_FIELDS = ("satuanKerjaId", "nipBaru", "portalRecordId")
 
 
 def siasn_date(day: datetime.date) -> str:
@@ -391,21 +482,27 @@ def siasn_date(day: datetime.date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
-def siasn_jp(jp: Decimal) -> int | float:
-    return int(jp) if jp == jp.to_integral_value() else float(jp)
+def _siasn_ids(agency: AgencySettings | None) -> dict[str, str]:
+    return {
+        "instansiId": agency.siasn_instansi_id if agency else "",
+        "satuanKerjaId": agency.siasn_satuan_kerja_id if agency else "",
+    }
 
 
-def siasn_kursus_row(record: TrainingRecord) -> dict[str, Any]:
+def siasn_kursus_row(
+    record: TrainingRecord, *, agency: AgencySettings | None = None
+) -> dict[str, Any]:
     """One training record as a SIASN kursus record. Values SIASN keeps in reference
-    lists the portal does not hold (instansiId, jenisKursus, lokasiId, pnsOrangId) and
-    the uploaded document path are left empty for the importer to fill."""
+    lists the portal does not hold (jenisKursus, lokasiId, pnsOrangId) and the uploaded
+    document path are left empty for the importer to fill."""
+    ids = _siasn_ids(agency)
     return {
         "id": record.siasn_id,
-        "instansiId": "",
+        "instansiId": ids["instansiId"],
         "institusiPenyelenggara": record.organiser,
         "jenisDiklatId": record.development_type,
         "jenisKursus": "",
-        "jenisKursusSertipikat": "",
+        "jenisKursusSertipikat": kursus_certificate_kind(record.development_type),
         "jumlahJam": siasn_jp(record.jp),
         "lokasiId": "",
         "namaKursus": record.title,
@@ -415,19 +512,112 @@ def siasn_kursus_row(record: TrainingRecord) -> dict[str, Any]:
         "tahunKursus": record.finished_on.year,
         "tanggalKursus": siasn_date(record.started_on),
         "tanggalSelesaiKursus": siasn_date(record.finished_on),
+        "satuanKerjaId": ids["satuanKerjaId"],
         "nipBaru": record.employee.user.nip or "",
         "portalRecordId": record.pk,
     }
 
 
-def siasn_csv_safe(row: dict[str, Any]) -> dict[str, Any]:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    return {key: spreadsheet_safe(value) for key, value in row.items()}
+def siasn_diklat_row(
+    record: TrainingRecord, *, agency: AgencySettings | None = None
+) -> dict[str, Any]:
+    """One leadership record (jenisDiklat 1) as a SIASN diklat record. `bobot`,
+    `jenisKompetensi`, `path` and `pnsOrangId` are left for the importer."""
+    ids = _siasn_ids(agency)
+    return {
+        "bobot": "",
+        "id": record.siasn_id,
+        "institusiPenyelenggara": record.organiser,
+        "jenisKompetensi": "",
+        "jumlahJam": siasn_jp(record.jp),
+        "latihanStrukturalId": leadership_programme_id(record.title) or "",
+        "nomor": record.certificate_number,
+        "path": "",
+        "pnsOrangId": "",
+        "tahun": record.finished_on.year,
+        "tanggal": siasn_date(record.started_on),
+        "tanggalSelesai": siasn_date(record.finished_on),
+        "instansiId": ids["instansiId"],
+        "satuanKerjaId": ids["satuanKerjaId"],
+        "nipBaru": record.employee.user.nip or "",
+        "portalRecordId": record.pk,
+    }
 
 
-def siasn_kursus_rows(records: QuerySet[TrainingRecord], *, for_csv: bool = False):
-    rows = (siasn_kursus_row(record) for record in records.select_related("employee__user"))
-    return [siasn_csv_safe(row) for row in rows] if for_csv else list(rows)
+def is_siasn_diklat(record: TrainingRecord) -> bool:
+    """Leadership programmes (PKP, PKA, PKN: jenisDiklat 1 Diklat Struktural) go to
+    SIASN as diklat records, everything else as kursus (DOMAIN.md §4, §7)."""
+    return record.development_type == DevelopmentType.DIKLAT_STRUKTURAL
+
+
+@dataclass
+class SiasnExportLine:
+    """What the export screen shows HR about one record before download."""
+
+    record: TrainingRecord
+    kind: str  # "kursus" or "diklat"
+    row: dict[str, Any]
+    problems: list[str | Promise] = field(default_factory=list)  # lazy: rendered per request
+    jp_rounded: bool = False
+
+
+def siasn_export_plan(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None
+) -> list[SiasnExportLine]:
+    """Every record with the SIASN record it becomes, and why it is incomplete."""
+    lines = []
+    for record in records.select_related("employee__user"):
+        diklat = is_siasn_diklat(record)
+        row = (siasn_diklat_row if diklat else siasn_kursus_row)(record, agency=agency)
+        problems: list[str | Promise] = []
+        if not row["instansiId"]:
+            problems.append(_("instansiId is not set in the agency settings."))
+        if not row["satuanKerjaId"]:
+            problems.append(_("satuanKerjaId is not set in the agency settings."))
+        if not row["nipBaru"]:
+            problems.append(_("The employee has no NIP."))
+        if not record.certificate_number:
+            problems.append(
+                _("No certificate number (nomor).") if diklat
+                else _("No certificate number (nomorSertipikat).")
+            )  # fmt: skip
+        if diklat and not row["latihanStrukturalId"]:
+            problems.append(
+                _("latihanStrukturalId unknown: the title does not name PKP, PKA or PKN II.")
+            )
+        lines.append(
+            SiasnExportLine(
+                record=record,
+                kind="diklat" if diklat else "kursus",
+                row=row,
+                problems=problems,
+                jp_rounded=Decimal(row["jumlahJam"]) != record.jp,
+            )
+        )
+    return lines
+
+
+def siasn_kursus_rows(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None = None
+) -> list[dict[str, Any]]:
+    """Every non-leadership record as a SIASN kursus row; `CSVRenderer` guards the cells
+    when writing CSV."""
+    return [
+        siasn_kursus_row(record, agency=agency)
+        for record in records.select_related("employee__user")
+        if not is_siasn_diklat(record)
+    ]
+
+
+def siasn_diklat_rows(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None = None
+) -> list[dict[str, Any]]:
+    """Every leadership record as a SIASN diklat row."""
+    return [
+        siasn_diklat_row(record, agency=agency)
+        for record in records.select_related("employee__user")
+        if is_siasn_diklat(record)
+    ]
 
 
 class SiasnKursusSerializer(serializers.Serializer):
@@ -437,7 +627,7 @@ class SiasnKursusSerializer(serializers.Serializer):
     jenisDiklatId = serializers.ChoiceField(choices=DevelopmentType.choices)
     jenisKursus = serializers.CharField()
     jenisKursusSertipikat = serializers.CharField()
-    jumlahJam = serializers.FloatField()
+    jumlahJam = serializers.IntegerField(help_text="Whole JP, rounded half up.")
     lokasiId = serializers.CharField()
     namaKursus = serializers.CharField()
     nomorSertipikat = serializers.CharField()
@@ -446,6 +636,28 @@ class SiasnKursusSerializer(serializers.Serializer):
     tahunKursus = serializers.IntegerField()
     tanggalKursus = serializers.CharField(help_text="dd-mm-yyyy")
     tanggalSelesaiKursus = serializers.CharField(help_text="dd-mm-yyyy")
+    satuanKerjaId = serializers.CharField()
+    nipBaru = serializers.CharField(help_text="The employee's NIP (not a SIASN field).")
+    portalRecordId = serializers.IntegerField(help_text="The portal's record id.")
+
+
+class SiasnDiklatSerializer(serializers.Serializer):
+    bobot = serializers.CharField()
+    id = serializers.CharField(help_text="SIASN's id of the record, when already sent.")
+    institusiPenyelenggara = serializers.CharField()
+    jenisKompetensi = serializers.CharField()
+    jumlahJam = serializers.IntegerField(help_text="Whole JP, rounded half up.")
+    latihanStrukturalId = serializers.CharField(
+        help_text="2 PKP, 3 PKA, 4 PKN II (UNVERIFIED mapping); empty when unknown."
+    )
+    nomor = serializers.CharField()
+    path = serializers.CharField()
+    pnsOrangId = serializers.CharField()
+    tahun = serializers.IntegerField()
+    tanggal = serializers.CharField(help_text="dd-mm-yyyy")
+    tanggalSelesai = serializers.CharField(help_text="dd-mm-yyyy")
+    instansiId = serializers.CharField()
+    satuanKerjaId = serializers.CharField()
     nipBaru = serializers.CharField(help_text="The employee's NIP (not a SIASN field).")
     portalRecordId = serializers.IntegerField(help_text="The portal's record id.")
 
@@ -465,21 +677,52 @@ class SiasnKursusView(JsonErrorsMixin, ListAPIView):
     filterset_class = TrainingRecordFilter
     renderer_classes = [JSONRenderer, CSVRenderer]
     queryset = TrainingRecord.objects.none()
-    csv_fields = SIASN_KURSUS_FIELDS + SIASN_EXTRA_FIELDS
+    csv_fields: tuple[str, ...] = SIASN_KURSUS_FIELDS + SIASN_EXTRA_FIELDS
+
+    record_kind = "kursus"
 
     def get_queryset(self) -> QuerySet[TrainingRecord]:
         records = training_record_list_for_api(self.request.user)
         if "status" not in self.request.query_params:
-            records = records.filter(status=TrainingRecord.Status.APPROVED)
-        return records
+            # The records the JP rule counts (competencies.selectors.jp_counted_records).
+            records = records & jp_counted_records()
+        leadership = Q(development_type=DevelopmentType.DIKLAT_STRUKTURAL)
+        return (
+            records.filter(leadership)
+            if self.record_kind == "diklat"
+            else records.exclude(leadership)
+        )
+
+    def row(self, record: TrainingRecord, agency: AgencySettings) -> dict[str, Any]:
+        return siasn_kursus_row(record, agency=agency)
 
     def list(self, request, *args, **kwargs):
         records = self.filter_queryset(self.get_queryset())
+        agency = AgencySettings.for_request(request._request)
         if getattr(request.accepted_renderer, "format", "") == "csv":
-            rows = siasn_kursus_rows(records.order_by("updated_at", "id"), for_csv=True)
-            response = Response(rows)
-            response["Content-Disposition"] = 'attachment; filename="siasn-kursus.csv"'
+            ordered = records.order_by("updated_at", "id").select_related("employee__user")
+            response = Response([self.row(record, agency) for record in ordered])
+            response["Content-Disposition"] = f'attachment; filename="siasn-{self.record_kind}.csv"'
             return response
         page = self.paginate_queryset(records)
-        rows = [siasn_kursus_row(record) for record in page] if page is not None else []
+        rows = [self.row(record, agency) for record in page] if page is not None else []
         return self.get_paginated_response(rows)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "format", str, enum=["json", "csv"], description="json (default, paginated) or csv"
+        )
+    ]
+)
+class SiasnDiklatView(SiasnKursusView):
+    """Approved leadership records (PKP, PKA, PKN: jenisDiklat 1) in SIASN's `diklat`
+    shape, as JSON (paginated) or CSV. Takes the training-record filters."""
+
+    serializer_class = SiasnDiklatSerializer
+    csv_fields = SIASN_DIKLAT_FIELDS + SIASN_EXTRA_FIELDS
+    record_kind = "diklat"
+
+    def row(self, record: TrainingRecord, agency: AgencySettings) -> dict[str, Any]:
+        return siasn_diklat_row(record, agency=agency)

@@ -36,6 +36,21 @@ class OrgUnitAdminForm(WagtailAdminModelForm):
         self.fields["parent"].label_from_instance = lambda unit: unit.indented_name
 
 
+class CompetencyAdminForm(WagtailAdminModelForm):
+    """Offers kompetensi pemerintahan only when the agency has turned it on (or the
+    competency already has that kind); `Competency.clean` enforces the same rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields and not self.instance._pemerintahan_allowed():
+            field = self.fields["kind"]
+            field.choices = [
+                (value, label)
+                for value, label in field.choices
+                if value != Competency.Kind.PEMERINTAHAN
+            ]
+
+
 class EmployeeAdminForm(WagtailAdminModelForm):
     """The HR record plus the account's e-mail and NIP, which live on the User."""
 
@@ -52,6 +67,7 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             "title_suffix",
             "employment_type",
             "golongan",
+            "pppk_golongan",
             "unit",
             "position",
             "supervisor",
@@ -101,6 +117,11 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             "golongan"
         ):
             self.add_error("golongan", _("PNS golongan does not apply to PPPK employees."))
+        # PPPK golongan I–XVII (Perpres 98/2020) are for PPPK only.
+        if cleaned.get("employment_type") != Employee.EmploymentType.PPPK and cleaned.get(
+            "pppk_golongan"
+        ):
+            self.add_error("pppk_golongan", _("PPPK golongan does not apply to PNS employees."))
         return cleaned
 
     def save_kwargs(self) -> dict:

@@ -77,12 +77,18 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
     )
+    # Headers are Paragraphs so that they wrap inside their column instead of running
+    # into the next one (issue 22); widths leave room for an 18-digit NIP.
+    head = styles["BodyText"].clone("head", fontName=BOLD, fontSize=8.5, leading=10)
     header = [
-        _("Unit"),
-        _("Employees"),
-        _("Meeting %(target)s JP") % {"target": data.target},
-        _("Share"),
-        _("Average JP"),
+        _para(text, head)
+        for text in (
+            _("Unit"),
+            _("Employees"),
+            _("Meeting %(target)s JP") % {"target": data.target},
+            _("Share"),
+            _("Average JP"),
+        )
     ]
     body = [
         [_para(r.unit, styles["BodyText"]), r.employees, r.meeting,
@@ -97,7 +103,7 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
             [header, *body],
             style=grid,
             repeatRows=1,
-            colWidths=[70 * mm, 22 * mm, 30 * mm, 18 * mm, 24 * mm],
+            colWidths=[66 * mm, 24 * mm, 30 * mm, 20 * mm, 24 * mm],
         ),
     ]
     if data.below_target:
@@ -105,8 +111,8 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
             Spacer(1, 6 * mm),
             _para(_("Employees below the target"), styles["Heading2"]),
             Table(
-                [[_("Name"), "NIP", _("Unit"), "JP"], *[[_para(n, styles["BodyText"]), nip, _para(u, styles["BodyText"]), jp] for n, nip, u, jp in data.below_target]],
-                style=grid, repeatRows=1, colWidths=[60 * mm, 38 * mm, 52 * mm, 14 * mm],
+                [[_para(h, head) for h in (_("Name"), "NIP", _("Unit"), "JP")], *[[_para(n, styles["BodyText"]), nip, _para(u, styles["BodyText"]), jp] for n, nip, u, jp in data.below_target]],
+                style=grid, repeatRows=1, colWidths=[58 * mm, 42 * mm, 48 * mm, 16 * mm],
             ),
         ]  # fmt: skip
     doc.build(story)
@@ -121,6 +127,7 @@ class TranscriptYear:
     rows: tuple[
         tuple[str, str, str, str, str, str], ...
     ]  # title, type, organiser, dates, JP, number
+    cap: bool = False  # PPPK: the target is a cap (at most), not a floor
 
 
 @dataclass(frozen=True)
@@ -166,11 +173,22 @@ def render_transcript(data: TranscriptPDF) -> bytes:
     ]  # fmt: skip
     if not data.years:
         story.append(_para(_("No approved training records yet."), styles["BodyText"]))
-    header = [_("Training"), _("Type"), _("Organiser"), _("Dates"), "JP", _("Certificate number")]
+    # Headers wrap inside their column (a clipped "Nomor sertifikat", issue 22).
+    head = small.clone("head", fontName=BOLD)
+    header = [
+        _para(text, head)
+        for text in (
+            _("Training"), _("Type"), _("Organiser"), _("Dates"), "JP", _("Certificate number")
+        )
+    ]  # fmt: skip
     for year in data.years:
         story.append(
             _para(
-                _("%(year)s: %(jp)s of %(target)s JP")
+                (
+                    _("%(year)s: %(jp)s of at most %(target)s JP")
+                    if year.cap
+                    else _("%(year)s: %(jp)s of %(target)s JP")
+                )
                 % {"year": year.year, "jp": year.jp, "target": year.target},
                 styles["Heading2"],
             )
@@ -181,7 +199,7 @@ def render_transcript(data: TranscriptPDF) -> bytes:
                 [header, *body],
                 style=grid,
                 repeatRows=1,
-                colWidths=[52 * mm, 26 * mm, 32 * mm, 30 * mm, 12 * mm, 28 * mm],
+                colWidths=[50 * mm, 24 * mm, 32 * mm, 28 * mm, 14 * mm, 32 * mm],
             )
         )
         story.append(Spacer(1, 4 * mm))

@@ -251,6 +251,28 @@ def competency_gaps_for_employee(
     return gaps
 
 
+@dataclass(frozen=True)
+class RatingGuideRow:
+    """What a rater needs beside the rating form: the levels and what each means."""
+
+    gap: CompetencyGap
+    levels: list[Any]  # ProficiencyLevel, in level order
+
+
+def rating_guide(employee: Employee) -> list[RatingGuideRow]:
+    """The employee's position standard (and other assessed competencies) with their
+    current and required level and the level descriptions. Three queries."""
+    from competencies.models import ProficiencyLevel
+
+    gaps = competency_gaps_for_employee(employee)
+    levels: dict[int, list[Any]] = {}
+    for level in ProficiencyLevel.objects.filter(
+        competency_id__in=[g.competency.pk for g in gaps]
+    ).order_by("competency_id", "level"):
+        levels.setdefault(level.competency_id, []).append(level)
+    return [RatingGuideRow(gap=g, levels=levels.get(g.competency.pk, [])) for g in gaps]
+
+
 @dataclass
 class GapCell:
     """One competency over a group of employees whose position requires it."""
@@ -337,8 +359,15 @@ def unit_gap_summary(
     return _summarise(employees, as_of=as_of)
 
 
-def position_gap_summary(position: Position, *, as_of: datetime.date | None = None) -> GapSummary:
-    return _summarise(Employee.objects.filter(position=position), as_of=as_of)
+def position_gap_summary(
+    position: Position, *, within: OrgUnit | None = None, as_of: datetime.date | None = None
+) -> GapSummary:
+    """The gaps of the position's holders; with `within`, only the holders in that unit
+    subtree (an HR manager's scope: with one holder the summary is that person's gaps)."""
+    employees = Employee.objects.filter(position=position)
+    if within is not None:
+        employees = employees.filter(unit__path__startswith=within.path)
+    return _summarise(employees, as_of=as_of)
 
 
 def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = None) -> HeatMap:
@@ -407,26 +436,113 @@ def courses_closing_gaps(gaps: list[CompetencyGap]) -> dict[int, list[Any]]:
 
 
 # DEVELOPMENT HOURS (JP) ---------------------------------------------------------------------
+#
+# THE JP RULE, written once (docs/competencies.md, "Yearly JP"): an employee's JP for a
+# calendar year is the sum of `jp` over their APPROVED training records whose end date
+# (`finished_on`) falls in that year. Approved records are completed portal courses with a
+# valid certificate (a revoked certificate withdraws its record) and external training HR
+# approved; submitted and rejected records never count. Every page, export and report
+# (dashboard, history, transcript, compliance report, team page, API, SIASN export, public
+# figures) reads JP through `jp_counted_records` / `jp_by_employee` / `jp_total_for_employee`.
+
+
+def jp_counted_records(
+    *, year: int | None = None, employee_ids: Iterable[int] | QuerySet | None = None
+) -> QuerySet:
+    """The training records that count toward JP (the rule above), optionally of one
+    calendar year (by end date) and of some employees."""
+    from competencies.models import TrainingRecord
+
+    records = TrainingRecord.objects.filter(status=TrainingRecord.Status.APPROVED)
+    if year is not None:
+        records = records.filter(
+            finished_on__gte=datetime.date(year, 1, 1),
+            finished_on__lte=datetime.date(year, 12, 31),
+        )
+    if employee_ids is not None:
+        records = records.filter(employee_id__in=employee_ids)
+    return records
 
 
 def jp_by_employee(*, year: int, employee_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
-    """Approved JP per employee for a calendar year (by end date), from the training
-    records: completed portal courses and approved external training. One query."""
+    """JP per employee for a calendar year (the rule above), {employee id: JP}; employees
+    without any counted record are absent. One query."""
     from django.db.models import Sum
 
-    from competencies.models import TrainingRecord
-
     rows = (
-        TrainingRecord.objects.filter(
-            employee_id__in=employee_ids,
-            status=TrainingRecord.Status.APPROVED,
-            finished_on__year=year,
-        )
+        jp_counted_records(year=year, employee_ids=employee_ids)
+        .order_by()
         .values("employee_id")
         .annotate(total=Sum("jp"))
         .values_list("employee_id", "total")
     )
     return dict(rows)
+
+
+def jp_total_for_employee(*, employee: Employee, year: int) -> Decimal:
+    """One employee's JP for a calendar year: `jp_by_employee` for one person, so a page
+    and a report can never disagree."""
+    return jp_by_employee(year=year, employee_ids=[employee.pk]).get(employee.pk, Decimal(0))
+
+
+# WHO HAS WHICH JP RULE, written once next to the JP sum (docs/competencies.md, "PPPK"):
+# - PNS: a FLOOR, at least `AgencySettings.yearly_jp_target` (20) JP a year
+#   (PP 11/2017 art. 203(4)); below it is non-compliant.
+# - PPPK: a CAP, at most `AgencySettings.pppk_jp_cap` (24) JP per contract year
+#   (PP 49/2018 art. 40(1): "paling lama 24 JP"); any amount up to it is compliant, more
+#   is over the cap. The year is the calendar year like everyone else's JP (the contract
+#   year is not stored).
+PNS_JP_FLOOR_DEFAULT = 20
+PPPK_JP_CAP_DEFAULT = 24
+
+
+@dataclass(frozen=True)
+class JpTarget:
+    kind: str  # "floor" (PNS: at least `value`) or "cap" (PPPK: at most `value`)
+    value: int
+
+    FLOOR = "floor"
+    CAP = "cap"
+
+    @property
+    def is_cap(self) -> bool:
+        return self.kind == self.CAP
+
+    def is_compliant(self, jp: Decimal) -> bool:
+        return jp <= self.value if self.is_cap else jp >= self.value
+
+    def percent(self, jp: Decimal) -> int:
+        """How full the meter is (0–100): the floor reached, or the cap used."""
+        return min(100, int(jp * 100 / self.value)) if self.value else 100
+
+
+def jp_targets(*, agency: Any = None, target: int | None = None) -> dict[str, JpTarget]:
+    """{employment type: JpTarget} from the agency's settings (`AgencySettings`; None for
+    the defaults). `target` overrides the PNS floor (callers that already read it)."""
+    from competencies.models import Employee
+
+    floor = target or getattr(agency, "yearly_jp_target", None) or PNS_JP_FLOOR_DEFAULT
+    cap = getattr(agency, "pppk_jp_cap", None) or PPPK_JP_CAP_DEFAULT
+    return {
+        Employee.EmploymentType.PNS: JpTarget(JpTarget.FLOOR, int(floor)),
+        Employee.EmploymentType.PPPK: JpTarget(JpTarget.CAP, int(cap)),
+    }
+
+
+@dataclass(frozen=True)
+class _Cap:
+    """An agency stand-in carrying only the PPPK cap (for callers passing numbers)."""
+
+    pppk_jp_cap: int
+
+
+def jp_target_for_employee(*, employee: Employee | None, agency: Any = None) -> JpTarget:
+    """The JP rule that applies to this employee (a PNS floor or a PPPK cap, above)."""
+    from competencies.models import Employee
+
+    rules = jp_targets(agency=agency)
+    kind = employee.employment_type if employee is not None else Employee.EmploymentType.PNS
+    return rules.get(kind, rules[Employee.EmploymentType.PNS])
 
 
 def training_records_for_employee(employee: Employee) -> QuerySet:
@@ -448,20 +564,14 @@ class ComplianceFilters:
 
 
 def _with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
-    """Annotates `jp` (approved JP ending in `year`) with a correlated subquery, so the
-    database filters, sorts and paginates on it."""
+    """Annotates `jp` (the JP rule: `jp_counted_records` of `year`) with a correlated
+    subquery, so the database filters, sorts and paginates on it."""
     from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
     from django.db.models.functions import Coalesce
 
-    from competencies.models import TrainingRecord
-
     total = (
-        TrainingRecord.objects.filter(
-            employee_id=OuterRef("pk"),
-            status=TrainingRecord.Status.APPROVED,
-            finished_on__gte=datetime.date(year, 1, 1),
-            finished_on__lte=datetime.date(year, 12, 31),
-        )
+        jp_counted_records(year=year)
+        .filter(employee_id=OuterRef("pk"))
         .order_by()
         .values("employee_id")
         .annotate(total=Sum("jp"))
@@ -477,10 +587,15 @@ def _with_jp(employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
 
 
 def jp_compliance_list(
-    *, employees: QuerySet[Employee], filters: ComplianceFilters, target: int
+    *,
+    employees: QuerySet[Employee],
+    filters: ComplianceFilters,
+    target: int,
+    pppk_cap: int = PPPK_JP_CAP_DEFAULT,
 ) -> QuerySet[Employee]:
     """Active employees (in the given queryset, e.g. an HR manager's scope) with their JP
-    for the year, the ones below the target first (lowest JP first)."""
+    for the year, lowest JP first. `below_target_only` keeps the non-compliant ones by
+    their own rule (`jp_targets`): PNS below the `target` floor, PPPK over the cap."""
     employees = employees.filter(is_active=True)
     if filters.unit is not None:
         employees = employees.filter(unit__path__startswith=filters.unit.path)
@@ -490,7 +605,10 @@ def jp_compliance_list(
         employees = employees.filter(golongan=filters.golongan)
     employees = _with_jp(employees, filters.year).select_related("user", "unit", "position")
     if filters.below_target_only:
-        employees = employees.filter(jp__lt=target)  # type: ignore[misc]  # annotated above
+        pppk = Employee.EmploymentType.PPPK
+        employees = employees.filter(
+            (~Q(employment_type=pppk) & Q(jp__lt=target)) | Q(employment_type=pppk, jp__gt=pppk_cap)
+        )
     return employees.order_by("jp", "full_name", "pk")  # type: ignore[misc]  # annotated
 
 
@@ -502,6 +620,19 @@ class UnitCompliance:
     jp_total: Decimal
     # (assigned, completed, overdue) course assignments, when the lms provides them.
     assignments: tuple[int, int, int] | None = None
+    # PPPK are counted apart: the figures above are PNS against the floor; PPPK have a
+    # cap (PP 49/2018 art. 40(1)), so only those over it are flagged.
+    pppk: int = 0
+    pppk_over_cap: int = 0
+
+    def add(self, *, jp: Decimal, rule: JpTarget) -> None:
+        if rule.is_cap:
+            self.pppk += 1
+            self.pppk_over_cap += not rule.is_compliant(jp)
+            return
+        self.employees += 1
+        self.jp_total += jp
+        self.meeting_target += rule.is_compliant(jp)
 
     @property
     def assignment_completion(self) -> float | None:
@@ -523,24 +654,28 @@ class UnitCompliance:
 
 
 def jp_unit_summary(
-    *, units: list[OrgUnit], employees: QuerySet[Employee], year: int, target: int
+    *,
+    units: list[OrgUnit],
+    employees: QuerySet[Employee],
+    year: int,
+    target: int,
+    pppk_cap: int = PPPK_JP_CAP_DEFAULT,
 ) -> list[UnitCompliance]:
-    """Per unit (each aggregating its subtree): active employees, how many reach the JP
-    target, total and average JP. Two queries whatever the number of employees."""
+    """Per unit (each aggregating its subtree): active PNS, how many reach the JP
+    target, total and average JP; PPPK and how many are over their cap. Two queries
+    whatever the number of employees."""
     with_jp = _with_jp(employees.filter(is_active=True), year)
-    rows = list(with_jp.values_list("unit__path", "jp"))  # type: ignore[misc]  # annotated
+    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
+    rows = list(with_jp.values_list("unit__path", "jp", "employment_type"))  # type: ignore[misc]
     if not units:
         return []
     length = len(units[0].path)
     by_path = {u.path: UnitCompliance(u, 0, 0, Decimal(0)) for u in units}
-    for path, jp in rows:
+    for path, jp, employment_type in rows:
         summary = by_path.get((path or "")[:length])
         if summary is None:
             continue
-        summary.employees += 1
-        summary.jp_total += jp
-        if jp >= target:
-            summary.meeting_target += 1
+        summary.add(jp=jp, rule=rules.get(employment_type, rules["PNS"]))
     return [by_path[u.path] for u in units]
 
 
@@ -561,6 +696,7 @@ def jp_compliance_report(
     units: list[OrgUnit],
     page_number: Any,
     page_size: int,
+    pppk_cap: int = PPPK_JP_CAP_DEFAULT,
 ) -> ComplianceReport:
     """What `jp_compliance_list` (paginated) and `jp_unit_summary` give together, in three
     queries instead of three correlated JP sums over every employee: the active employees
@@ -575,9 +711,10 @@ def jp_compliance_report(
         active = active.filter(unit__path__startswith=filters.unit.path)
     rows = list(
         active.order_by("full_name", "pk").values_list(
-            "pk", "unit__path", "position__kind", "golongan"
+            "pk", "unit__path", "position__kind", "golongan", "employment_type"
         )
     )
+    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
     jp = jp_by_employee(year=filters.year, employee_ids=active.values("pk"))
     zero = Decimal(0)
 
@@ -585,19 +722,17 @@ def jp_compliance_report(
     by_path = {u.path: UnitCompliance(u, 0, 0, Decimal(0)) for u in units}
     listing: list[tuple[Decimal, int]] = []
     golongan = int(filters.golongan) if filters.golongan else None
-    for pk, path, position_kind, employee_golongan in rows:
+    for pk, path, position_kind, employee_golongan, employment_type in rows:
         hours = jp.get(pk) or zero
+        rule = rules.get(employment_type, rules["PNS"])
         summary = by_path.get((path or "")[:length])
         if summary is not None:
-            summary.employees += 1
-            summary.jp_total += hours
-            if hours >= target:
-                summary.meeting_target += 1
+            summary.add(jp=hours, rule=rule)
         if filters.position_kind and position_kind != filters.position_kind:
             continue
         if golongan and employee_golongan != golongan:
             continue
-        if filters.below_target_only and hours >= target:
+        if filters.below_target_only and rule.is_compliant(hours):
             continue
         listing.append((hours, pk))
     listing.sort(key=lambda row: row[0])  # stable: name order kept within the same JP
@@ -611,6 +746,7 @@ def jp_compliance_report(
         employee = loaded.get(pk)
         if employee is not None:
             employee.jp = hours  # type: ignore[attr-defined]  # as annotated by _with_jp
+            employee.jp_rule = rules.get(employee.employment_type, rules["PNS"])  # type: ignore[attr-defined]
             people.append(employee)
     page.object_list = people  # type: ignore[assignment]  # the rows, now as employees
     return ComplianceReport(page=page, summary=[by_path[u.path] for u in units])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("riwayat/", views.training_records, name="records"),
     path("riwayat/tambah/", views.training_record_add, name="record_add"),
     path("riwayat/<int:pk>/bukti/", views.training_record_proof, name="record_proof"),
+    path("penilaian/<int:pk>/bukti/", views.assessment_evidence, name="assessment_evidence"),
     path("riwayat/transkrip/", views.transcript, name="transcript"),
     path("riwayat/transkrip/pdf/", views.transcript_pdf, name="transcript_pdf"),
     path("riwayat/transkrip/<int:pk>/", views.transcript, name="transcript_for"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedRequest
+from competencies.formats import jp_display
 from competencies.forms import RateForm, TrainingRecordForm
 from competencies.models import AgencySettings, Assessment, Competency, Employee, TrainingRecord
 from competencies.pdf import TranscriptPDF, TranscriptYear, render_transcript
 from competencies.selectors import (
     competency_gaps_for_employee,
     courses_closing_gaps,
-    jp_by_employee,
+    jp_counted_records,
+    jp_target_for_employee,
+    jp_total_for_employee,
+    rating_guide,
     training_records_for_employee,
 )
 from competencies.services.assessments import assessment_create
@@ -79,7 +84,9 @@ def self_assessment(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect("competencies:profile")
     return render(
-        request, "competencies/rate.html", {"form": form, "employee": employee, "self": True}
+        request,
+        "competencies/rate.html",
+        {"form": form, "employee": employee, "self": True, "guide": rating_guide(employee)},
     )
 
 
@@ -125,7 +132,9 @@ def rate_employee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         return redirect("competencies:team")
     return render(
-        request, "competencies/rate.html", {"form": form, "employee": employee, "self": False}
+        request,
+        "competencies/rate.html",
+        {"form": form, "employee": employee, "self": False, "guide": rating_guide(employee)},
     )
 
 
@@ -136,7 +145,8 @@ def training_records(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "competencies/no_employee_record.html")
     year = timezone.localdate().year
     settings_ = AgencySettings.for_request(request)
-    jp = jp_by_employee(year=year, employee_ids=[employee.pk]).get(employee.pk, Decimal(0))
+    jp = jp_total_for_employee(employee=employee, year=year)
+    rule = jp_target_for_employee(employee=employee, agency=settings_)  # PNS floor, PPPK cap
     return render(
         request,
         "competencies/records.html",
@@ -144,8 +154,9 @@ def training_records(request: AuthenticatedRequest) -> HttpResponse:
             "records": training_records_for_employee(employee),
             "year": year,
             "jp": jp,
-            "target": settings_.yearly_jp_target,
-            "percent": min(int(jp * 100 / settings_.yearly_jp_target), 100),
+            "target": rule.value,
+            "target_is_cap": rule.is_cap,
+            "percent": rule.percent(jp),
         },
     )
 
@@ -164,21 +175,42 @@ def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "competencies/record_form.html", {"form": form})
 
 
+def _private_file(*, user: Any, employee: Any, file: Any, download_name: str) -> FileResponse:
+    """A private file of an employee's (training-record proof, assessment evidence): the
+    employee, their supervisor and HR in scope only, always a download (never shown
+    inline), whatever the file holds."""
+    if not file or not user.has_perm("competencies.view_employee_record", employee):
+        raise Http404
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=f"{download_name}{PurePath(file.name or '').suffix}",
+    )
+
+
 @login_required
 def training_record_proof(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    """Proofs are private: the employee, their supervisor and HR in scope only. Always a
-    download (never shown inline), whatever the file holds."""
     record = get_object_or_404(
         TrainingRecord.objects.select_related("employee__unit", "employee__supervisor"), pk=pk
     )
-    if not record.proof or not request.user.has_perm(
-        "competencies.view_employee_record", record.employee
-    ):
-        raise Http404
-    return FileResponse(
-        record.proof.open("rb"),
-        as_attachment=True,
-        filename=f"bukti-{record.pk}{PurePath(record.proof.name or '').suffix}",
+    return _private_file(
+        user=request.user,
+        employee=record.employee,
+        file=record.proof,
+        download_name=f"bukti-{record.pk}",
+    )
+
+
+@login_required
+def assessment_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("employee__unit", "employee__supervisor"), pk=pk
+    )
+    return _private_file(
+        user=request.user,
+        employee=assessment.employee,
+        file=assessment.evidence,
+        download_name=f"bukti-penilaian-{assessment.pk}",
     )
 
 
@@ -197,10 +229,11 @@ def _transcript_employee(request: AuthenticatedRequest, pk: int | None) -> Emplo
     return employee
 
 
-def _transcript_years(employee: Employee, target: int) -> list[dict]:
-    records = TrainingRecord.objects.filter(
-        employee=employee, status=TrainingRecord.Status.APPROVED
-    ).order_by("-finished_on", "-id")
+def _transcript_years(employee: Employee, target: int, *, cap: bool = False) -> list[dict]:
+    # `cap`: the target is a PPPK cap (PP 49/2018 art. 40(1)), met while not exceeded.
+    # The JP rule's records (competencies.selectors.jp_counted_records), grouped by the
+    # year of their end date: each year's sum is that year's jp_total_for_employee.
+    records = jp_counted_records(employee_ids=[employee.pk]).order_by("-finished_on", "-id")
     years: dict[int, dict] = {}
     for record in records:
         year = years.setdefault(
@@ -210,7 +243,8 @@ def _transcript_years(employee: Employee, target: int) -> list[dict]:
         year["records"].append(record)
         year["jp"] += record.jp
     for year in years.values():
-        year["met"] = year["jp"] >= target
+        year["met"] = year["jp"] <= target if cap else year["jp"] >= target
+        year["cap"] = cap
     return sorted(years.values(), key=lambda y: y["year"], reverse=True)
 
 
@@ -221,13 +255,14 @@ def transcript(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
     if pk is None and _own_employee(request) is None:
         return render(request, "competencies/no_employee_record.html")
     employee = _transcript_employee(request, pk)
-    target = AgencySettings.for_request(request).yearly_jp_target
+    rule = jp_target_for_employee(employee=employee, agency=AgencySettings.for_request(request))
+    target = rule.value  # PNS floor or PPPK cap
     return render(
         request,
         "competencies/transcript.html",
         {
             "employee": employee,
-            "years": _transcript_years(employee, target),
+            "years": _transcript_years(employee, target, cap=rule.is_cap),
             "target": target,
             "pdf_url": reverse("competencies:transcript_pdf")
             if pk is None
@@ -242,8 +277,9 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
     if pk is None and _own_employee(request) is None:
         return render(request, "competencies/no_employee_record.html")
     employee = _transcript_employee(request, pk)
-    target = AgencySettings.for_request(request).yearly_jp_target
-    years = _transcript_years(employee, target)
+    rule = jp_target_for_employee(employee=employee, agency=AgencySettings.for_request(request))
+    target = rule.value  # PNS floor or PPPK cap, as on the HTML transcript
+    years = _transcript_years(employee, target, cap=rule.is_cap)
     data = TranscriptPDF(
         title=_("Training transcript"),
         employee=employee.display_name,
@@ -253,15 +289,16 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
         years=tuple(
             TranscriptYear(
                 year=y["year"],
-                jp=format(y["jp"].normalize(), "f"),
+                jp=jp_display(y["jp"]),
                 target=target,
+                cap=rule.is_cap,
                 rows=tuple(
                     (
                         r.title,
                         str(r.get_development_type_display()),
                         r.organiser,
                         f"{date_format(r.started_on, 'd-m-Y')} – {date_format(r.finished_on, 'd-m-Y')}",
-                        format(r.jp.normalize(), "f"),
+                        jp_display(r.jp),
                         r.certificate_number or "—",
                     )
                     for r in y["records"]

@@ -27,6 +27,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -36,14 +37,21 @@ from competencies import (
     selectors,
     wagtail_hooks_imports,  # noqa: F401 - registers the import screens
 )
-from competencies.admin_base import TitledAdminMixin
+from competencies.admin_base import (
+    TitledAdminMixin,
+    WholeOrganisationOnlyMixin,
+    sees_whole_organisation,
+)
+from competencies.formats import date_display, jp_display
 from competencies.forms import (
     AssessmentAdminForm,
     AssessmentDecisionForm,
+    CompetencyAdminForm,
     EmployeeAdminForm,
     OrgUnitAdminForm,
 )
 from competencies.models import (
+    AgencySettings,
     Assessment,
     Competency,
     Employee,
@@ -121,6 +129,17 @@ class ScopedObjectMixin:
 
     def get_base_object_queryset(self):
         return type(self).scope(self.request.user)
+
+
+class ScopedUsageView(WholeOrganisationOnlyMixin, ScopedObjectMixin, UsageView):
+    """Wagtail's "Used N times" page lists every object that refers to this one, in every
+    unit (the assessments of a competency, the holders of a position, an employee's
+    reports), which no scope filters: the object is looked up in the HR manager's scope
+    (404 outside it) and the page opens only for those who see the whole organisation."""
+
+
+def _scoped_usage_view(selector):
+    return type("UsageView", (ScopedUsageView,), {"scope": staticmethod(selector)})
 
 
 class AuditedSaveMixin:
@@ -218,6 +237,7 @@ class OrgUnitViewSet(ModelViewSet):
     add_view_class = OrgUnitCreateView
     edit_view_class = OrgUnitEditView
     history_view_class = OrgUnitHistoryView
+    usage_view_class = _scoped_usage_view(selectors.orgunit_list_for_hr)
     copy_view_enabled = False
     list_display = [
         Column("indented_name", label=gettext_lazy("Name")),
@@ -246,6 +266,7 @@ class PositionViewSet(ModelViewSet):
     add_to_admin_menu = False
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
+    usage_view_class = _scoped_usage_view(lambda user: Position.objects.all())
     copy_view_enabled = False
     list_display = ["name", "code", "kind", "unit", BooleanColumn("is_active")]
     list_filter = ["kind", "jenjang", "is_active"]
@@ -367,6 +388,7 @@ class EmployeeViewSet(ModelViewSet):
     add_view_class = EmployeeCreateView
     edit_view_class = EmployeeEditView
     history_view_class = EmployeeHistoryView
+    usage_view_class = _scoped_usage_view(selectors.employee_list_for_hr)
     copy_view_enabled = False
     list_display = [
         Column("display_name", label=gettext_lazy("Name")),
@@ -386,7 +408,8 @@ class EmployeeViewSet(ModelViewSet):
                 heading=gettext_lazy("Identity"),
             ),
             MultiFieldPanel(
-                [FieldPanel("employment_type"), FieldPanel("golongan"), FieldPanel("unit"),
+                [FieldPanel("employment_type"), FieldPanel("golongan"),
+                 FieldPanel("pppk_golongan"), FieldPanel("unit"),
                  FieldPanel("position"), FieldPanel("supervisor"), FieldPanel("joined_on")],
                 heading=gettext_lazy("Employment"),
             ),
@@ -419,13 +442,14 @@ class HRScopeViewSet(ModelViewSet):
     add_to_admin_menu = False
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
+    usage_view_class = _scoped_usage_view(lambda user: HRScope.objects.all())
     copy_view_enabled = False
     list_display = ["user", "unit"]
     form_fields = ["user", "unit"]
 
 
 class StaffGroup(ModelViewSetGroup):
-    menu_label = gettext_lazy("Kepegawaian")
+    menu_label = gettext_lazy("Personnel")
     menu_icon = "group"
     menu_order = 300
     items = (OrgUnitViewSet, PositionViewSet, EmployeeViewSet, HRScopeViewSet)
@@ -443,6 +467,7 @@ class CompetencyViewSet(ModelViewSet):
     add_to_admin_menu = False
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
+    usage_view_class = _scoped_usage_view(lambda user: Competency.objects.all())
     copy_view_enabled = False
     list_display = [
         "code",
@@ -452,14 +477,14 @@ class CompetencyViewSet(ModelViewSet):
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name_id", "name_en"]
-    panels = [
+    edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
         FieldRowPanel([FieldPanel("name_id"), FieldPanel("name_en")]),
         FieldPanel("description_id"),
         FieldPanel("description_en"),
         FieldPanel("is_active"),
         InlinePanel("levels", heading=gettext_lazy("Proficiency levels"), label=gettext_lazy("Level"), min_num=5, max_num=5),
-    ]  # fmt: skip
+    ], base_form_class=CompetencyAdminForm)  # fmt: skip
 
 
 class DecidableIndexView(ScopedMixin, generic.IndexView):
@@ -594,6 +619,15 @@ class AssessmentDecideView(DecisionView):
 
     def details(self):
         a = self.object
+        evidence = (
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("competencies:assessment_evidence", args=[a.pk]),
+                _("Download"),
+            )
+            if a.evidence
+            else "—"
+        )
         return [
             (_("Employee"), f"{a.employee.display_name} (NIP {a.employee.nip or '—'})"),
             (_("Competency"), a.competency),
@@ -602,6 +636,7 @@ class AssessmentDecideView(DecisionView):
             (_("Assessor"), a.assessor or "—"),
             (_("Assessment date"), a.assessed_on),
             (_("Valid until"), a.valid_until or "—"),
+            (_("Evidence"), evidence),
             (_("Status"), a.get_status_display()),
             (_("Note"), a.note or "—"),
         ]
@@ -618,6 +653,7 @@ class AssessmentViewSet(ModelViewSet):
     add_view_class = AssessmentCreateView
     edit_view_class = AssessmentEditView
     history_view_class = AssessmentHistoryView
+    usage_view_class = _scoped_usage_view(selectors.assessment_list_for_hr)
     copy_view_enabled = False
     list_display = ["employee", "competency", "level", "method", "status", "assessed_on"]
     list_filter = ["status", "method", "competency"]
@@ -644,20 +680,69 @@ class TrainingRecordIndexView(DecidableIndexView):
     def header_buttons(self):
         from wagtail.admin.widgets.button import HeaderButton
 
-        url = reverse("competencies_record:export_siasn")
+        # The check screen first: it says which rows become which SIASN record and which
+        # are incomplete, and carries the download links (issue 20).
+        url = reverse("competencies_record:siasn_check")
         query = self.request.GET.copy()
         query.pop("p", None)
         buttons = list(super().header_buttons)
-        for label, fmt in ((_("SIASN export (CSV)"), "csv"), (_("SIASN export (JSON)"), "json")):
-            query["format"] = fmt
-            buttons.append(HeaderButton(label, url=f"{url}?{query.urlencode()}", icon_name="download"))  # fmt: skip
+        buttons.append(HeaderButton(_("SIASN export"), url=f"{url}?{query.urlencode()}", icon_name="download"))  # fmt: skip
         return buttons
 
 
-class TrainingRecordSiasnExportView(View):
-    """The HR manager's training records (their scope) in SIASN's `kursus` field names,
-    as CSV or JSON (docs/api.md, "SIASN export"). Takes the listing's status, source and
+def _siasn_export_records(request):
+    """The HR manager's records (their scope) with the listing's status, source and
     development-type filters; approved records only unless a status is chosen."""
+    records = selectors.training_record_list_for_hr(request.user)  # PermissionDenied
+    statuses = request.GET.getlist("status") or [TrainingRecord.Status.APPROVED]
+    records = records.filter(status__in=statuses)
+    if sources := request.GET.getlist("source"):
+        records = records.filter(source__in=sources)
+    if types := [t for t in request.GET.getlist("development_type") if t.isdigit()]:
+        records = records.filter(development_type__in=types)
+    return records.order_by("finished_on", "id")
+
+
+class TrainingRecordSiasnCheckView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
+    """Before download: each record, the SIASN record it becomes (kursus, or diklat for
+    leadership programmes), its whole-JP `jumlahJam`, and what is missing (docs/api.md,
+    "SIASN export"). Also lists published courses with no SIASN type (lms.W001)."""
+
+    template_name = "competencies/admin/siasn_check.html"
+    page_title = gettext_lazy("SIASN export")
+    header_icon = "download"
+
+    def get(self, request):
+        from django.template.response import TemplateResponse
+
+        from competencies.api import siasn_export_plan
+        from lms.selectors import courses_without_siasn_type
+
+        records = _siasn_export_records(request)
+        lines = siasn_export_plan(records, agency=AgencySettings.for_request(request))
+        query = request.GET.copy()
+        downloads = []
+        for kind in ("kursus", "diklat"):
+            for fmt in ("csv", "json"):
+                query["record"], query["format"] = kind, fmt
+                downloads.append(
+                    (f"{kind} ({fmt.upper()})", f"{reverse('competencies_record:export_siasn')}?{query.urlencode()}")
+                )  # fmt: skip
+        context = self.get_context_data(
+            lines=lines,
+            kursus_count=sum(1 for line in lines if line.kind == "kursus"),
+            diklat_count=sum(1 for line in lines if line.kind == "diklat"),
+            incomplete_count=sum(1 for line in lines if line.problems),
+            downloads=downloads,
+            courses_without_type=list(courses_without_siasn_type()[:50]),
+        )
+        return TemplateResponse(request, self.template_name, context)
+
+
+class TrainingRecordSiasnExportView(View):
+    """The HR manager's training records (their scope) in SIASN's field names, as CSV or
+    JSON (docs/api.md, "SIASN export"): `kursus` records, or with `record=diklat` the
+    leadership programmes as `diklat` records. Takes the listing's filters."""
 
     def get(self, request):
         import json
@@ -665,31 +750,34 @@ class TrainingRecordSiasnExportView(View):
         from django.http import HttpResponse
 
         from competencies.api import (
+            SIASN_DIKLAT_FIELDS,
             SIASN_EXTRA_FIELDS,
             SIASN_KURSUS_FIELDS,
             CSVRenderer,
+            siasn_diklat_rows,
             siasn_kursus_rows,
         )
+        from competencies.spreadsheets import CSV_CONTENT_TYPE
 
-        records = selectors.training_record_list_for_hr(request.user)  # PermissionDenied
-        statuses = request.GET.getlist("status") or [TrainingRecord.Status.APPROVED]
-        records = records.filter(status__in=statuses)
-        if sources := request.GET.getlist("source"):
-            records = records.filter(source__in=sources)
-        if types := [t for t in request.GET.getlist("development_type") if t.isdigit()]:
-            records = records.filter(development_type__in=types)
-        records = records.order_by("finished_on", "id")
+        records = _siasn_export_records(request)
+        agency = AgencySettings.for_request(request)
+        kind = "diklat" if request.GET.get("record") == "diklat" else "kursus"
+        fields: tuple[str, ...]
+        if kind == "diklat":
+            rows = siasn_diklat_rows(records, agency=agency)
+            fields = SIASN_DIKLAT_FIELDS + SIASN_EXTRA_FIELDS
+        else:
+            rows = siasn_kursus_rows(records, agency=agency)
+            fields = SIASN_KURSUS_FIELDS + SIASN_EXTRA_FIELDS
         if request.GET.get("format") == "json":
-            body = json.dumps(siasn_kursus_rows(records), ensure_ascii=False, indent=1)
+            body = json.dumps(rows, ensure_ascii=False, indent=1)
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="siasn-kursus.json"'
+            response["Content-Disposition"] = f'attachment; filename="siasn-{kind}.json"'
             return response
-        view = type("CsvColumns", (), {"csv_fields": SIASN_KURSUS_FIELDS + SIASN_EXTRA_FIELDS})
-        body = CSVRenderer().render(
-            siasn_kursus_rows(records, for_csv=True), renderer_context={"view": view}
-        )
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="siasn-kursus.csv"'
+        view = type("CsvColumns", (), {"csv_fields": fields})
+        body = CSVRenderer().render(rows, renderer_context={"view": view})
+        response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="siasn-{kind}.csv"'
         return response
 
 
@@ -720,8 +808,8 @@ class TrainingRecordDecideView(DecisionView):
             (_("Training name"), r.title),
             (_("Organiser"), r.organiser),
             (_("Kind of development (SIASN)"), r.get_development_type_display()),
-            (_("Dates"), f"{r.started_on} – {r.finished_on}"),
-            (_("Lesson hours (JP)"), r.jp),
+            (_("Dates"), f"{date_display(r.started_on)} – {date_display(r.finished_on)}"),
+            (_("Lesson hours (JP)"), jp_display(r.jp)),
             (_("Certificate number"), r.certificate_number or "—"),
             (_("Proof"), proof),
             (_("Status"), r.get_status_display()),
@@ -739,8 +827,22 @@ class TrainingRecordViewSet(ModelViewSet):
     url_namespace = "competencies_record"
     add_to_admin_menu = False
     index_view_class = TrainingRecordIndexView
+    history_view_class = type(
+        "HistoryView",
+        (ScopedObjectMixin, HistoryView),
+        {"scope": staticmethod(selectors.training_record_list_for_hr)},
+    )
+    usage_view_class = _scoped_usage_view(selectors.training_record_list_for_hr)
     copy_view_enabled = False
-    list_display = ["employee", "title", "jp", "finished_on", "source", "status"]
+    # status_label: a course record withdrawn by a certificate revocation says "Revoked".
+    list_display = [
+        "employee",
+        "title",
+        "jp",
+        "finished_on",
+        "source",
+        Column("status_label", label=gettext_lazy("status")),
+    ]
     list_filter = ["status", "source", "development_type"]
     search_fields = ["title", "employee__full_name", "employee__user__nip"]
     form_fields = ["title"]
@@ -750,11 +852,12 @@ class TrainingRecordViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("decide/<int:pk>/", TrainingRecordDecideView.as_view(), name="decide"),
             path("siasn/", TrainingRecordSiasnExportView.as_view(), name="export_siasn"),
+            path("siasn/check/", TrainingRecordSiasnCheckView.as_view(), name="siasn_check"),
         ]
 
 
 class CompetencyGroup(ModelViewSetGroup):
-    menu_label = gettext_lazy("Kompetensi")
+    menu_label = gettext_lazy("Competencies")
     menu_icon = "tasks"
     menu_order = 310
     items = (CompetencyViewSet, AssessmentViewSet, TrainingRecordViewSet)
@@ -790,7 +893,7 @@ class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         position = None
         if request.GET.get("position"):
             position = get_object_or_404(Position, pk=request.GET["position"])
-            position_summary = selectors.position_gap_summary(position)
+            position_summary = selectors.position_gap_summary(position, within=scope)
         context = self.get_context_data(
             heatmap=heatmap,
             rows=[
@@ -836,15 +939,29 @@ class HRMenuItem(AdminMenuItem):
 @hooks.register("register_admin_menu_item")
 def register_gap_report_menu_item():
     return HRMenuItem(
-        _("Competency gaps"), reverse("competencies_gap_report"), icon_name="table", order=320
+        gettext_lazy("Competency gaps"),
+        reverse("competencies_gap_report"),
+        icon_name="table",
+        order=320,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_compliance_menu_item():
     return HRMenuItem(
-        _("JP compliance"), reverse("competencies_compliance_report"), icon_name="date", order=330
+        gettext_lazy("JP compliance"),
+        reverse("competencies_compliance_report"),
+        icon_name="date",
+        order=330,
     )
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history_from_partial_views(request, menu_items):
+    """Reports → Site history opens only for those who see the whole organisation
+    (competencies.admin_base.site_history_urls); the others do not get the entry."""
+    if not sees_whole_organisation(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 
 
 @hooks.register("register_log_actions")

@@ -4,7 +4,10 @@ import os
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Production by default, as wsgi.py and asgi.py: a worker started without the variable
+# must not run on the dev profile and its public secret key. Development and the tests
+# name their settings module explicitly (the dev server runs tasks eagerly, no worker).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("asn_portal")
 # Every CELERY_* Django setting configures the app (config/settings/base.py).

@@ -8,11 +8,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from competencies.admin_base import site_history_urls
 from config import views
 from lms import views_certificates as lms_certificate_views
 
+# /health/ answers JSON even when a middleware fails before the view (config/views.py).
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
@@ -34,6 +39,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
     path("django-admin/", admin.site.urls),
+    # Wagtail's Site history report, open only to those who see the whole organisation
+    # (docs/security.md, "Page privacy and Wagtail's built-in views"); before Wagtail's.
+    *site_history_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("learning/usulan/", include("lms.urls_proposals")),

@@ -88,6 +88,8 @@ class AssignmentCreateView(WagtailAdminTemplateMixin, View):
             )
         return AssignmentForm(
             request.POST or None,
+            # Without JavaScript, "Show the choices" reloads the form for the chosen kind.
+            initial={"target_type": request.GET.get("target_type")},
             employees=employees,
             units=units,
             positions=positions,

@@ -8,7 +8,6 @@ The report runs a fixed number of queries whatever the number of employees
 
 from __future__ import annotations
 
-import csv
 import datetime
 import importlib.util
 from typing import TYPE_CHECKING, Any, cast
@@ -32,6 +31,7 @@ from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies import selectors as hr_selectors
 from competencies.admin_base import TitledAdminMixin
 from competencies.models import Employee, OrgUnit
+from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
 from lms.selectors import TrainingNeed, training_needs
 from lms.services.assignments import assignment_create
@@ -41,11 +41,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 PROPOSALS_MODULE = "lms.selectors_proposals"
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, QuerySet]:
@@ -107,29 +102,26 @@ class TrainingNeedsView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         return TemplateResponse(request, self.template_name, context)
 
     def _csv(self, needs: list[TrainingNeed], root: OrgUnit | None) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"  # so that Excel reads UTF-8
-            yield writer.writerow(
-                [_("Course"), _("Employees"), _("Competency"), _("Target level"), _("Gaps closed")]
-            )
+        def rows():
+            yield [
+                _("Course"),
+                _("Employees"),
+                _("Competency"),
+                _("Target level"),
+                _("Gaps closed"),
+            ]
             for need in needs:
                 for c in need.competencies:
-                    yield writer.writerow(
-                        [
-                            need.course.title,
-                            need.employees,
-                            c.competency.name,
-                            c.target_level,
-                            c.employees,
-                        ]
-                    )
+                    yield [
+                        need.course.title,
+                        need.employees,
+                        c.competency.name,
+                        c.target_level,
+                        c.employees,
+                    ]
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         suffix = f"-{root.pk}" if root else ""
-        response["Content-Disposition"] = f'attachment; filename="kebutuhan-diklat{suffix}.csv"'
-        return response
+        return csv_response(rows=rows(), filename=f"kebutuhan-diklat{suffix}.csv")
 
 
 class TrainingNeedAssignForm(forms.Form):

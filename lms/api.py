@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from competencies.api import JsonErrorsMixin, UpdatedSinceFilter, YearFilter, api_scoped
+from config.links import portal_url
 from lms.models import Certificate
 from lms.services.certificates import certificate_pdf_bytes, certificate_verify_url
 
@@ -67,13 +68,20 @@ class CertificateSerializer(serializers.ModelSerializer):
     course_id = serializers.IntegerField(source="enrolment.course_id")
     verify_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
+    # The public category only: HR's free-text reason may name people or internal
+    # matters and stays in the admin and the audit log (docs/security.md).
+    revocation_category = serializers.ChoiceField(
+        choices=Certificate.RevocationCategory.choices,
+        allow_blank=True,
+        help_text="Why the certificate was revoked (public category); empty unless revoked.",
+    )
 
     class Meta:
         model = Certificate
         fields = [
             "id", "number", "status", "verification_status", "holder_name", "holder_nip",
             "user_id", "course_id", "course_title", "jp", "started_on", "completed_on",
-            "issued_on", "valid_until", "competencies", "revoked_at", "revocation_reason",
+            "issued_on", "valid_until", "competencies", "revoked_at", "revocation_category",
             "replaces_id", "verify_url", "pdf_url", "created_at", "updated_at",
         ]  # fmt: skip
 
@@ -82,8 +90,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_pdf_url(self, obj: Certificate) -> str:
         path = reverse("api:certificate-pdf", args=[obj.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return portal_url(path)
 
 
 def certificate_list_for_api(user: Any) -> QuerySet[Certificate]:

@@ -152,6 +152,33 @@ class AssignmentForm(forms.Form):
         fields["position_kinds"].choices = Position.Kind.choices
         fields["rule"].queryset = rules
 
+    # Which fields pick the targets of each kind: only the chosen kind's are shown
+    # (templates/lms/admin/assignment_create.html, lms/js/target-picker.js).
+    PICKERS: dict[str, str] = {
+        "employees": "employees",
+        "units": "units",
+        "include_subunits": "units",
+        "positions": "positions",
+        "position_kinds": "position_kinds",
+        "rule": "rule",
+    }
+
+    def chosen_target(self) -> str:
+        """The target kind the form is showing: the submitted or requested one, else the
+        first in the list."""
+        field = self.fields["target_type"]
+        choices = [str(value) for value, _label in getattr(field, "choices", ())]
+        value = self.data.get("target_type") if self.is_bound else self.initial.get("target_type")
+        return str(value) if value in choices else choices[0]
+
+    def rows(self) -> list[tuple[Any, str | None, bool]]:
+        """(bound field, target kind it picks or None, shown) in form order."""
+        chosen = self.chosen_target()
+        return [
+            (field, self.PICKERS.get(field.name), self.PICKERS.get(field.name, chosen) == chosen)
+            for field in self
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("due_on")) == bool(data.get("due_days")):

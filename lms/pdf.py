@@ -26,6 +26,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from competencies.formats import jp_display
 from competencies.pdf import BOLD, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -176,11 +177,7 @@ def render_certificate(data: CertificateData) -> bytes:
         period = _date(data.completed_on)
         if data.started_on and data.started_on != data.completed_on:
             period = f"{_date(data.started_on)} – {period}"
-        jp = (
-            f"{data.jp:g}"
-            if isinstance(data.jp, (int, float))
-            else format(Decimal(data.jp).normalize(), "f")
-        )
+        jp = jp_display(Decimal(str(data.jp)))  # "8", "8,5" in the certificate's language
         _centred(
             c,
             _("%(period)s, %(jp)s lesson hours (JP)") % {"period": period, "jp": jp},

@@ -28,11 +28,42 @@ def is_attempt_course_trainer(user, attempt) -> bool:
     return attempt is not None and is_course_trainer(user, attempt.enrolment.course)
 
 
+def learner_in_hr_scope(user, learner) -> bool:
+    """An HR manager's scope covers a learner whose employee record lies in the manager's
+    unit subtree; a learner with no employee record only when the scope is the whole
+    organisation. Reuses the competencies scope helpers (docs/security.md, HR scope)."""
+    from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+
+    if learner is None or not is_hr_manager(user):
+        return False
+    try:
+        employee = learner.employee
+    except ObjectDoesNotExist:
+        return hr_scope_unit(user) is None
+    return employee_in_hr_scope(user, employee)
+
+
+@rules.predicate
+def is_enrolment_course_trainer(user, enrolment) -> bool:
+    return enrolment is not None and is_course_trainer(user, enrolment.course)
+
+
+@rules.predicate
+def is_enrolment_in_hr_scope(user, enrolment) -> bool:
+    return enrolment is not None and learner_in_hr_scope(user, enrolment.user)
+
+
 # Trainers of a course see its learners' progress, results and evaluations; HR sees them
-# for compliance but cannot grade or edit content.
+# for compliance but cannot grade or edit content. A unit-scoped HR manager opens every
+# course's report but sees only the rows of learners in scope (lms.selectors.
+# course_report_scope), and decides only their requests to join (the object of
+# lms.decide_enrolment is the enrolment, not the course).
 rules.add_perm("lms.view_course_report", is_course_trainer | is_hr_manager | is_administrator)
 rules.add_perm("lms.grade_course", is_course_trainer | is_administrator)
-rules.add_perm("lms.decide_enrolment", is_course_trainer | is_hr_manager | is_administrator)
+rules.add_perm(
+    "lms.decide_enrolment",
+    is_enrolment_course_trainer | is_enrolment_in_hr_scope | is_administrator,
+)
 rules.add_perm("lms.view_attempt", is_attempt_owner | is_attempt_course_trainer | is_administrator)
 
 
@@ -65,14 +96,7 @@ def is_certificate_holder_supervisor(user, certificate) -> bool:
 def is_certificate_in_hr_scope(user, certificate) -> bool:
     """HR managers see the certificates of employees in their unit subtree; holders with
     no employee record only when the manager's scope is the whole organisation."""
-    from competencies.selectors import employee_in_hr_scope, hr_scope_unit
-
-    if certificate is None or not is_hr_manager(user):
-        return False
-    employee = _holder_employee(certificate)
-    if employee is None:
-        return hr_scope_unit(user) is None
-    return employee_in_hr_scope(user, employee)
+    return certificate is not None and learner_in_hr_scope(user, certificate.user)
 
 
 # Certificates: the holder, their supervisor, HR (in scope) and administrators download

@@ -17,6 +17,7 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import PageViewRestriction
 
@@ -87,6 +88,32 @@ def course_list_for_catalogue(
         .order_by("title")
     )
     return Paginator(qs, CATALOGUE_PAGE_SIZE).get_page(page_number)
+
+
+# What a catalogue card says about the signed-in learner's current enrolment.
+CATALOGUE_STATUS_LABELS = {
+    Enrolment.Status.ACTIVE: _("Enrolled"),
+    Enrolment.Status.COMPLETED: _("Completed"),
+    Enrolment.Status.REQUESTED: _("Awaiting approval"),
+}
+
+
+def catalogue_statuses_for_user(
+    *, user: User | AnonymousUser, course_ids: list[int]
+) -> dict[int, str]:
+    """Course id → the status of `user`'s current enrolment in it (enrolled, completed or
+    awaiting approval; declined and withdrawn ones say nothing), for the catalogue cards
+    of one page: one query, none for an anonymous visitor."""
+    if not user.is_authenticated or not course_ids:
+        return {}
+    return dict(
+        Enrolment.objects.filter(
+            user=user,
+            course_id__in=course_ids,
+            is_current=True,
+            status__in=list(CATALOGUE_STATUS_LABELS),
+        ).values_list("course_id", "status")
+    )
 
 
 def course_ids_matching(query: str) -> set[int]:
@@ -248,11 +275,39 @@ def _training_need_taken(*, employees: QuerySet, course_ids: list[int]) -> dict[
 
 @dataclass
 class CourseOutlineItem:
-    page: LessonPage | QuizPage
-    kind: str
+    """One step of the path through a course: a lesson, a quiz, or the evaluation (no
+    page; always the last step, and `available` only once the other steps are done)."""
+
+    page: LessonPage | QuizPage | None
+    kind: str  # "lesson", "quiz" or "evaluation"
+    required: bool = True
     completed: bool = False
     opened: bool = False
+    awaiting_grading: bool = False
+    available: bool = True
     best_percent: Decimal | None = None
+    course_id: int | None = None
+
+    @property
+    def url(self) -> str:
+        if self.page is None:
+            return reverse("lms:evaluation", args=[self.course_id])
+        return self.page.url or ""
+
+
+@dataclass
+class CoursePath:
+    """The outline, the progress figure and the next step of one learner in one course,
+    from the same data (`course_path_for_enrolment`)."""
+
+    items: list[CourseOutlineItem]
+    percent: int
+    next_item: CourseOutlineItem | None
+    started: bool = False
+
+    @property
+    def evaluation(self) -> CourseOutlineItem | None:
+        return next((i for i in self.items if i.kind == "evaluation"), None)
 
 
 def _user_enrolment(user: User | AnonymousUser, course_id: int) -> Enrolment | None:
@@ -261,6 +316,7 @@ def _user_enrolment(user: User | AnonymousUser, course_id: int) -> Enrolment | N
     return (
         Enrolment.objects.filter(user=user, course_id=course_id, is_current=True)
         .select_related("last_lesson")
+        .annotate(has_evaluation=Exists(CourseEvaluation.objects.filter(enrolment=OuterRef("pk"))))
         .first()
     )
 
@@ -323,24 +379,29 @@ def _course_of(page: LessonPage | QuizPage) -> CoursePage:
     return page.get_course()
 
 
-def course_outline(
+def _outline_items(
     *,
     course: CoursePage,
-    enrolment: Enrolment | None,
-    children: list[LessonPage | QuizPage] | None = None,
+    children: list[LessonPage | QuizPage],
+    progress: dict[int, Any],
+    attempts: list[tuple[int, Any, str, bool | None]],
+    evaluation_done: bool,
 ) -> list[CourseOutlineItem]:
-    if children is None:
-        children = _course_children(course)
-    progress: dict[int, LessonProgress] = {}
+    """`attempts` are (quiz id, score, status, passed) rows. Which steps are required is
+    the completion engine's rule (lms.services.enrolments.enrolment_completion_state)."""
     best: dict[int, Decimal] = {}
-    if enrolment is not None:
-        progress = {p.lesson_id: p for p in enrolment.lesson_progress.all() if p.lesson_id}
-        scores = QuizAttempt.objects.filter(
-            enrolment=enrolment, score_percent__isnull=False, quiz__isnull=False
-        ).values_list("quiz_id", "score_percent")
-        for quiz_id, score in scores:
-            if score is not None:
-                best[quiz_id] = max(best.get(quiz_id, Decimal(0)), score)
+    passed: set[int] = set()
+    graded: set[int] = set()
+    awaiting: set[int] = set()
+    for quiz_id, score, status, did_pass in attempts:
+        if score is not None:
+            best[quiz_id] = max(best.get(quiz_id, Decimal(0)), score)
+        if status == QuizAttempt.Status.GRADED:
+            graded.add(quiz_id)
+            if did_pass:
+                passed.add(quiz_id)
+        elif status == QuizAttempt.Status.AWAITING_GRADING:
+            awaiting.add(quiz_id)
     items = []
     for child in children:
         if isinstance(child, LessonPage):
@@ -349,20 +410,160 @@ def course_outline(
                 CourseOutlineItem(
                     page=child,
                     kind="lesson",
+                    required=course.require_all_lessons and child.is_required,
                     opened=record is not None,
                     completed=bool(record and record.completed_at),
                 )
             )
         elif isinstance(child, QuizPage):
+            required = child.required_for_completion
             items.append(
                 CourseOutlineItem(
                     page=child,
                     kind="quiz",
+                    required=required,
                     best_percent=best.get(child.pk),
-                    completed=child.pk in best and best[child.pk] >= child.pass_mark_percent,
+                    opened=child.pk in graded or child.pk in awaiting,
+                    completed=child.pk in passed or (not required and child.pk in graded),
+                    awaiting_grading=child.pk in awaiting and child.pk not in passed,
                 )
             )
+    if course.evaluation_required:
+        # Offered once the learner has done their part of every other step (an essay
+        # waiting for the trainer's grade does not hold it back).
+        ready = all(i.completed or i.awaiting_grading for i in items if i.required)
+        items.append(
+            CourseOutlineItem(
+                page=None,
+                kind="evaluation",
+                course_id=course.pk,
+                completed=evaluation_done,
+                available=ready or evaluation_done,
+            )
+        )
     return items
+
+
+def _course_path(
+    *, course: CoursePage, enrolment: Enrolment | None, items: list[CourseOutlineItem]
+) -> CoursePath:
+    from lms.services.enrolments import CompletionState
+
+    lessons = [i for i in items if i.kind == "lesson" and i.required]
+    quizzes = [i for i in items if i.kind == "quiz" and i.required]
+    evaluation = next((i for i in items if i.kind == "evaluation"), None)
+    state = CompletionState(
+        lessons_required=len(lessons),
+        lessons_done=sum(i.completed for i in lessons),
+        quizzes_required=len(quizzes),
+        quizzes_passed=sum(i.completed for i in quizzes),
+        essays_pending=sum(i.awaiting_grading for i in quizzes),
+        evaluation_required=evaluation is not None,
+        evaluation_done=bool(evaluation and evaluation.completed),
+    )
+    if enrolment is None:
+        return CoursePath(items=items, percent=0, next_item=None)
+    started = any(i.opened or i.completed for i in items)
+    if enrolment.is_completed:
+        return CoursePath(items=items, percent=100, next_item=None, started=True)
+    # Resume inside the lesson the learner left unfinished; otherwise the first step of
+    # the course still to do (never a finished lesson).
+    last = next(
+        (
+            i
+            for i in items
+            if i.kind == "lesson" and i.page is not None and i.page.pk == enrolment.last_lesson_id
+        ),
+        None,
+    )
+    if last is not None and not last.completed:
+        next_item: CourseOutlineItem | None = last
+    else:
+        next_item = next(
+            (
+                i
+                for i in items
+                if i.required and i.available and not i.completed and not i.awaiting_grading
+            ),
+            None,
+        )
+    return CoursePath(items=items, percent=state.percent, next_item=next_item, started=started)
+
+
+def course_path_for_enrolment(
+    *,
+    enrolment: Enrolment,
+    course: CoursePage | None = None,
+    children: list[LessonPage | QuizPage] | None = None,
+    attempts: list[QuizAttempt] | None = None,
+) -> CoursePath:
+    """The one source of a learner's outline (a tick per step, the evaluation last), the
+    progress figure on the course page and the step "Resume" opens. The figure follows
+    the completion engine's rule, so it equals the stored `progress_percent` the
+    dashboard shows. Two queries (progress rows, quiz attempts) plus one for the
+    evaluation unless `enrolment` carries the `has_evaluation` annotation; the progress
+    rows are free when prefetched (the lesson page) and `attempts` may be passed in."""
+    course = course or enrolment.course
+    if course is None:
+        return CoursePath(items=[], percent=enrolment.progress_percent, next_item=None)
+    if children is None:
+        children = course_structure(course=course).children
+    progress = {p.lesson_id: p for p in enrolment.lesson_progress.all() if p.lesson_id}
+    if attempts is None:
+        rows = list(
+            QuizAttempt.objects.filter(enrolment=enrolment, quiz__isnull=False).values_list(
+                "quiz_id", "score_percent", "status", "passed"
+            )
+        )
+    else:
+        rows = [(a.quiz_id, a.score_percent, a.status, a.passed) for a in attempts if a.quiz_id]
+    if hasattr(enrolment, "has_evaluation"):
+        evaluation_done = bool(enrolment.has_evaluation)
+    elif course.evaluation_required:
+        evaluation_done = CourseEvaluation.objects.filter(enrolment=enrolment).exists()
+    else:
+        evaluation_done = False
+    items = _outline_items(
+        course=course,
+        children=children,
+        progress=progress,
+        attempts=rows,
+        evaluation_done=evaluation_done,
+    )
+    return _course_path(course=course, enrolment=enrolment, items=items)
+
+
+def course_path_preview(*, course: CoursePage, children: list[LessonPage | QuizPage]) -> CoursePath:
+    """The outline for someone not (yet) learning in the course: nothing done, no step
+    offered."""
+    items = _outline_items(
+        course=course, children=children, progress={}, attempts=[], evaluation_done=False
+    )
+    for item in items:
+        if item.kind == "evaluation":
+            item.available = False
+    return CoursePath(items=items, percent=0, next_item=None)
+
+
+def _is_learning(enrolment: Enrolment | None) -> bool:
+    return enrolment is not None and enrolment.status in {
+        Enrolment.Status.ACTIVE,
+        Enrolment.Status.COMPLETED,
+    }
+
+
+def _path_for(
+    *,
+    course: CoursePage,
+    enrolment: Enrolment | None,
+    children: list[LessonPage | QuizPage],
+    attempts: list[QuizAttempt] | None = None,
+) -> CoursePath:
+    if enrolment is not None and _is_learning(enrolment):
+        return course_path_for_enrolment(
+            enrolment=enrolment, course=course, children=children, attempts=attempts
+        )
+    return course_path_preview(course=course, children=children)
 
 
 def course_detail_for_user(
@@ -380,20 +581,15 @@ def course_detail_for_user(
             .first()
         )
     structure = course_structure(course=course, cached=cached)
-    is_learning = enrolment is not None and enrolment.status in {
-        Enrolment.Status.ACTIVE,
-        Enrolment.Status.COMPLETED,
-    }
+    is_learning = _is_learning(enrolment)
     evaluation_done = is_learning and bool(getattr(enrolment, "has_evaluation", False))
+    path = _path_for(course=course, enrolment=enrolment, children=structure.children)
     return {
         "course": course,
         "enrolment": enrolment,
         "is_learning": is_learning,
-        "outline": course_outline(
-            course=course,
-            enrolment=enrolment if is_learning else None,
-            children=structure.children,
-        ),
+        "course_path": path,
+        "outline": path.items,
         "course_competencies": structure.competencies,
         "prerequisites": structure.prerequisites,
         "trainer_names": [t.get_full_name() or t.email for t in course.trainers.all()],
@@ -410,20 +606,25 @@ def lesson_context_for_user(
     enrolment: Enrolment | None
     course = _course_of(lesson)
     if progress is not None:
-        enrolment = Enrolment.objects.get(pk=progress.enrolment_id)
+        # lesson_progress_open hands over the enrolment with its progress rows.
+        enrolment = progress.enrolment
         enrolment.course = course
-        progress.enrolment = enrolment
     else:
         enrolment = _user_enrolment(user, course.pk)
     siblings = course_structure(course=course).children
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
-    if progress is None and enrolment is not None and lesson.pk is not None:
-        progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    path = _path_for(course=course, enrolment=enrolment, children=siblings)
+    if progress is None and _is_learning(enrolment) and lesson.pk is not None:
+        progress = next(
+            (p for p in enrolment.lesson_progress.all() if p.lesson_id == lesson.pk),  # type: ignore[union-attr]
+            None,
+        )
     return {
         "course": course,
         "enrolment": enrolment,
-        "is_learning": enrolment is not None
-        and enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED},
+        "is_learning": _is_learning(enrolment),
+        "course_path": path,
+        "current_page": lesson,
         "progress": progress,
         "previous_page": siblings[index - 1] if index > 0 else None,
         "next_page": siblings[index + 1] if index + 1 < len(siblings) else None,
@@ -435,21 +636,31 @@ def lesson_context_for_user(
 def quiz_context_for_user(*, quiz: QuizPage, user: User | AnonymousUser) -> dict[str, Any]:
     course = _course_of(quiz)
     enrolment = _user_enrolment(user, course.pk)
-    attempts: list[QuizAttempt] = []
-    if enrolment is not None and quiz.pk is not None:
-        attempts = list(
-            QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number")
+    all_attempts: list[QuizAttempt] = []
+    if enrolment is not None:
+        # Every quiz's attempts in one read: this quiz's table and the outline's ticks.
+        all_attempts = list(
+            QuizAttempt.objects.filter(enrolment=enrolment).order_by("quiz_id", "number")
         )
+    attempts = [a for a in all_attempts if quiz.pk is not None and a.quiz_id == quiz.pk]
     open_attempt = next((a for a in attempts if a.is_open), None)
     used = len(attempts)
+    path = _path_for(
+        course=course,
+        enrolment=enrolment,
+        children=course_structure(course=course).children,
+        attempts=all_attempts,
+    )
     return {
         "course": course,
         "enrolment": enrolment,
-        "is_learning": enrolment is not None
-        and enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED},
+        "course_path": path,
+        "current_page": quiz,
+        "is_learning": _is_learning(enrolment),
         "attempts": attempts,
         "open_attempt": open_attempt,
         "attempts_left": None if not quiz.max_attempts else max(0, quiz.max_attempts - used),
+        "show_scores": _review_allows(quiz.review_score, final=_review_is_final(quiz, attempts)),
     }
 
 
@@ -466,6 +677,63 @@ def attempt_get_for_user(*, attempt_uuid: Any, user: User) -> QuizAttempt:
     return attempt
 
 
+@dataclass(frozen=True)
+class AttemptReview:
+    """What a viewer may see of a submitted attempt, from the quiz's review options."""
+
+    score: bool = False
+    correctness: bool = False
+    right_answer: bool = False
+    feedback: bool = False
+
+    @property
+    def any_detail(self) -> bool:
+        return self.correctness or self.right_answer or self.feedback
+
+
+def _review_is_final(quiz: QuizPage, attempts: list[QuizAttempt]) -> bool:
+    """The moment "after the last attempt or a pass": the learner passed this quiz, or
+    used every attempt (an unlimited quiz has no last attempt)."""
+    if any(a.status == QuizAttempt.Status.GRADED and a.passed for a in attempts):
+        return True
+    closed = sum(1 for a in attempts if not a.is_open)
+    return bool(quiz.max_attempts) and closed >= quiz.max_attempts
+
+
+def _review_allows(setting: str, *, final: bool) -> bool:
+    return setting == QuizPage.Review.AFTER_ATTEMPT or (
+        setting == QuizPage.Review.AFTER_FINAL and final
+    )
+
+
+def attempt_review_for_user(*, attempt: QuizAttempt, user: User) -> AttemptReview:
+    """The quiz's review options applied to `attempt` for `user`. Nothing while the attempt
+    is open; everything for the course's trainers and others allowed to see the attempt;
+    for its learner, each part from the moment the trainer chose. An attempt whose quiz
+    was deleted shows its score only."""
+    if attempt.is_open:
+        return AttemptReview()
+    if attempt.user_id != user.pk:
+        if not user.has_perm("lms.view_attempt", attempt):
+            return AttemptReview()
+        return AttemptReview(score=True, correctness=True, right_answer=True, feedback=True)
+    quiz = attempt.quiz
+    if quiz is None:
+        return AttemptReview(score=True)
+    attempts = list(
+        QuizAttempt.objects.filter(enrolment_id=attempt.enrolment_id, quiz=quiz).only(
+            "status", "passed"
+        )
+    )
+    final = _review_is_final(quiz, attempts)
+    return AttemptReview(
+        score=_review_allows(quiz.review_score, final=final),
+        correctness=_review_allows(quiz.review_correctness, final=final),
+        right_answer=_review_allows(quiz.review_right_answer, final=final),
+        feedback=_review_allows(quiz.review_feedback, final=final),
+    )
+
+
 @dataclass
 class AttemptQuestionView:
     answer: AttemptAnswer
@@ -476,10 +744,13 @@ class AttemptQuestionView:
     explanation: str = ""
 
 
-def attempt_questions(*, attempt: QuizAttempt, reveal: bool) -> list[AttemptQuestionView]:
-    """The attempt's questions with options in the learner's order. Correct answers and
-    explanations are filled in only when `reveal` is true (after submission, and only if
-    the quiz's feedback setting allows it)."""
+def attempt_questions(
+    *, attempt: QuizAttempt, review: AttemptReview | None = None
+) -> list[AttemptQuestionView]:
+    """The attempt's questions with options in the learner's order. The right answers and
+    the explanations are filled in only when `review` allows them (see
+    `attempt_review_for_user`)."""
+    review = review or AttemptReview()
     answers = list(
         attempt.answers.select_related("question")
         .prefetch_related("question__choices")
@@ -497,10 +768,11 @@ def attempt_questions(*, attempt: QuizAttempt, reveal: bool) -> list[AttemptQues
                 if pk in choices
             ],
         )
-        if reveal and question is not None:
+        if review.right_answer and question is not None:
             view.correct_option_ids = {pk for pk, c in choices.items() if c.is_correct}
             view.accepted_answers = question.accepted_answer_list
             view.correct_true = question.correct_true
+        if review.feedback and question is not None:
             view.explanation = question.explanation
         views.append(view)
     return views
@@ -519,6 +791,9 @@ class Dashboard:
     jp_target: int
     recommendations: list[tuple[Any, list[CoursePage]]]
     today: dt.date
+    # "floor" (PNS: at least jp_target) or "cap" (PPPK: at most jp_target, PP 49/2018
+    # art. 40(1)); competencies.selectors.jp_target_for_employee decides.
+    jp_target_kind: str = "floor"
 
     @property
     def jp_percent(self) -> int:
@@ -547,8 +822,9 @@ def _set_certificate_url(enrolment: Enrolment) -> None:
 
 def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Dashboard:
     """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
-    the agency settings, and a fixed few for the competency gaps and recommendations."""
+    the agency settings, and a fixed few for the JP, competency gaps and recommendations."""
     from competencies.models import AgencySettings
+    from competencies.selectors import jp_target_for_employee, jp_total_for_employee
 
     enrolments = list(
         Enrolment.objects.filter(user=user)
@@ -558,15 +834,11 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
         .order_by("due_on", "-updated_at")
     )
     today = timezone.localdate()
-    year_start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
     assigned, in_progress, requested, completed = [], [], [], []
-    jp = Decimal(0)
     for enrolment in enrolments:
         if enrolment.status == Enrolment.Status.COMPLETED:
             _set_certificate_url(enrolment)
             completed.append(enrolment)
-            if enrolment.completed_at and enrolment.completed_at >= year_start:
-                jp += enrolment.jp_earned or Decimal(0)
         elif enrolment.status == Enrolment.Status.REQUESTED:
             requested.append(enrolment)
         elif enrolment.source == Enrolment.Source.ASSIGNMENT:
@@ -579,14 +851,23 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
         if request is not None
         else AgencySettings.objects.first()
     )
-    target = agency.yearly_jp_target if agency else 20
+    # The one JP rule (competencies.selectors): approved training records of the year,
+    # external ones included, revoked certificates not.
+    employee = getattr(user, "employee", None)  # cached on the user for the gaps below
+    jp = (
+        jp_total_for_employee(employee=employee, year=today.year)
+        if employee is not None
+        else Decimal(0)
+    )
+    rule = jp_target_for_employee(employee=employee, agency=agency)  # PNS floor, PPPK cap
     return Dashboard(
         assigned=assigned,
         in_progress=in_progress,
         requested=requested,
         completed=completed,
         jp_this_year=jp,
-        jp_target=target,
+        jp_target=rule.value,
+        jp_target_kind=rule.kind,
         recommendations=recommendations_for_user(
             user=user, exclude_course_ids={e.course_id for e in enrolments if e.course_id}
         ),
@@ -671,13 +952,49 @@ class CourseReport:
     pending_essays: int
 
 
-def course_report(*, course: CoursePage) -> CourseReport:
-    """Learners' progress and results for one course: a fixed number of queries. One
-    row per learner: their current enrolment cycle (earlier years' cycles of a yearly
-    course stay in their history, not in this report)."""
+@dataclass(frozen=True)
+class ReportScope:
+    """Which learners of a course a report viewer sees: everyone (`everyone`) or only
+    those whose employee record lies in the unit subtree at `unit_path`."""
+
+    everyone: bool
+    unit_path: str = ""
+
+    def learners(self, prefix: str) -> Q:
+        """A filter on the model reached through `prefix` (the path to the learner's
+        user, e.g. "user" from Enrolment, "enrolment__user" from CourseEvaluation)."""
+        if self.everyone:
+            return Q()
+        return Q(**{f"{prefix}__employee__unit__path__startswith": self.unit_path})
+
+
+def course_report_scope(*, course: CoursePage, user: User) -> ReportScope:
+    """The course's trainers, administrators and HR managers of the whole organisation see
+    every learner; an HR manager limited to a unit subtree (HRScope) sees only the
+    learners employed in it (accounts with no employee record are outside every
+    subtree). Anyone else may not see the report at all."""
+    from competencies.selectors import hr_scope_unit
+    from lms.rules import is_course_trainer
+
+    if has_role(user, Role.ADMINISTRATOR) or is_course_trainer(user, course):
+        return ReportScope(everyone=True)
+    if not (has_role(user, Role.PENGELOLA_SDM) and user.has_perm("lms.view_course_report", course)):
+        raise PermissionDenied
+    scope = hr_scope_unit(user)
+    if scope is None:
+        return ReportScope(everyone=True)
+    return ReportScope(everyone=False, unit_path=scope.path)
+
+
+def course_report(*, course: CoursePage, user: User) -> CourseReport:
+    """Learners' progress and results for one course, as `user` may see them (see
+    course_report_scope): a fixed number of queries. One row per learner: their current
+    enrolment cycle (earlier years' cycles of a yearly course stay in their history, not
+    in this report)."""
+    scope = course_report_scope(course=course, user=user)
     quizzes = list(QuizPage.objects.child_of(course).order_by("path"))
     enrolments = list(
-        Enrolment.objects.filter(course=course, is_current=True)
+        Enrolment.objects.filter(scope.learners("user"), course=course, is_current=True)
         .select_related("user")
         .annotate(
             lessons_done=Count(
@@ -689,12 +1006,12 @@ def course_report(*, course: CoursePage) -> CourseReport:
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     seconds = dict(
-        LessonProgress.objects.filter(enrolment__course=course)
+        LessonProgress.objects.filter(scope.learners("enrolment__user"), enrolment__course=course)
         .values_list("enrolment_id")
         .annotate(total=Sum("seconds_spent"))
     )
     attempts = (
-        QuizAttempt.objects.filter(enrolment__course=course)
+        QuizAttempt.objects.filter(scope.learners("enrolment__user"), enrolment__course=course)
         .exclude(status=QuizAttempt.Status.IN_PROGRESS)
         .order_by("number")
     )
@@ -703,6 +1020,14 @@ def course_report(*, course: CoursePage) -> CourseReport:
     best_post: dict[int, Decimal] = {}
     for attempt in attempts:
         key = (attempt.enrolment_id, attempt.quiz_id or 0)
+        # Time in a quiz counts as time spent: start to submission (a late one is cut
+        # off at its deadline by the grading service; one without a time limit counts
+        # at most an hour, like a lesson visit).
+        if attempt.submitted_at is not None:
+            spent = int((attempt.submitted_at - attempt.started_at).total_seconds())
+            if attempt.deadline is None:
+                spent = min(spent, 60 * 60)
+            seconds[attempt.enrolment_id] = (seconds.get(attempt.enrolment_id) or 0) + max(0, spent)
         score = attempt.score_percent
         if score is not None:
             best[key] = max(best.get(key) or Decimal(0), score)
@@ -735,21 +1060,37 @@ def course_report(*, course: CoursePage) -> CourseReport:
         quizzes=quizzes,
         rows=rows,
         average_gain=average_gain,
-        evaluation=evaluation_summary(course_ids=[course.pk]),
-        pending_essays=essay_queue(course=course).count(),
+        evaluation=evaluation_summary(course_ids=[course.pk], learners=scope),
+        pending_essays=essay_queue(course=course).filter(scope.learners("attempt__user")).count(),
     )
 
 
-def evaluation_summary(*, course_ids: list[int], with_comments: bool = True) -> dict[str, Any]:
+# Fewer evaluations than this and the averages are withheld: with one or two responses a
+# trainer could read a known learner's ratings off them (the public figures use their own,
+# higher threshold, lms/selectors_public.py).
+EVALUATION_MIN_RESPONSES = 3
+
+
+def evaluation_summary(
+    *, course_ids: list[int], with_comments: bool = True, learners: ReportScope | None = None
+) -> dict[str, Any]:
     """Averages and counts of the evaluations; comments only for trainers (never names).
-    The public statistics call it with with_comments=False."""
+    The public statistics call it with with_comments=False. `learners` limits it to the
+    evaluations of the learners a report viewer may see. Below EVALUATION_MIN_RESPONSES
+    evaluations the averages are None and `averages_shown` is False."""
     qs = CourseEvaluation.objects.filter(course_id__in=course_ids)
+    if learners is not None:
+        qs = qs.filter(learners.learners("enrolment__user"))
     summary = qs.aggregate(
         count=Count("pk"),
         content=Avg("content_rating"),
         trainer=Avg("trainer_rating"),
         usefulness=Avg("usefulness_rating"),
     )
+    summary["averages_shown"] = summary["count"] >= EVALUATION_MIN_RESPONSES
+    summary["min_responses"] = EVALUATION_MIN_RESPONSES
+    if not summary["averages_shown"]:
+        summary.update(content=None, trainer=None, usefulness=None)
     if with_comments:
         summary["comments"] = list(
             qs.exclude(comments="")
@@ -772,9 +1113,13 @@ def essay_queue(*, course: CoursePage) -> QuerySet[AttemptAnswer]:
     )
 
 
-def pending_requests(*, course: CoursePage) -> QuerySet[Enrolment]:
+def pending_requests(*, course: CoursePage, user: User) -> QuerySet[Enrolment]:
+    """Requests to join the course that `user` may decide (see course_report_scope)."""
+    scope = course_report_scope(course=course, user=user)
     return (
-        Enrolment.objects.filter(course=course, status=Enrolment.Status.REQUESTED)
+        Enrolment.objects.filter(
+            scope.learners("user"), course=course, status=Enrolment.Status.REQUESTED
+        )
         .select_related("user")
         .order_by("requested_at")
     )
@@ -946,3 +1291,15 @@ def assignment_unit_summary(*, units: list[Any], employees: QuerySet) -> dict[st
         bucket[1] += row["completed"]
         bucket[2] += row["overdue"]
     return {path: tuple(v) for path, v in totals.items()}
+
+
+def courses_without_siasn_type() -> QuerySet[CoursePage]:
+    """Published courses other than plain e-learning that have no SIASN `jenisDiklat`
+    type: their completions cannot be exported to SIASN until HR picks one (issue 20,
+    DOMAIN.md §7 "SIASN type is not the delivery mode")."""
+    return (
+        CoursePage.objects.live()
+        .filter(siasn_development_type__isnull=True)
+        .exclude(delivery_mode=CoursePage.DeliveryMode.E_LEARNING)
+        .order_by("title", "pk")
+    )

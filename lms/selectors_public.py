@@ -43,7 +43,9 @@ SMALL_CELL = 5
 # The CSV marker of a suppressed cell ("x", as statistics offices use): not "<5", because
 # a cell hidden by secondary suppression may hold a larger number.
 SUPPRESSED = "x"
-CACHE_VERSION = 1
+# Bumped when the suppression rules change, so that no figure cached under the old
+# rules is served (2: jp_average hidden with employees_trained).
+CACHE_VERSION = 2
 # Figures change slowly (completions, certificates); a quarter of an hour keeps the page
 # cheap under load and fresh enough. PUBLIC_FIGURES_CACHE_SECONDS overrides it.
 DEFAULT_CACHE_SECONDS = 15 * 60
@@ -112,7 +114,9 @@ UNIT_FIELDS: tuple[Field, ...] = (
     Field("unit_name", "text"),
     Field("employees", "people"),
     Field("employees_trained", "people", ("employees",)),
-    Field("jp_average", "derived", ("employees",)),
+    # JP total ÷ employees: hidden with the count of those trained too, or 1.2 × 5 would
+    # reveal the JP of the one trained person.
+    Field("jp_average", "derived", ("employees", "employees_trained")),
     Field("employees_meeting_target", "people", ("employees",)),
     Field("share_meeting_target_pct", "derived", ("employees", "employees_meeting_target")),
     Field("courses_offered", "courses"),
@@ -386,11 +390,10 @@ class PublicationEntry:
 
 
 @dataclass(frozen=True)
-class RevocationEntry:
-    timestamp: datetime.datetime
-    number: str
-    holder_name: str
+class RevocationCount:
+    month: datetime.date
     category: str
+    count: int
 
 
 def course_publications(*, page_number: Any, per_page: int = 20) -> PaginatorPage:
@@ -422,40 +425,27 @@ def course_publications(*, page_number: Any, per_page: int = 20) -> PaginatorPag
 
 
 def certificate_revocations(*, page_number: Any, per_page: int = 20) -> PaginatorPage:
-    """Revocations from the audit trail (`lms.certificate_revoke`): the certificate's
-    number, the holder's name as the verification page shows it and the public category
-    of the reason. HR's free-text reason is never shown (it may name people)."""
-    entries = (
-        ModelLogEntry.objects.filter(
-            action="lms.certificate_revoke",
-            content_type=ContentType.objects.get_for_model(Certificate),
-        )
-        .order_by("-timestamp", "-pk")
-        .values("timestamp", "object_id")
+    """Revoked certificates counted per month of revocation and public reason category,
+    newest month first. Counts and categories, not people (UU PDP): no holder name and no
+    certificate number, which together would find the certificate through the /verify/
+    search; HR's free-text reason is never shown either. One query."""
+    labels = dict(Certificate.RevocationCategory.choices)
+    rows = (
+        Certificate.objects.filter(revoked_at__isnull=False)
+        .annotate(month=TruncMonth("revoked_at"))
+        .values("month", "revocation_category")
+        .annotate(n=Count("pk"))
+        .order_by("-month", "revocation_category")
     )
-    page = Paginator(entries, per_page).get_page(page_number)
-    certificates = {
-        str(c.pk): c
-        for c in Certificate.objects.filter(
-            pk__in=[int(e["object_id"]) for e in page.object_list]
-        ).only("pk", "number", "holder_name", "revocation_category")
-    }
-    rows = []
-    for e in page.object_list:
-        certificate = certificates.get(e["object_id"])
-        if certificate is None:
-            continue
-        category = getattr(certificate, "revocation_category", "")
-        rows.append(
-            RevocationEntry(
-                timestamp=e["timestamp"],
-                number=certificate.number,
-                holder_name=certificate.holder_name,
-                category=(certificate.get_revocation_category_display() if category else ""),
-            )
+    counts = [
+        RevocationCount(
+            month=r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"],
+            category=str(labels.get(r["revocation_category"], "")),
+            count=r["n"],
         )
-    page.object_list = rows
-    return page
+        for r in rows
+    ]
+    return Paginator(counts, per_page).get_page(page_number)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 
 from celery import Task, shared_task
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+# Queued after commit when employees change; a database restart used up three quick
+# retries in a fault run, so this one backs off for longer (its sweep runs nightly).
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
 def assignment_rules_apply(employee_ids: list[int] | None = None) -> int:
     from lms.services.assignments import assignment_rules_apply as service
 
@@ -25,7 +34,7 @@ def assignment_reminders_send() -> int:
     return service()
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
 def assignment_enrolment_completed(enrolment_id: int) -> None:
     from lms.services.assignments import assignment_enrolment_completed as service
 
@@ -33,8 +42,26 @@ def assignment_enrolment_completed(enrolment_id: int) -> None:
 
 
 def assignment_enrolment_completed_hook(*, enrolment_id: int) -> None:
-    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS; runs after commit."""
-    assignment_enrolment_completed.delay(enrolment_id)
+    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS; runs after commit. A broker that
+    is down is logged, and assignment_enrolment_completed_sweep catches up."""
+    _enqueue_for_enrolment(assignment_enrolment_completed, enrolment_id)
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def assignment_enrolment_completed_sweep(limit: int = 5000) -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): queues assignment_enrolment_completed for
+    enrolments completed in the last 7 days whose "course completed" notice is missing
+    (the hook's task was lost: broker down, worker lost, retries run out), so that the
+    learner's assignment does not stay open. The hook is idempotent. Returns how many
+    were queued."""
+    from lms.services.assignments import assignment_completion_sweep_enrolment_ids
+
+    ids = list(assignment_completion_sweep_enrolment_ids().values_list("pk", flat=True)[:limit])
+    for enrolment_id in ids:
+        assignment_enrolment_completed.apply_async((enrolment_id,))
+    if ids:
+        logger.info("assignment_enrolment_completed_sweep queued %s enrolments", len(ids))
+    return len(ids)
 
 
 class _CertificateMarkFailed(Task):
@@ -65,7 +92,7 @@ def certificate_issue(enrolment_id: int) -> int | None:
 def _enqueue_for_enrolment(task: Task, enrolment_id: int) -> None:
     """Queues `task(enrolment_id)`; a broker that is down must not break the learner's
     request (the completion is committed already): log it, and the task's sweep queues
-    the enrolment again within 10 minutes."""
+    the enrolment again within a minute or two."""
     from kombu.exceptions import OperationalError as BrokerError
 
     try:
@@ -88,15 +115,22 @@ def certificate_issue_hook(*, enrolment_id: int) -> None:
     transaction.on_commit(lambda: _certificate_issue_enqueue(enrolment_id))
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def certificate_issue_sweep(batch_size: int = 200, limit: int = 5000) -> int:
-    """Every 10 minutes (CELERY_BEAT_SCHEDULE): queues certificate_issue for completed
-    enrolments of certificate courses whose certificate is missing, pending or failed
-    (older than a minute), e.g. after the broker was down. In batches; issuing is
-    idempotent, so queuing one twice is harmless. Returns how many were queued."""
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def certificate_issue_sweep(
+    batch_size: int = 200, limit: int = 5000, within_days: int | None = None
+) -> int:
+    """Every minute over the last `within_days` days (an index range on completed_at,
+    cheap when nothing is owed) and hourly over all (CELERY_BEAT_SCHEDULE): queues
+    certificate_issue for completed enrolments of certificate courses whose certificate
+    is missing, pending or failed (older than a minute), e.g. after the broker was down.
+    In batches; issuing is idempotent, so queuing one twice is harmless. Returns how many
+    were queued."""
     from lms.services.certificates import certificate_sweep_enrolment_ids
 
-    ids = list(certificate_sweep_enrolment_ids().values_list("pk", flat=True)[:limit])
+    owed = certificate_sweep_enrolment_ids()
+    if within_days is not None:
+        owed = owed.filter(completed_at__gte=timezone.now() - datetime.timedelta(days=within_days))
+    ids = list(owed.values_list("pk", flat=True)[:limit])
     queued = 0
     for start in range(0, len(ids), batch_size):
         for enrolment_id in ids[start : start + batch_size]:
@@ -137,6 +171,22 @@ def certificate_bulk_zip(job_id: int) -> None:
     service(job_id=job_id)
 
 
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def certificate_bulk_zip_sweep() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): queues certificate_bulk_zip again for jobs
+    still queued five minutes after the request (the task was lost to a broker or
+    worker fault). Five, not one: a ZIP may wait behind others, and a job is only
+    re-queued while nothing has started it. Returns how many were queued."""
+    from lms.services.certificates import certificate_bulk_jobs_stuck_ids
+
+    ids = list(certificate_bulk_jobs_stuck_ids())
+    for job_id in ids:
+        certificate_bulk_zip.apply_async((job_id,))
+    if ids:
+        logger.info("certificate_bulk_zip_sweep queued %s jobs", len(ids))
+    return len(ids)
+
+
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def certificate_bulk_jobs_delete_expired() -> int:
     """Hourly (CELERY_BEAT_SCHEDULE): ZIPs older than LMS_CERTIFICATE_ZIP_RETENTION_HOURS."""
@@ -166,7 +216,7 @@ def enrolment_competency_evidence_hook(*, enrolment_id: int) -> None:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def enrolment_competency_evidence_sweep(limit: int = 5000) -> int:
-    """Every 10 minutes (CELERY_BEAT_SCHEDULE): queues enrolment_competency_evidence for
+    """Every minute (CELERY_BEAT_SCHEDULE): queues enrolment_competency_evidence for
     enrolments completed in the last 7 days whose evidence is missing. Returns how many
     were queued."""
     from lms.services.certificates import enrolment_evidence_sweep_ids
@@ -177,3 +227,12 @@ def enrolment_competency_evidence_sweep(limit: int = 5000) -> int:
     if ids:
         logger.info("enrolment_competency_evidence_sweep queued %s enrolments", len(ids))
     return len(ids)
+
+
+@shared_task(bind=True, ignore_result=True)
+def worker_heartbeat_record(self: Task) -> None:
+    """Every minute (CELERY_BEAT_SCHEDULE, expiring unrun): the worker that takes it
+    records that it is alive, which /health/ checks (HEALTH_CHECK_WORKER_MAX_AGE_MINUTES)."""
+    from lms.services.heartbeat import worker_heartbeat_record as record
+
+    record(hostname=self.request.hostname or "eager")

@@ -3,6 +3,7 @@ overdue items and gaps; nudge a report, propose a training for one (HR approves)
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
@@ -10,11 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from competencies.models import Employee
-from competencies.selectors import gap_counts_for_employees
+from competencies.models import AgencySettings, Employee
+from competencies.selectors import (
+    gap_counts_for_employees,
+    jp_by_employee,
+    jp_target_for_employee,
+)
 from lms.forms import TrainingProposalForm
 from lms.models import AssignmentRecipient
 from lms.selectors import team_employee_ids, team_for_supervisor
@@ -36,9 +42,21 @@ def team(request: HttpRequest) -> HttpResponse:
     # Gaps are shown for direct reports only (three queries for all of them); indirect
     # reports are rated by their own direct supervisor.
     gaps = gap_counts_for_employees([m.employee.pk for m in members if m.depth == 1])
+    # This year's JP by the one JP rule (competencies.selectors), one query for everyone.
+    year = timezone.localdate().year
+    jp = jp_by_employee(year=year, employee_ids=[m.employee.pk for m in members])
+    agency = AgencySettings.for_request(request)
     for member in members:
         member.gaps = gaps.get(member.employee.pk)  # type: ignore[attr-defined]
-    return render(request, "lms/team.html", {"me": me, "members": members})
+        member.jp = jp.get(member.employee.pk, Decimal(0))  # type: ignore[attr-defined]
+        # PNS floor or PPPK cap (PP 49/2018 art. 40(1)): the one rule in competencies.
+        member.jp_rule = jp_target_for_employee(employee=member.employee, agency=agency)  # type: ignore[attr-defined]
+    target = agency.yearly_jp_target
+    return render(
+        request,
+        "lms/team.html",
+        {"me": me, "members": members, "jp_year": year, "jp_target": target},
+    )
 
 
 @login_required

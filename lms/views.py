@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import csv
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 if TYPE_CHECKING:
     from accounts.models import User
 
+from competencies.spreadsheets import csv_attachment
 from lms.forms import CourseEvaluationForm, EnrolmentDecisionForm, EssayGradeForm
 from lms.models import (
     AttemptAnswer,
@@ -28,13 +28,16 @@ from lms.models import (
 from lms.selectors import (
     attempt_get_for_user,
     attempt_questions,
+    attempt_review_for_user,
     course_get_for_report,
     course_list_for_trainer,
+    course_path_for_enrolment,
     course_report,
     dashboard_for_user,
     essay_queue,
     pending_requests,
 )
+from lms.selectors_privacy import page_check_view_restrictions, page_get_for_request
 from lms.services.enrolments import (
     course_evaluation_submit,
     enrolment_create,
@@ -79,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = page_get_for_request(request=request, queryset=CoursePage.objects.all(), pk=course_id)
     try:
         enrolment = enrolment_create(user=_user(request), course=course)
     except ValidationError as exc:
@@ -103,17 +106,24 @@ def course_resume(request: HttpRequest, course_id: int) -> HttpResponse:
     course = enrolment.course
     if course is None:
         raise Http404
-    if enrolment.last_lesson is not None and enrolment.last_lesson.live:
-        return redirect(enrolment.last_lesson.url)
-    first = LessonPage.objects.child_of(course).live().order_by("path").first()
-    return redirect(first.url if first else course.url)
+    page_check_view_restrictions(request=request, page=course)
+    if enrolment.status not in {Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED}:
+        return redirect(course.url)
+    # The same "what's next" as the course page's outline: the lesson left unfinished,
+    # else the first step still to do; the course page once nothing is left.
+    step = course_path_for_enrolment(enrolment=enrolment, course=course).next_item
+    return redirect(step.url if step is not None else course.url)
 
 
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    lesson_progress_complete(user=_user(request), lesson=lesson)
+    lesson = page_get_for_request(request=request, queryset=LessonPage.objects.all(), pk=lesson_id)
+    try:
+        lesson_progress_complete(user=_user(request), lesson=lesson)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(lesson.url)
     messages.success(request, _("Lesson marked as completed."))
     next_page = lesson.get_next_siblings().live().first()
     return redirect(next_page.url if next_page else lesson.get_parent().url)
@@ -122,7 +132,7 @@ def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    quiz = page_get_for_request(request=request, queryset=QuizPage.objects.all(), pk=quiz_id)
     try:
         attempt = quiz_attempt_start(user=_user(request), quiz=quiz)
     except ValidationError as exc:
@@ -138,6 +148,9 @@ def _responses(request: HttpRequest, answer_ids: list[int]) -> dict[int, list[st
 @login_required
 def attempt_detail(request: HttpRequest, attempt_uuid) -> HttpResponse:
     attempt = attempt_get_for_user(attempt_uuid=attempt_uuid, user=_user(request))
+    if attempt.user_id == request.user.pk and attempt.quiz is not None:
+        # The learner's own attempt: the quiz page's privacy settings still apply.
+        page_check_view_restrictions(request=request, page=attempt.quiz)
     if request.method == "POST":
         if attempt.user_id != request.user.pk:
             raise PermissionDenied
@@ -162,18 +175,15 @@ def attempt_detail(request: HttpRequest, attempt_uuid) -> HttpResponse:
             )
         return redirect("lms:attempt", attempt_uuid=attempt.uuid)
     attempt = quiz_attempt_close_if_expired(attempt=attempt)
-    quiz = attempt.quiz
-    feedback = quiz.feedback if quiz else QuizPage.Feedback.SCORE
-    reveal = not attempt.is_open and feedback == QuizPage.Feedback.FULL
+    review = attempt_review_for_user(attempt=attempt, user=_user(request))
     return render(
         request,
         "lms/attempt.html",
         {
             "attempt": attempt,
-            "quiz": quiz,
-            "show_score": not attempt.is_open and feedback != QuizPage.Feedback.NONE,
-            "reveal": reveal,
-            "questions": attempt_questions(attempt=attempt, reveal=reveal),
+            "quiz": attempt.quiz,
+            "review": review,
+            "questions": attempt_questions(attempt=attempt, review=review),
             "kinds": Question.Kind,
             "is_owner": attempt.user_id == request.user.pk,
         },
@@ -189,9 +199,19 @@ def course_evaluation(request: HttpRequest, course_id: int) -> HttpResponse:
         is_current=True,
         status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
     )
+    if enrolment.course is not None:
+        page_check_view_restrictions(request=request, page=enrolment.course)
     if CourseEvaluation.objects.filter(enrolment=enrolment).exists():
         messages.info(request, _("You have already evaluated this course. Thank you!"))
         return redirect(enrolment.course.url if enrolment.course else "/")
+    course = enrolment.course
+    evaluation = course_path_for_enrolment(enrolment=enrolment).evaluation if course else None
+    if course is not None and evaluation is not None and not evaluation.available:
+        messages.info(
+            request,
+            _("The course evaluation opens once you have finished the lessons and quizzes."),
+        )
+        return redirect(course.url)
     form = CourseEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,8 +247,8 @@ def trainer_course_report(request: HttpRequest, course_id: int) -> HttpResponse:
         request,
         "lms/trainer/course_report.html",
         {
-            "report": course_report(course=course),
-            "requests": pending_requests(course=course),
+            "report": course_report(course=course, user=_user(request)),
+            "requests": pending_requests(course=course, user=_user(request)),
             "can_grade": request.user.has_perm("lms.grade_course", course),
         },
     )
@@ -237,35 +257,30 @@ def trainer_course_report(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def trainer_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_get_for_report(course_id=course_id, user=_user(request))
-    report = course_report(course=course)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}-learners.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("E-mail"),
-            _("NIP"),
-            _("Status"),
-            _("Source"),
-            _("Due on"),
-            _("Progress (%)"),
-            _("Lessons completed"),
-            _("Minutes spent"),
-            *[q.title for q in report.quizzes],
-            _("Pre-test (%)"),
-            _("Post-test (%)"),
-            _("Learning gain"),
-            _("Completed at"),
-        ]
-    )
+    report = course_report(course=course, user=_user(request))
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("NIP"),
+        _("Status"),
+        _("Source"),
+        _("Due on"),
+        _("Progress (%)"),
+        _("Lessons completed"),
+        _("Minutes spent"),
+        *[q.title for q in report.quizzes],
+        _("Pre-test (%)"),
+        _("Post-test (%)"),
+        _("Learning gain"),
+        _("Completed at"),
+    ]
+    rows: list[list[Any]] = [header]
     for row in report.rows:
         e = row.enrolment
-        writer.writerow(
+        rows.append(
             [
-                _csv_safe(e.user.get_full_name()),
-                _csv_safe(e.user.email),
+                e.user.get_full_name(),
+                e.user.email,
                 e.user.nip or "",
                 e.get_status_display(),
                 e.get_source_display(),
@@ -283,12 +298,8 @@ def trainer_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
                 e.completed_at.isoformat() if e.completed_at else "",
             ]
         )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet formula injection guard for free text."""
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@"} else value
+    # Names and quiz titles are typed by people: the shared writer guards every cell.
+    return csv_attachment(rows=rows, filename=f"course-{course.pk}-learners.csv")
 
 
 @login_required
@@ -329,8 +340,10 @@ def trainer_essay_grade(request: HttpRequest, answer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def trainer_enrolment_decide(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = get_object_or_404(Enrolment.objects.select_related("course"), pk=enrolment_id)
-    if not request.user.has_perm("lms.decide_enrolment", enrolment.course):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course", "user"), pk=enrolment_id
+    )
+    if not request.user.has_perm("lms.decide_enrolment", enrolment):
         raise PermissionDenied
     form = EnrolmentDecisionForm(request.POST)
     if form.is_valid():

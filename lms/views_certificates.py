@@ -98,7 +98,13 @@ def certificate_download(request: HttpRequest, code: str) -> FileResponse:
 @vary_on_headers("Accept")
 @_rate_limited
 def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = certificate_get_public(code=code)
+    try:
+        certificate = certificate_get_public(code=code)
+    except Http404:
+        if _wants_json(request):
+            raise
+        # A verdict as plain as the others ("not found"), not the generic 404 page.
+        return render(request, "lms/verify_detail.html", {"certificate": None}, status=404)
     data = certificate_public(certificate=certificate)
     if _wants_json(request):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -3,19 +3,18 @@ data dictionary and the accountability log. docs/transparency.md, docs/open-data
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from wagtail.models import Site
 
 from competencies.models import AgencySettings
-from competencies.services.imports import spreadsheet_safe
+from competencies.spreadsheets import csv_attachment
 from lms.selectors_public import (
     COURSE_FIELDS,
     SMALL_CELL,
@@ -91,6 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": public_years(),
             "figures": figures,
+            # Cached as ISO text (JSON-ready); shown in the page language's date style.
+            "generated_at": parse_datetime(figures["generated_at"]),
             "suppressed_label": SUPPRESSED,
             "small_cell": SMALL_CELL,
             "share_chart": _chart(units, "share_meeting_target_pct", 100),
@@ -103,8 +104,8 @@ def _cell(row: dict[str, Any], name: str) -> Any:
     if name in row.get("suppressed", []):
         return SUPPRESSED
     value = row.get(name)
-    # Unit names and course titles are typed by people: no spreadsheet formulas.
-    return "" if value is None else spreadsheet_safe(value)
+    # Unit names and course titles are typed by people: `csv_attachment` guards them.
+    return "" if value is None else value
 
 
 def _open(response: HttpResponse) -> HttpResponse:
@@ -117,24 +118,19 @@ def _open(response: HttpResponse) -> HttpResponse:
 def data_csv(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     figures = _figures(request, year)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    rows: list[list[Any]]
     if request.GET.get("tabel") == "kursus":
-        writer.writerow(["year", *COURSE_FIELDS])
-        for row in figures["courses"]:
-            writer.writerow([year, *(_cell(row, f) for f in COURSE_FIELDS)])
+        rows = [["year", *COURSE_FIELDS]]
+        rows += [[year, *(_cell(row, f) for f in COURSE_FIELDS)] for row in figures["courses"]]
         name = f"transparansi-evaluasi-{year}.csv"
     else:
         columns = [f.name for f in UNIT_FIELDS]
-        writer.writerow(["year", *columns])
-        for row in figures["units"]:
-            writer.writerow([year, *(_cell(row, c) for c in columns)])
+        rows = [["year", *columns]]
+        rows += [[year, *(_cell(row, c) for c in columns)] for row in figures["units"]]
         total = {**figures["total"], "unit_code": "TOTAL", "unit_name": "Kota (total)"}
-        writer.writerow([year, *(_cell(total, c) for c in columns)])
+        rows.append([year, *(_cell(total, c) for c in columns)])
         name = f"transparansi-{year}.csv"
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _open(response)
+    return _open(csv_attachment(rows=rows, filename=name))
 
 
 @require_GET

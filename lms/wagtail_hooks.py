@@ -16,8 +16,11 @@ from django.views.generic import View
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -81,6 +84,24 @@ class QuestionDeleteView(DeleteView):
         return question
 
 
+class ScopedQuestionObjectMixin:
+    """History and usage look the question up among the trainer's own courses (Wagtail's
+    look it up on the model: any trainer could read another course's bank there)."""
+
+    request: Any
+
+    def get_base_object_queryset(self):
+        return Question.objects.filter(course__in=_course_scope(self.request.user))
+
+
+class QuestionHistoryView(ScopedQuestionObjectMixin, HistoryView):
+    pass
+
+
+class QuestionUsageView(ScopedQuestionObjectMixin, UsageView):
+    pass
+
+
 class QuestionViewSet(ModelViewSet):
     model = Question
     icon = "help"
@@ -94,6 +115,11 @@ class QuestionViewSet(ModelViewSet):
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
     delete_view_class = QuestionDeleteView
+    history_view_class = QuestionHistoryView
+    usage_view_class = QuestionUsageView
+    # Wagtail's copy view opens any question (options, right answers, explanation) to
+    # anyone who may add one; a trainer writes a new question instead.
+    copy_view_enabled = False
 
 
 @hooks.register("register_admin_viewset")
@@ -307,7 +333,10 @@ class CertificateViewSet(ModelViewSet):
         "issued_on",
         "status",
         "revocation_category",
-        "is_current",
+        # Whether the certificate is valid now (valid / revoked / expired), not the
+        # model's "current" flag (the enrolment's latest certificate), which a revoked
+        # certificate keeps and which read as "Berlaku: True".
+        Column("validity_label", label=_("Validity")),
     ]
     list_filter = ["status", "year", "is_current", "language"]
     search_fields = ["number", "holder_name", "course_title"]
@@ -433,3 +462,40 @@ def register_training_needs_menu_item():
 
 # Training-need proposals (issue 7) register their own viewset and log action.
 from lms import wagtail_hooks_proposals  # noqa: E402, F401
+
+
+# A course goes to review, and is approved, in one confirmed action with its changed
+# lessons and quizzes (issue 22 item 8; lms/admin_views/course_review.py).
+@hooks.register("register_admin_urls")
+def register_course_review_urls():
+    from django.urls import path
+
+    from lms.admin_views import course_review
+
+    return [
+        path(
+            "kursus/<int:page_id>/tinjauan/kirim/",
+            course_review.CourseReviewSubmitView.as_view(),
+            name="lms_course_review_submit",
+        ),
+        path(
+            "kursus/<int:page_id>/tinjauan/setujui/",
+            course_review.CourseReviewApproveView.as_view(),
+            name="lms_course_review_approve",
+        ),
+    ]
+
+
+@hooks.register("register_page_action_menu_item")
+def register_course_review_submit_menu_item():
+    from lms.admin_views.course_review import CourseReviewSubmitMenuItem
+
+    return CourseReviewSubmitMenuItem(order=1)
+
+
+@hooks.register("register_page_action_menu_item")
+def register_course_review_approve_menu_item():
+    from lms.admin_views.course_review import CourseReviewApproveMenuItem
+
+    # Before "Save draft": the reviewer's main action on a course in review.
+    return CourseReviewApproveMenuItem(order=-1)

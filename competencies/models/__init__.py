@@ -1,5 +1,5 @@
 from competencies.models.assessments import Assessment
-from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope
+from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope, PppkGolongan
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
 from competencies.models.imports import PendingImport
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
@@ -20,6 +20,7 @@ __all__ = [
     "PendingImport",
     "Position",
     "PositionRequirement",
+    "PppkGolongan",
     "ProficiencyLevel",
     "TrainingRecord",
 ]

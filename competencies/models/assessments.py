@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -8,6 +11,43 @@ from django.utils.translation import gettext_lazy as _
 
 from competencies.models.employees import Employee
 from competencies.models.framework import Competency
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# The first bytes each accepted kind of file starts with.
+_EVIDENCE_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def evidence_upload_to(instance: Assessment, filename: str) -> str:
+    # A random name, as for training-record proofs: evidence is private (downloaded
+    # through competencies:assessment_evidence) and its URL must not be guessable.
+    return f"assessments/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+def validate_evidence_file(value) -> None:
+    """A new upload (PDF, PNG or JPEG: FileExtensionValidator) must be at most 5 MB and
+    start like the kind its extension names, so an HTML or SVG file cannot pass as
+    evidence. Stored files are not read again."""
+    if getattr(value, "_committed", True):
+        return
+    extension = PurePath(value.name or "").suffix.lower()
+    if extension not in _EVIDENCE_SIGNATURES:
+        return  # FileExtensionValidator reports it
+    if value.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB."), code="evidence_size")
+    value.seek(0)
+    head = value.read(16)
+    value.seek(0)
+    if not head.startswith(_EVIDENCE_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The file's content is not a %(kind)s file."),
+            code="evidence_content",
+            params={"kind": extension[1:].upper()},
+        )
 
 
 class Assessment(models.Model):
@@ -52,9 +92,12 @@ class Assessment(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     evidence = models.FileField(
         _("evidence file"),
-        upload_to="assessments/%Y/%m/",
+        upload_to=evidence_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        validators=[
+            FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]),
+            validate_evidence_file,
+        ],
     )
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(

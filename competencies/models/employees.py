@@ -31,6 +31,30 @@ class Golongan(models.IntegerChoices):
     IV_E = 45, "IV/e"
 
 
+class PppkGolongan(models.IntegerChoices):
+    """PPPK golongan I–XVII (Perpres 98/2020 on PPPK pay; primary text not retrieved,
+    DOMAIN.md §7). A scale of its own, never a PNS golongan/ruang; the value is the
+    golongan's number."""
+
+    I = 1, "I"  # noqa: E741  # the golongan is called I
+    II = 2, "II"
+    III = 3, "III"
+    IV = 4, "IV"
+    V = 5, "V"
+    VI = 6, "VI"
+    VII = 7, "VII"
+    VIII = 8, "VIII"
+    IX = 9, "IX"
+    X = 10, "X"
+    XI = 11, "XI"
+    XII = 12, "XII"
+    XIII = 13, "XIII"
+    XIV = 14, "XIV"
+    XV = 15, "XV"
+    XVI = 16, "XVI"
+    XVII = 17, "XVII"
+
+
 PANGKAT = {
     11: "Juru Muda",
     12: "Juru Muda Tingkat I",
@@ -78,6 +102,13 @@ class Employee(models.Model):
     )
     golongan = models.PositiveSmallIntegerField(
         _("golongan/ruang"), choices=Golongan.choices, null=True, blank=True
+    )
+    pppk_golongan = models.PositiveSmallIntegerField(
+        _("PPPK golongan"),
+        choices=PppkGolongan.choices,
+        null=True,
+        blank=True,
+        help_text=_("PPPK only: golongan I–XVII (Perpres 98/2020)."),
     )
     unit = models.ForeignKey(
         OrgUnit,
@@ -142,6 +173,8 @@ class Employee(models.Model):
                 errors["user"] = exc.messages
         if self.employment_type == self.EmploymentType.PPPK and self.golongan:
             errors["golongan"] = [_("PNS golongan does not apply to PPPK employees.")]
+        if self.employment_type != self.EmploymentType.PPPK and self.pppk_golongan:
+            errors["pppk_golongan"] = [_("PPPK golongan does not apply to PNS employees.")]
         if self.supervisor_id and self.supervisor_id == self.pk:
             errors["supervisor"] = [_("An employee cannot be their own supervisor.")]
         if errors:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -15,12 +16,16 @@ LEVELS = range(1, 6)
 
 class Competency(ClusterableModel):
     """An entry of the competency dictionary (PermenPANRB 38/2017 for managerial and
-    socio-cultural ones; technical ones defined by the agency)."""
+    socio-cultural ones; technical ones defined by the agency; kompetensi pemerintahan
+    optional for regional governments). docs/competencies.md."""
 
     class Kind(models.TextChoices):
         TEKNIS = "teknis", _("Technical (teknis)")
         MANAJERIAL = "manajerial", _("Managerial (manajerial)")
         SOSIAL_KULTURAL = "sosial_kultural", _("Socio-cultural (sosial kultural)")
+        # Optional, for regional governments (UU 23/2014 art. 233(4); Permendagri 11/2018):
+        # only offered when AgencySettings.government_competencies_enabled is on.
+        PEMERINTAHAN = "pemerintahan", _("Government affairs (pemerintahan)")
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
     name_id = models.CharField(_("name (Indonesian)"), max_length=200)
@@ -39,6 +44,27 @@ class Competency(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.PEMERINTAHAN and not self._pemerintahan_allowed():
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Kompetensi pemerintahan is off for this agency. An administrator "
+                        "can turn it on in the agency settings."
+                    )
+                }
+            )
+
+    def _pemerintahan_allowed(self) -> bool:
+        """On in the agency settings, or this competency already has that kind (turning the
+        setting off again keeps existing ones editable)."""
+        from competencies.models.settings import AgencySettings
+
+        if self.pk and type(self).objects.filter(pk=self.pk, kind=self.Kind.PEMERINTAHAN).exists():
+            return True
+        return AgencySettings.for_default_site().government_competencies_enabled
 
     @property
     def name(self) -> str:

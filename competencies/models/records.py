@@ -10,36 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models.employees import Employee
-
-
-class DevelopmentType(models.IntegerChoices):
-    """SIASN `jenisDiklat` reference (DOMAIN.md §2): the id is what SIASN stores."""
-
-    DIKLAT_STRUKTURAL = 1, "Diklat Struktural"
-    DIKLAT_FUNGSIONAL = 2, "Diklat Fungsional"
-    DIKLAT_TEKNIS = 3, "Diklat Teknis"
-    WORKSHOP = 4, "Workshop"
-    PELATIHAN_MANAJERIAL = 5, "Pelatihan Manajerial"
-    PELATIHAN_SOSIAL_KULTURAL = 6, "Pelatihan Sosial Kultural"
-    SOSIALISASI = 7, "Sosialisasi"
-    BIMBINGAN_TEKNIS = 8, "Bimbingan Teknis"
-    SEMINAR = 9, "Seminar"
-    MAGANG = 10, "Magang"
-    KURSUS = 11, "Kursus"
-    PENATARAN = 12, "Penataran"
-    KLASIKAL_LAINNYA = 13, "Klasikal lainnya"
-    COACHING = 14, "Coaching"
-    MENTORING = 15, "Mentoring"
-    E_LEARNING = 16, "E-Learning"
-    PELATIHAN_JARAK_JAUH = 17, "Pelatihan Jarak Jauh"
-    DETASERING = 18, "Detasering"
-    OUTBOUND = 19, "Outbound"
-    PATOK_BANDING = 20, "Patok Banding"
-    PERTUKARAN = 21, "Pertukaran PNS dengan swasta/BUMN/BUMD"
-    BELAJAR_MANDIRI = 22, "Belajar Mandiri"
-    KOMUNITAS_BELAJAR = 23, "Komunitas Belajar"
-    BIMBINGAN_DI_TEMPAT_KERJA = 24, "Bimbingan di Tempat Kerja"
-    NONKLASIKAL_LAINNYA = 25, "Nonklasikal lainnya"
+from competencies.siasn import DevelopmentType
 
 
 def proof_upload_to(instance: TrainingRecord, filename: str) -> str:
@@ -148,6 +119,15 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.finished_on:%Y})"
+
+    @property
+    def status_label(self) -> str:
+        """The status as the employee reads it. A portal-course record is created approved
+        and leaves the approved set only when its certificate is revoked
+        (`training_record_withdraw`), so a rejected course record says "Revoked"."""
+        if self.source == self.Source.COURSE and self.status == self.Status.REJECTED:
+            return str(_("Revoked"))
+        return str(self.get_status_display())
 
     def clean(self) -> None:
         super().clean()

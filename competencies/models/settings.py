@@ -93,6 +93,40 @@ class AgencySettings(BaseSiteSetting):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("Development hours each civil servant should reach per year."),
     )
+    # Added to every SIASN record the export writes [C kanekescom/laravel-siasn-simpeg
+    # src/Services/PostKursusSaveService.php]; Kota Bontang's ids are instansi
+    # A5EB03E23C6CF6A0E040640A040252AD, satuan kerja A5EB03E24273F6A0E040640A040252AD
+    # [C black-coffee04/ws-siasn-php src/Data/Referensi/instansi.json.gz] (DOMAIN.md §3).
+    siasn_instansi_id = models.CharField(
+        _("SIASN instansiId"),
+        max_length=64,
+        blank=True,
+        help_text=_("The agency's id in SIASN, written on every exported record."),
+    )
+    siasn_satuan_kerja_id = models.CharField(
+        _("SIASN satuanKerjaId"),
+        max_length=64,
+        blank=True,
+        help_text=_("The work unit's id in SIASN, written on every exported record."),
+    )
+    pppk_jp_cap = models.PositiveSmallIntegerField(
+        _("PPPK yearly JP cap"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_(
+            "PPPK development is at most this many JP per contract year "
+            "(PP 49/2018 art. 40(1): 'paling lama 24 JP'). A cap, not a target: PPPK "
+            "below the PNS target are not behind."
+        ),
+    )
+    government_competencies_enabled = models.BooleanField(
+        _("kompetensi pemerintahan"),
+        default=False,
+        help_text=_(
+            "Regional governments may use a fourth kind of competency, kompetensi "
+            "pemerintahan (UU 23/2014 art. 233(4); Permendagri 11/2018). Off by default."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -119,8 +153,20 @@ class AgencySettings(BaseSiteSetting):
             heading=_("Certificates"),
         ),
         MultiFieldPanel(
-            [FieldPanel("minutes_per_jp"), FieldPanel("yearly_jp_target")],
+            [
+                FieldPanel("minutes_per_jp"),
+                FieldPanel("yearly_jp_target"),
+                FieldPanel("pppk_jp_cap"),
+            ],
             heading=_("Development hours (JP)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("government_competencies_enabled")],
+            heading=_("Competency dictionary"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("siasn_instansi_id"), FieldPanel("siasn_satuan_kerja_id")],
+            heading=_("SIASN"),
         ),
     ]
 

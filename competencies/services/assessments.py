@@ -200,6 +200,46 @@ def assessment_reject(*, actor: User, assessment: Assessment, note: str) -> Asse
 
 
 @transaction.atomic
+def assessments_withdraw_for_source(
+    *, employee_id: int, source_key: str, reason: str, actor: User | None = None
+) -> int:
+    """Withdraws the course-completion evidence made under `source_key` (e.g.
+    `enrolment:<id>`) because what it rests on was withdrawn (lms revoked the
+    certificate): each such assessment still submitted or approved becomes REJECTED with
+    `reason` as the decision note, so it leaves HR's queue and the current levels. Plain
+    data crosses the app boundary; the caller (the revocation) checked the permission.
+    Idempotent: a second call finds nothing left to withdraw. Returns how many changed."""
+    marker = f"[{source_key}]"
+    assessments = list(
+        Assessment.objects.select_for_update()
+        .filter(
+            employee_id=employee_id,
+            method=Assessment.Method.COURSE,
+            note__startswith=marker,
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
+        )
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for assessment in assessments:
+        previous = assessment.status
+        assessment.status = Assessment.Status.REJECTED
+        assessment.decided_at = now
+        assessment.decided_by = actor
+        assessment.decision_note = reason
+        assessment.save(
+            update_fields=["status", "decided_at", "decided_by", "decision_note", "updated_at"]
+        )
+        audit.audit_log(
+            instance=assessment,
+            action=audit.REJECT,
+            user=actor,
+            changes={"status": [previous, Assessment.Status.REJECTED]},
+            note=reason,
+        )
+    return len(assessments)
+
+
 def assessments_from_course_completion(
     *,
     employee_id: int,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from competencies.data.dictionary import COMPETENCIES, GENERAL_LEVELS
+from competencies.data.dictionary import dictionary_texts
 from competencies.models import (
     Assessment,
     Competency,
@@ -95,26 +95,24 @@ COLLEAGUES = [
 
 
 def competency_dictionary_seed() -> dict[str, Competency]:
+    """The dictionary of competencies/data/dictionary.py (the PermenPANRB 38/2017 texts for
+    M.01–M.08 and SK.01). Creates what is missing and never overwrites a competency or
+    level that exists: HR edits those in the admin, and migration 0013 brought earlier
+    installations' generated texts up to the regulation's."""
     competencies = {}
-    for code, kind, name_id, name_en, description_id, indicators in COMPETENCIES:
-        competency, _ = Competency.objects.update_or_create(
+    for code, entry in dictionary_texts().items():
+        competency, _ = Competency.objects.get_or_create(
             code=code,
             defaults={
-                "kind": kind,
-                "name_id": name_id,
-                "name_en": name_en,
-                "description_id": description_id,
+                "kind": entry["kind"],
+                "name_id": entry["name_id"],
+                "name_en": entry["name_en"],
+                "description_id": entry["description_id"],
             },
         )
-        for level, (text_id, text_en) in GENERAL_LEVELS.items():
-            ProficiencyLevel.objects.update_or_create(
-                competency=competency,
-                level=level,
-                defaults={
-                    "description_id": text_id.format(name=name_id.lower()),
-                    "description_en": text_en.format(name=name_en.lower()),
-                    "indicators_id": indicators[level - 1],
-                },
+        for level, texts in entry["levels"].items():
+            ProficiencyLevel.objects.get_or_create(
+                competency=competency, level=level, defaults=texts
             )
         competencies[code] = competency
     return competencies

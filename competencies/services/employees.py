@@ -27,6 +27,7 @@ EMPLOYEE_FIELDS = (
     "title_suffix",
     "employment_type",
     "golongan",
+    "pppk_golongan",
     "unit",
     "position",
     "supervisor",
@@ -40,15 +41,29 @@ def _check_unit_in_scope(actor: User, unit: OrgUnit | None) -> None:
         raise PermissionDenied(_("This unit is outside the part of the organisation you manage."))
 
 
+def _check_supervisor_in_scope(actor: User, supervisor: Employee | None) -> None:
+    """A supervisor gets rights over the employee (ratings, transcript): a scoped HR
+    manager may name only someone employed in their own scope."""
+    scope = hr_scope_unit(actor)
+    if (
+        scope is not None
+        and supervisor is not None
+        and (supervisor.unit is None or not supervisor.unit.path.startswith(scope.path))
+    ):
+        raise PermissionDenied(
+            _("This supervisor works outside the part of the organisation you manage.")
+        )
+
+
 def _check_may_change_account(
-    actor: User, employee: Employee, *, email: str | None = None, deactivating: bool = False
+    actor: User, employee: Employee, *, email: str | None = None, changes_status: bool = False
 ) -> None:
     """Only an administrator changes the sign-in e-mail or status of an account that holds
     an admin-side role, so that an HR manager cannot take such an account over."""
     if has_role(actor, Role.ADMINISTRATOR):
         return
     changes_email = email is not None and email.strip().lower() != employee.user.email
-    if (changes_email or deactivating) and employee.user_id in privileged_user_ids(
+    if (changes_email or changes_status) and employee.user_id in privileged_user_ids(
         [employee.user_id]
     ):
         raise PermissionDenied(
@@ -70,6 +85,7 @@ def employee_create(
     title_suffix: str = "",
     employment_type: str = Employee.EmploymentType.PNS,
     golongan: int | None = None,
+    pppk_golongan: int | None = None,
     unit: OrgUnit | None = None,
     position: Position | None = None,
     supervisor: Employee | None = None,
@@ -78,6 +94,7 @@ def employee_create(
 ) -> Employee:
     """Creates the person's account (invited by e-mail after commit) and HR record."""
     _check_unit_in_scope(actor, unit)
+    _check_supervisor_in_scope(actor, supervisor)
     first_name, _sep, last_name = full_name.partition(" ")
     user = user_create(
         email=email,
@@ -94,6 +111,7 @@ def employee_create(
         title_suffix=title_suffix,
         employment_type=employment_type,
         golongan=golongan,
+        pppk_golongan=pppk_golongan,
         unit=unit,
         position=position,
         supervisor=supervisor,
@@ -124,6 +142,11 @@ def employee_update(
         raise TypeError(f"Unknown employee fields: {sorted(unknown)}")
     if "unit" in fields:
         _check_unit_in_scope(actor, fields["unit"])
+    if (
+        "supervisor" in fields
+        and getattr(fields["supervisor"], "pk", None) != employee.supervisor_id
+    ):
+        _check_supervisor_in_scope(actor, fields["supervisor"])
     before = audit.snapshot(employee, EMPLOYEE_FIELDS) | {
         "email": employee.user.email,
         "nip": employee.user.nip,
@@ -152,7 +175,7 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
     """The employee leaves: their account can no longer sign in, every record stays."""
     if not employee_in_hr_scope(actor, employee):
         raise PermissionDenied
-    _check_may_change_account(actor, employee, deactivating=True)
+    _check_may_change_account(actor, employee, changes_status=True)
     employee = (
         Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
     )
@@ -176,8 +199,11 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
 
 @transaction.atomic
 def employee_reactivate(*, actor: User, employee: Employee) -> Employee:
+    """The employee returns: their account can sign in again. Like deactivating, only an
+    administrator reactivates an account holding an admin-side role."""
     if not employee_in_hr_scope(actor, employee):
         raise PermissionDenied
+    _check_may_change_account(actor, employee, changes_status=True)
     employee = (
         Employee.objects.select_for_update(of=("self",)).select_related("user").get(pk=employee.pk)
     )

@@ -17,7 +17,7 @@ docs/imports.md. Messages are in the active language (gettext, English msgids).
 Files are read with the csv module and openpyxl directly rather than through a tablib
 Dataset: a Dataset drops blank CSV lines (so the reported row numbers would no longer
 match the spreadsheet) and refuses rows longer than the header. Exports and templates are
-written with tablib.
+written with `competencies.spreadsheets`, the writer and formula guard of every export.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import datetime
 import io
 import re
 import secrets
+import time
 import uuid
 import zipfile
 from collections import defaultdict
@@ -41,17 +42,17 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.models import ModelLogEntry
 
-import tablib
-
 from accounts.models import User
 from accounts.nip import nip_normalize, validate_nip
 from accounts.roles import Role, has_role
+from accounts.services import INVITATION_SWEEP_GRACE
 from competencies.models import (
     Competency,
     Employee,
@@ -60,11 +61,13 @@ from competencies.models import (
     PendingImport,
     Position,
     PositionRequirement,
+    PppkGolongan,
 )
 from competencies.models.organisation import code_validator
 from competencies.selectors import hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
+from competencies.spreadsheets import FORMULA_START, csv_bytes, xlsx_bytes
 from config.celery import enqueue_on_commit
 
 Kind = Literal["units", "positions", "employees"]
@@ -79,14 +82,17 @@ FORMATS: tuple[FileFormat, ...] = ("csv", "xlsx")
 MAX_ROWS = 50_000
 # An .xlsx is a zip archive; refuse one that inflates beyond this (a "zip bomb").
 MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
+# Reading a file is bounded before it can exhaust a web worker (docs/imports.md): the
+# cells read (rows × columns, blank rows and ignored columns included), the shared text
+# table openpyxl loads whole into memory, and the time spent reading.
+MAX_CELLS = 2_000_000
+MAX_XLSX_SHARED_STRINGS = 32 * 1024 * 1024
+MAX_READ_SECONDS = 30.0
 # Keeps `__in` lookups under every database's parameter limit.
 LOOKUP_CHUNK = 500
 
 YES = frozenset({"1", "yes", "y", "true", "ya", "aktif", "active"})
 NO = frozenset({"0", "no", "n", "false", "tidak", "nonaktif", "tidakaktif", "inactive"})
-# Spreadsheet programs run a cell that starts with one of these as a formula. Exports
-# put an apostrophe in front (OWASP's advice against CSV injection) and imports remove it.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # COLUMNS ---------------------------------------------------------------------------------
@@ -237,7 +243,10 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column(
         "golongan",
         ("golongan_ruang", "gol"),
-        gettext_lazy("Golongan/ruang as III/a or its SIASN id (31); PNS only."),
+        gettext_lazy(
+            "PNS: golongan/ruang as III/a or its SIASN id (31). "
+            "PPPK: golongan I to XVII (Perpres 98/2020)."
+        ),
         "III/a",
     ),
     Column(
@@ -285,14 +294,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 # REPORT ----------------------------------------------------------------------------------
 
 
+# How much of an offending cell the error report repeats.
+ERROR_VALUE_MAX_LENGTH = 100
+
+
 @dataclass(frozen=True)
 class RowError:
     """`row` is the spreadsheet row number (the header is row 1; 0 means the whole file).
-    `column` is the header as written in the file."""
+    `column` is the header as written in the file; `value` the offending cell as read
+    (shortened to ERROR_VALUE_MAX_LENGTH), so the report can repeat it."""
 
     row: int
     column: str
     message: str
+    value: str = ""
 
     def __str__(self) -> str:
         if self.row == 0:
@@ -314,6 +329,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Worth a look but not blocking (e.g. titles typed inside the name).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -355,12 +372,19 @@ def check_file(*, data: bytes, filename: str) -> FileFormat:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
                 size = sum(info.file_size for info in archive.infolist())
+                shared_strings = sum(
+                    info.file_size
+                    for info in archive.infolist()
+                    if info.filename.lower().endswith("sharedstrings.xml")
+                )
         except (zipfile.BadZipFile, OSError) as exc:
             raise ImportFileError(_("This .xlsx file is damaged.")) from exc
         if "xl/workbook.xml" not in names:
             raise ImportFileError(_("This .xlsx file is not an Excel workbook."))
         if size > MAX_XLSX_UNCOMPRESSED:
             raise ImportFileError(_("This .xlsx file is too large once unpacked."))
+        if shared_strings > MAX_XLSX_SHARED_STRINGS:
+            raise ImportFileError(_too_large_message())
     else:
         try:
             data.decode("utf-8-sig")
@@ -385,20 +409,74 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
-    from openpyxl import load_workbook
+def _too_large_message() -> str:
+    return _(
+        "This file is too large to check at once (more than %(cells)s cells, rows × "
+        "columns, or more than %(seconds)d seconds of reading). Nothing was changed. "
+        "Remove the columns the portal does not use, or split it into files of at most "
+        "%(rows)s rows."
+    ) % {
+        "cells": number_format(MAX_CELLS, force_grouping=True),
+        "seconds": MAX_READ_SECONDS,
+        "rows": number_format(MAX_ROWS, force_grouping=True),
+    }
 
+
+@dataclass(frozen=True)
+class _Formula:
+    """A formula cell saved without its result (a file written by a script, or by a
+    program that does not calculate). Read as empty it would clear the field, so it is
+    an error naming the cell."""
+
+    coordinate: str
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def _xlsx_rows(data: bytes, info: dict[str, int] | None = None) -> Iterator[Sequence[Any]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    # Opened twice, both streaming: the values (the result each formula had when the file
+    # was saved) and the formulas, to tell a formula without a result from an empty cell.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formula_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ImportFileError(_("This .xlsx file cannot be read.")) from exc
     try:
-        sheet = workbook.worksheets[0]
+        sheet = values_book.worksheets[0]
+        formula_sheet = formula_book.worksheets[0]
+        # The size the file declares is checked before reading any row; it may be wrong
+        # (too small), so _read also counts the cells it actually reads.
+        if sheet.max_row and sheet.max_column:
+            declared = (sheet.max_row - (sheet.min_row or 1) + 1) * (
+                sheet.max_column - (sheet.min_column or 1) + 1
+            )
+            if declared > MAX_CELLS:
+                raise ImportFileError(_too_large_message())
+            if info is not None:
+                info["rows"] = sheet.max_row
         # Some programs write a wrong sheet size; without this, rows could be missed.
         sheet.reset_dimensions()
-        yield from sheet.iter_rows(min_row=1, values_only=True)
+        formula_sheet.reset_dimensions()
+        formula_rows = formula_sheet.iter_rows(min_row=1)
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = next(formula_rows, ())
+            if not any(cell.data_type == "f" for cell in cells):
+                yield values
+                continue
+            row = list(values)
+            for position, cell in enumerate(cells):
+                if cell.data_type == "f" and position < len(row) and row[position] is None:
+                    coordinate = f"{get_column_letter(position + 1)}{number}"
+                    row[position] = _Formula(coordinate, str(cell.value))
+            yield row
     finally:
-        workbook.close()
+        values_book.close()
+        formula_book.close()
 
 
 def _cell_text(value: Any) -> str:
@@ -413,7 +491,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
         text = text[1:]
     return text
 
@@ -432,6 +510,7 @@ class Row:
     raw: dict[str, Any]  # canonical key -> cell value as read
     table: Table | None = None
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
     def has(self, key: str) -> bool:
         return key in self.raw
@@ -441,16 +520,34 @@ class Row:
 
     def error(self, key: str, message: str) -> None:
         header = self.table.headers.get(key, key) if self.table else key
-        self.errors.append(RowError(self.number, header, message))
+        value = self.text(key)
+        if len(value) > ERROR_VALUE_MAX_LENGTH:
+            value = value[: ERROR_VALUE_MAX_LENGTH - 1] + "…"
+        self.errors.append(RowError(self.number, header, message, value))
+
+    def warn(self, key: str, message: str) -> None:
+        """A warning about the cell: shown in the check, the row is still imported."""
+        header = self.table.headers.get(key, key) if self.table else key
+        self.warnings.append(RowError(self.number, header, message, self.text(key)))
+
+
+# A progress callback gets a percentage: reading is 0–70 %, checking the rows 70–95 %.
+Progress = Callable[[int], None]
+PROGRESS_EVERY_ROWS = 1000
 
 
 def _read(
-    data: bytes, filename: str, columns: tuple[Column, ...], report: ImportReport
+    data: bytes,
+    filename: str,
+    columns: tuple[Column, ...],
+    report: ImportReport,
+    progress: Progress | None = None,
 ) -> Table | None:
     try:
         file_format = check_file(data=data, filename=filename)
+        info = {"rows": data.count(b"\n") if file_format == "csv" else 0}
         reader: Iterable[Sequence[Any]] = (
-            _xlsx_rows(data) if file_format == "xlsx" else _csv_rows(data)
+            _xlsx_rows(data, info) if file_format == "xlsx" else _csv_rows(data)
         )
         iterator = iter(reader)
         header_row = next(iterator, None)
@@ -493,7 +590,15 @@ def _read(
         if report.errors:
             return None
         table = Table(columns=columns, headers=headers, index=index, rows=[])
+        cells = len(header_row)
+        deadline = time.monotonic() + MAX_READ_SECONDS
         for number, values in enumerate(iterator, start=2):
+            cells += max(len(values), 1)
+            if cells > MAX_CELLS or time.monotonic() > deadline:
+                report.errors.append(RowError(0, "", _too_large_message()))
+                return None
+            if progress is not None and number % PROGRESS_EVERY_ROWS == 0 and info["rows"]:
+                progress(min(70, 70 * number // info["rows"]))
             if not any(_cell_text(v) for v in values):
                 continue
             if len(table.rows) >= MAX_ROWS:
@@ -510,7 +615,19 @@ def _read(
                 key: values[position] if position < len(values) else None
                 for key, position in index.items()
             }
-            table.rows.append(Row(number=number, raw=raw, table=table))
+            row = Row(number=number, raw=raw, table=table)
+            for key, value in raw.items():
+                if isinstance(value, _Formula):
+                    row.error(
+                        key,
+                        _(
+                            "Cell %(cell)s holds a formula without a saved value; enter "
+                            "the value itself."
+                        )
+                        % {"cell": value.coordinate},
+                    )
+                    raw[key] = None
+            table.rows.append(row)
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return None
@@ -695,16 +812,20 @@ def _run(
     dry_run: bool,
     plan: Callable[..., Any],
     apply: Callable[..., None],
+    progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport(kind=kind, dry_run=dry_run)
-    table = _read(data, filename, COLUMNS[kind], report)
+    table = _read(data, filename, COLUMNS[kind], report, progress)
     if table is None:
         return report
+    if progress is not None:
+        progress(70)
 
     def check() -> Any:
         planned = plan(table=table, actor=actor, report=report)
         for row in table.rows:
             report.errors.extend(row.errors)
+            report.warnings.extend(row.warnings)
         report.errors.sort(key=lambda e: e.row)
         return planned
 
@@ -745,6 +866,13 @@ def _privileged_message() -> str:
 
 def _outside_scope_message() -> str:
     return _("This unit is outside the part of the organisation you manage.")
+
+
+def _supervisor_outside_scope_message(nip: str) -> str:
+    return _(
+        "The supervisor with NIP %(nip)s works in a unit outside the part of the "
+        "organisation you manage; only an HR manager whose scope covers both may link them."
+    ) % {"nip": nip}
 
 
 # UNITS -------------------------------------------------------------------------------------
@@ -944,7 +1072,14 @@ def _apply_units(*, planned: list[_UnitRow], actor: User | None, note: str) -> N
     )
 
 
-def units_import(*, data: bytes, filename: str, actor: User | None, dry_run: bool) -> ImportReport:
+def units_import(
+    *,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Creates and updates organisation units from a CSV/XLSX file (upsert by code).
     A parent may be a unit of the database or any row of the file, before or after."""
     return _run(
@@ -955,6 +1090,7 @@ def units_import(*, data: bytes, filename: str, actor: User | None, dry_run: boo
         dry_run=dry_run,
         plan=_plan_units,
         apply=_apply_units,
+        progress=progress,
     )
 
 
@@ -1201,7 +1337,12 @@ def _apply_positions(*, planned: _PositionPlan, actor: User | None, note: str) -
 
 
 def positions_import(
-    *, data: bytes, filename: str, actor: User | None, dry_run: bool
+    *,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Creates and updates positions and their competency standards (upsert by code).
     A `standard` cell replaces the position's whole standard; an empty cell clears it."""
@@ -1213,6 +1354,7 @@ def positions_import(
         dry_run=dry_run,
         plan=_plan_positions,
         apply=_apply_positions,
+        progress=progress,
     )
 
 
@@ -1230,6 +1372,7 @@ EMPLOYEE_IMPORT_FIELDS = (
     "title_suffix",
     "employment_type",
     "golongan",
+    "pppk_golongan",
     "unit",
     "position",
     "joined_on",
@@ -1240,6 +1383,15 @@ EMPLOYEE_IMPORT_FIELDS = (
 def _golongan_aliases() -> dict[str, int]:
     aliases: dict[str, int] = {}
     for value, label in Golongan.choices:
+        aliases[_key(label)] = value
+        aliases[str(value)] = value
+    return aliases
+
+
+def _pppk_golongan_aliases() -> dict[str, int]:
+    """PPPK golongan I–XVII (Perpres 98/2020), as the Roman numeral or its number."""
+    aliases: dict[str, int] = {}
+    for value, label in PppkGolongan.choices:
         aliases[_key(label)] = value
         aliases[str(value)] = value
     return aliases
@@ -1273,6 +1425,15 @@ def _nip(row: Row, key: str) -> str:
     return nip_normalize(row.text(key).lstrip("'"))
 
 
+# Academic and professional titles typed inside the name column ("Dr. Budi, S.Kom."): a
+# prefix (Dr., Drs., Dra., Ir., Prof., dr., drg.) or a degree written with dots (S.Kom.,
+# S.E., M.M., M.Si., A.Md., Ph.D.). "M. Rizki" (an initial and a space) is a name.
+NAME_TITLE_RE = re.compile(
+    r"(?<![\w.])((?:Dr|Drs|Dra|Ir|Prof|dr|drg)\.|(?:[SMAD]\.[A-Z][A-Za-z]{0,5}\.?)|Ph\.D\.?)"
+    r"(?=$|[\s,])"
+)
+
+
 def _split_name(full_name: str) -> tuple[str, str]:
     first, _sep, last = full_name.partition(" ")
     return first[:150], last[:150]
@@ -1295,6 +1456,7 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
     actor_is_admin = actor is None or has_role(actor, Role.ADMINISTRATOR)
     privileged = set() if actor_is_admin else privileged_user_ids([u.pk for u in users.values()])
     golongan_aliases = _golongan_aliases()
+    pppk_golongan_aliases = _pppk_golongan_aliases()
     meta = Employee._meta
 
     def max_length(name: str) -> int:
@@ -1343,6 +1505,15 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
         full_name = _required_text(row, "name", max_length("full_name"))
         if full_name is not None:
             values["full_name"] = full_name
+            if titles := NAME_TITLE_RE.findall(full_name):
+                row.warn(
+                    "name",
+                    _(
+                        "The name seems to contain academic titles (%(titles)s): put them "
+                        "in the gelar_depan and gelar_belakang columns."
+                    )
+                    % {"titles": ", ".join(titles)},
+                )
 
         email = row.text("email").lower()
         if not email:
@@ -1374,11 +1545,29 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
                 values[field_name] = value
 
         if row.has("golongan"):
+            # One column, read by the row's employment type: PNS golongan/ruang, or PPPK
+            # golongan I–XVII (Perpres 98/2020); each clears the other scale.
             text = row.text("golongan")
+            is_pppk = final_type == Employee.EmploymentType.PPPK
             if not text:
                 values["golongan"] = None
-            elif _key(text) in golongan_aliases:
+                values["pppk_golongan"] = None
+            elif is_pppk and _key(text) in pppk_golongan_aliases:
+                values["golongan"] = None
+                values["pppk_golongan"] = pppk_golongan_aliases[_key(text)]
+            elif is_pppk and _key(text) in golongan_aliases:
+                row.error("golongan", _("PNS golongan does not apply to PPPK employees."))
+            elif not is_pppk and _key(text) in golongan_aliases:
                 values["golongan"] = golongan_aliases[_key(text)]
+                values["pppk_golongan"] = None
+            elif not is_pppk and _key(text) in pppk_golongan_aliases:
+                row.error("golongan", _("PPPK golongan does not apply to PNS employees."))
+            elif is_pppk:
+                row.error(
+                    "golongan",
+                    _("Unknown PPPK golongan “%(value)s”. Write it as I to XVII.")
+                    % {"value": text},
+                )
             else:
                 row.error(
                     "golongan",
@@ -1415,8 +1604,14 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
             values["is_active"] = is_active
 
         final_golongan = values.get("golongan", employee.golongan if employee else None)
-        if final_type == Employee.EmploymentType.PPPK and final_golongan:
-            row.error("golongan", _("PNS golongan does not apply to PPPK employees."))
+        final_pppk_golongan = values.get(
+            "pppk_golongan", employee.pppk_golongan if employee else None
+        )
+        if not row.has("golongan"):  # else read above by the row's employment type
+            if final_type == Employee.EmploymentType.PPPK and final_golongan:
+                row.error("golongan", _("PNS golongan does not apply to PPPK employees."))
+            if final_type != Employee.EmploymentType.PPPK and final_pppk_golongan:
+                row.error("golongan", _("PPPK golongan does not apply to PNS employees."))
 
         if scope is not None:
             if employee is not None and not _unit_in_scope(employee.unit, scope):
@@ -1476,7 +1671,13 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
             target = in_file[sup]
             item.supervisor_id = target.employee.pk if target.employee else _NEW
         elif users.get(sup) is not None and getattr(users[sup], "employee", None) is not None:
-            item.supervisor_id = users[sup].employee.pk
+            boss = users[sup].employee
+            # A scoped manager must not hand a supervisor's rights over this employee to
+            # someone employed outside their scope.
+            if scope is not None and not _unit_in_scope(boss.unit, scope):
+                item.row.error("supervisor_nip", _supervisor_outside_scope_message(sup))
+            else:
+                item.supervisor_id = boss.pk
         else:
             item.row.error(
                 "supervisor_nip",
@@ -1557,12 +1758,16 @@ def _apply_employees(*, planned: _EmployeePlan, actor: User | None, note: str) -
     new_accounts = [item for item in items if item.user is None]
     for item in new_accounts:
         first_name, last_name = _split_name(item.values["full_name"])
+        is_active = item.values.get("is_active", True)
         user = User(
             email=item.email,
             nip=item.nip,
             first_name=first_name,
             last_name=last_name,
-            is_active=item.values.get("is_active", True),
+            is_active=is_active,
+            # Owed from this insert on: user_invitations_sweep sends it if the batch
+            # queued after commit is lost (docs/deployment.md, sweeps).
+            invitation_sweep_at=now + INVITATION_SWEEP_GRACE if is_active else None,
         )
         user.set_unusable_password()
         item.user = user
@@ -1622,6 +1827,7 @@ def _apply_employees(*, planned: _EmployeePlan, actor: User | None, note: str) -
             title_suffix=item.values.get("title_suffix", ""),
             employment_type=item.values.get("employment_type", Employee.EmploymentType.PNS),
             golongan=item.values.get("golongan"),
+            pppk_golongan=item.values.get("pppk_golongan"),
             unit=item.values.get("unit"),
             position=item.values.get("position"),
             supervisor_id=None if item.supervisor_id in (_MISSING, _NEW) else item.supervisor_id,
@@ -1704,7 +1910,12 @@ def _apply_employees(*, planned: _EmployeePlan, actor: User | None, note: str) -
 
 
 def employees_import(
-    *, data: bytes, filename: str, actor: User | None, dry_run: bool
+    *,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Creates and updates employees (upsert by NIP). A new employee gets an account
     (no password, verified e-mail, role Peserta); one batch of invitations is queued
@@ -1717,6 +1928,7 @@ def employees_import(
         dry_run=dry_run,
         plan=_plan_employees,
         apply=_apply_employees,
+        progress=progress,
     )
 
 
@@ -1730,31 +1942,24 @@ IMPORTERS: dict[str, Callable[..., ImportReport]] = {
 # EXPORT ------------------------------------------------------------------------------------
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets an apostrophe in front (every CSV
-    and XLSX export of the portal: HR exports, the SIASN export, the public open data)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _dataset(kind: Kind, rows: Iterable[Sequence[Any]], title: str) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=[c.key for c in COLUMNS[kind]], title=title)
-    for row in rows:
-        dataset.append([spreadsheet_safe(v) for v in row])
-    return dataset
+Sheet = tuple[str, list[Sequence[Any]]]
 
 
-def _render(dataset: tablib.Dataset | tablib.Databook, file_format: FileFormat) -> bytes:
+def _dataset(kind: Kind, rows: Iterable[Sequence[Any]], title: str) -> Sheet:
+    return title, [[c.key for c in COLUMNS[kind]], *rows]
+
+
+def _render(sheets: list[Sheet], file_format: FileFormat) -> bytes:
+    """The shared writer guards every cell (an apostrophe before a formula, which the
+    import removes again); a CSV holds the first sheet only."""
     if file_format == "xlsx":
-        return dataset.export("xlsx")
+        return xlsx_bytes(sheets=sheets)
     if file_format == "csv":
-        # The byte-order mark makes Excel read the file as UTF-8.
-        return dataset.export("csv").encode("utf-8-sig")
+        return csv_bytes(sheets[0][1])
     raise ValueError(f"Unknown format {file_format!r}")
 
 
@@ -1777,7 +1982,7 @@ def units_export(*, queryset: QuerySet[OrgUnit], file_format: FileFormat) -> byt
         )
         for u in units
     ]
-    return _render(_dataset(UNITS, rows, "units"), file_format)
+    return _render([_dataset(UNITS, rows, "units")], file_format)
 
 
 def positions_export(*, queryset: QuerySet[Position], file_format: FileFormat) -> bytes:
@@ -1798,7 +2003,7 @@ def positions_export(*, queryset: QuerySet[Position], file_format: FileFormat) -
         )
         for p in positions
     ]
-    return _render(_dataset(POSITIONS, rows, "positions"), file_format)
+    return _render([_dataset(POSITIONS, rows, "positions")], file_format)
 
 
 def employees_export(*, queryset: QuerySet[Employee], file_format: FileFormat) -> bytes:
@@ -1813,7 +2018,9 @@ def employees_export(*, queryset: QuerySet[Employee], file_format: FileFormat) -
             e.title_prefix,
             e.title_suffix,
             e.employment_type,
-            e.get_golongan_display() if e.golongan else "",
+            e.get_golongan_display()
+            if e.golongan
+            else (e.get_pppk_golongan_display() if e.pppk_golongan else ""),
             e.unit.code if e.unit else "",
             e.position.code if e.position else "",
             (e.supervisor.user.nip or "") if e.supervisor else "",
@@ -1822,7 +2029,7 @@ def employees_export(*, queryset: QuerySet[Employee], file_format: FileFormat) -
         )
         for e in employees
     ]
-    return _render(_dataset(EMPLOYEES, rows, "employees"), file_format)
+    return _render([_dataset(EMPLOYEES, rows, "employees")], file_format)
 
 
 EXPORTERS: dict[str, Callable[..., bytes]] = {
@@ -1836,16 +2043,14 @@ def import_template(kind: Kind, file_format: FileFormat) -> bytes:
     """The header row and one example row. The .xlsx has a second sheet describing each
     column (the import reads only the first sheet)."""
     columns = COLUMNS[kind]
-    data = tablib.Dataset(headers=[c.key for c in columns], title=kind)
-    data.append([spreadsheet_safe(str(c.example)) for c in columns])
+    data = _dataset(kind, [[str(c.example) for c in columns]], kind)
     if file_format == "csv":
-        return _render(data, "csv")
-    help_sheet = tablib.Dataset(
-        headers=[_("Column"), _("Also accepted"), _("Mandatory"), _("Description")],
-        title=_("Columns"),
-    )
+        return _render([data], "csv")
+    help_rows: list[Sequence[Any]] = [
+        [_("Column"), _("Also accepted"), _("Mandatory"), _("Description")]
+    ]
     for column in columns:
-        help_sheet.append(
+        help_rows.append(
             [
                 column.key,
                 ", ".join(column.aliases),
@@ -1853,7 +2058,7 @@ def import_template(kind: Kind, file_format: FileFormat) -> bytes:
                 str(column.help),
             ]
         )
-    return _render(tablib.Databook([data, help_sheet]), "xlsx")
+    return _render([data, (_("Columns"), help_rows)], "xlsx")
 
 
 # Pending uploads (docs/imports.md): stored in the database between the dry run and
@@ -1863,7 +2068,7 @@ PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
 
 
 def pending_import_store(
-    *, user: User, kind: str, file_format: str, name: str, data: bytes
+    *, user: User, kind: str, file_format: str, name: str, data: bytes, language: str = ""
 ) -> PendingImport:
     """Keep an upload for its owner and drop the owner's and everyone's stale ones."""
     PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
@@ -1874,6 +2079,7 @@ def pending_import_store(
         file_format=file_format,
         name=name[:200],
         data=data,
+        language=language[:10],
     )
 
 

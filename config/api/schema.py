@@ -22,12 +22,29 @@ _ERRORS = {
 }
 
 
+# 400: a query parameter the filters refuse (year=3000, updated_since=null...), answered
+# by django-filter through DRF as {"<parameter>": ["<message>", ...], ...}.
+_VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Each refused query parameter with its messages, e.g. "
+        '{"year": ["Ensure this value is less than or equal to 2999."]}.'
+    ),
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "minProperties": 1,
+}
+_VALIDATION_ERROR = "Invalid query parameters: each one named with its messages."
+
+
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool):
     """drf-spectacular postprocessing hook: the error answers every data endpoint can
-    give, with DRF's `{"detail": "..."}` body."""
+    give, with DRF's `{"detail": "..."}` body, and 400 with the refused parameters for
+    every operation that takes query parameters."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = _ERROR_SCHEMA
+    schemas["ValidationError"] = _VALIDATION_ERROR_SCHEMA
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    invalid = {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not operation.get("security"):
@@ -35,5 +52,9 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             for status, description in _ERRORS.items():
                 operation["responses"].setdefault(
                     status, {"description": description, "content": content}
+                )
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                operation["responses"].setdefault(
+                    "400", {"description": _VALIDATION_ERROR, "content": invalid}
                 )
     return result

@@ -11,6 +11,7 @@ from competencies.api import (
     AssessmentViewSet,
     ComplianceView,
     EmployeeViewSet,
+    SiasnDiklatView,
     SiasnKursusView,
     TrainingRecordViewSet,
 )
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("siasn/kursus/", SiasnKursusView.as_view(), name="siasn-kursus"),
+    path("siasn/diklat/", SiasnDiklatView.as_view(), name="siasn-diklat"),
     # The schema lists endpoints, never data: it is public, like the docs page.
     path(
         "schema/",

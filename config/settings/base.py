@@ -1,12 +1,15 @@
 """Settings shared by every profile. Safe by default: DEBUG is off, secrets come from the
 environment. The dev, test and production modules override as little as they can."""
 
+import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 import environ
 from celery.schedules import crontab
+
+from config.database import database_with_session_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -27,9 +30,13 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 TIME_ZONE = "Asia/Makassar"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale-wagtail/: Indonesian for the Wagtail admin strings that Wagtail's own id_ID
+# catalogue leaves untranslated (docs/translations.md); locale/ comes first and wins.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-wagtail"]
 USE_I18N = True
 USE_TZ = True
+# Our date formats where Django's disagree with themselves (config/formats/id/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 SITE_ID = 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "config.urls"
@@ -44,6 +51,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# PostgreSQL statement and lock timeouts (milliseconds, 0 = none) and JIT, by process:
+# web 30 s / 10 s, Celery worker 5 min / 30 s, commands (migrate, seed_scale) none.
+# The environment overrides them per process (config/database.py, docs/deployment.md).
+DB_SESSION = {
+    "argv": sys.argv,
+    "statement_timeout": env.int("DJANGO_DB_STATEMENT_TIMEOUT", default=None),
+    "lock_timeout": env.int("DJANGO_DB_LOCK_TIMEOUT", default=None),
+    "jit": env.bool("DJANGO_DB_JIT", default=False),
+}
+database_with_session_options(DATABASES["default"], **DB_SESSION)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a request writes; IMMEDIATE avoids
     # "database is locked" when two requests upgrade a read lock at once.
@@ -135,6 +152,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",  # SESSIONS below
     "accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.middleware.SiteCacheMiddleware",  # Wagtail's site per host, cached (lms/cache.py)
@@ -158,6 +176,15 @@ STORAGES = {
 # Uploads larger than this are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count file parts: a multipart request over this
+# many bytes is refused (400) before it is spooled to disk (config/uploads.py). The
+# largest upload is a 20 MB Wagtail document; nginx's client_max_body_size should match.
+UPLOAD_MAX_REQUEST_SIZE = env.int("DJANGO_UPLOAD_MAX_REQUEST_SIZE", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Wagtail's page editor posts many fields for long StreamFields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -187,12 +214,17 @@ TEMPLATES = [
 # REDIS_URL selects Redis; without it each process keeps its own memory cache. allauth's
 # rate limits live in the cache, so production must share one (Redis).
 REDIS_URL = env("REDIS_URL", default="")
+# A Redis outage is a cache miss, logged, and pages are served from the database
+# (config/cache.py); the short timeouts bound what a hung Redis costs a request.
+REDIS_CACHE_BACKEND = "config.cache.ResilientRedisCache"
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "asn",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -299,6 +331,12 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits out a broker outage of any length (the default gives up after 100
+# attempts and exits), and survives Redis dropping under a running task: kombu's Redis
+# transport with the fix in config/broker.py.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 # Database connections in the worker follow CONN_MAX_AGE (config/celery.py); Celery's own
 # fix-up only closes them every this many tasks instead of around every task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
@@ -306,11 +344,34 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 # All periodic schedules live here; later features add their entries.
 CELERY_BEAT_SCHEDULE: dict = {
-    # Every 10 minutes: send the e-mails of notices still pending (after a bulk notify,
-    # or when the mail server was down). Each send is idempotent.
+    # SWEEPS (docs/deployment.md, "Background work that must happen eventually"): every
+    # after-commit side effect has one, run every minute (60 s) so that work lost to a
+    # broker, worker or database fault catches up within a minute of recovery. Each reads
+    # an index of what is owed (cheap when nothing is) and queues idempotent tasks; a run
+    # not started within 55 s expires, so a worker outage leaves no pile of sweeps.
+    # E-mails of notices still pending (a lost task, the mail server down), in batches.
     "notification-emails": {
         "task": "accounts.tasks.notification_emails_send_pending",
-        "schedule": 10 * 60,
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    # Invitations still owed (User.invitation_sweep_at): lost task, retries run out.
+    "user-invitations-sweep": {
+        "task": "accounts.tasks.user_invitations_sweep",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    # Completions whose assignment hook never ran (no "course completed" notice, 7 days).
+    "assignment-enrolment-completed-sweep": {
+        "task": "lms.tasks.assignment_enrolment_completed_sweep",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    # Bulk certificate ZIPs still queued five minutes after the request (a lost task).
+    "certificate-bulk-zip-sweep": {
+        "task": "lms.tasks.certificate_bulk_zip_sweep",
+        "schedule": 60,
+        "options": {"expires": 55},
     },
     # Nightly at 01:30 WITA (crontab in CELERY_TIMEZONE): re-apply assignment rules so
     # newcomers to a covered unit/position are assigned and leavers withdrawn, also when
@@ -325,28 +386,44 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.assignment_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Certificates (docs/certificates.md): every 10 minutes, queue certificate_issue for
-    # completed enrolments still without one (broker down, worker lost); daily at 07:05,
+    # Certificates (docs/certificates.md): every minute, queue certificate_issue for
+    # enrolments completed in the last 2 days still without one (broker down, worker
+    # lost), and hourly at minute 40 for all of them (older failures); daily at 07:05,
     # remind holders and HR 30 days before a certificate of a recurring course expires.
     "certificate-issue-sweep": {
         "task": "lms.tasks.certificate_issue_sweep",
-        "schedule": 10 * 60,
+        "schedule": 60,
+        "kwargs": {"within_days": 2},
+        "options": {"expires": 55},
+    },
+    "certificate-issue-sweep-all": {
+        "task": "lms.tasks.certificate_issue_sweep",
+        "schedule": crontab(minute=40),
     },
     "certificate-expiry-reminders": {
         "task": "lms.tasks.certificate_expiry_reminders_send",
         "schedule": crontab(hour=7, minute=5),
     },
-    # Every 10 minutes: queue the competency evidence (course-completion assessments) of
+    # Every minute: queue the competency evidence (course-completion assessments) of
     # enrolments completed in the last 7 days that have none yet (broker down, worker lost).
     "enrolment-competency-evidence-sweep": {
         "task": "lms.tasks.enrolment_competency_evidence_sweep",
-        "schedule": 10 * 60,
+        "schedule": 60,
+        "options": {"expires": 55},
     },
     # Hourly at minute 20: delete bulk certificate ZIPs (and their jobs) older than
     # LMS_CERTIFICATE_ZIP_RETENTION_HOURS; hourly keeps a file at most an hour past it.
     "certificate-bulk-jobs-delete-expired": {
         "task": "lms.tasks.certificate_bulk_jobs_delete_expired",
         "schedule": crontab(minute=20),
+    },
+    # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
+    # /health/ is "degraded" when the newest record is older than
+    # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.
+    "worker-heartbeat": {
+        "task": "lms.tasks.worker_heartbeat_record",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 
@@ -357,6 +434,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "nip"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+ACCOUNT_USER_DISPLAY = "accounts.adapters.user_display"  # the name, not the NIP
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
@@ -380,6 +458,16 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Portal ASN Bontang")
 # before they can use the portal. Empty means MFA is optional for everyone.
 MFA_REQUIRED_ROLES: list[str] = env.list("MFA_REQUIRED_ROLES", default=[])
 
+# SESSIONS
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/
+# Sessions last SESSION_COOKIE_AGE (Django's two weeks). Staff roles, who see other
+# people's data, are also signed out after this many seconds without a request (ASVS
+# 3.3.2; accounts.middleware.StaffIdleTimeoutMiddleware). 0 turns the idle timeout off.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("DJANGO_STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
+STAFF_SESSION_IDLE_ROLES: list[str] = env.list(
+    "STAFF_SESSION_IDLE_ROLES", default=["Pengelola SDM", "Pelatih", "Administrator"]
+)
+
 # CLIENT ADDRESS BEHIND A PROXY
 # Rate limits (allauth's sign-in and reset limits, django-ratelimit on /verify/) count per
 # client address. Behind a reverse proxy REMOTE_ADDR is the proxy's, so every visitor
@@ -392,16 +480,27 @@ if TRUSTED_CLIENT_IP_HEADER:
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER
     # https://django-ratelimit.readthedocs.io/en/stable/settings.html
     RATELIMIT_IP_META_KEY = "HTTP_" + TRUSTED_CLIENT_IP_HEADER.upper().replace("-", "_")
+# The counters live in the cache: while it is down, rate limits are open (sign-in and the
+# public /verify/ keep working) rather than closed for everyone (docs/deployment.md).
+RATELIMIT_FAIL_OPEN = True
 
 # WAGTAIL
 # https://docs.wagtail.org/en/stable/reference/settings.html
 WAGTAIL_SITE_NAME = "Portal Pembelajaran ASN"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address, the base of every absolute link (config/links.py). `make
+# run`/`make serve` pass it from HOST/PORT; production requires it (production.py).
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="") or "http://127.0.0.1:8000"
 # One sign-in for the whole portal: the admin sends people to allauth, whose rate
 # limits and second factor then apply everywhere.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # Private (login-restricted) pages and documents send people to the same sign-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# allauth owns e-mail addresses, passwords and password reset (re-authentication, e-mail
+# verification, rate limits, MFA): Wagtail's own account forms and /admin/password_reset/
+# are off, and the admin's account page links to allauth's pages (accounts/wagtail_hooks.py).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No Gravatar: the admin would send a hash of each user's e-mail to a third party, and
 # the CSP allows no outside images anyway.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -426,6 +525,9 @@ WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 # Agency-specific values (agency name, signer, JP target...) are Wagtail site settings
 # (competencies.models.AgencySettings) so that HR edits them without a deploy.
 HEALTH_CHECK_BROKER_TIMEOUT = env.float("HEALTH_CHECK_BROKER_TIMEOUT", default=2.0)
+# /health/ reports "degraded" when no worker ran the minute's heartbeat task for this long
+# (no worker, a stuck worker, or no beat).
+HEALTH_CHECK_WORKER_MAX_AGE_MINUTES = env.int("HEALTH_CHECK_WORKER_MAX_AGE_MINUTES", default=5)
 
 # LMS
 # docs/lms.md. Dotted paths of callables run after commit when an enrolment completes,
@@ -473,7 +575,8 @@ COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignment_unit_summar
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html. /api/v1/ is read-only,
 # token-authenticated (service accounts), and throttled per token user at API_THROTTLE_RATE.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    # DRF's Token header, checked against SHA-256 digests (accounts.models.ApiToken).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.HashedTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.CanUseApi"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.ApiUserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.SyncCursorPagination",

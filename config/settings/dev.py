@@ -9,7 +9,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
-# CELERY: no broker needed; set CELERY_TASK_ALWAYS_EAGER=0 to use a real worker.
+# CELERY: no broker needed; set CELERY_TASK_ALWAYS_EAGER=0 to use a real worker, started
+# with DJANGO_SETTINGS_MODULE=config.settings.dev (config/celery.py defaults to production).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 

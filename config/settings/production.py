@@ -1,8 +1,14 @@
 """Production: every secret from the environment, no defaults for them, so a missing
 one stops start-up. See docs/deployment.md."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.database import database_with_session_options
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DB_SESSION, env
 
 SETTINGS_PROFILE = "production"
 DEBUG = False
@@ -17,13 +23,15 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+database_with_session_options(DATABASES["default"], **DB_SESSION)
 
 # CACHES: one Redis shared by every web and worker process (rate limits, sessions).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": REDIS_CACHE_BACKEND,  # an outage is a miss (config/cache.py)
         "LOCATION": env("REDIS_URL"),
         "KEY_PREFIX": "asn",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -52,9 +60,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
-# MFA: HR managers, trainers and administrators must set up a second factor.
+# MFA: supervisors (who see their reports' transcripts and competency levels), HR
+# managers, trainers and administrators must set up a second factor (docs/security.md).
 MFA_REQUIRED_ROLES = env.list(
-    "MFA_REQUIRED_ROLES", default=["Pengelola SDM", "Pelatih", "Administrator"]
+    "MFA_REQUIRED_ROLES", default=["Atasan", "Pengelola SDM", "Pelatih", "Administrator"]
 )
 
 # MEDIA
@@ -75,7 +84,15 @@ if AWS_STORAGE_BUCKET_NAME:
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # WAGTAIL
+# The portal's public address: e-mail links, certificate QR codes and Open Badges ids
+# (config/links.py). No default: an empty or relative value would print dead QR codes.
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+_base_url = urlsplit(WAGTAILADMIN_BASE_URL)
+if _base_url.scheme not in ("http", "https") or not _base_url.netloc:
+    raise ImproperlyConfigured(
+        "Set the WAGTAILADMIN_BASE_URL environment variable to the portal's absolute "
+        f"address, e.g. https://diklat.example.go.id (got {WAGTAILADMIN_BASE_URL!r})."
+    )
 
 # CONTENT SECURITY POLICY
 # https://django-csp.readthedocs.io/en/latest/configuration.html

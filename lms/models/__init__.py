@@ -7,6 +7,7 @@ from lms.models.assignments import (
 )
 from lms.models.certificates import Certificate, CertificateBulkJob, CertificateSequence
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
+from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
     SIASN_DEVELOPMENT_TYPES,
     CourseCompetency,
@@ -23,6 +24,7 @@ from lms.models.proposals import TrainingNeedProposal, TrainingNeedSupport
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 
 __all__ = [
+    "WorkerHeartbeat",
     "Assignment",
     "AssignmentDueExtension",
     "AssignmentRecipient",

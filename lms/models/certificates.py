@@ -174,6 +174,18 @@ class Certificate(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
     @property
+    def validity_label(self) -> str:
+        """`verification_status` in words, for lists: valid, revoked, expired or not
+        issued."""
+        return str(
+            {
+                "valid": _("Valid"),
+                "revoked": _("Revoked"),
+                "expired": _("Expired"),
+            }.get(self.verification_status, _("Not issued"))
+        )
+
+    @property
     def verification_status(self) -> str:
         """valid / revoked / expired / pending, as the public verification page says."""
         if self.status == self.Status.REVOKED:

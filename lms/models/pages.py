@@ -19,38 +19,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from competencies.siasn import DevelopmentType
 from lms import cache as _cache  # noqa: F401 - connects the cache invalidation receivers
 from lms.blocks import LessonStreamBlock
+from lms.widgets import SearchableCheckboxSelectMultiple
 
-# SIASN `jenisDiklat` reference ids (DOMAIN.md §2) used when a course is exported as a
-# training record.
-SIASN_DEVELOPMENT_TYPES = [
-    (1, "Diklat Struktural"),
-    (2, "Diklat Fungsional"),
-    (3, "Diklat Teknis"),
-    (4, "Workshop"),
-    (5, "Pelatihan Manajerial"),
-    (6, "Pelatihan Sosial Kultural"),
-    (7, "Sosialisasi"),
-    (8, "Bimbingan Teknis"),
-    (9, "Seminar"),
-    (10, "Magang"),
-    (11, "Kursus"),
-    (12, "Penataran"),
-    (13, "Klasikal lainnya"),
-    (14, "Coaching"),
-    (15, "Mentoring"),
-    (16, "E-Learning"),
-    (17, "Pelatihan Jarak Jauh"),
-    (18, "Detasering"),
-    (19, "Outbound"),
-    (20, "Patok Banding"),
-    (21, "Pertukaran PNS dengan swasta/BUMN/BUMD"),
-    (22, "Belajar Mandiri"),
-    (23, "Komunitas Belajar"),
-    (24, "Bimbingan di Tempat Kerja"),
-    (25, "Nonklasikal lainnya"),
-]
+# SIASN `jenisDiklat` reference (id → name), kept once in competencies.siasn.
+SIASN_DEVELOPMENT_TYPES = DevelopmentType.choices
 
 
 # Page types whose rows the learner routing reads with their specific fields (a reverse
@@ -206,19 +181,57 @@ class CourseIndexPage(LearnerRouteMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from lms.forms import CatalogueFilterForm
-        from lms.selectors import course_list_for_catalogue
+        from lms.selectors import (
+            CATALOGUE_STATUS_LABELS,
+            catalogue_statuses_for_user,
+            course_list_for_catalogue,
+        )
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         context["filter_form"] = form
-        context["courses_page"] = course_list_for_catalogue(
+        courses_page = course_list_for_catalogue(
             index=self, filters=filters, page_number=request.GET.get("page")
         )
+        # The signed-in learner's status on each card (one query for the page).
+        statuses = catalogue_statuses_for_user(
+            user=request.user, course_ids=[course.pk for course in courses_page]
+        )
+        for course in courses_page:
+            course.learner_status = statuses.get(course.pk, "")
+            course.learner_status_label = CATALOGUE_STATUS_LABELS.get(course.learner_status, "")
+        context["courses_page"] = courses_page
         query = request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         return context
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """Trainers are chosen among users with the trainer role (a course's current trainers
+    stay listed even if they lost the role, so saving does not drop them silently);
+    prerequisites among the other courses. Both are searchable checkbox lists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+        from accounts.roles import Role
+
+        if "trainers" in self.fields:
+            current = [user.pk for user in self.instance.trainers.all()]
+            self.fields["trainers"].queryset = (
+                User.objects.filter(
+                    Q(groups__name=Role.PELATIH, is_active=True) | Q(pk__in=current)
+                )
+                .distinct()
+                .order_by("first_name", "last_name", "email")
+            )
+        if "prerequisites" in self.fields:
+            courses = CoursePage.objects.order_by("title")
+            if self.instance.pk:
+                courses = courses.exclude(pk=self.instance.pk)
+            self.fields["prerequisites"].queryset = courses
 
 
 class CoursePage(LearnerRouteMixin, Page):
@@ -238,12 +251,6 @@ class CoursePage(LearnerRouteMixin, Page):
     class Language(models.TextChoices):
         INDONESIAN = "id", _("Bahasa Indonesia")
         ENGLISH = "en", _("English")
-
-    DEFAULT_SIASN_TYPE: dict[str, int] = {
-        DeliveryMode.E_LEARNING: 16,  # E-Learning
-        DeliveryMode.KLASIKAL: 13,  # Klasikal lainnya
-        DeliveryMode.BLENDED: 25,  # Nonklasikal lainnya
-    }
 
     summary = models.TextField(_("summary"), max_length=600)
     learning_objectives = models.TextField(
@@ -277,7 +284,10 @@ class CoursePage(LearnerRouteMixin, Page):
         choices=SIASN_DEVELOPMENT_TYPES,
         null=True,
         blank=True,
-        help_text=_("Leave empty to derive it from the delivery mode."),
+        help_text=_(
+            "The kind of training SIASN records (jenisDiklat). Required unless the course "
+            "is plain e-learning, which is E-Learning (16)."
+        ),
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.INDONESIAN
@@ -327,6 +337,7 @@ class CoursePage(LearnerRouteMixin, Page):
         ),
     )
 
+    base_form_class = CoursePageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -346,8 +357,14 @@ class CoursePage(LearnerRouteMixin, Page):
         InlinePanel(
             "course_competencies", heading=_("Competencies developed"), label=_("competency")
         ),
-        FieldPanel("prerequisites"),
-        FieldPanel("trainers"),
+        FieldPanel(
+            "prerequisites",
+            widget=SearchableCheckboxSelectMultiple(search_label=_("Search courses")),
+        ),
+        FieldPanel(
+            "trainers",
+            widget=SearchableCheckboxSelectMultiple(search_label=_("Search trainers")),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("enrolment_policy"),
@@ -381,11 +398,26 @@ class CoursePage(LearnerRouteMixin, Page):
         return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
 
     @property
-    def siasn_type_id(self) -> int:
-        return self.siasn_development_type or self.DEFAULT_SIASN_TYPE[self.delivery_mode]
+    def siasn_type_id(self) -> int | None:
+        """The SIASN `jenisDiklat` id: the one HR chose, or 16 E-Learning for plain
+        e-learning. The delivery mode says nothing about the kind of training (DOMAIN.md
+        §7; SE LAN 18/2021): a blended or classroom course without a type has none."""
+        if self.siasn_development_type:
+            return self.siasn_development_type
+        if self.delivery_mode == self.DeliveryMode.E_LEARNING:
+            return DevelopmentType.E_LEARNING.value
+        return None
 
     def clean(self):
         super().clean()
+        if self.siasn_type_id is None:
+            raise ValidationError(
+                {
+                    "siasn_development_type": _(
+                        "Pick the SIASN development type: only plain e-learning goes without one."
+                    )
+                }
+            )
         if self.certificate_validity_months and not self.certificate_enabled:
             raise ValidationError(
                 {
@@ -462,11 +494,20 @@ class LessonPage(LearnerRouteMixin, CourseChildMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
     is_required = models.BooleanField(_("required for completion"), default=True)
+    minimum_minutes = models.PositiveSmallIntegerField(
+        _("minimum time (minutes)"),
+        default=0,
+        help_text=_(
+            "A learner can mark the lesson complete only this long after first opening it. "
+            "0 means no minimum."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
+        FieldPanel("minimum_minutes"),
         FieldPanel("is_required"),
         FieldPanel("body"),
     ]
@@ -518,6 +559,21 @@ class QuizPageForm(WagtailAdminPageForm):
         self.instance.role = cleaned.get("role", self.instance.role)
         if parent is not None and self.instance.role_taken_under(parent):
             self.add_error("role", _("This course already has a quiz with this role."))
+        category = (cleaned.get("draw_category") or "").strip()
+        if category:
+            from lms.models.quizzes import Question
+
+            if cleaned.get("selection") != QuizPage.Selection.RANDOM:
+                self.add_error(
+                    "draw_category", _("Drawing from a category needs random selection.")
+                )
+            elif (
+                parent is not None
+                and not Question.objects.filter(
+                    course_id=parent.pk, category__iexact=category
+                ).exists()
+            ):
+                self.add_error("draw_category", _("The course has no questions in this category."))
         return cleaned
 
 
@@ -533,10 +589,13 @@ class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
         FIXED = "fixed", _("Fixed: the chosen questions, in order")
         RANDOM = "random", _("Random: draw from the chosen questions (or the whole bank)")
 
-    class Feedback(models.TextChoices):
-        NONE = "none", _("Nothing but the submission receipt")
-        SCORE = "score", _("Score and pass/fail only")
-        FULL = "full", _("Score, correct answers and explanations")
+    class Review(models.TextChoices):
+        """From which moment a learner may see one part of a submitted attempt (Moodle's
+        review options). Each later moment includes the earlier ones' audience."""
+
+        AFTER_ATTEMPT = "attempt", _("After each attempt")
+        AFTER_FINAL = "final", _("After the last attempt or a pass")
+        NEVER = "never", _("Never")
 
     intro = RichTextField(_("introduction"), blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REGULAR)
@@ -562,11 +621,41 @@ class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty means no limit.")
     )
-    feedback = models.CharField(
-        _("feedback after submission"),
-        max_length=5,
-        choices=Feedback.choices,
-        default=Feedback.FULL,
+    draw_category = models.CharField(
+        _("draw from category"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For random selection: draw from the course's questions in this category "
+            "instead of the chosen questions."
+        ),
+    )
+    # Review options: what a learner sees of a submitted attempt, and from when. The
+    # defaults keep the right answers back until the last attempt is used or the quiz is
+    # passed, so a blank first attempt cannot harvest them.
+    review_score = models.CharField(
+        _("show the score and pass/fail"),
+        max_length=8,
+        choices=Review.choices,
+        default=Review.AFTER_ATTEMPT,
+    )
+    review_correctness = models.CharField(
+        _("show whether each answer was correct"),
+        max_length=8,
+        choices=Review.choices,
+        default=Review.AFTER_ATTEMPT,
+    )
+    review_right_answer = models.CharField(
+        _("show the right answers"),
+        max_length=8,
+        choices=Review.choices,
+        default=Review.AFTER_FINAL,
+    )
+    review_feedback = models.CharField(
+        _("show explanations and feedback"),
+        max_length=8,
+        choices=Review.choices,
+        default=Review.AFTER_FINAL,
     )
     required_for_completion = models.BooleanField(_("must be passed to complete"), default=True)
 
@@ -579,6 +668,7 @@ class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
                 FieldPanel("selection"),
                 FieldPanel("questions", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("question_count"),
+                FieldPanel("draw_category"),
                 FieldPanel("shuffle_options"),
             ],
             heading=_("Questions"),
@@ -588,10 +678,18 @@ class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
                 FieldPanel("pass_mark_percent"),
                 FieldPanel("max_attempts"),
                 FieldPanel("time_limit_minutes"),
-                FieldPanel("feedback"),
                 FieldPanel("required_for_completion"),
             ],
             heading=_("Rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("review_score"),
+                FieldPanel("review_correctness"),
+                FieldPanel("review_right_answer"),
+                FieldPanel("review_feedback"),
+            ],
+            heading=_("Review options"),
         ),
     ]
 

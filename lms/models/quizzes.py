@@ -55,6 +55,12 @@ class Question(ClusterableModel):
     points = models.PositiveSmallIntegerField(
         _("points"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    category = models.CharField(
+        _("category"),
+        max_length=100,
+        blank=True,
+        help_text=_("A quiz with random selection can draw its questions from one category."),
+    )
     correct_true = models.BooleanField(
         _("the statement is true"), null=True, blank=True, help_text=_("For true/false questions.")
     )
@@ -71,7 +77,12 @@ class Question(ClusterableModel):
         FieldPanel("kind"),
         FieldPanel("prompt"),
         MultiFieldPanel(
-            [FieldPanel("competency"), FieldPanel("difficulty"), FieldPanel("points")],
+            [
+                FieldPanel("category"),
+                FieldPanel("competency"),
+                FieldPanel("difficulty"),
+                FieldPanel("points"),
+            ],
             heading=_("Tags and weight"),
         ),
         InlinePanel(

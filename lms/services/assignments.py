@@ -29,6 +29,7 @@ from lms.models import (
     AssignmentDueExtension,
     AssignmentRecipient,
     AssignmentRule,
+    Certificate,
     CoursePage,
     Enrolment,
     TrainingProposal,
@@ -461,6 +462,40 @@ def assignment_rule_delete(*, actor: User, rule: AssignmentRule) -> None:
 # COMPLETION ---------------------------------------------------------------------------
 
 
+def _completed_notice_key(enrolment_id: int) -> str:
+    return f"enrolment:{enrolment_id}:completed"
+
+
+def assignment_completion_sweep_enrolment_ids(
+    *, older_than_seconds: int = 60, within_days: int = 7
+) -> QuerySet[Enrolment]:
+    """Completed enrolments whose completion hook never ran: the "course completed"
+    notice (written in the same transaction as the assignment rows it completes) is
+    missing. Completed more than `older_than_seconds` ago (the after-commit task goes
+    first) and at most `within_days` ago (the completed_at index bounds the scan, and
+    deploying this does not notify years of old completions). Oldest first."""
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+
+    from accounts.models import Notification
+
+    now = timezone.now()
+    notice = Notification.objects.filter(
+        dedupe_key=Concat(
+            Value("enrolment:"), Cast(OuterRef("pk"), CharField()), Value(":completed")
+        )
+    )
+    return (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.COMPLETED,
+            completed_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
+            completed_at__gte=now - datetime.timedelta(days=within_days),
+        )
+        .exclude(Exists(notice))
+        .order_by("completed_at", "pk")
+    )
+
+
 def assignment_enrolment_completed(*, enrolment_id: int) -> None:
     """Completion hook: sends the completion notice, completes the person's open
     assignment rows for the course and, for yearly ones, opens next year's cycle.
@@ -474,7 +509,7 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
             kind=NotificationKind.COURSE_COMPLETED,
             params={"course": enrolment.course_title, "jp": str(enrolment.jp_earned or 0)},
             url="/learning/",
-            dedupe_key=f"enrolment:{enrolment.pk}:completed",
+            dedupe_key=_completed_notice_key(enrolment.pk),
         )
         rows = list(
             AssignmentRecipient.objects.select_for_update()
@@ -488,7 +523,9 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
                 assigned_at__lte=enrolment.completed_at,
             )
         )
-        if not enrolment.is_current:
+        if not enrolment.is_current or _certificate_revoked(enrolment.pk):
+            # A revoked certificate reopened the rows (assignment_completion_undo): a late
+            # run of this hook must not complete them again.
             rows = []
         for row in rows:
             row.status = AssignmentRecipient.Status.COMPLETED
@@ -505,6 +542,35 @@ def assignment_enrolment_completed(*, enrolment_id: int) -> None:
                         "due_on": _next_due(row.due_on, completed=enrolment.completed_at),
                     },
                 )
+
+
+def _certificate_revoked(enrolment_id: int) -> bool:
+    return Certificate.objects.filter(
+        enrolment_id=enrolment_id, is_current=True, status=Certificate.Status.REVOKED
+    ).exists()
+
+
+def assignment_completion_undo(*, enrolment: Enrolment) -> int:
+    """The enrolment no longer counts as completing its course (its certificate was
+    revoked): the person's assignment rows it completed are open again (status "Open",
+    no completion date), so the supervisor and HR see the assignment as not done and the
+    reminders resume. Next year's cycle opened by a yearly assignment is left as it is.
+    Called inside the revocation's transaction; idempotent. Returns how many rows."""
+    if enrolment.completed_at is None:
+        return 0
+    rows = list(
+        AssignmentRecipient.objects.select_for_update().filter(
+            user_id=enrolment.user_id,
+            assignment__course_id=enrolment.course_id,
+            status=AssignmentRecipient.Status.COMPLETED,
+            completed_at=enrolment.completed_at,
+        )
+    )
+    for row in rows:
+        row.status = AssignmentRecipient.Status.OPEN
+        row.completed_at = None
+        row.save(update_fields=["status", "completed_at"])
+    return len(rows)
 
 
 def _next_due(due_on: datetime.date, *, completed: datetime.datetime) -> datetime.date:

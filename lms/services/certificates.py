@@ -16,7 +16,8 @@ order, so two of them can never wait on each other (deadlock):
 `certificate_issue`, `certificate_reissue` and `certificate_mark_failed` follow it;
 `certificate_revoke` locks a single certificate row, then the enrolment's training record
 (`TrainingRecord`, always after certificates: issuing and reissuing write it after their
-certificate locks too), which cannot form a cycle."""
+certificate locks too), then the holder's assignment rows and course-completion
+assessments (nothing here locks a certificate after those), which cannot form a cycle."""
 
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ from accounts.services import notify
 from competencies.models import AgencySettings, TrainingRecord
 from competencies.services.audit import audit_log
 from competencies.services.records import training_record_from_course, training_record_withdraw
+from competencies.siasn import DevelopmentType
+from config.celery import enqueue_on_commit
+from config.links import certificate_base_url
 from lms.models import (
     Certificate,
     CertificateBulkJob,
@@ -87,8 +91,7 @@ def certificate_number_format(*, pattern: str, seq: int, year: int) -> str:
 
 
 def certificate_verify_url(*, code: str) -> str:
-    base = getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return base.rstrip("/") + reverse("verify:detail", args=[code])
+    return certificate_base_url() + reverse("verify:detail", args=[code])
 
 
 def certificate_download_url(*, code: str) -> str:
@@ -220,6 +223,16 @@ def _issue_number(
     certificate.pdf.name = certificate_pdf_name(certificate=certificate)
 
 
+def _legacy_siasn_type(course: CoursePage) -> int:
+    """A course published before the SIASN type was required (the `lms.W001` check and
+    the SIASN export screen list them) still credits the learner's JP: its record takes
+    the generic "lainnya" type for its delivery (13 classroom, 25 otherwise) until HR
+    sets the course's type and corrects the record. New courses cannot reach this."""
+    if course.delivery_mode == CoursePage.DeliveryMode.KLASIKAL:
+        return DevelopmentType.KLASIKAL_LAINNYA.value
+    return DevelopmentType.NONKLASIKAL_LAINNYA.value
+
+
 def _after_issue(*, certificate: Certificate, enrolment: Enrolment, course: CoursePage) -> None:
     """Training record (riwayat diklat) and the in-app notice. Both are idempotent (keyed
     by enrolment and certificate), so this runs after every issue call for a current,
@@ -232,7 +245,7 @@ def _after_issue(*, certificate: Certificate, enrolment: Enrolment, course: Cour
             source_key=f"enrolment:{enrolment.pk}",
             title=certificate.course_title,
             organiser=certificate.agency_name,
-            development_type=course.siasn_type_id,
+            development_type=course.siasn_type_id or _legacy_siasn_type(course),
             started_on=certificate.started_on or certificate.completed_on,  # type: ignore[arg-type]
             finished_on=certificate.completed_on,  # type: ignore[arg-type]
             jp=Decimal(certificate.jp),
@@ -479,14 +492,63 @@ def _training_record_withdraw(*, certificate: Certificate, actor: User) -> None:
     ).first()
     if record is None:
         return
+    training_record_withdraw(record=record, reason=_revocation_note(certificate), actor=actor)
+
+
+def _revocation_note(certificate: Certificate) -> str:
     # The public category, not HR's free-text reason: the note is shown to the employee
     # and sent to HR systems.
-    training_record_withdraw(
-        record=record,
-        reason=_("Certificate %(number)s was revoked: %(category)s.")
-        % {"number": certificate.number, "category": certificate.get_revocation_category_display()},
-        actor=actor,
+    return _("Certificate %(number)s was revoked: %(category)s.") % {
+        "number": certificate.number,
+        "category": certificate.get_revocation_category_display(),
+    }
+
+
+def _revocation_apply(*, certificate: Certificate, actor: User) -> None:
+    """Everything a revocation changes besides the certificate row, inside its
+    transaction: the course no longer completes the holder's assignment (the rows it
+    completed are open again), its competency evidence is withdrawn, and the holder and
+    their supervisor are told (in-app notice, e-mail queued after commit; once each, by
+    key). The training record was withdrawn just before (`_training_record_withdraw`),
+    so the JP no longer counts anywhere."""
+    from competencies.services.assessments import assessments_withdraw_for_source
+    from lms.services.assignments import assignment_completion_undo
+
+    if not certificate.is_current:
+        return
+    enrolment = Enrolment.objects.select_related("user").get(pk=certificate.enrolment_id)
+    reopened = assignment_completion_undo(enrolment=enrolment)
+    employee = getattr(enrolment.user, "employee", None)
+    if employee is not None:
+        assessments_withdraw_for_source(
+            employee_id=employee.pk,
+            source_key=f"enrolment:{enrolment.pk}",
+            reason=_revocation_note(certificate),
+            actor=actor,
+        )
+    params = {
+        "revoked": True,
+        "title": certificate.course_title,
+        "number": certificate.number,
+        "jp": f"{Decimal(certificate.jp):g}",
+        "reopened": reopened,
+    }
+    notify(
+        user=enrolment.user,
+        kind=NotificationKind.RECORD_DECIDED,
+        params=params,
+        url=reverse("competencies:records"),
+        dedupe_key=f"certificate:{certificate.pk}:revoked",
     )
+    supervisor = employee.supervisor if employee is not None else None
+    if employee is not None and supervisor is not None and supervisor.user_id != enrolment.user_id:
+        notify(
+            user=supervisor.user,
+            kind=NotificationKind.RECORD_DECIDED,
+            params={**params, "employee": employee.display_name},
+            url=reverse("lms:team"),
+            dedupe_key=f"certificate:{certificate.pk}:revoked:supervisor:{supervisor.user_id}",
+        )
 
 
 def certificate_revoke(
@@ -496,8 +558,13 @@ def certificate_revoke(
     reason: str,
     category: str = Certificate.RevocationCategory.OTHER,
 ) -> Certificate:
-    """Revokes an issued certificate. The `category` is public (verification page, JSON,
-    credential status); the free-text `reason` is for HR only (admin, audit log)."""
+    """Revokes an issued certificate and applies it everywhere, in one transaction: the
+    training record is withdrawn (history "Revoked", JP, transcript, SIASN export), the
+    assignment rows the course completed are open again, the competency evidence from
+    the course is withdrawn, and the holder and their supervisor are notified once
+    (docs/certificates.md, "HR: revoke and reissue"). The `category` is public
+    (verification page, JSON, credential status); the free-text `reason` is for HR only
+    (admin, audit log)."""
     _require_manage(actor=actor, certificate=certificate)
     reason = (reason or "").strip()
     if not reason:
@@ -515,6 +582,7 @@ def certificate_revoke(
         certificate.revocation_category = category
         certificate.save()
         _training_record_withdraw(certificate=certificate, actor=actor)
+        _revocation_apply(certificate=certificate, actor=actor)
         audit_log(
             instance=certificate,
             action="lms.certificate_revoke",
@@ -668,8 +736,7 @@ COMPETENCY_FRAMEWORK = "PermenPANRB 38/2017"
 
 
 def certificate_credential_url(*, code: str, suffix: str = "credential.json") -> str:
-    base = getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return base.rstrip("/") + reverse("verify:detail", args=[code]) + suffix
+    return certificate_base_url() + reverse("verify:detail", args=[code]) + suffix
 
 
 def _end_of_day_utc(day: datetime.date) -> str:
@@ -690,9 +757,7 @@ def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
 
 
 def _credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
-    base = (
-        getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    ).rstrip("/")
+    base = certificate_base_url()
     verify_url = certificate_verify_url(code=certificate.code)
     issued_at = certificate.issued_at or timezone.now()
     competencies = [str(name) for name, _level in certificate.competencies]
@@ -1088,8 +1153,22 @@ def certificate_bulk_job_create(
     job = CertificateBulkJob.objects.create(
         requested_by=actor, course=course, unit=unit, total=total
     )
-    transaction.on_commit(lambda: certificate_bulk_zip.delay(job.pk))
+    # A broker that is down is logged, not an error page; certificate_bulk_zip_sweep
+    # queues the job again.
+    enqueue_on_commit(certificate_bulk_zip, job.pk)
     return job
+
+
+def certificate_bulk_jobs_stuck_ids(*, older_than_minutes: int = 5) -> QuerySet[Any]:
+    """Jobs still queued `older_than_minutes` after the request (their task was lost),
+    within the retention period; a running or finished job is left alone."""
+    now = timezone.now()
+    retention = datetime.timedelta(hours=settings.LMS_CERTIFICATE_ZIP_RETENTION_HOURS)
+    return CertificateBulkJob.objects.filter(
+        status=CertificateBulkJob.Status.QUEUED,
+        created_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
+        created_at__gte=now - retention,
+    ).values_list("pk", flat=True)
 
 
 def _zip_entry_name(certificate: Certificate) -> str:

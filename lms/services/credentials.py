@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from config.links import certificate_base_url
+
 logger = logging.getLogger(__name__)
 
 JWT_MEDIA_TYPE = "application/vc+jwt"
@@ -125,8 +127,7 @@ def jwk_thumbprint(jwk: dict[str, str]) -> str:
 
 
 def _base_url() -> str:
-    base = getattr(settings, "LMS_CERTIFICATE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return base.rstrip("/")
+    return certificate_base_url()
 
 
 def issuer_did() -> str:

@@ -125,6 +125,7 @@ def demo_seed() -> list[DemoLogin]:
         trainer=users["pelatih"],
         learners=[users["peserta"], users["atasan"]],
     )
+    _demo_assignments(actor=users["sdm"], users=[users["peserta"], users["atasan"]])
     _demo_certificates(users=[users["peserta"], users["atasan"]], revoker=users["admin"])
     _demo_news(home=site.root_page.specific)
     _demo_proposals(users=users)
@@ -176,6 +177,41 @@ def _demo_proposals(*, users: dict[str, User]) -> None:
                 status=TrainingNeedProposal.Status.UNDER_REVIEW,
                 response="Sedang kami bahas bersama perangkat daerah (contoh data demo).",
             )
+
+
+def _demo_assignments(*, actor: User, users: list[User]) -> None:
+    """Every course the demo marks as assigned to a learner (an assignment-source
+    enrolment) gets its assignment, made by HR through `assignment_create` as in the
+    admin: one per person and course, with the enrolment's due date. The service adopts
+    the existing enrolment, so the learner's dashboard, the supervisor's team page, HR's
+    list and the reminders all read the same rows. Idempotent: a course and person that
+    already have an assignment row are skipped."""
+    from competencies.models import Employee
+    from lms.models import Assignment, AssignmentRecipient, Enrolment
+    from lms.services.assignments import assignment_create
+
+    assigned = Enrolment.objects.filter(
+        user__in=users,
+        source=Enrolment.Source.ASSIGNMENT,
+        is_current=True,
+        course__isnull=False,
+    ).select_related("course", "user")
+    for enrolment in assigned.order_by("pk"):
+        employee = Employee.objects.filter(user=enrolment.user).first()
+        if employee is None or enrolment.course is None or enrolment.due_on is None:
+            continue
+        if AssignmentRecipient.objects.filter(
+            employee=employee, assignment__course_id=enrolment.course_id
+        ).exists():
+            continue
+        assignment_create(
+            actor=actor,
+            course=enrolment.course,
+            target_type=Assignment.Target.EMPLOYEES,
+            employees=[employee],
+            due_on=enrolment.due_on,
+            reason="Wajib bagi pengelola layanan perizinan (contoh data demo).",
+        )
 
 
 def _demo_certificates(*, users: list[User], revoker: User) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from competencies.models import Competency, OrgUnit
+from competencies.siasn import DevelopmentType
 from lms.models import (
     AttemptAnswer,
     Choice,
@@ -246,6 +247,7 @@ COURSES: list[dict[str, Any]] = [
         ),
         "jp": 6,
         "mode": CoursePage.DeliveryMode.BLENDED,
+        "siasn_type": DevelopmentType.DIKLAT_TEKNIS,  # a type of its own, not the mode
         "competencies": [("T.PP.01", 3), ("M.05", 2)],
         "policy": CoursePage.EnrolmentPolicy.OPEN,
         "pre_post": True,
@@ -686,6 +688,7 @@ COURSES: list[dict[str, Any]] = [
         ),
         "jp": 8,
         "mode": CoursePage.DeliveryMode.BLENDED,
+        "siasn_type": DevelopmentType.DIKLAT_TEKNIS,  # a type of its own, not the mode
         "competencies": [("T.PP.04", 3), ("M.07", 2)],
         "policy": CoursePage.EnrolmentPolicy.OPEN,
         "lessons": [
@@ -824,6 +827,7 @@ COURSES: list[dict[str, Any]] = [
         ),
         "jp": 6,
         "mode": CoursePage.DeliveryMode.KLASIKAL,
+        "siasn_type": DevelopmentType.DIKLAT_TEKNIS,  # a type of its own, not the mode
         "competencies": [("M.04", 3)],
         "policy": CoursePage.EnrolmentPolicy.ASSIGNED,
         "lessons": [
@@ -1001,12 +1005,20 @@ def _quiz(
             pass_mark_percent=70,
             max_attempts=0 if role == QuizPage.Role.PRE_TEST else 3,
             time_limit_minutes=20 if role != QuizPage.Role.PRE_TEST else None,
-            feedback=QuizPage.Feedback.SCORE
-            if role == QuizPage.Role.PRE_TEST
-            else QuizPage.Feedback.FULL,
             required_for_completion=required,
             owner=course.owner,
         )
+        if role == QuizPage.Role.PRE_TEST:
+            # A diagnostic over the post-test's questions: the score only, never the
+            # answers (unlimited attempts would otherwise hand them out).
+            quiz.review_correctness = QuizPage.Review.NEVER
+            quiz.review_right_answer = QuizPage.Review.NEVER
+            quiz.review_feedback = QuizPage.Review.NEVER
+        elif all(q.kind != Question.Kind.ESSAY for q in questions) and len(questions) > 4:
+            # Each attempt draws its own questions, so a second attempt is not the first
+            # one again; the right answers wait for the last attempt or a pass (defaults).
+            quiz.selection = QuizPage.Selection.RANDOM
+            quiz.question_count = len(questions) - 2
         course.add_child(instance=quiz)
         quiz.questions.set(questions)
         quiz.save_revision().publish()
@@ -1023,6 +1035,7 @@ def _course(index: CourseIndexPage, spec: dict[str, Any], trainer: User) -> Cour
             learning_objectives=spec["objectives"],
             jp_hours=spec["jp"],
             delivery_mode=spec["mode"],
+            siasn_development_type=spec.get("siasn_type"),
             enrolment_policy=spec["policy"],
             offering_unit=OrgUnit.objects.filter(code="BKPSDM.PKA").first(),
             certificate_validity_months=None,
@@ -1164,6 +1177,7 @@ def demo_courses_seed(
     lessons = list(
         LessonPage.objects.child_of(courses["standar-pelayanan-maklumat"]).order_by("path")
     )
+    lesson_progress_open(user=first, lesson=lessons[0])
     lesson_progress_complete(user=first, lesson=lessons[0])
     lesson_progress_open(user=first, lesson=lessons[1])
     pre = QuizPage.objects.child_of(courses["standar-pelayanan-maklumat"]).get(slug="pre-test")

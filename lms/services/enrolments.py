@@ -14,17 +14,20 @@ as ``hook(enrolment_id=<int>)``; it should queue a Celery task rather than do sl
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lms.models import (
     CourseEvaluation,
@@ -298,7 +301,10 @@ def enrolments_retake(
 
 
 def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:
-    """A trainer (or HR) approves or declines a request to join a by-approval course."""
+    """A trainer of the course, an administrator or an HR manager whose scope covers the
+    learner approves or declines a request to join a by-approval course."""
+    if not actor.has_perm("lms.decide_enrolment", enrolment):
+        raise PermissionDenied
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status != Enrolment.Status.REQUESTED:
@@ -315,32 +321,57 @@ def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User
 # --- progress --------------------------------------------------------------------------
 
 
-def _learning_enrolment(*, user: User, lesson: LessonPage, lock: bool = False) -> Enrolment | None:
+def _learning_enrolment(
+    *, user: User, lesson: LessonPage, lock: bool = False, annotate: bool = False
+) -> Enrolment | None:
     qs = Enrolment.objects.filter(
         user=user,
         is_current=True,
         course__path=lesson.course_path,
         status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
     )
+    if annotate:
+        # For the course outline; rides on this read instead of costing one more.
+        qs = qs.annotate(
+            has_evaluation=Exists(CourseEvaluation.objects.filter(enrolment=OuterRef("pk")))
+        )
     if lock:
         # of=self: lock the enrolment row only, never the joined course page row.
         qs = qs.select_for_update(of=("self",))
     return qs.first()
 
 
-def lesson_progress_open(*, user: User, lesson: LessonPage) -> LessonProgress | None:
+def lesson_progress_open(
+    *, user: User, lesson: LessonPage, now: datetime | None = None
+) -> LessonProgress | None:
     """Records that an enrolled learner opened a lesson (and makes it the resume point).
-    Does nothing for people who are not enrolled."""
-    now = timezone.now()
+    Does nothing for people who are not enrolled. The lesson page calls this when it is
+    rendered; it is the only way a lesson's progress row comes into being.
+
+    The returned row carries its enrolment (annotated `has_evaluation`) with all the
+    enrolment's progress rows prefetched, so the lesson page's outline
+    (`lms.selectors.course_path_for_enrolment`) needs no second read of them."""
+    now = now or timezone.now()
     with transaction.atomic():
-        enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True)
+        enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True, annotate=True)
         if enrolment is None:
             return None
-        progress, created = LessonProgress.objects.get_or_create(
-            enrolment=enrolment,
-            lesson=lesson,
-            defaults={"lesson_title": lesson.title, "first_opened_at": now, "last_opened_at": now},
-        )
+        # All the enrolment's rows in the one read the single row would cost.
+        rows = list(LessonProgress.objects.filter(enrolment=enrolment))
+        progress = next((row for row in rows if row.lesson_id == lesson.pk), None)
+        if progress is None:
+            progress, created = LessonProgress.objects.get_or_create(
+                enrolment=enrolment,
+                lesson=lesson,
+                defaults={
+                    "lesson_title": lesson.title,
+                    "first_opened_at": now,
+                    "last_opened_at": now,
+                },
+            )
+            rows.append(progress)
+        else:
+            created = False
         if not created:
             progress.last_opened_at = now
             progress.lesson_title = lesson.title
@@ -348,23 +379,31 @@ def lesson_progress_open(*, user: User, lesson: LessonPage) -> LessonProgress | 
         if enrolment.last_lesson_id != lesson.pk:
             enrolment.last_lesson = lesson
             enrolment.save(update_fields=["last_lesson", "updated_at"])
+        enrolment._prefetched_objects_cache = {"lesson_progress": rows}  # type: ignore[attr-defined]
+        progress.enrolment = enrolment
     return progress
 
 
-def lesson_progress_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
+def lesson_progress_complete(
+    *, user: User, lesson: LessonPage, now: datetime | None = None
+) -> LessonProgress:
     """Marks a lesson done for an enrolled learner, adds the time spent since it was
-    opened and checks whether the course is now complete."""
-    now = timezone.now()
+    opened and checks whether the course is now complete.
+
+    A lesson counts only once the server has recorded it being opened
+    (`lesson_progress_open`) and, when the trainer set a minimum time, that long after
+    the first opening; otherwise `ValidationError` says what is missing. Completing a
+    lesson already completed changes nothing."""
+    now = now or timezone.now()
     with transaction.atomic():
         enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True)
         if enrolment is None:
             raise PermissionDenied(_("You are not enrolled in this course."))
-        progress, _created = LessonProgress.objects.get_or_create(
-            enrolment=enrolment,
-            lesson=lesson,
-            defaults={"lesson_title": lesson.title, "first_opened_at": now, "last_opened_at": now},
-        )
+        progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+        if progress is None:
+            raise ValidationError(_("Open the lesson and study it before marking it as completed."))
         if progress.completed_at is None:
+            _check_minimum_time(lesson=lesson, progress=progress, now=now)
             elapsed = int((now - progress.last_opened_at).total_seconds())
             progress.seconds_spent += max(0, min(elapsed, MAX_SECONDS_PER_VISIT))
             progress.completed_at = now
@@ -373,6 +412,27 @@ def lesson_progress_complete(*, user: User, lesson: LessonPage) -> LessonProgres
             progress.save()
         enrolment_completion_check(enrolment=enrolment)
     return progress
+
+
+def _check_minimum_time(*, lesson: LessonPage, progress: LessonProgress, now: datetime) -> None:
+    """The minimum time runs from the first recorded opening, so reloading the page
+    does not restart it."""
+    if not lesson.minimum_minutes:
+        return
+    remaining = progress.first_opened_at + timedelta(minutes=lesson.minimum_minutes) - now
+    if remaining <= timedelta(0):
+        return
+    minutes = math.ceil(remaining.total_seconds() / 60)
+    raise ValidationError(
+        ngettext(
+            "This lesson asks for at least %(minimum)d minutes of study: you can mark it as "
+            "completed in %(minutes)d minute.",
+            "This lesson asks for at least %(minimum)d minutes of study: you can mark it as "
+            "completed in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minimum": lesson.minimum_minutes, "minutes": minutes}
+    )
 
 
 # --- completion engine ----------------------------------------------------------------

@@ -95,6 +95,19 @@ def _enrolment_for_quiz(*, user: User, quiz: QuizPage) -> Enrolment:
 
 
 def _draw_questions(quiz: QuizPage) -> list[Question]:
+    """The questions of a new attempt. A random quiz with a category draws from the
+    course's questions in that category; otherwise from the chosen questions, or the
+    whole course bank when none are chosen."""
+    if quiz.selection == QuizPage.Selection.RANDOM and quiz.draw_category:
+        pool = list(
+            Question.objects.filter(
+                course__path=quiz.course_path, category__iexact=quiz.draw_category.strip()
+            )
+            .order_by("pk")
+            .prefetch_related("choices")
+        )
+        count = min(quiz.question_count or len(pool), len(pool))
+        return _random.sample(pool, count)
     pool = list(quiz.questions.order_by("pk").prefetch_related("choices"))
     if not pool:
         pool = list(

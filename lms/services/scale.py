@@ -30,6 +30,7 @@ from wagtail.models import Page
 from accounts.models import Notification, NotificationKind
 from competencies.models import Employee, OrgUnit, TrainingRecord
 from competencies.services.scale import SCALE_DOMAIN
+from competencies.siasn import DevelopmentType
 from lms.models import (
     Assignment,
     AssignmentRecipient,
@@ -194,7 +195,13 @@ def _courses(size: LmsScaleSize, rng: random.Random, index: CourseIndexPage) -> 
                 summary=f"Kursus data skala nomor {c + 1} untuk pengukuran kinerja.",
                 learning_objectives="Memahami materi\nMenerapkan materi",
                 jp_hours=rng.choice(jp_choices),
-                delivery_mode=rng.choice(modes),
+                delivery_mode=(mode := rng.choice(modes)),
+                # Every course but plain e-learning names its SIASN type (CoursePage.clean).
+                siasn_development_type=(
+                    None
+                    if mode == CoursePage.DeliveryMode.E_LEARNING
+                    else DevelopmentType.DIKLAT_TEKNIS
+                ),
                 enrolment_policy=CoursePage.EnrolmentPolicy.OPEN,
                 certificate_enabled=True,
                 evaluation_required=False,
@@ -236,7 +243,6 @@ def _courses(size: LmsScaleSize, rng: random.Random, index: CourseIndexPage) -> 
                     role=QuizPage.Role.REGULAR,
                     pass_mark_percent=70,
                     max_attempts=3,
-                    feedback=QuizPage.Feedback.FULL,
                     required_for_completion=True,
                 ),
                 course,

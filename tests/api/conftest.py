@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken, api_token_digest
 from accounts.roles import Role
 from competencies.models import HRScope, TrainingRecord
 from tests.factories.accounts import UserFactory
@@ -19,10 +20,19 @@ def _api_settings(settings):
     settings.API_WEBHOOK_URL = ""
 
 
+def api_token_for(user) -> str:
+    """A fresh API token for any user (no role check, unlike accounts.api.api_token_issue),
+    stored as the portal stores them: its SHA-256 digest only."""
+    key = secrets.token_hex(20)
+    ApiToken.objects.update_or_create(
+        user=user, defaults={"digest": api_token_digest(key), "prefix": key[:6]}
+    )
+    return key
+
+
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

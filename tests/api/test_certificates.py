@@ -119,3 +119,25 @@ def test_errors_of_the_pdf_endpoint_are_json(api):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def test_revoked_certificate_shows_the_public_category_not_hrs_reason(api, certificate, settings):
+    from accounts.roles import Role
+    from lms.models import Certificate
+    from lms.services.certificates import certificate_revoke
+    from tests.factories.accounts import UserFactory
+
+    certificate_revoke(
+        certificate=certificate,
+        actor=UserFactory(roles=[Role.ADMINISTRATOR]),
+        reason="Pemalsuan daftar hadir oleh peserta; lihat nota dinas 12/2026",
+        category=Certificate.RevocationCategory.DATA_ERROR,
+    )
+
+    response = api.get("/api/v1/certificates/")
+    row = response.json()["results"][0]
+
+    assert row["status"] == "revoked"
+    assert row["revocation_category"] == "data_error"
+    assert "revocation_reason" not in row
+    assert "Pemalsuan" not in response.content.decode()

@@ -51,3 +51,51 @@ def test_docs_page_loads_everything_from_the_portal_under_the_strict_csp(client)
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
+
+
+def test_operations_with_query_parameters_document_400_and_its_body(client, api):
+    document = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    listing = document["paths"]["/api/v1/assessments/"]["get"]["responses"]
+    shape = document["components"]["schemas"]["ValidationError"]
+
+    assert listing["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationError"
+    }
+    response = api.get("/api/v1/assessments/", {"year": "3000"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"year"}
+    assert all(isinstance(m, str) for m in body["year"])
+    assert shape["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/v1/employees/", {"updated_since": ""}),
+        ("/api/v1/training-records/", {"year": ""}),
+        ("/api/v1/compliance/", {"year": "0"}),
+    ],
+)
+def test_values_the_schema_refuses_are_refused_with_400(api, url, query):
+    response = api.get(url, query)
+
+    assert response.status_code == 400
+    assert set(response.json()) == set(query)
+
+
+def test_a_page_size_that_is_not_an_integer_is_refused(api):
+    response = api.get("/api/v1/employees/", {"page_size": "null"})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"page_size"}
+
+
+@pytest.mark.parametrize(("value", "count"), [("true", 1), ("false", 0), ("1", 1)])
+def test_is_active_takes_booleans_and_refuses_anything_else(api, employee, value, count):
+    assert api.get("/api/v1/employees/", {"is_active": "null"}).status_code == 400
+
+    response = api.get("/api/v1/employees/", {"is_active": value})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count

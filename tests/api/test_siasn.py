@@ -11,7 +11,7 @@ import pytest
 
 from accounts.roles import Role
 from competencies.api import SIASN_KURSUS_FIELDS
-from competencies.models import HRScope
+from competencies.models import HRScope, TrainingRecord
 from tests.api.conftest import make_record, token_client
 from tests.factories.accounts import UserFactory
 
@@ -75,7 +75,7 @@ def test_export_has_approved_records_only_unless_asked(api, employee):
     make_record(employee, status="submitted", jp=Decimal("1.5"))
     assert api.get("/api/v1/siasn/kursus/").json()["results"] == []
     rows = api.get("/api/v1/siasn/kursus/", {"status": "submitted"}).json()["results"]
-    assert rows[0]["jumlahJam"] == 1.5
+    assert rows[0]["jumlahJam"] == 2  # an integer, rounded half up (competencies.siasn)
 
 
 def test_csv_export_with_no_rows_still_has_the_header(api):
@@ -135,3 +135,115 @@ def test_csv_errors_are_json(db):
     response = APIClient().get("/api/v1/siasn/kursus/", {"format": "csv"})
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
+
+
+# Issue 20 item 4 ----------------------------------------------------------------------
+# Sources: jenisKursusSertipikat and jumlahJam [C black-coffee04/ws-siasn-php
+# src/Data/Referensi/jenisDiklat.json.gz, examples/kursus.php]; instansiId/satuanKerjaId
+# on every push [C kanekescom/laravel-siasn-simpeg src/Services/PostKursusSaveService.php];
+# Bontang's ids [C ws-siasn-php instansi.json.gz, satuanKerja.json.gz] (DOMAIN.md §4, §7).
+BONTANG_INSTANSI = "A5EB03E23C6CF6A0E040640A040252AD"
+BONTANG_SATKER = "A5EB03E24273F6A0E040640A040252AD"
+
+
+@pytest.fixture
+def bontang_ids(home_page):
+    from competencies.models import AgencySettings
+
+    agency = AgencySettings.for_site(home_page.get_site())
+    agency.siasn_instansi_id = BONTANG_INSTANSI
+    agency.siasn_satuan_kerja_id = BONTANG_SATKER
+    agency.save()
+    return agency
+
+
+@pytest.mark.parametrize(
+    ("jenis", "letter"), [(2, "F"), (4, "P"), (7, "P"), (9, "P"), (3, "T"), (8, "T"), (16, "T")]
+)
+def test_kursus_row_is_faithful(api, employee, bontang_ids, jenis, letter):
+    make_record(employee, development_type=jenis, jp=Decimal("2.5"))
+    row = api.get("/api/v1/siasn/kursus/").json()["results"][0]
+    assert row["jenisKursusSertipikat"] == letter
+    assert row["jumlahJam"] == 3 and isinstance(row["jumlahJam"], int)  # 2.5 → 3, half up
+    assert row["instansiId"] == BONTANG_INSTANSI
+    assert row["satuanKerjaId"] == BONTANG_SATKER
+
+
+def test_jp_rounding_rule():
+    from competencies.siasn import siasn_jp
+
+    assert [siasn_jp(Decimal(v)) for v in ("1.4", "1.5", "2.0", "24.5", "0.4")] == [1, 2, 2, 25, 0]
+
+
+@pytest.mark.parametrize(
+    ("title", "latihan"),
+    [("Pelatihan Kepemimpinan Pengawas (PKP) Angkatan II", 2),
+     ("PKA Angkatan 5", 3), ("Pelatihan Kepemimpinan Nasional Tingkat II", 4)],
+)  # fmt: skip
+def test_leadership_programmes_are_diklat_records(employee, bontang_ids, title, latihan):
+    from competencies.api import SIASN_DIKLAT_FIELDS, siasn_export_plan
+
+    record = make_record(employee, title=title, development_type=1, jp=Decimal("6.5"))
+    kursus = make_record(employee, title="Bimtek SAKIP", development_type=8)
+    plan = siasn_export_plan(TrainingRecord.objects.all(), agency=bontang_ids)
+
+    by_id = {line.record.pk: line for line in plan}
+    assert by_id[kursus.pk].kind == "kursus"
+    line = by_id[record.pk]
+    assert line.kind == "diklat" and line.problems == []
+    assert set(line.row) >= set(SIASN_DIKLAT_FIELDS)
+    assert line.row["latihanStrukturalId"] == latihan  # mapping UNVERIFIED (DOMAIN.md §7)
+    assert line.row["jumlahJam"] == 7
+    assert line.row["tanggal"] == "03-03-2026" and line.row["tahun"] == 2026
+    assert line.row["instansiId"] == BONTANG_INSTANSI
+    assert "namaKursus" not in line.row
+
+
+def test_plan_says_why_a_row_is_incomplete(employee, home_page):
+    from competencies.api import siasn_export_plan
+    from competencies.models import AgencySettings
+
+    make_record(employee, title="Diklat struktural tanpa jenjang", development_type=1,
+                jp=Decimal("1.5"), certificate_number="")  # fmt: skip
+    line = siasn_export_plan(
+        TrainingRecord.objects.all(), agency=AgencySettings.for_site(home_page.get_site())
+    )[0]
+    text = " ".join(str(p) for p in line.problems)
+    assert "instansiId" in text and "satuanKerjaId" in text
+    assert "latihanStrukturalId" in text
+    assert "nomor" in text
+    assert line.jp_rounded  # 1.5 JP becomes 2: shown to HR before export
+
+
+def test_admin_export_screen_says_where_rows_go_and_what_is_missing_before_download(
+    client, employee, agency
+):
+    make_record(employee, title="Bimtek SAKIP", jp=Decimal("1.5"))
+    make_record(employee, title="PKA Angkatan 5", development_type=1, certificate_number="")
+    manager = UserFactory(roles=[Role.PENGELOLA_SDM])
+    HRScope.objects.create(user=manager, unit=agency)
+    client.force_login(manager)
+
+    index = client.get(reverse("competencies_record:index")).content.decode()
+    assert reverse("competencies_record:siasn_check") in index
+
+    page = client.get(reverse("competencies_record:siasn_check"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bimtek SAKIP" in html and "PKA Angkatan 5" in html
+    assert "kursus" in html and "diklat" in html
+    assert "instansiId" in html  # not set in the agency settings yet
+    assert "nomor" in html  # the leadership record has no certificate number
+    assert (
+        "1,5" in html and "2" in html
+    )  # the JP rounding, shown before export (Indonesian decimal comma)
+    assert "record=diklat" in html  # the diklat download
+
+    diklat = client.get(
+        reverse("competencies_record:export_siasn"), {"format": "csv", "record": "diklat"}
+    )
+    rows = _csv_rows(diklat.content)
+    assert [r["latihanStrukturalId"] for r in rows] == ["3"]
+    kursus = _csv_rows(client.get(reverse("competencies_record:export_siasn")).content)
+    assert [r["namaKursus"] for r in kursus] == ["Bimtek SAKIP"]
+    assert kursus[0]["jumlahJam"] == "2"

@@ -164,6 +164,20 @@ def test_gap_report_renders_for_hr(org, client):
     assert "Dinas Uji" in html and "M.05" in html
 
 
+def test_gap_heatmap_has_a_legend_and_scrolls_instead_of_cutting(org, client):
+    org.employee()
+    client.force_login(org.hr)
+
+    html = client.get(reverse("competencies_gap_report")).content.decode()
+
+    legend = html[html.index('class="gap-legend"') :]
+    for shade in ("gap-0", "gap-1", "gap-2", "gap-3"):
+        assert shade in legend
+    # The table scrolls in its own box (keyboard-reachable) instead of being clipped.
+    assert '<div class="gap-heatmap-scroll" tabindex="0"' in html
+    assert ".gap-heatmap-scroll { overflow-x: auto" in html
+
+
 # LEARNER AND SUPERVISOR PAGES ---------------------------------------------------------------
 
 
@@ -218,3 +232,31 @@ def test_competency_pages_need_sign_in(client, db):
     response = client.get(reverse("competencies:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_rating_form_shows_current_and_required_level_and_level_descriptions(
+    org, client, home_page
+):
+    from competencies.models import ProficiencyLevel
+
+    boss = org.employee(position=org.head)
+    member = org.employee()  # staff: M.05 required at level 2
+    member.supervisor = boss
+    member.save()
+    Assessment.objects.create(
+        employee=member, competency=org.m05, level=1, method="test",
+        assessed_on="2026-01-01", status="approved",
+    )  # fmt: skip
+    ProficiencyLevel.objects.create(
+        competency=org.m05, level=2, description_id="Melayani dengan ramah dan tepat waktu."
+    )
+    client.force_login(boss.user)
+    client.cookies["django_language"] = "en"  # the new msgids' Indonesian comes with the .po
+
+    html = client.get(reverse("competencies:rate_employee", args=[member.pk])).content.decode()
+
+    guide = html[html.index('class="rating-guide"') :]
+    assert "Pelayanan Publik" in guide
+    assert "Current level: 1" in guide
+    assert "Required level: 2" in guide
+    assert "Melayani dengan ramah dan tepat waktu." in guide

@@ -60,8 +60,9 @@ def test_production_settings_require_mfa_for_admin_roles_and_use_redis():
 
     assert result.returncode == 0, result.stderr
     roles, cache, eager, secure_cookie, hsts = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(roles) == {"Pengelola SDM", "Pelatih", "Administrator"}
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    # Supervisors too: they see their reports' transcripts and competency levels.
+    assert set(roles) == {"Atasan", "Pengelola SDM", "Pelatih", "Administrator"}
+    assert cache == "config.cache.ResilientRedisCache"  # Django's RedisCache, outage = miss
     assert eager is False
     assert secure_cookie is True
     assert hsts >= 31536000
@@ -177,3 +178,18 @@ def test_production_needs_the_credential_signing_key_path_and_never_creates_a_ke
 
     s = _production_settings(["LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE"])
     assert s["LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE"] is False
+
+
+@pytest.mark.parametrize("module", ["config.celery", "config.wsgi", "config.asgi"])
+def test_every_entry_point_defaults_to_the_production_settings(module):
+    # A worker started without DJANGO_SETTINGS_MODULE must never fall back to the dev
+    # profile and its public secret key (issue 15).
+    code = (
+        "import os; os.environ.pop('DJANGO_SETTINGS_MODULE'); "
+        f"import {module}; from django.conf import settings as s; "
+        "print(os.environ['DJANGO_SETTINGS_MODULE'], s.SETTINGS_PROFILE)"
+    )
+    result = _run("-c", code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "config.settings.production production"

@@ -108,7 +108,7 @@ class Workers:
     processes: list[subprocess.Popen] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
-    def start(self) -> subprocess.Popen:
+    def start(self, *, pool: str = "solo", concurrency: int = 1) -> subprocess.Popen:
         log = self.directory / f"worker-{len(self.logs) + 1}.log"
         env = {
             **os.environ,
@@ -118,9 +118,9 @@ class Workers:
             "FAULT_TEST_QUEUE": self.queue,
         }
         command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-            "--queues", self.queue, "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "--loglevel", "INFO", "--logfile", str(log),
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", pool,
+            "--concurrency", str(concurrency), "--queues", self.queue, "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "--loglevel", "INFO", "--logfile", str(log),
         ]  # fmt: skip
         process = subprocess.Popen(command, cwd=ROOT, env=env)
         self.processes.append(process)

@@ -15,7 +15,7 @@ import pytest
 
 from accounts.roles import Role
 from lms.models import Certificate, Enrolment
-from lms.services.enrolments import enrolment_create
+from lms.services.enrolments import enrolment_create, lesson_progress_open
 from tests.factories.accounts import UserFactory
 from tests.fault.conftest import wait_for
 
@@ -40,6 +40,8 @@ def test_completions_survive_a_broker_outage_and_the_sweep_issues_each_certifica
     learners = [UserFactory(roles=[Role.PESERTA]) for _ in range(LEARNERS)]
     for learner in learners:
         enrolment_create(user=learner, course=course)
+        # A lesson counts only after the learner opened it (the page records the visit).
+        lesson_progress_open(user=learner, lesson=lesson)
     workers.start()
 
     own_redis.stop()

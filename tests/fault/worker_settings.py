@@ -13,3 +13,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 5}
 # The test's own queue, also for tasks the worker queues itself (the sweep queues
 # certificate_issue), so that no other worker on the machine takes them.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FAULT_TEST_QUEUE", "celery")
+# A slow task of the tests' own (tests/fault/tasks.py), run while Redis is stopped.
+CELERY_IMPORTS = ["tests.fault.tasks"]
+# E-mails the worker sends go to files the test can count (tests/fault/test_database_restart.py).
+if os.environ.get("FAULT_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["FAULT_TEST_EMAIL_DIR"]

@@ -123,7 +123,10 @@ def test_only_one_pre_test_per_course(course, client):
                 "selection": "fixed",
                 "pass_mark_percent": 70,
                 "max_attempts": 1,
-                "feedback": "full",
+                "review_score": "attempt",
+                "review_correctness": "attempt",
+                "review_right_answer": "final",
+                "review_feedback": "final",
             }
         ),
     )
@@ -131,6 +134,34 @@ def test_only_one_pre_test_per_course(course, client):
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["role"]
     assert QuizPage.objects.filter(role=QuizPage.Role.PRE_TEST).count() == 1
+
+
+def test_quiz_drawing_from_a_category_needs_random_selection_and_questions(course, client):
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    data = {
+        "title": "Kuis acak",
+        "slug": "kuis-acak",
+        "intro": rich_text(""),
+        "role": "regular",
+        "pass_mark_percent": 70,
+        "max_attempts": 1,
+        "draw_category": "Etika",
+        "review_score": "attempt",
+        "review_correctness": "attempt",
+        "review_right_answer": "final",
+        "review_feedback": "final",
+    }
+    url = reverse("wagtailadmin_pages:add", args=("lms", "quizpage", course.pk))
+
+    fixed = client.post(url, nested_form_data({**data, "selection": "fixed"}))
+    empty = client.post(url, nested_form_data({**data, "selection": "random"}))
+
+    assert list(fixed.context["form"].errors) == ["draw_category"]
+    assert list(empty.context["form"].errors) == ["draw_category"]
+    assert not QuizPage.objects.filter(slug="kuis-acak").exists()
 
 
 def test_admin_creates_a_lesson_with_streamfield(course, client):
@@ -147,6 +178,7 @@ def test_admin_creates_a_lesson_with_streamfield(course, client):
                 "slug": "maklumat",
                 "summary": "",
                 "estimated_minutes": 10,
+                "minimum_minutes": 0,
                 "is_required": "on",
                 "body": streamfield(
                     [
@@ -254,6 +286,7 @@ def test_quiz_form_offers_only_the_courses_questions(course_index, course, clien
                 "description": rich_text(""),
                 "jp_hours": "2",
                 "delivery_mode": "klasikal",
+                "siasn_development_type": "3",
                 "language": "id",
                 "enrolment_policy": "open",
                 "course_competencies": inline_formset([]),
@@ -269,7 +302,10 @@ def test_quiz_form_offers_only_the_courses_questions(course_index, course, clien
                 "selection": "fixed",
                 "pass_mark_percent": 70,
                 "max_attempts": 2,
-                "feedback": "full",
+                "review_score": "attempt",
+                "review_correctness": "attempt",
+                "review_right_answer": "final",
+                "review_feedback": "final",
             },
         ),
         (
@@ -279,6 +315,7 @@ def test_quiz_form_offers_only_the_courses_questions(course_index, course, clien
                 "slug": "pratinjau-pelajaran",
                 "summary": "",
                 "estimated_minutes": 5,
+                "minimum_minutes": 0,
                 "body": streamfield([("text", {"text": rich_text("<p>Isi</p>")})]),
             },
         ),

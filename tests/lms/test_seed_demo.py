@@ -117,3 +117,35 @@ def test_seed_demo_adds_proposals_with_votes_and_an_answer():
     statuses = sorted(p.status for p in proposals.values())
     assert statuses == ["open", "under_review"]
     assert sorted(p.supports.count() for p in proposals.values()) == [1, 2]
+
+
+def test_seed_demo_assigned_enrolments_have_assignment_records_on_the_team_page(client):
+    """Issue 22 item 4: every enrolment the demo marks as assigned comes from an
+    assignment (made through lms.services.assignments), so the supervisor's team page
+    lists it, overdue included; and a second run adds no second assignment."""
+    from lms.models import AssignmentRecipient, Enrolment
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    assigned = list(Enrolment.objects.filter(source=Enrolment.Source.ASSIGNMENT, is_current=True))
+    assert assigned
+    for enrolment in assigned:
+        rows = AssignmentRecipient.objects.filter(
+            user=enrolment.user, assignment__course_id=enrolment.course_id
+        ).exclude(status=AssignmentRecipient.Status.WITHDRAWN)
+        assert rows.count() == 1, enrolment.course_title
+        assert rows.get().due_on == enrolment.due_on
+
+    client.post(
+        "/accounts/login/",
+        {"login": "atasan@demo.bontang.example", "password": "DemoBontang#2026"},
+    )
+    response = client.get("/learning/tim/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for enrolment in assigned:
+        if enrolment.user.email == "peserta@demo.bontang.example":
+            assert enrolment.course_title in html
+    # The overdue demo assignment is shown as overdue (in either language).
+    assert "Lewat tenggat" in html or "Overdue" in html

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +13,11 @@ import pytest
 
 from accounts.roles import Role
 from lms.models import CourseEvaluation, Enrolment, Question, QuizAttempt
-from lms.services.enrolments import enrolment_create, lesson_progress_complete
+from lms.services.enrolments import (
+    enrolment_create,
+    lesson_progress_complete,
+    lesson_progress_open,
+)
 from lms.services.quizzes import quiz_attempt_start, quiz_attempt_submit
 from tests.factories.accounts import UserFactory
 from tests.factories.lms import (
@@ -64,7 +69,9 @@ def test_feedback_after_submission_follows_quiz_setting(client, course, learner)
     question = choice_question(course=course, correct="YA", wrong=("TIDAK",))
     question.explanation = "PENJELASAN"
     question.save()
-    quiz = QuizPageFactory(parent=course, feedback="score")
+    quiz = QuizPageFactory(
+        parent=course, max_attempts=1, review_right_answer="never", review_feedback="never"
+    )
     quiz.questions.add(question)
     quiz.save()
     enrolment_create(user=learner, course=course)
@@ -82,7 +89,7 @@ def test_full_feedback_reveals_explanations_after_submission(client, course, lea
     question = choice_question(course=course)
     question.explanation = "PENJELASAN-LENGKAP"
     question.save()
-    quiz = QuizPageFactory(parent=course, feedback="full")
+    quiz = QuizPageFactory(parent=course, review_right_answer="attempt", review_feedback="attempt")
     quiz.questions.add(question)
     quiz.save()
     enrolment_create(user=learner, course=course)
@@ -95,6 +102,28 @@ def test_full_feedback_reveals_explanations_after_submission(client, course, lea
         "PENJELASAN-LENGKAP"
         in client.get(reverse("lms:attempt", args=[attempt.uuid])).content.decode()
     )
+
+
+def test_blank_first_attempt_does_not_reveal_the_right_answers(client, course, learner):
+    question = choice_question(course=course, correct="JAWABAN-BENAR", wrong=("SALAH",))
+    question.explanation = "PENJELASAN-RAHASIA"
+    question.save()
+    quiz = QuizPageFactory(parent=course, max_attempts=3)
+    quiz.questions.add(question)
+    quiz.save()
+    enrolment_create(user=learner, course=course)
+    attempt = quiz_attempt_start(user=learner, quiz=quiz)
+    client.force_login(learner)
+
+    client.post(reverse("lms:attempt", args=[attempt.uuid]), {"action": "submit"})
+    html = client.get(
+        reverse("lms:attempt", args=[attempt.uuid]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "0%" in html  # the score is shown...
+    assert "is-wrong" in html  # ...and that the answer was wrong...
+    assert "PENJELASAN-RAHASIA" not in html  # ...but not the explanation
+    assert "✓" not in html  # nor which option is right
 
 
 def test_double_post_of_the_quiz_form_counts_once(client, course, learner):
@@ -160,11 +189,50 @@ def test_enrol_view_and_resume_at_last_lesson(client, course, lessons, learner):
 def test_lesson_complete_view_records_progress(client, course, lessons, learner):
     enrolment_create(user=learner, course=course)
     client.force_login(learner)
+    client.get(lessons[0].url)
 
     response = client.post(reverse("lms:lesson_complete", args=[lessons[0].pk]))
 
     assert response["Location"] == lessons[1].url
     assert Enrolment.objects.get(user=learner).progress_percent == 50
+
+
+def test_lesson_complete_view_refuses_a_lesson_never_opened(client, course, lessons, learner):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        reverse("lms:lesson_complete", args=[lessons[0].pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == lessons[0].url
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "Open the lesson and study it" in page.content.decode()
+    enrolment = Enrolment.objects.get(user=learner)
+    assert enrolment.progress_percent == 0
+    assert not enrolment.lesson_progress.filter(completed_at__isnull=False).exists()
+
+
+def test_lesson_complete_view_refuses_before_the_minimum_time(client, course, lessons, learner):
+    lessons[0].minimum_minutes = 5
+    lessons[0].save()
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get(lessons[0].url)
+
+    response = client.post(
+        reverse("lms:lesson_complete", args=[lessons[0].pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response["Location"] == lessons[0].url
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "at least 5 minutes of study." in html  # the hint next to the button
+    assert "you can mark it as completed in 5 minutes" in html  # the refusal
+    assert Enrolment.objects.get(user=learner).progress_percent == 0
 
 
 def test_preview_does_not_record_progress(client, course, lessons, trainer):
@@ -187,6 +255,7 @@ def _dashboard_data(learner, course_index, count, offset=0):
             due_on=timezone.localdate() if i % 3 == 0 else None,
         )
         if i % 2:
+            lesson_progress_open(user=learner, lesson=lesson)
             lesson_progress_complete(user=learner, lesson=lesson)
         else:
             client_open = enrolment
@@ -227,8 +296,23 @@ def test_dashboard_shows_overdue_and_jp(client, course_index, learner):
         due_on=timezone.localdate() - dt.timedelta(days=2),
     )
     done = CoursePageFactory(parent=course_index, title="Selesai SPBE", jp_hours=6)
-    EnrolmentFactory(
+    completed = EnrolmentFactory(
         user=learner, course=done, status="completed", completed_at=timezone.now(), jp_earned=6
+    )
+    # The JP is the one rule's (competencies.selectors.jp_total_for_employee): the
+    # approved training record the certificate adds for the completed course.
+    from competencies.services.records import training_record_from_course
+    from tests.factories.competencies import EmployeeFactory
+
+    training_record_from_course(
+        employee=EmployeeFactory(user=learner),
+        source_key=f"enrolment:{completed.pk}",
+        title=done.title,
+        organiser="BKPSDM",
+        development_type=16,
+        started_on=timezone.localdate(),
+        finished_on=timezone.localdate(),
+        jp=completed.jp_earned,
     )
     client.force_login(learner)
 
@@ -243,6 +327,7 @@ def test_course_page_query_count_does_not_grow_with_enrolments(
     client, course, lessons, quiz, learner
 ):
     enrolment_create(user=learner, course=course)
+    lesson_progress_open(user=learner, lesson=lessons[0])
     lesson_progress_complete(user=learner, lesson=lessons[0])
     client.force_login(learner)
     client.get(course.url)
@@ -252,7 +337,9 @@ def test_course_page_query_count_does_not_grow_with_enrolments(
     for _ in range(6):
         other = UserFactory()
         enrolment_create(user=other, course=course)
+        lesson_progress_open(user=other, lesson=lessons[0])
         lesson_progress_complete(user=other, lesson=lessons[0])
+    lesson_progress_open(user=learner, lesson=lessons[1])
     lesson_progress_complete(user=learner, lesson=lessons[1])
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
     quiz_attempt_submit(user=learner, attempt=attempt, responses={})
@@ -272,7 +359,10 @@ def test_catalogue_filters_search_and_empty_state(client, course_index, trainer)
     skm = CoursePageFactory(parent=course_index, title="Survei Kepuasan Masyarakat", jp_hours=4)
     skm.course_competencies.create(competency=competency, target_level=2)
     skm.save_revision().publish()
-    CoursePageFactory(parent=course_index, title="SPBE Dasar", delivery_mode="blended", jp_hours=10)
+    CoursePageFactory(
+        parent=course_index, title="SPBE Dasar", delivery_mode="blended", jp_hours=10,
+        siasn_development_type=3,
+    )  # fmt: skip
     lesson_course = CoursePageFactory(
         parent=course_index, title="Keterbukaan Informasi", jp_hours=2
     )
@@ -431,8 +521,11 @@ def test_lesson_page_query_count_does_not_grow_with_enrolments(client, course, l
     for _ in range(6):
         other = UserFactory()
         enrolment_create(user=other, course=course)
+        lesson_progress_open(user=other, lesson=lessons[0])
         lesson_progress_complete(user=other, lesson=lessons[0])
+    lesson_progress_open(user=learner, lesson=lessons[1])
     lesson_progress_complete(user=learner, lesson=lessons[1])
+    lesson_progress_open(user=learner, lesson=lessons[0])  # the resume point, as before
     with CaptureQueriesContext(connection) as large:
         response = client.get(lessons[0].url)
 

@@ -78,16 +78,16 @@ def _api_lists() -> list[str]:
 
 @pytest.mark.parametrize("url", _api_lists())
 def test_api_list_queries_do_not_grow(url, scale, settings):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.roles import Role
+    from tests.api.conftest import api_token_for
     from tests.factories.accounts import UserFactory
 
     settings.API_THROTTLE_RATE = "10000/minute"
     service = UserFactory(roles=[Role.LAYANAN_API])  # type: ignore[attr-defined]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=service).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(service)}")
 
     small, _sql = query_count(client, url)
     scale.grow()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from competencies.services import imports
@@ -31,9 +32,20 @@ class ImportCommand(BaseCommand):
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
             ) from exc
-        report = imports.IMPORTERS[self.kind](
-            data=data, filename=path.name, actor=None, dry_run=dry_run
-        )
+        try:
+            report = imports.IMPORTERS[self.kind](
+                data=data, filename=path.name, actor=None, dry_run=dry_run
+            )
+        except DatabaseError as exc:
+            # The import is one transaction: a database going away rolls all of it back.
+            # A message and a non-zero status for the nightly job, not a traceback.
+            raise CommandError(
+                _(
+                    "The database could not be reached or refused the import; nothing was "
+                    "imported. Run the command again once it is back. (%(error)s)"
+                )
+                % {"error": str(exc).strip()}
+            ) from exc
         for error in report.errors:
             self.stderr.write(str(error))
         for column in report.ignored_columns:

@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.services.database import database_analyze
 from lms.services.demo import demo_seed
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 "with published passwords. Use --force if you really mean it."
             )
         logins = demo_seed()
+        database_analyze()  # fresh tables: give the planner real row counts
         if options["json"]:
             self.stdout.write(
                 json.dumps(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from competencies.services.scale import scale_seed_hr
+from lms.services.database import database_analyze
 from lms.services.scale import STEPS as LMS_STEPS
 from lms.services.scale import ScaleLMS, scale_seed_lms
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         if not result.created and not lms.created:
             self.stdout.write("The scale data is already there; nothing to do.")
             return
+        database_analyze()  # fresh tables: give the planner real row counts
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data ready: {len(result.employee_ids):,} employees in "

@@ -18,7 +18,31 @@
     });
     select.parentNode.insertBefore(input, select);
   }
+  // The same box above a checkbox list (<div data-select-filter> around Django's
+  // CheckboxSelectMultiple, lms/widgets.py): hides the entries, never a ticked one.
+  function attachList(box) {
+    var input = document.createElement("input");
+    var label = box.getAttribute("data-select-filter-label") || "Search";
+    input.type = "search";
+    input.className = "select-filter";
+    input.setAttribute("aria-label", label);
+    input.placeholder = label;
+    input.addEventListener("input", function () {
+      var needle = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(box.querySelectorAll("label"), function (entry) {
+        var checkbox = entry.querySelector('input[type="checkbox"]');
+        var text = entry.textContent.toLowerCase();
+        var match = !needle || (checkbox && checkbox.checked) || text.indexOf(needle) !== -1;
+        (entry.parentNode === box ? entry : entry.parentNode).hidden = !match;
+      });
+    });
+    box.insertBefore(input, box.firstChild);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("select[data-select-filter]"), attach);
+    Array.prototype.forEach.call(
+      document.querySelectorAll("div[data-select-filter]"),
+      attachList
+    );
   });
 })();

@@ -108,3 +108,26 @@ def test_export_commands_write_csv_and_xlsx(tmp_path):
     positions_out, _err = _run("export_positions")
     assert units_out.startswith("code,name,kind")
     assert positions_out.startswith("code,name,kind,jenjang")
+
+
+def test_a_database_error_is_a_clear_message_and_a_non_zero_exit(tmp_path):
+    """The database going away mid-import printed a traceback; now a message (and the
+    command's non-zero status: CommandError), and nothing is written."""
+    from django.db import OperationalError, connection
+
+    path = tmp_path / "pegawai.csv"
+    path.write_bytes(csv_bytes(["nip", "nama", "email"], [GOOD]))
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with (
+        translation.override("en"),
+        connection.execute_wrapper(database_down),
+        pytest.raises(CommandError, match="database") as raised,
+    ):
+        call_command("import_employees", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert "nothing was imported" in str(raised.value)
+    assert "Connection refused" in str(raised.value)
+    assert not User.objects.exists()

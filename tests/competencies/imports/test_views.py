@@ -271,3 +271,30 @@ def test_uploading_the_same_file_again_through_the_web_changes_nothing(
     assert mail.outbox == []
     assert ModelLogEntry.objects.count() == entries
     assert Employee.objects.count() == 2
+
+
+def test_an_oversize_workbook_gets_a_clear_message_in_the_preview_and_changes_nothing(hr_client):
+    employee = EmployeeFactory(golongan=32)
+    stream = io.BytesIO()
+    workbook_data = xlsx_bytes(
+        ["nip", "nama", "email", "golongan"], [[employee.user.nip, "Rina", "r@x.example", "IV/a"]]
+    )
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook_data)) as source,
+        zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', content
+                )
+            archive.writestr(name, content)
+
+    response = _upload(hr_client, stream.getvalue(), "pegawai.xlsx")
+
+    assert response.status_code == 200
+    assert "terlalu besar untuk diperiksa sekaligus" in response.content.decode()
+    assert 'name="token"' not in response.content.decode()  # no "Import now" button
+    employee.refresh_from_db()
+    assert employee.golongan == 32

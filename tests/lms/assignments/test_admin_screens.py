@@ -95,6 +95,34 @@ def test_rule_delete_asks_first_and_refuses_a_rule_in_use(client, hr, course, un
 # ASSIGNMENT FORM -------------------------------------------------------------------------
 
 
+def _pickers(body: str) -> dict[str, bool]:
+    """{target kind: shown} from the wrappers' data-target-picker / hidden attributes."""
+    import re
+
+    return {
+        kind: "hidden" not in attrs
+        for kind, attrs in re.findall(r'data-target-picker="([a-z_]+)"([^>]*)>', body)
+    }
+
+
+def test_assignment_form_shows_only_the_picker_of_the_chosen_target(client, hr):
+    client.force_login(hr)
+    url = reverse("lms_assignment_create")
+
+    first = client.get(url).content.decode()
+    chosen = client.get(url, {"target_type": "units"}).content.decode()
+    after_error = client.post(url, {"target_type": "positions"}).content.decode()
+
+    shown = {k for k, v in _pickers(first).items() if v}
+    assert shown == {"employees"}  # the first kind in the list
+    assert set(_pickers(first)) == {"employees", "units", "positions", "position_kinds", "rule"}
+    assert {k for k, v in _pickers(chosen).items() if v} == {"units"}
+    assert {k for k, v in _pickers(after_error).items() if v} == {"positions"}
+    # Without JavaScript a button reloads the form for the chosen kind; the script
+    # (lms/js/target-picker.js) switches at once and hides that button.
+    assert 'formmethod="get"' in first and "lms/js/target-picker.js" in first
+
+
 def test_assignment_form_names_only_what_is_in_the_hr_scope(client, scoped_hr, unit, other_unit):
     mine = PositionFactory(name="Perawat Dinkes", unit=unit)
     theirs = PositionFactory(name="Guru Disdik", unit=other_unit)

@@ -39,6 +39,7 @@ def _complete_at(user, course, lessons, when, capture):
     enrolment = Enrolment.objects.get(user=user, course=course, is_current=True)
     with capture(execute=False) as callbacks:
         for lesson in lessons:
+            lesson_progress_open(user=user, lesson=lesson)
             lesson_progress_complete(user=user, lesson=lesson)
         enrolment_completion_check(enrolment=enrolment)
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=when)

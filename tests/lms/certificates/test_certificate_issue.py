@@ -16,7 +16,11 @@ from lms.services.certificates import (
     certificate_mark_failed,
     certificate_number_format,
 )
-from lms.services.enrolments import enrolment_create, lesson_progress_complete
+from lms.services.enrolments import (
+    enrolment_create,
+    lesson_progress_complete,
+    lesson_progress_open,
+)
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import CompetencyFactory
 from tests.lms.certificates.conftest import complete
@@ -35,6 +39,7 @@ def test_completing_a_course_issues_one_certificate_even_if_completion_fires_twi
     enrolment = enrolment_create(user=holder, course=course)
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in lessons:
+            lesson_progress_open(user=holder, lesson=lesson)
             lesson_progress_complete(user=holder, lesson=lesson)
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.COMPLETED

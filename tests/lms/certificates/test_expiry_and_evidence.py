@@ -87,7 +87,7 @@ def test_expiry_reminders_are_scheduled_daily(settings):
         "lms.tasks.certificate_expiry_reminders_send"
     )
     assert schedule["certificate-issue-sweep"]["task"] == "lms.tasks.certificate_issue_sweep"
-    assert schedule["certificate-issue-sweep"]["schedule"] == 600
+    assert schedule["certificate-issue-sweep"]["schedule"] == 60
 
 
 # COMPETENCY EVIDENCE ---------------------------------------------------------------------

@@ -4,9 +4,10 @@ import datetime
 import json
 import pathlib
 import re
+from html import escape
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import jsonschema
 import pytest
@@ -187,3 +188,27 @@ def test_pdf_qr_points_at_the_absolute_verify_url(certificate):
 def test_verification_needs_no_login_and_works_for_everyone(client, certificate):
     client.force_login(UserFactory(roles=[Role.PELATIH]))
     assert _verify(client, certificate).status_code == 200
+
+
+def test_accountability_log_counts_revocations_by_category_without_naming_the_holder(
+    client, certificate, administrator
+):
+    """UU PDP: the public log publishes counts and categories, not people; a name and a
+    number together would let anyone look the certificate up on /verify/."""
+    certificate_revoke(
+        certificate=certificate,
+        actor=administrator,
+        reason="Nota dinas Budi",
+        category=Certificate.RevocationCategory.DATA_ERROR,
+    )
+    certificate.refresh_from_db()
+
+    html = client.get(reverse("public:accountability")).content.decode()
+
+    assert certificate.number not in html
+    assert "Rina Lestari" not in html
+    assert "Nota dinas" not in html
+    section = html.split('id="revocations-heading"', 1)[1]
+    with translation.override("id"):
+        label = escape(str(Certificate.RevocationCategory.DATA_ERROR.label))
+    assert re.search(rf"<th scope=\"row\">{re.escape(label)}</th>\s*<td>1</td>", section)

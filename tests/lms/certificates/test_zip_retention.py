@@ -8,7 +8,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 import pytest
 
@@ -67,7 +68,31 @@ def test_the_pages_say_when_the_zip_is_deleted(client, hr_manager):
     job.refresh_from_db()
     expires = timezone.localtime(job.created_at + datetime.timedelta(hours=24))
     assert detail.context["job"].expires_at == expires
-    shown = expires.strftime("%H:%M")
+    with translation.override("id"):  # the admin's language; "6 Des 2026, 14.05"
+        shown = date_format(expires, "DATETIME_FORMAT")
     # Not the wording: the Indonesian catalogue is compiled separately.
     assert " 24 " in detail.content.decode() and shown in detail.content.decode()
     assert shown in listing.content.decode()
+
+
+def test_the_sweep_queues_again_a_zip_whose_task_was_lost_and_nothing_else(hr_manager):
+    """The ZIP task was lost (broker down at the request): the job stayed "queued" for
+    good. certificate_bulk_zip_sweep queues it again five minutes on; a job just
+    requested, running or done is left alone."""
+    from lms.tasks import certificate_bulk_zip_sweep
+
+    def job(status, *, minutes_ago):
+        created = CertificateBulkJob.objects.create(requested_by=hr_manager, status=status)
+        CertificateBulkJob.objects.filter(pk=created.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+        )
+        return created
+
+    lost = job(CertificateBulkJob.Status.QUEUED, minutes_ago=6)
+    job(CertificateBulkJob.Status.QUEUED, minutes_ago=1)
+    job(CertificateBulkJob.Status.RUNNING, minutes_ago=6)
+
+    assert certificate_bulk_zip_sweep() == 1  # eager: the ZIP is built now
+    lost.refresh_from_db()
+    assert lost.status == CertificateBulkJob.Status.DONE
+    assert certificate_bulk_zip_sweep() == 0

@@ -150,7 +150,7 @@ def test_figures_are_cached_per_year_until_invalidated(city):
         add_jp(EmployeeFactory(unit=city["big"]), 25)
 
     assert public_figures(year=YEAR, target=TARGET) == first  # served from the cache
-    assert cache.get(f"lms:public-figures:v1:{YEAR - 1}") is None  # one key per year
+    assert cache.get(f"lms:public-figures:v2:{YEAR - 1}") is None  # one key per year
 
     public_figures_invalidate(year=YEAR)
     fresh = public_figures(year=YEAR, target=TARGET)
@@ -174,3 +174,23 @@ def test_figures_take_a_fixed_number_of_queries(city, django_assert_max_num_quer
         add_jp(EmployeeFactory(unit=city["middle"]), 3)
     with django_assert_max_num_queries(10):
         public_figures_compute(year=YEAR, target=TARGET)
+
+
+def test_average_jp_is_suppressed_with_the_small_count_it_is_derived_from(db):
+    """Five employees, one of them trained (6 JP): the average 1.2 × 5 would reveal that
+    one person's JP, so it is hidden with the count of those trained (issue 15, item 11)."""
+    from tests.factories.competencies import OrgUnitFactory
+
+    unit = OrgUnitFactory(code="KECIL", name="Unit Lima")
+    employees = [EmployeeFactory(unit=unit) for _ in range(5)]
+    add_jp(employees[0], 6)
+
+    figures = public_figures_compute(year=YEAR, target=TARGET)
+
+    row = _rows(figures)["KECIL"]
+    assert row["employees"] == 5
+    assert row["employees_trained"] is None
+    assert row["jp_average"] is None
+    assert "jp_average" in row["suppressed"]
+    # The city total is the same unit here: hidden there too.
+    assert figures["total"]["jp_average"] is None

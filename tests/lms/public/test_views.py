@@ -7,6 +7,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 
@@ -133,7 +134,33 @@ def test_public_pages_show_no_personal_data(client, city, settings):
         assert not emails, (url, emails)
     accountability = client.get(reverse("public:accountability")).content.decode()
     revoked = Certificate.objects.filter(status=Certificate.Status.REVOKED).first()
-    assert revoked.number in accountability
-    assert revoked.holder_name in accountability
+    # Counts and categories, not people (UU PDP): with a name and a number the /verify/
+    # search would find the certificate.
+    assert revoked.number not in accountability
+    assert revoked.holder_name not in accountability
+    with translation.override("id"):
+        assert str(revoked.get_revocation_category_display()) in accountability
     assert revoked.revocation_reason not in accountability  # HR's free text stays internal
     assert OrgUnit.objects.exists()
+
+
+def test_open_data_hides_the_average_jp_of_a_suppressed_count(client, home_page):
+    """Every published form (CSV, JSON, the dashboard) hides a figure derived from a
+    suppressed count: 1.2 average JP × 5 employees would reveal the one trained person's
+    6 JP."""
+    from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
+    from tests.lms.public.conftest import add_jp
+
+    unit = OrgUnitFactory(code="KECIL", name="Unit Lima")
+    employees = [EmployeeFactory(unit=unit) for _ in range(5)]
+    add_jp(employees[0], 6)
+
+    data = client.get(reverse("public:data_json"), {"tahun": YEAR}).json()
+    response = client.get(reverse("public:data_csv"), {"tahun": YEAR})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    html = client.get(reverse("public:dashboard"), {"tahun": YEAR}).content.decode()
+
+    unit_json = next(u for u in data["units"] if u["unit_code"] == "KECIL")
+    assert unit_json["jp_average"] is None
+    assert {r["unit_code"]: r["jp_average"] for r in rows} == {"KECIL": "x", "TOTAL": "x"}
+    assert "1,2" not in html and "1.2" not in html

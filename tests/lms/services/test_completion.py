@@ -46,6 +46,7 @@ def test_lessons_alone_do_not_complete_while_a_quiz_is_required(
     enrolment = enrolment_create(user=learner, course=course)
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in lessons:
+            lesson_progress_open(user=learner, lesson=lesson)
             lesson_progress_complete(user=learner, lesson=lesson)
 
     enrolment.refresh_from_db()
@@ -62,6 +63,7 @@ def test_completion_needs_lessons_quiz_and_evaluation_then_fires_hook_once(
     enrolment = enrolment_create(user=learner, course=course)
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in lessons:
+            lesson_progress_open(user=learner, lesson=lesson)
             lesson_progress_complete(user=learner, lesson=lesson)
         attempt = quiz_attempt_start(user=learner, quiz=quiz)
         quiz_attempt_submit(user=learner, attempt=attempt, responses=_correct_responses(attempt))
@@ -95,6 +97,7 @@ def test_completion_needs_lessons_quiz_and_evaluation_then_fires_hook_once(
 def test_failed_quiz_does_not_complete(course, lessons, quiz, learner):
     enrolment = enrolment_create(user=learner, course=course)
     for lesson in lessons:
+        lesson_progress_open(user=learner, lesson=lesson)
         lesson_progress_complete(user=learner, lesson=lesson)
     attempt = quiz_attempt_start(user=learner, quiz=quiz)
     quiz_attempt_submit(user=learner, attempt=attempt, responses={})
@@ -144,6 +147,7 @@ def test_registered_hook_runs_after_commit(
         enrolment = enrolment_create(user=learner, course=course)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             for lesson in lessons:
+                lesson_progress_open(user=learner, lesson=lesson)
                 lesson_progress_complete(user=learner, lesson=lesson)
         assert seen == []
         for callback in callbacks:
@@ -175,6 +179,7 @@ def test_records_survive_lesson_and_quiz_deletion(course, lessons, quiz, learner
 def test_completed_enrolment_survives_course_deletion(course, lessons, learner):
     enrolment = enrolment_create(user=learner, course=course)
     for lesson in lessons:
+        lesson_progress_open(user=learner, lesson=lesson)
         lesson_progress_complete(user=learner, lesson=lesson)
 
     course.delete()
@@ -188,6 +193,7 @@ def test_completed_enrolment_survives_course_deletion(course, lessons, learner):
 
 def test_unpublished_lesson_no_longer_counts_but_keeps_progress(course, lessons, learner):
     enrolment = enrolment_create(user=learner, course=course)
+    lesson_progress_open(user=learner, lesson=lessons[0])
     lesson_progress_complete(user=learner, lesson=lessons[0])
 
     lessons[1].unpublish()

@@ -39,7 +39,7 @@ def test_database_refuses_a_second_enrolment(course, learner):
 
 def test_enrolment_create_by_approval_makes_a_request(course_index, learner, trainer):
     course = CoursePageFactory(
-        parent=course_index, enrolment_policy=CoursePage.EnrolmentPolicy.APPROVAL
+        parent=course_index, enrolment_policy=CoursePage.EnrolmentPolicy.APPROVAL, owner=trainer
     )
 
     enrolment = enrolment_create(user=learner, course=course)

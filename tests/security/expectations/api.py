@@ -20,6 +20,7 @@ EXPECTATIONS = {
     "api:assessment-detail": Expect(everyone(UNAUTHENTICATED), kwargs={"pk": 999999}),
     "api:compliance": Expect(everyone(UNAUTHENTICATED)),
     "api:siasn-kursus": Expect(everyone(UNAUTHENTICATED)),
+    "api:siasn-diklat": Expect(everyone(UNAUTHENTICATED)),
     "api:schema": Expect(everyone(OK)),
     "api:docs": Expect(everyone(OK)),
 }

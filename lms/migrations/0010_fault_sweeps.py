@@ -1,8 +1,0 @@
-# Placeholder reserved for one line of work this round; filled in or removed before commit.
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("lms", "0009_learning_integrity")]
-
-    operations = []

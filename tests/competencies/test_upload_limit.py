@@ -1,0 +1,64 @@
+"""A multipart body larger than UPLOAD_MAX_REQUEST_SIZE is refused before it is spooled
+(issue 15, suspected): by its Content-Length up front, and while reading when the length
+was missing or false."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+
+from competencies.models import DevelopmentType, TrainingRecord
+from config.uploads import RequestSizeLimitUploadHandler
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n" + b"0" * 8000
+
+
+def test_a_body_over_the_limit_is_refused_before_the_view_sees_it(org, client, home_page, settings):
+    settings.UPLOAD_MAX_REQUEST_SIZE = 4 * 1024
+    employee = org.employee()
+    client.force_login(employee.user)
+
+    response = client.post(
+        reverse("competencies:record_add"),
+        {
+            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
+            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
+            "proof": SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_body_under_the_limit_still_uploads(org, client, home_page, settings):
+    settings.UPLOAD_MAX_REQUEST_SIZE = 64 * 1024
+    employee = org.employee()
+    client.force_login(employee.user)
+
+    response = client.post(
+        reverse("competencies:record_add"),
+        {
+            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
+            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
+            "proof": SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert TrainingRecord.objects.count() == 1
+
+
+def test_reading_stops_once_the_received_bytes_pass_the_limit(settings):
+    settings.UPLOAD_MAX_REQUEST_SIZE = 1000
+    handler = RequestSizeLimitUploadHandler()
+    handler.handle_raw_input(None, {}, 10, b"boundary")  # a false Content-Length
+
+    assert handler.receive_data_chunk(b"x" * 600, 0) == b"x" * 600
+    with pytest.raises(RequestDataTooBig):
+        handler.receive_data_chunk(b"x" * 600, 600)
