@@ -34,10 +34,11 @@ def test_learner_signs_in_by_email_and_signs_out(page, demo_logins, shot, check_
     page.get_by_label(t("E-mail or NIP")).fill(learner.email)
     page.get_by_label(t("Password")).fill(learner.password)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    # A learner lands on their own learning, not the public home page.
+    expect(page).to_have_url(re.compile(r"/learning/$"))
     expect(page.get_by_role("banner").get_by_role("button", name=t("Sign out"))).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Portal Pembelajaran ASN")
-    shot(page, "home-signed-in")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(t("My learning"))
+    shot(page, "learning-signed-in")
     check_a11y(page)
 
     _sign_out(page)
@@ -87,6 +88,9 @@ def test_learner_switches_the_interface_to_english(page, demo_logins, shot, chec
 def test_administrator_signs_in_and_reaches_the_wagtail_admin(page, demo_logins, shot):
     admin = demo_logins["Administrator"]
     sign_in(page, admin.email, admin.password)
+    # Staff land where they work: the Wagtail admin.
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.goto("/")
     expect(page.get_by_role("banner").get_by_role("button", name=t("Sign out"))).to_be_visible()
     shot(page, "home-signed-in")
 
