@@ -110,20 +110,28 @@ class CourseReviewApproveView(_CourseReviewView):
 
     def post(self, request, page_id):
         course = self._course(page_id)
-        approved = course_review_approve(
+        approved, skipped = course_review_approve(
             course=course,
             user=cast("User", request.user),
             comment=request.POST.get("comment", "").strip()[:2000],
         )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d page of “%(course)s” was approved.",
-                "%(count)d pages of “%(course)s” were approved.",
-                len(approved),
+        for page, error in skipped:
+            messages.error(
+                request,
+                " ".join(
+                    [_('"%(title)s" was not approved.') % {"title": page.title}, *error.messages]
+                ),
             )
-            % {"count": len(approved), "course": course.title},
-        )
+        if approved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d page of “%(course)s” was approved.",
+                    "%(count)d pages of “%(course)s” were approved.",
+                    len(approved),
+                )
+                % {"count": len(approved), "course": course.title},
+            )
         return redirect("wagtailadmin_explore", course.get_parent().pk)
 
 

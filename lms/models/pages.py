@@ -233,6 +233,21 @@ class CoursePageForm(WagtailAdminPageForm):
                 courses = courses.exclude(pk=self.instance.pk)
             self.fields["prerequisites"].queryset = courses
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if "siasn_development_type" in self.fields and "delivery_mode" in self.fields:
+            mode = cleaned_data.get("delivery_mode")
+            if (
+                mode
+                and mode != CoursePage.DeliveryMode.E_LEARNING
+                and not cleaned_data.get("siasn_development_type")
+            ):
+                self.add_error(
+                    "siasn_development_type",
+                    _("Pick the SIASN development type: only plain e-learning goes without one."),
+                )
+        return cleaned_data
+
 
 class CoursePage(LearnerRouteMixin, Page):
     """A course: what it teaches, to whom and how it is completed. Its lessons and quizzes
@@ -409,15 +424,10 @@ class CoursePage(LearnerRouteMixin, Page):
         return None
 
     def clean(self):
+        # The SIASN type rule lives in CoursePageForm, not here: Wagtail cleans the page on
+        # every publish (approval, scheduled publishing), and courses saved before the rule
+        # have no type (lms.W001 lists them); they must stay publishable.
         super().clean()
-        if self.siasn_type_id is None:
-            raise ValidationError(
-                {
-                    "siasn_development_type": _(
-                        "Pick the SIASN development type: only plain e-learning goes without one."
-                    )
-                }
-            )
         if self.certificate_validity_months and not self.certificate_enabled:
             raise ValidationError(
                 {

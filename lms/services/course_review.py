@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from wagtail.models import Page, WorkflowState
@@ -91,16 +91,27 @@ def course_review_submit(*, course: CoursePage, user: User) -> list[Page]:
     return submitted
 
 
-def course_review_approve(*, course: CoursePage, user: User, comment: str = "") -> list[Page]:
+def course_review_approve(
+    *, course: CoursePage, user: User, comment: str = ""
+) -> tuple[list[Page], list[tuple[Page, ValidationError]]]:
     """Approves the current task of the course and of each child in review that `user`
-    may approve (the last task publishes, as in Wagtail). Returns the approved pages."""
+    may approve (the last task publishes, as in Wagtail). A page whose revision fails the
+    model's validation on publishing is rolled back alone and left in review, so the rest
+    of the course is still approved. Returns the approved pages and the skipped ones with
+    their errors."""
     items = [i for i in course_review_items(course=course, user=user) if i.can_approve]
     if not items:
         raise PermissionDenied
-    approved = []
+    approved: list[Page] = []
+    skipped: list[tuple[Page, ValidationError]] = []
     with transaction.atomic():
         for item in items:
             task_state = item.page.current_workflow_state.current_task_state
-            task_state.task.specific.on_action(task_state, user, "approve", comment=comment)
+            try:
+                with transaction.atomic():
+                    task_state.task.specific.on_action(task_state, user, "approve", comment=comment)
+            except ValidationError as error:
+                skipped.append((item.page, error))
+                continue
             approved.append(item.page)
-    return approved
+    return approved, skipped

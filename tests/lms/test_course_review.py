@@ -169,3 +169,44 @@ def test_course_editor_uses_searchable_checkbox_lists(client, draft_course, cour
     prerequisites = form.fields["prerequisites"].queryset
     assert other_course.page_ptr in prerequisites or other_course in prerequisites
     assert course not in prerequisites
+
+
+def test_reviewer_approves_an_older_blended_course_without_a_siasn_type(client, draft_course, head):
+    course, children, published, trainer = draft_course
+    # Saved before the SIASN type was required (lms.W001 lists such courses).
+    CoursePage.objects.filter(pk=course.pk).update(
+        delivery_mode="blended", siasn_development_type=None
+    )
+    course = CoursePage.objects.get(pk=course.pk)
+    course.save_revision(user=trainer)
+    client.force_login(trainer)
+    client.post(reverse("lms_course_review_submit", args=[course.pk]))
+    client.force_login(head)
+
+    response = client.post(reverse("lms_course_review_approve", args=[course.pk]))
+
+    assert response.status_code == 302
+    assert CoursePage.objects.get(pk=course.pk).live
+    assert all(LessonPage.objects.get(pk=c.pk).live for c in children[:2])
+
+
+def test_a_page_that_fails_validation_is_skipped_and_reported_not_the_whole_course(
+    client, draft_course, head
+):
+    course, children, published, trainer = draft_course
+    client.force_login(trainer)
+    client.post(reverse("lms_course_review_submit", args=[course.pk]))
+    # A revision the model would refuse on publishing (a validity without a certificate).
+    revision = course.latest_revision
+    revision.content.update(certificate_enabled=False, certificate_validity_months=12)
+    revision.save(update_fields=["content"])
+    client.force_login(head)
+
+    response = client.post(reverse("lms_course_review_approve", args=[course.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert not CoursePage.objects.get(pk=course.pk).live
+    assert all(LessonPage.objects.get(pk=c.pk).live for c in children[:2])
+    assert QuizPage.objects.get(pk=children[2].pk).live
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(course.title in m for m in shown)
