@@ -1,7 +1,8 @@
 """Learning integrity (issue 15, item 2): a minimum time per lesson, question categories for
 random draws, and per-moment quiz review options that replace the single `feedback` setting.
 Existing quizzes move to the safe default (right answers and explanations only after the
-last attempt or a pass); a quiz that showed less keeps showing less."""
+last attempt or a pass); a quiz that showed less keeps showing less. Saved revisions of
+quizzes are mapped the same way, so publishing an old draft keeps the quiz's settings."""
 
 from django.db import migrations, models
 
@@ -12,27 +13,75 @@ REVIEW_CHOICES = [
 ]
 
 
+# full (the old default, which showed every right answer after any attempt) → safe default
+FEEDBACK_TO_REVIEW = {
+    "full": {
+        "review_score": "attempt",
+        "review_correctness": "attempt",
+        "review_right_answer": "final",
+        "review_feedback": "final",
+    },
+    "score": {
+        "review_score": "attempt",
+        "review_correctness": "never",
+        "review_right_answer": "never",
+        "review_feedback": "never",
+    },
+    "none": {
+        "review_score": "never",
+        "review_correctness": "never",
+        "review_right_answer": "never",
+        "review_feedback": "never",
+    },
+}
+REVIEW_FIELDS = ["review_score", "review_correctness", "review_right_answer", "review_feedback"]
+
+
+def _review_to_feedback(options):
+    if options.get("review_score") == "never":
+        return "none"
+    if options.get("review_right_answer") == "never":
+        return "score"
+    return "full"
+
+
+def _quiz_revisions(apps):
+    """Saved drafts, scheduled and in-review revisions of quizzes: publishing one restores
+    the page from its JSON, so it must carry the same settings as the live row."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Revision = apps.get_model("wagtailcore", "Revision")
+    content_type = ContentType.objects.filter(app_label="lms", model="quizpage").first()
+    if content_type is None:
+        return Revision.objects.none()
+    return Revision.objects.filter(content_type=content_type)
+
+
+def feedback_to_review_options_in_revisions(apps):
+    for revision in _quiz_revisions(apps).iterator():
+        content = revision.content
+        if not isinstance(content, dict) or "feedback" not in content:
+            continue
+        # An unknown value takes the model defaults, as the live row does.
+        content.update(FEEDBACK_TO_REVIEW.get(content.pop("feedback"), {}))
+        revision.save(update_fields=["content"])
+
+
 def feedback_to_review_options(apps, schema_editor):
     QuizPage = apps.get_model("lms", "QuizPage")
-    # full (the old default, which showed every right answer after any attempt) → safe default
-    QuizPage.objects.filter(feedback="full").update(
-        review_score="attempt",
-        review_correctness="attempt",
-        review_right_answer="final",
-        review_feedback="final",
-    )
-    QuizPage.objects.filter(feedback="score").update(
-        review_score="attempt",
-        review_correctness="never",
-        review_right_answer="never",
-        review_feedback="never",
-    )
-    QuizPage.objects.filter(feedback="none").update(
-        review_score="never",
-        review_correctness="never",
-        review_right_answer="never",
-        review_feedback="never",
-    )
+    for feedback, options in FEEDBACK_TO_REVIEW.items():
+        QuizPage.objects.filter(feedback=feedback).update(**options)
+    feedback_to_review_options_in_revisions(apps)
+
+
+def review_options_to_feedback_in_revisions(apps):
+    for revision in _quiz_revisions(apps).iterator():
+        content = revision.content
+        if not isinstance(content, dict) or "review_score" not in content:
+            continue
+        content["feedback"] = _review_to_feedback(content)
+        for field in REVIEW_FIELDS:
+            content.pop(field, None)
+        revision.save(update_fields=["content"])
 
 
 def review_options_to_feedback(apps, schema_editor):
@@ -41,10 +90,15 @@ def review_options_to_feedback(apps, schema_editor):
     QuizPage.objects.exclude(review_score="never").filter(review_right_answer="never").update(
         feedback="score"
     )
+    review_options_to_feedback_in_revisions(apps)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("lms", "0008_certificate_image_files")]
+    dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("lms", "0008_certificate_image_files"),
+        ("wagtailcore", "0098_apitoken"),
+    ]
 
     operations = [
         migrations.AddField(
