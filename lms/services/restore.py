@@ -18,9 +18,11 @@ are 128 random bits (`lms.models.certificates.verification_code`), never reissue
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
@@ -63,8 +65,9 @@ def certificate_codes_in_storage(*, year: int) -> set[str]:
 def certificate_sequences_advance(
     *, margin: int, last_issued: dict[int, int], dry_run: bool = False
 ) -> list[SequenceAdvance]:
-    """Sets each year's counter to at least (highest number in the database + PDFs the
-    database does not know, or the operator's last number, whichever is higher) +
+    """Sets each year's counter to at least (the restored counter or the highest number
+    in the database, whichever is higher, + PDFs the database does not know, or the
+    operator's last number, whichever is higher) +
     `margin`. Never lowers a counter, so a second run with the same evidence changes
     nothing."""
     storage_dirs, _files = _listdir(CERTIFICATES_DIR)
@@ -93,7 +96,15 @@ def certificate_sequences_advance(
                 operator_last=last_issued.get(year, 0),
                 lost_codes=sorted(certificate_codes_in_storage(year=year) - known),
             )
-            evidence = max(highest + len(advance.lost_codes), advance.operator_last)
+            # The lost certificates were numbered after the restored counter, which is
+            # above the highest number in the database when rows were deleted. A counter
+            # this command set itself is not a restored one: counting from it again would
+            # add the lost PDFs and the margin a second time.
+            counted_from = _counted_from(advance)
+            evidence = max(
+                max(highest, counted_from) + len(advance.lost_codes),
+                advance.operator_last,
+            )
             advance.new_last = max(advance.restored_last, evidence + margin)
             advances.append(advance)
             if dry_run or not advance.changed:
@@ -101,4 +112,38 @@ def certificate_sequences_advance(
             CertificateSequence.objects.update_or_create(
                 year=year, defaults={"last": advance.new_last}
             )
+            _record(advance, counted_from=counted_from)
     return advances
+
+
+def _record_name(year: int) -> str:
+    # Not a certificate PDF name, so certificate_codes_in_storage() never counts it.
+    return f"{CERTIFICATES_DIR}/{year}/counter-after-restore.json"
+
+
+def _counted_from(advance: SequenceAdvance) -> int:
+    """The counter the lost certificates were numbered after: the restored one, or, when
+    the counter is still the one an earlier run set from the same lost PDFs, the counter
+    that run counted from."""
+    try:
+        with default_storage.open(_record_name(advance.year)) as record_file:
+            record = json.loads(record_file.read())
+    except (FileNotFoundError, OSError, ValueError):
+        return advance.restored_last
+    if record.get("set") == advance.restored_last and sorted(record.get("lost_codes", [])) == list(
+        advance.lost_codes
+    ):
+        return int(record["counted_from"])
+    return advance.restored_last
+
+
+def _record(advance: SequenceAdvance, *, counted_from: int) -> None:
+    name = _record_name(advance.year)
+    record = {
+        "counted_from": counted_from,
+        "lost_codes": advance.lost_codes,
+        "set": advance.new_last,
+    }
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(json.dumps(record).encode()))

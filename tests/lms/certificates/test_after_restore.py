@@ -57,6 +57,27 @@ def test_numbers_issued_after_the_dump_are_not_handed_out_again(course):
     assert following.number not in {c.number for c in lost}
 
 
+def test_numbers_after_the_restored_counter_are_not_handed_out_again_when_rows_were_deleted(
+    course,
+):
+    """A certificate row deleted before the dump (its PDF removed too) leaves the
+    restored counter above the highest number in the database; the lost certificates
+    were numbered after the counter, not after that highest number."""
+    _issue(course)
+    deleted = _issue(course)
+    lost = [_issue(course), _issue(course)]
+    high_water = lost[-1].sequence
+    _restore_dump_taken_before(lost[0])
+    deleted.pdf.delete(save=False)
+    Certificate.objects.filter(pk=deleted.pk).delete()
+
+    _run("--margin", "0")
+
+    following = _issue(course)
+    assert following.sequence == high_water + 1
+    assert following.number not in {c.number for c in lost}
+
+
 def test_the_default_margin_leaves_room_for_numbers_that_left_no_trace(course):
     _issue(course)
     high_water = _issue(course).sequence
@@ -83,6 +104,18 @@ def test_running_it_twice_advances_once(course):
     _run("--margin", "10")
 
     assert CertificateSequence.objects.get(year=timezone.localdate().year).last == 11
+
+
+def test_running_it_twice_after_losing_certificates_advances_once(course):
+    _issue(course)
+    lost = [_issue(course), _issue(course)]
+    _restore_dump_taken_before(lost[0])
+    year = timezone.localdate().year
+
+    _run("--margin", "10")
+    _run("--margin", "10")
+
+    assert CertificateSequence.objects.get(year=year).last == lost[-1].sequence + 10
 
 
 def test_dry_run_changes_nothing(course):
