@@ -175,8 +175,10 @@ def certificate_bulk_zip(job_id: int) -> None:
 def certificate_bulk_zip_sweep() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): queues certificate_bulk_zip again for jobs
     still queued five minutes after the request (the task was lost to a broker or
-    worker fault). Five, not one: a ZIP may wait behind others, and a job is only
-    re-queued while nothing has started it. Returns how many were queued."""
+    worker fault), and jobs still running after their lease (their worker died). Five,
+    not one: a ZIP may wait behind others. A copy queued while another builds the job
+    does nothing (certificate_bulk_job_run claims it first). Returns how many were
+    queued."""
     from lms.services.certificates import certificate_bulk_jobs_stuck_ids
 
     ids = list(certificate_bulk_jobs_stuck_ids())

@@ -33,6 +33,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -1164,11 +1165,37 @@ def certificate_bulk_jobs_stuck_ids(*, older_than_minutes: int = 5) -> QuerySet[
     within the retention period; a running or finished job is left alone."""
     now = timezone.now()
     retention = datetime.timedelta(hours=settings.LMS_CERTIFICATE_ZIP_RETENTION_HOURS)
-    return CertificateBulkJob.objects.filter(
-        status=CertificateBulkJob.Status.QUEUED,
-        created_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
-        created_at__gte=now - retention,
-    ).values_list("pk", flat=True)
+    return (
+        CertificateBulkJob.objects.filter(
+            created_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
+            created_at__gte=now - retention,
+        )
+        .filter(
+            Q(status=CertificateBulkJob.Status.QUEUED)
+            | Q(status=CertificateBulkJob.Status.RUNNING, finished_at__lt=now)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _certificate_bulk_job_claim(*, job_id: int) -> bool:
+    """Takes the job for this worker, in one UPDATE: a queued job, a failed one (the
+    task's own retry) or a running one whose lease has run out (its worker died: the
+    hard time limit has passed). While running, `finished_at` holds the lease's end,
+    so the sweep re-queuing the job or a redelivery does not build it a second time."""
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    claimable = Q(
+        status__in=[CertificateBulkJob.Status.QUEUED, CertificateBulkJob.Status.FAILED]
+    ) | Q(status=CertificateBulkJob.Status.RUNNING, finished_at__lt=now)
+    return bool(
+        CertificateBulkJob.objects.filter(claimable, pk=job_id).update(
+            status=CertificateBulkJob.Status.RUNNING,
+            progress=0,
+            error="",
+            finished_at=now + lease,
+        )
+    )
 
 
 def _zip_entry_name(certificate: Certificate) -> str:
@@ -1182,17 +1209,20 @@ def _zip_entry_name(certificate: Certificate) -> str:
 def certificate_bulk_job_run(*, job_id: int, progress_every: int = 20) -> None:
     """Builds the ZIP (PDFs from storage, re-rendered from the snapshot if lost) into a
     temporary file, saving progress every `progress_every` certificates, then stores it
-    under an unguessable name in private storage. Running it again rebuilds it."""
+    under an unguessable name in private storage. Does nothing unless it claims the job
+    (_certificate_bulk_job_claim): a job done, gone or being built by another worker
+    is left alone."""
     import tempfile
     import zipfile
 
+    if not _certificate_bulk_job_claim(job_id=job_id):
+        return
     job = CertificateBulkJob.objects.select_related("requested_by", "course", "unit").filter(
         pk=job_id
     )
     job_obj = job.first()
-    if job_obj is None or job_obj.status == CertificateBulkJob.Status.DONE:
+    if job_obj is None:
         return
-    job.update(status=CertificateBulkJob.Status.RUNNING, progress=0, error="")
     try:
         certificates = list(
             certificate_bulk_queryset(
@@ -1223,7 +1253,9 @@ def certificate_bulk_job_run(*, job_id: int, progress_every: int = 20) -> None:
             finished_at=timezone.now(),
         )
     except Exception as exc:
-        job.update(status=CertificateBulkJob.Status.FAILED, error=repr(exc)[:2000])
+        job.update(
+            status=CertificateBulkJob.Status.FAILED, error=repr(exc)[:2000], finished_at=None
+        )
         raise
 
 
