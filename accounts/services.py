@@ -97,6 +97,15 @@ def user_invitations_lease(*, user_ids: list[int]) -> None:
     )
 
 
+def user_invitation_failed(*, user_id: int) -> None:
+    """The mail server refused the invitation for good (the address does not exist): it
+    is no longer owed, so the sweep stops building its batches around it. Nothing is
+    recorded as sent; an administrator can invite the account again."""
+    User.objects.filter(pk=user_id, invitation_sweep_at__isnull=False).update(
+        invitation_sweep_at=None
+    )
+
+
 def _set_password_url(user: User) -> str:
     token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     path = reverse(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 
@@ -22,6 +23,42 @@ TRANSIENT_ERRORS = (
     InterfaceError,
     BrokerError,
 )
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A refusal that no retry changes: the recipient refused, a 5xx reply to this
+    message, or an error that is not transient at all. A 5xx about the sender or the
+    login concerns every message, so it stays transient (retried, nothing marked)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return not codes or any(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        return False
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return not isinstance(exc, TRANSIENT_ERRORS)
+
+
+def _send_each(
+    ids: list[int], send: Callable[[int], bool], failed: Callable[[int], None], what: str
+) -> int:
+    """Sends each item on its own: a permanent failure marks that item failed and the
+    batch carries on; the first transient error is raised once the rest are sent, so
+    the task's retry sends only what is still missing. Returns how many were sent."""
+    sent = 0
+    transient: Exception | None = None
+    for item_id in ids:
+        try:
+            sent += send(item_id)
+        except Exception as exc:  # noqa: BLE001 - sorted below, transient ones re-raised
+            if not _is_permanent(exc):
+                transient = transient or exc
+                continue
+            logger.warning("%s %s refused for good, marked failed: %r", what, item_id, exc)
+            failed(item_id)
+    if transient is not None:
+        raise transient
+    return sent
 
 
 @shared_task(
@@ -64,18 +101,21 @@ def user_invitations_send_batch(
 
     from django.core.mail import get_connection
 
+    from accounts.services import user_invitation_failed
     from accounts.services import user_invitation_send as service
 
     requested = datetime.datetime.fromisoformat(requested_at)
     with get_connection() as email_connection:
-        return sum(
-            service(
+        return _send_each(
+            user_ids,
+            lambda user_id: service(
                 user_id=user_id,
                 requested_at=requested,
                 email_connection=email_connection,
                 owed_only=owed_only,
-            )
-            for user_id in user_ids
+            ),
+            lambda user_id: user_invitation_failed(user_id=user_id),
+            "Invitation for user",
         )
 
 
@@ -134,12 +174,17 @@ def notification_emails_send_batch(notification_ids: list[int]) -> int:
     again once the lease ends. Returns how many were sent."""
     from django.core.mail import get_connection
 
+    from accounts.services import notification_email_failed
     from accounts.services import notification_email_send as service
 
     with get_connection() as email_connection:
-        return sum(
-            service(notification_id=notification_id, email_connection=email_connection)
-            for notification_id in notification_ids
+        return _send_each(
+            notification_ids,
+            lambda notification_id: service(
+                notification_id=notification_id, email_connection=email_connection
+            ),
+            lambda notification_id: notification_email_failed(notification_id=notification_id),
+            "E-mail of notification",
         )
 
 
