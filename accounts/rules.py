@@ -1,6 +1,8 @@
 """Portal-wide permissions (django-rules). Features add object-level rules in their own
 app's rules.py, named "<app>.<action>_<model>"; rules autodiscovers them."""
 
+from django.core.exceptions import PermissionDenied
+
 import rules
 
 from accounts.roles import Role, has_role
@@ -43,3 +45,10 @@ rules.add_perm("portal.view_team", is_supervisor | is_hr_manager | is_administra
 rules.add_perm("portal.manage_site", is_administrator)
 # Reading /api/v1/ with a token (docs/api.md): service accounts and administrators.
 rules.add_perm("portal.use_api", is_api_service | is_administrator)
+
+
+def require_hr(user) -> None:
+    """Refuses (403) anyone the ``portal.access_hr`` rule does not admit: the one check
+    behind every HR page, export and HR-only service."""
+    if not user.has_perm("portal.access_hr"):
+        raise PermissionDenied

@@ -785,9 +785,9 @@ def http_load_locust() -> list[Result]:
 def _seed(factor: float, seed: int) -> dict:
     from django.core.management import call_command
 
-    from competencies.services.scale import scale_data_exists, scale_seed_hr
-    from lms.services.demo import demo_seed
-    from lms.services.scale import scale_lms_exists, scale_seed_lms
+    from competencies.demo.scale import scale_data_exists, scale_seed_hr
+    from lms.demo.scale import scale_lms_exists, scale_seed_lms
+    from lms.demo.seed import demo_seed
 
     timings = {}
 

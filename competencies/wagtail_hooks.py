@@ -37,7 +37,7 @@ from competencies import (
     selectors,
     wagtail_hooks_imports,  # noqa: F401 - registers the import screens
 )
-from competencies.admin_base import (
+from competencies.admin_views.base import (
     TitledAdminMixin,
     WholeOrganisationOnlyMixin,
     sees_whole_organisation,
@@ -916,7 +916,7 @@ class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    from competencies.admin_reports import ComplianceReportView
+    from competencies.admin_views.reports import ComplianceReportView
 
     return [
         path("kompetensi/kesenjangan/", GapReportView.as_view(), name="competencies_gap_report"),
@@ -959,7 +959,7 @@ def register_compliance_menu_item():
 @hooks.register("construct_reports_menu")
 def hide_site_history_from_partial_views(request, menu_items):
     """Reports → Site history opens only for those who see the whole organisation
-    (competencies.admin_base.site_history_urls); the others do not get the entry."""
+    (competencies.admin_views.base.site_history_urls); the others do not get the entry."""
     if not sees_whole_organisation(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.roles import Role, has_role
-from competencies import admin_views
+from competencies.admin_views import imports as admin_views
 
 urlpatterns = [
     path("", admin_views.import_index, name="index"),

@@ -8,9 +8,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from competencies.admin_base import site_history_urls
+from competencies.admin_views.base import site_history_urls
 from config import views
-from lms import views_certificates as lms_certificate_views
+from lms.views import certificates as lms_certificate_views
 
 # /health/ answers JSON even when a middleware fails before the view (config/views.py).
 handler500 = "config.views.server_error"
@@ -44,10 +44,10 @@ urlpatterns = [
     *site_history_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("learning/usulan/", include("lms.urls_proposals")),
-    path("learning/", include("lms.urls")),
-    path("verify/", include("lms.urls_verify")),
-    path("transparansi/", include("lms.urls_public")),
+    path("learning/usulan/", include("lms.urls.proposals")),
+    path("learning/", include("lms.urls.learning")),
+    path("verify/", include("lms.urls.verify")),
+    path("transparansi/", include("lms.urls.public")),
     path("api/v1/", include("config.api.urls")),  # docs/api.md
     # The certificate issuer's did:web document (docs/certificates.md, signed credentials).
     path(".well-known/did.json", lms_certificate_views.did_document, name="did_document"),

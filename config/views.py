@@ -87,7 +87,7 @@ def _check_worker() -> dict[str, Any]:
     """A worker ran the heartbeat task beat queues every minute, recently enough."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "eager"}
-    from lms.selectors_heartbeat import worker_heartbeat_latest
+    from lms.selectors.heartbeat import worker_heartbeat_latest
 
     try:
         latest = worker_heartbeat_latest()

@@ -26,13 +26,13 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms import views_certificates as certificate_admin
 from lms.models import Certificate, CoursePage, Question
 from lms.services.certificates import (
     certificate_list_for_hr,
     certificate_reissue,
     certificate_revoke,
 )
+from lms.views import certificates as certificate_admin
 
 
 def _course_scope(user):
@@ -383,8 +383,8 @@ def register_certificate_log_actions(actions):
 def register_assignment_urls():
     from django.urls import path
 
-    from lms import admin_assignments as views
-    from lms import admin_training_needs as needs_views
+    from lms.admin_views import assignments as views
+    from lms.admin_views import training_needs as needs_views
 
     return [
         path("pelatihan/penugasan/", views.AssignmentIndexView.as_view(), name="lms_assignments"),
@@ -461,7 +461,7 @@ def register_training_needs_menu_item():
 
 
 # Training-need proposals (issue 7) register their own viewset and log action.
-from lms import wagtail_hooks_proposals  # noqa: E402, F401
+from lms.admin_views import proposals as wagtail_hooks_proposals  # noqa: E402, F401
 
 
 # A course goes to review, and is approved, in one confirmed action with its changed

@@ -26,7 +26,7 @@ def _clear_cache():
 @pytest.fixture
 def home_page(db):
     """The portal's home page and default site, as seed_demo makes them."""
-    from lms.services.demo import _demo_site
+    from lms.demo.seed import _demo_site
 
     return _demo_site().root_page.specific
 

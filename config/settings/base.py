@@ -615,7 +615,7 @@ API_WEBHOOK_URL = env("API_WEBHOOK_URL", default="")
 API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
 API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
 # config/ is not an app, so Celery's autodiscovery would not find the delivery task.
-CELERY_IMPORTS = ["config.api.webhooks"]
+CELERY_IMPORTS = ["competencies.webhooks"]
 # Called after commit with record_id=... whenever a training record is created or changes
 # (competencies.services.records); the API's webhook delivery attaches here.
-COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS: list[str] = ["config.api.webhooks.record_changed"]
+COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS: list[str] = ["competencies.webhooks.record_changed"]

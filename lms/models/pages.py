@@ -153,7 +153,7 @@ class HomePage(LearnerRouteMixin, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from lms.selectors_public import home_page_blocks
+        from lms.selectors.public import home_page_blocks
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_page_blocks(home=self))
@@ -764,7 +764,7 @@ class NewsIndexPage(Page):
         verbose_name = _("news index")
 
     def get_context(self, request, *args, **kwargs):
-        from lms.selectors_public import news_list
+        from lms.selectors.public import news_list
 
         context = super().get_context(request, *args, **kwargs)
         context["news_page"] = news_list(

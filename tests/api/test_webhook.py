@@ -11,7 +11,7 @@ from celery.exceptions import Retry
 
 from accounts.roles import Role
 from competencies.services.records import training_record_approve
-from config.api.webhooks import webhook_deliver, webhook_signature
+from competencies.webhooks import webhook_deliver, webhook_signature
 from tests.api.conftest import make_record
 from tests.factories.accounts import UserFactory
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.nip import validate_nip
+from competencies.demo.scale import scale_seed_hr
 from competencies.models import Assessment, Employee, OrgUnit
-from competencies.services.scale import scale_seed_hr
 
 pytestmark = pytest.mark.django_db
 

@@ -98,7 +98,7 @@ def browser(migration_rows, _database_as_migrated) -> Iterator[Any]:
 def demo_logins(live_server, settings) -> dict[str, Any]:
     """The demo data, committed so that the live server thread sees it. Keyed by role
     ("Peserta", "Administrator"...); each has .email, .nip, .password and .role."""
-    from lms.services.demo import demo_seed
+    from lms.demo.seed import demo_seed
 
     # The Wagtail user bar loads its scripts from this base URL.
     settings.WAGTAILADMIN_BASE_URL = live_server.url

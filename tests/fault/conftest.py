@@ -191,7 +191,7 @@ def certificate_course(db):
 
     from wagtail.models import Locale, Page
 
-    from lms.services.demo import _demo_site
+    from lms.demo.seed import _demo_site
     from tests.factories.lms import CourseIndexPageFactory, CoursePageFactory, LessonPageFactory
 
     # An earlier transactional test's flush may have taken the rows migrations create.

@@ -16,7 +16,7 @@ import pytest
 from accounts.roles import Role
 from competencies.models import Assessment, HRScope
 from competencies.selectors import employee_gaps
-from lms.admin_training_needs import _proposal_summary
+from lms.admin_views.training_needs import _proposal_summary
 from lms.models import Assignment, CourseCompetency
 from lms.selectors import training_needs
 from tests.factories.accounts import UserFactory
@@ -204,7 +204,7 @@ def test_proposals_slot_is_empty_without_the_proposals_selector(monkeypatch):
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *a: None if name == "lms.selectors_proposals" else real(name, *a),
+        lambda name, *a: None if name == "lms.selectors.proposals" else real(name, *a),
     )
     assert _proposal_summary(unit_ids=None) is None
 

@@ -67,7 +67,7 @@ def course_with_quiz(*, trainer=None):
     """A published course (in a fresh catalogue) with one quiz of one question."""
     import uuid
 
-    from lms.services.demo import _demo_site
+    from lms.demo.seed import _demo_site
     from tests.factories.lms import (
         CourseIndexPageFactory,
         CoursePageFactory,

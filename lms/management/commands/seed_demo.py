@@ -3,8 +3,8 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.demo.seed import demo_seed
 from lms.services.database import database_analyze
-from lms.services.demo import demo_seed
 
 
 class Command(BaseCommand):

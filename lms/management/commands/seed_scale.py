@@ -3,10 +3,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from competencies.services.scale import scale_seed_hr
+from competencies.demo.scale import scale_seed_hr
+from lms.demo.scale import STEPS as LMS_STEPS
+from lms.demo.scale import ScaleLMS, scale_seed_lms
 from lms.services.database import database_analyze
-from lms.services.scale import STEPS as LMS_STEPS
-from lms.services.scale import ScaleLMS, scale_seed_lms
 
 
 class Command(BaseCommand):

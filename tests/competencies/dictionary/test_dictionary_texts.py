@@ -13,8 +13,8 @@ from django.urls import reverse
 import pytest
 
 from competencies.data.dictionary import TECHNICAL_LEVELS
+from competencies.demo.seed import MANAGERIAL, competency_dictionary_seed
 from competencies.models import Competency, ProficiencyLevel
-from competencies.services.demo import MANAGERIAL, competency_dictionary_seed
 
 pytestmark = pytest.mark.django_db
 

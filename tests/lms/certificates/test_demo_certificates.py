@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from lms.demo.seed import demo_seed
 from lms.models import Certificate, Enrolment
-from lms.services.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -136,7 +136,7 @@ def test_every_page_and_export_says_the_same_jp(
     # The public figures hide small counts; with the threshold off, the city's average
     # JP times its employees (this person and their supervisor, who has none) is this
     # person's JP.
-    monkeypatch.setattr("lms.selectors_public.SMALL_CELL", 1)
+    monkeypatch.setattr("lms.selectors.public.SMALL_CELL", 1)
     total = client.get(reverse("public:data_json"), {"tahun": year}).json()["total"]
     assert total["employees"] == 2
     seen["public figures"] = Decimal(str(total["jp_average"])) * total["employees"]

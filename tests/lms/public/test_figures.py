@@ -12,7 +12,7 @@ from competencies import selectors as hr
 from competencies.models import Employee, OrgUnit
 from lms.models import CourseEvaluation, CoursePage, Enrolment
 from lms.selectors import evaluation_summary
-from lms.selectors_public import (
+from lms.selectors.public import (
     public_figures,
     public_figures_compute,
     public_figures_invalidate,

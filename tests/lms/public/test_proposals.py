@@ -11,7 +11,7 @@ from accounts.notifications import notice_render
 from accounts.roles import Role
 from competencies.models import HRScope
 from lms.models import TrainingNeedProposal, TrainingNeedSupport
-from lms.selectors_proposals import proposal_summary
+from lms.selectors.proposals import proposal_summary
 from lms.services.proposals import proposal_answer, proposal_create, proposal_support
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import CompetencyFactory, OrgUnitFactory

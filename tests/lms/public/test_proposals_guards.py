@@ -12,7 +12,7 @@ import pytest
 from accounts.roles import Role
 from competencies.models import HRScope
 from lms.models import TrainingNeedProposal
-from lms.selectors_proposals import proposal_list_for_user
+from lms.selectors.proposals import proposal_list_for_user
 from lms.services.proposals import proposal_create, proposal_support
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory

@@ -13,7 +13,7 @@ import pytest
 
 from competencies.models import AgencySettings, OrgUnit
 from lms.models import Certificate, NewsPage
-from lms.selectors_public import COURSE_FIELDS, UNIT_FIELDS
+from lms.selectors.public import COURSE_FIELDS, UNIT_FIELDS
 from tests.lms.public.conftest import YEAR
 
 pytestmark = pytest.mark.django_db

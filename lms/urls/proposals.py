@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lms import views_proposals as views
+from lms.views import proposals as views
 
 app_name = "proposals"
 

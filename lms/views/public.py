@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from competencies.models import AgencySettings
 from competencies.spreadsheets import csv_attachment
-from lms.selectors_public import (
+from lms.selectors.public import (
     COURSE_FIELDS,
     SMALL_CELL,
     SUPPRESSED,

@@ -1,5 +1,5 @@
 """City-scale learning data for benchmarks: the LMS half of `manage.py seed_scale`, run
-after the HR half (`competencies.services.scale.scale_seed_hr`). At factor 1: 300 courses
+after the HR half (`competencies.demo.scale.scale_seed_hr`). At factor 1: 300 courses
 of 8 lessons and a quiz (real Wagtail pages under the catalogue), 200,000 enrolments,
 1,000,000 lesson-progress rows, 50,000 certificates with their training records, one
 assignment per unit and the in-app notices. Deterministic for a seed.
@@ -28,8 +28,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from accounts.models import Notification, NotificationKind
+from competencies.demo.scale import SCALE_DOMAIN
 from competencies.models import Employee, OrgUnit, TrainingRecord
-from competencies.services.scale import SCALE_DOMAIN
 from competencies.siasn import DevelopmentType
 from lms.models import (
     Assignment,

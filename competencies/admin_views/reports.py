@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.nip import nip_format
 from competencies import selectors
-from competencies.admin_base import TitledAdminMixin
+from competencies.admin_views.base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
 from competencies.models import AgencySettings, OrgUnit
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary

@@ -19,6 +19,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from accounts.roles import Role
+from competencies.demo.seed import MANAGERIAL, competency_dictionary_seed
 from competencies.models import (
     Assessment,
     Employee,
@@ -27,7 +28,6 @@ from competencies.models import (
     Position,
     PositionRequirement,
 )
-from competencies.services.demo import MANAGERIAL, competency_dictionary_seed
 
 SCALE_DOMAIN = "scale.bontang.example"
 Progress = Callable[[str, int], None]

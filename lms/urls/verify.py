@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from lms import views_certificates
+from lms.views import certificates as views_certificates
 
 app_name = "verify"
 

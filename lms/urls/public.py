@@ -5,7 +5,7 @@ cache key per year are simpler on fixed URLs. Included before Wagtail's catch-al
 
 from django.urls import path
 
-from lms import views_public as views
+from lms.views import public as views
 
 app_name = "public"
 

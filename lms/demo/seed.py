@@ -14,10 +14,10 @@ from wagtail.models import Page, Site
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
+from competencies.demo.seed import competencies_demo_seed
 from competencies.models import AgencySettings
-from competencies.services.demo import competencies_demo_seed
+from lms.demo.courses import demo_courses_seed
 from lms.models import HomePage
-from lms.services.demo_courses import demo_courses_seed
 
 DEMO_PASSWORD = "DemoBontang#2026"  # noqa: S105 - documented demo login, not a secret
 DEMO_DOMAIN = "demo.bontang.example"

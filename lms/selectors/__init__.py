@@ -1067,7 +1067,7 @@ def course_report(*, course: CoursePage, user: User) -> CourseReport:
 
 # Fewer evaluations than this and the averages are withheld: with one or two responses a
 # trainer could read a known learner's ratings off them (the public figures use their own,
-# higher threshold, lms/selectors_public.py).
+# higher threshold, lms/selectors/public.py).
 EVALUATION_MIN_RESPONSES = 3
 
 

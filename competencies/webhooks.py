@@ -97,6 +97,9 @@ class WebhookDeliveryError(Exception):
 
 
 @shared_task(
+    # Named by its first home so that queued deliveries survive the move (pinned in
+    # tests/config/test_celery_task_names.py).
+    name="config.api.webhooks.webhook_deliver",
     bind=True,
     autoretry_for=(WebhookDeliveryError,),
     retry_backoff=30,

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from lms import team_views, views, views_certificates
+from lms.views import certificates as views_certificates
+from lms.views import learning as views
+from lms.views import team as team_views
 
 app_name = "lms"
 

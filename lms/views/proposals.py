@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from lms.models import TrainingNeedProposal
-from lms.selectors_proposals import (
+from lms.selectors.proposals import (
     proposal_competency_choices,
     proposal_get_for_user,
     proposal_list_for_user,

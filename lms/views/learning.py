@@ -37,7 +37,7 @@ from lms.selectors import (
     essay_queue,
     pending_requests,
 )
-from lms.selectors_privacy import page_check_view_restrictions, page_get_for_request
+from lms.selectors.privacy import page_check_view_restrictions, page_get_for_request
 from lms.services.enrolments import (
     course_evaluation_submit,
     enrolment_create,

@@ -21,7 +21,7 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from competencies import selectors as hr_selectors
-from competencies.admin_base import TitledAdminMixin
+from competencies.admin_views.base import TitledAdminMixin
 from competencies.models import Employee, Position
 from competencies.models.employees import Golongan
 from lms.forms import AssignmentExtendForm, AssignmentForm

@@ -29,7 +29,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies import selectors as hr_selectors
-from competencies.admin_base import TitledAdminMixin
+from competencies.admin_views.base import TitledAdminMixin
 from competencies.models import Employee, OrgUnit
 from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 25
-PROPOSALS_MODULE = "lms.selectors_proposals"
+PROPOSALS_MODULE = "lms.selectors.proposals"
 
 
 def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, QuerySet]:
@@ -61,7 +61,7 @@ def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, Qu
 
 
 def _proposal_summary(*, unit_ids: list[int] | None) -> Any:
-    """Training-need proposals, from `lms.selectors_proposals.proposal_summary` when that
+    """Training-need proposals, from `lms.selectors.proposals.proposal_summary` when that
     module exists (another part of the portal provides it); otherwise None."""
     if importlib.util.find_spec(PROPOSALS_MODULE) is None:
         return None

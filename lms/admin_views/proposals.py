@@ -25,7 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.models import CoursePage, TrainingNeedProposal
-from lms.selectors_proposals import proposal_list_for_hr
+from lms.selectors.proposals import proposal_list_for_hr
 from lms.services.proposals import ANSWER_ACTION, proposal_answer
 
 
