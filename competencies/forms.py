@@ -233,19 +233,51 @@ class TrainingRecordForm(forms.Form):
         label=_("Certificate number"), max_length=100, required=False
     )
     proof = forms.FileField(
-        label=_("Proof (certificate)"), help_text=_("PDF, JPG or PNG, at most 5 MB.")
+        label=_("Proof (certificate)"),
+        help_text=_("PDF, JPG or PNG, at most 5 MB."),
+        # Required in clean_proof: a proof kept from an earlier submission also counts.
+        required=False,
     )
+    proof_held = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, employee, **kwargs):
         super().__init__(*args, **kwargs)
         from competencies.models import DevelopmentType
 
+        self.employee = employee
+        self.held = None
         cast(forms.ChoiceField, self.fields["development_type"]).choices = DevelopmentType.choices
 
     def clean_proof(self):
-        upload = self.cleaned_data["proof"]
-        check_proof_file(upload)
-        return upload
+        from competencies.services.proofs import proof_held_get
+
+        upload = self.cleaned_data.get("proof")
+        if upload:
+            check_proof_file(upload)
+            return upload
+        token = self.data.get("proof_held") or ""
+        self.held = proof_held_get(employee=self.employee, token=token) if token else None
+        if self.held is None:
+            raise forms.ValidationError(self.fields["proof"].error_messages["required"])
+        return None
+
+    def hold_proof(self) -> None:
+        """After a failed validation, keeps a valid new upload so the employee need not
+        choose it again (see competencies.services.proofs)."""
+        from competencies.services.proofs import proof_hold
+
+        upload = self.cleaned_data.get("proof") if "proof" not in self.errors else None
+        if upload:
+            self.held = proof_hold(employee=self.employee, upload=upload)
+        if self.held is not None:
+            self.data = self.data.copy()
+            self.data["proof_held"] = self.held.token
+            note = _(
+                "Your file %(name)s is kept: send the form without choosing it again, "
+                "or choose another file to replace it."
+            ) % {"name": self.held.name}
+            # The bound field copied the help text when validation built it.
+            self.fields["proof"].help_text = self["proof"].help_text = note
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -27,3 +27,12 @@ def pending_import_check(pending_id: int) -> bool:
     from competencies.services.import_checks import pending_import_check as service
 
     return service(pending_id=pending_id)
+
+
+@shared_task
+def held_proofs_delete_expired() -> int:
+    """Removes proof files held for an external-record form that was never sent again
+    (competencies.services.proofs); safe to run twice."""
+    from competencies.services.proofs import held_proofs_delete_expired as service
+
+    return service()

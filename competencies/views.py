@@ -30,6 +30,7 @@ from competencies.selectors import (
     training_records_for_employee,
 )
 from competencies.services.assessments import assessment_create
+from competencies.services.proofs import proof_held_discard, proof_held_file
 from competencies.services.records import training_record_submit
 
 
@@ -167,11 +168,19 @@ def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
     employee = _own_employee(request)
     if employee is None:
         raise Http404
-    form = TrainingRecordForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        training_record_submit(actor=request.user, employee=employee, **form.cleaned_data)
-        messages.success(request, _("Your training record was sent to HR for approval."))
-        return redirect("competencies:records")
+    form = TrainingRecordForm(request.POST or None, request.FILES or None, employee=employee)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("proof_held")
+            if form.held is not None:
+                data["proof"] = proof_held_file(held=form.held)
+            training_record_submit(actor=request.user, employee=employee, **data)
+            if form.held is not None:
+                proof_held_discard(held=form.held)
+            messages.success(request, _("Your training record was sent to HR for approval."))
+            return redirect("competencies:records")
+        form.hold_proof()
     return render(request, "competencies/record_form.html", {"form": form})
 
 

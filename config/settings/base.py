@@ -417,6 +417,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.certificate_bulk_jobs_delete_expired",
         "schedule": crontab(minute=20),
     },
+    # Daily at 02:10 WITA: proof files held for an external-record form that was never
+    # sent again (competencies.services.proofs) are deleted a day after upload.
+    "held-proofs-delete-expired": {
+        "task": "competencies.tasks.held_proofs_delete_expired",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
     # /health/ is "degraded" when the newest record is older than
     # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.
