@@ -5,10 +5,18 @@ for them are off (WAGTAIL_*_MANAGEMENT_ENABLED in config/settings/base.py)."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css() -> str:
+    """Corrections to Wagtail's own styles that WCAG AA needs (static/css/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("register_account_menu_item")

@@ -216,8 +216,8 @@ def _demo_assignments(*, actor: User, users: list[User]) -> None:
 
 def _demo_certificates(*, users: list[User], revoker: User) -> None:
     """The completion hook issues certificates as the demo learners finish courses; this
-    catches databases seeded before certificates existed. One demo certificate is revoked
-    (category "data error") so that /verify/ shows both states. The signing key is
+    catches databases seeded before certificates existed. One demo certificate (not the
+    Peserta's) is revoked (category "data error") so that /verify/ shows both states. The signing key is
     created on first use (lms.services.credentials). Idempotent."""
     from lms.models import Certificate, Enrolment
     from lms.services import credentials
@@ -232,10 +232,13 @@ def _demo_certificates(*, users: list[User], revoker: User) -> None:
     demo = Certificate.objects.filter(user__in=users)
     if demo.filter(status=Certificate.Status.REVOKED).exists():
         return
-    issued = list(demo.filter(status=Certificate.Status.ISSUED, is_current=True).order_by("pk"))
-    if len(issued) >= 2:  # keep at least one valid certificate to try
+    # The README's learner (the first of `users`) keeps their certificates to try; the
+    # revoked one is another demo learner's.
+    others = demo.exclude(user=users[0]).filter(status=Certificate.Status.ISSUED, is_current=True)
+    revoked = others.order_by("pk").last()
+    if revoked is not None:
         certificate_revoke(
-            certificate=issued[-1],
+            certificate=revoked,
             actor=revoker,
             reason="Demo: revoked so that the verification page shows a revoked certificate.",
             category=Certificate.RevocationCategory.DATA_ERROR,

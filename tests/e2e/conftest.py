@@ -171,6 +171,17 @@ def check_a11y(axe_source) -> Callable[..., None]:
     def check(page, *, exclude: list[str] | None = None) -> None:
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(axe_source)  # through DevTools, so the page's CSP does not apply
+        # Let fades and slide-ins (Wagtail's messages) settle: axe measures the colours
+        # on screen, and a half-faded banner is not what a person reads.
+        page.evaluate(
+            """async () => {
+                const running = document.getAnimations().filter((a) => isFinite(a.effect?.getTiming().iterations ?? 1));
+                await Promise.race([
+                    Promise.all(running.map((a) => a.finished.catch(() => null))),
+                    new Promise((resolve) => setTimeout(resolve, 3000)),
+                ]);
+            }"""
+        )
         results = page.evaluate(
             """async ([tags, exclude]) => {
                 const context = exclude.length ? {exclude: exclude.map((s) => [s])} : document;

@@ -149,3 +149,22 @@ def test_seed_demo_assigned_enrolments_have_assignment_records_on_the_team_page(
             assert enrolment.course_title in html
     # The overdue demo assignment is shown as overdue (in either language).
     assert "Lewat tenggat" in html or "Overdue" in html
+
+
+def test_seed_demo_leaves_the_readme_learner_a_valid_certificate_and_revokes_another():
+    """The README sends the Peserta to their certificates and anyone to a revoked one on
+    /verify/: the demo must hold both, and the revoked one must not be the Peserta's only
+    certificate."""
+    from lms.models import Certificate
+
+    call_command("seed_demo", stdout=StringIO())
+
+    valid = Certificate.objects.filter(
+        user__email="peserta@demo.bontang.example",
+        status=Certificate.Status.ISSUED,
+        is_current=True,
+    )
+    assert valid.exists()
+    assert Certificate.objects.filter(
+        user__email__endswith="@demo.bontang.example", status=Certificate.Status.REVOKED
+    ).exists()
