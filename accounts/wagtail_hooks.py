@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.utils.html import format_html
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
