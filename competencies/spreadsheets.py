@@ -6,7 +6,7 @@ Names, titles and unit names are typed by people. A spreadsheet program runs a c
 starts with ``= + - @`` (or a tab or carriage return before one) as a formula, so a name
 like ``=HYPERLINK("http://evil", "Klik")`` would become a live link or worse (CSV/formula
 injection, OWASP). Every text cell therefore goes through `spreadsheet_safe`, which puts
-an apostrophe in front, as OWASP advises; the importer (`competencies.services.imports`)
+an apostrophe in front, as OWASP advises; the importer (`competencies.imports.reading`)
 removes it again, so an export re-imports unchanged. In XLSX files every text cell is
 also written as a string cell, never as a formula (openpyxl would otherwise store a text
 that starts with ``=`` as a formula).
