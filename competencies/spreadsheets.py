@@ -29,6 +29,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 Row = Sequence[Any]
 
@@ -71,11 +72,17 @@ def csv_response(*, rows: Iterable[Row], filename: str) -> StreamingHttpResponse
     return response
 
 
-def csv_attachment(*, rows: Iterable[Row], filename: str) -> HttpResponse:
-    """The same CSV, whole (small files: one course's learners, the open data)."""
-    response = HttpResponse(csv_bytes(rows), content_type=CSV_CONTENT_TYPE)
+def spreadsheet_attachment(*, data: bytes, file_format: str, filename: str) -> HttpResponse:
+    """A download of a file already written by `csv_bytes` or `xlsx_bytes` ("csv" or
+    "xlsx"), for the exports the command line writes too."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_attachment(*, rows: Iterable[Row], filename: str) -> HttpResponse:
+    """The same CSV, whole (small files: one course's learners, the open data)."""
+    return spreadsheet_attachment(data=csv_bytes(rows), file_format="csv", filename=filename)
 
 
 def _xlsx_write(target: Any, sheets: Iterable[tuple[str, Iterable[Row]]]) -> None:

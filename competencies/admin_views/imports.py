@@ -44,7 +44,7 @@ from competencies.imports.reading import ImportFileError, check_file, file_forma
 from competencies.imports.report import ImportReport, import_report_from_json
 from competencies.models import PendingImport, Position
 from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
-from competencies.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from competencies.spreadsheets import spreadsheet_attachment
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -60,7 +60,6 @@ KIND_LABELS: dict[str, Any] = {
     POSITIONS: gettext_lazy("Positions and competency standards"),
     EMPLOYEES: gettext_lazy("Employees"),
 }
-CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _require_hr(request: HttpRequest) -> User:
@@ -224,17 +223,13 @@ def _check_kind_and_format(kind: str, file_format: str) -> None:
         raise Http404
 
 
-def _attachment(data: bytes, file_format: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def import_template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     _require_hr(request)
     _check_kind_and_format(kind, file_format)
     data = import_template(kind=kind, file_format=file_format)  # type: ignore[arg-type]
-    return _attachment(data, file_format, f"template-{kind}.{file_format}")
+    return spreadsheet_attachment(
+        data=data, file_format=file_format, filename=f"template-{kind}.{file_format}"
+    )
 
 
 def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
@@ -258,4 +253,6 @@ def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpRe
             positions = positions.filter(unit__path__startswith=scope.path)
         data = positions_export(queryset=positions, file_format=file_format)  # type: ignore[arg-type]
     stamp = timezone.localdate().isoformat()
-    return _attachment(data, file_format, f"{kind}-{stamp}.{file_format}")
+    return spreadsheet_attachment(
+        data=data, file_format=file_format, filename=f"{kind}-{stamp}.{file_format}"
+    )
