@@ -92,7 +92,7 @@ class _Lookups:
     pppk_golongan: dict[str, int]
 
 
-def split_name(full_name: str) -> tuple[str, str]:
+def split_name(*, full_name: str) -> tuple[str, str]:
     """The account's first and last name from the HR record's full name."""
     first, _sep, last = full_name.partition(" ")
     return first[:150], last[:150]
@@ -142,20 +142,30 @@ def _supervisor_outside_scope_message(nip: str) -> str:
 def plan_employees(*, table: Table, actor: User | None, report: ImportReport) -> EmployeePlan:
     nips = {_nip(row, "nip") for row in table.rows}
     nips |= {_nip(row, "supervisor_nip") for row in table.rows}
-    users = in_bulk(User.objects.select_related("employee__unit"), "nip", nips)
+    users = in_bulk(
+        queryset=User.objects.select_related("employee__unit"), field_name="nip", values=nips
+    )
     # Accounts whose sign-in e-mail and status only an administrator may change: a scoped
     # HR manager must not be able to take over an administrator's account by import.
     actor_is_admin = actor is None or has_role(actor, Role.ADMINISTRATOR)
     lookups = _Lookups(
         users=users,
         emails=in_bulk(
-            User.objects.all(), "email", (row.text("email").lower() for row in table.rows)
+            queryset=User.objects.all(),
+            field_name="email",
+            values=(row.text("email").lower() for row in table.rows),
         ),
-        units=in_bulk(OrgUnit.objects.all(), "code", (row.text("unit_code") for row in table.rows)),
+        units=in_bulk(
+            queryset=OrgUnit.objects.all(),
+            field_name="code",
+            values=(row.text("unit_code") for row in table.rows),
+        ),
         positions=in_bulk(
-            Position.objects.all(), "code", (row.text("position_code") for row in table.rows)
+            queryset=Position.objects.all(),
+            field_name="code",
+            values=(row.text("position_code") for row in table.rows),
         ),
-        scope=actor_scope(actor),
+        scope=actor_scope(actor=actor),
         actor_is_admin=actor_is_admin,
         privileged=set() if actor_is_admin else privileged_user_ids([u.pk for u in users.values()]),
         golongan=_golongan_aliases(),
@@ -358,7 +368,7 @@ def _golongan(row: Row, values: dict[str, Any], final_type: str, lookups: _Looku
 def _check_scope(
     row: Row, values: dict[str, Any], employee: Employee | None, scope: OrgUnit
 ) -> None:
-    if employee is not None and not unit_in_scope(employee.unit, scope):
+    if employee is not None and not unit_in_scope(unit=employee.unit, scope=scope):
         row.error(
             "nip",
             _("This employee belongs to a unit outside the part of the organisation you manage."),
@@ -370,7 +380,7 @@ def _check_scope(
                 "unit_code",
                 _("Give the code of a unit inside the part of the organisation you manage."),
             )
-        elif not unit_in_scope(final_unit, scope):
+        elif not unit_in_scope(unit=final_unit, scope=scope):
             row.error("unit_code", outside_scope_message())
 
 
@@ -410,7 +420,7 @@ def _resolve_supervisors(
             boss = lookups.users[sup].employee
             # A scoped manager must not hand a supervisor's rights over this employee to
             # someone employed outside their scope.
-            if lookups.scope is not None and not unit_in_scope(boss.unit, lookups.scope):
+            if lookups.scope is not None and not unit_in_scope(unit=boss.unit, scope=lookups.scope):
                 item.row.error("supervisor_nip", _supervisor_outside_scope_message(sup))
             else:
                 item.supervisor_id = boss.pk
@@ -467,7 +477,7 @@ def _diff_employee(item: EmployeeRow) -> None:
         item.changes["supervisor"] = [employee.supervisor_id, item.supervisor_id]
     if "full_name" in item.changes and user is not None:
         item.user_fields["first_name"], item.user_fields["last_name"] = split_name(
-            item.values["full_name"]
+            full_name=item.values["full_name"]
         )
     if not item.changes:
         item.user_fields.clear()

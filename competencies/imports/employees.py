@@ -102,7 +102,7 @@ def _create_accounts(new_accounts: list[EmployeeRow], now: datetime.datetime) ->
     from allauth.account.models import EmailAddress
 
     for item in new_accounts:
-        first_name, last_name = split_name(item.values["full_name"])
+        first_name, last_name = split_name(full_name=item.values["full_name"])
         is_active = item.values.get("is_active", True)
         user = User(
             email=item.email,

@@ -119,11 +119,19 @@ class _Lookups:
 
 def _plan_positions(*, table: Table, actor: User | None, report: ImportReport) -> _PositionPlan:
     codes = {row.text("code") for row in table.rows}
-    existing = in_bulk(Position.objects.select_related("unit"), "code", codes)
+    existing = in_bulk(
+        queryset=Position.objects.select_related("unit"), field_name="code", values=codes
+    )
     lookups = _Lookups(
         existing=existing,
-        units=in_bulk(OrgUnit.objects.all(), "code", (row.text("unit_code") for row in table.rows)),
-        competencies=in_bulk(Competency.objects.all(), "code", _standard_codes(table)),
+        units=in_bulk(
+            queryset=OrgUnit.objects.all(),
+            field_name="code",
+            values=(row.text("unit_code") for row in table.rows),
+        ),
+        competencies=in_bulk(
+            queryset=Competency.objects.all(), field_name="code", values=_standard_codes(table)
+        ),
         kinds=_position_kind_aliases(),
         jenjangs=_jenjang_aliases(),
     )
@@ -134,7 +142,7 @@ def _plan_positions(*, table: Table, actor: User | None, report: ImportReport) -
                 position_id__in=chunk
             ).values_list("position_id", "competency__code", "required_level"):
                 current[position_id][competency_code] = level
-    scope = actor_scope(actor)
+    scope = actor_scope(actor=actor)
     planned: list[_PositionRow] = []
     seen: dict[str, int] = {}
     for row in table.rows:
@@ -211,14 +219,14 @@ def _check_position(item: _PositionRow, scope: OrgUnit | None) -> None:
         row.error("jenjang", _("Only functional positions have a grade (jenjang)."))
     if scope is not None:
         final_unit = values.get("unit", position.unit if position else None)
-        if position is not None and not unit_in_scope(position.unit, scope):
+        if position is not None and not unit_in_scope(unit=position.unit, scope=scope):
             row.error(
                 "code",
                 _(
                     "This position belongs to a unit outside the part of the organisation you manage."
                 ),
             )
-        elif not unit_in_scope(final_unit, scope):
+        elif not unit_in_scope(unit=final_unit, scope=scope):
             row.error("unit_code", outside_scope_message())
 
 

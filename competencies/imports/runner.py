@@ -38,7 +38,7 @@ def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield values[start : start + LOOKUP_CHUNK]
 
 
-def in_bulk(queryset: QuerySet, field_name: str, values: Iterable[Any]) -> dict[Any, Any]:
+def in_bulk(*, queryset: QuerySet, field_name: str, values: Iterable[Any]) -> dict[Any, Any]:
     found = {}
     for chunk in chunks(v for v in values if v):
         for obj in queryset.filter(**{f"{field_name}__in": chunk}):
@@ -138,7 +138,7 @@ def run_import(
     return report
 
 
-def actor_scope(actor: User | None) -> OrgUnit | None:
+def actor_scope(*, actor: User | None) -> OrgUnit | None:
     return hr_scope_unit(actor) if actor is not None else None
 
 
@@ -146,5 +146,5 @@ def outside_scope_message() -> str:
     return _("This unit is outside the part of the organisation you manage.")
 
 
-def unit_in_scope(unit: OrgUnit | None, scope: OrgUnit | None) -> bool:
+def unit_in_scope(*, unit: OrgUnit | None, scope: OrgUnit | None) -> bool:
     return scope is None or (unit is not None and unit.path.startswith(scope.path))

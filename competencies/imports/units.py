@@ -66,7 +66,7 @@ def _plan_units(*, table: Table, actor: User | None, report: ImportReport) -> li
         elif item.existing is None:
             final_parent[item.code] = None
     _check_parents(planned, by_code, final_parent)
-    scope = actor_scope(actor)
+    scope = actor_scope(actor=actor)
     if scope is not None:
         _check_scope(planned, scope, final_parent)
     _count_changes(planned, db_parent, report)
