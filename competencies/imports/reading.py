@@ -144,7 +144,7 @@ def _xlsx_rows(data: bytes, info: dict[str, int] | None = None) -> Iterator[Sequ
         sheet = values_book.worksheets[0]
         formula_sheet = formula_book.worksheets[0]
         # The size the file declares is checked before reading any row; it may be wrong
-        # (too small), so _read also counts the cells it actually reads.
+        # (too small), so `_read_rows` also counts the cells it actually reads.
         if sheet.max_row and sheet.max_column:
             declared = (sheet.max_row - (sheet.min_row or 1) + 1) * (
                 sheet.max_column - (sheet.min_column or 1) + 1
