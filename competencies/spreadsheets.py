@@ -6,10 +6,10 @@ Names, titles and unit names are typed by people. A spreadsheet program runs a c
 starts with ``= + - @`` (or a tab or carriage return before one) as a formula, so a name
 like ``=HYPERLINK("http://evil", "Klik")`` would become a live link or worse (CSV/formula
 injection, OWASP). Every text cell therefore goes through `spreadsheet_safe`, which puts
-an apostrophe in front, as OWASP advises; the importer (`competencies.imports.reading`)
-removes it again, so an export re-imports unchanged. In XLSX files every text cell is
-also written as a string cell, never as a formula (openpyxl would otherwise store a text
-that starts with ``=`` as a formula).
+an apostrophe in front, as OWASP advises; the importer removes it again
+(`spreadsheet_unguard`), so an export re-imports unchanged. In XLSX files every text cell
+is also written as a string cell, never as a formula (openpyxl would otherwise store a
+text that starts with ``=`` as a formula).
 
 CSV files start with a byte-order mark so that Excel reads them as UTF-8. `csv_response`
 streams row by row; `xlsx_response` uses openpyxl's write-only mode and spools the file,
@@ -40,6 +40,14 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def spreadsheet_unguard(text: str) -> str:
+    """The guard undone, for a cell read back by an import: the apostrophe in front of
+    a formula start is dropped, so an export re-imports unchanged."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 def safe_row(row: Iterable[Any]) -> list[Any]:

@@ -6,7 +6,7 @@ Files are read with the csv module and openpyxl directly rather than through a t
 Dataset: a Dataset drops blank CSV lines (so the reported row numbers would no longer
 match the spreadsheet) and refuses rows longer than the header. A cell that an export
 guarded with an apostrophe (`competencies.spreadsheets.spreadsheet_safe`) is read without
-it, so an export re-imports unchanged."""
+it (`spreadsheet_unguard`), so an export re-imports unchanged."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from competencies.imports.columns import Column, FileFormat
 from competencies.imports.report import ERROR_VALUE_MAX_LENGTH, ImportReport, RowError
-from competencies.spreadsheets import FORMULA_START
+from competencies.spreadsheets import spreadsheet_unguard
 
 MAX_ROWS = 50_000
 # An .xlsx is a zip archive; refuse one that inflates beyond this (a "zip bomb").
@@ -184,10 +184,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
+    return spreadsheet_unguard(str(value).strip())
 
 
 @dataclass
