@@ -468,8 +468,8 @@ def employee_import() -> list[Result]:
     stopped half-way)."""
     import tablib
 
+    from competencies.imports.employees import employees_import
     from competencies.models import OrgUnit, Position
-    from competencies.services.imports import employees_import
 
     unit = OrgUnit.objects.filter(code__startswith="SC").order_by("path").first()
     position = Position.objects.filter(code__startswith="SC-").order_by("code").first()

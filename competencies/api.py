@@ -38,7 +38,7 @@ from competencies.selectors import (
     jp_targets,
 )
 from competencies.siasn import kursus_certificate_kind, leadership_programme_id, siasn_jp
-from competencies.spreadsheets import BOM, csv_bytes
+from competencies.spreadsheets import csv_bytes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -105,9 +105,10 @@ class CSVRenderer(BaseRenderer):
             return json.dumps(data).encode()
         view = (renderer_context or {}).get("view")
         fields = list(getattr(view, "csv_fields", ()) or (data[0] if data else ()))
+        # The shared writer: BOM, and no cell a spreadsheet would run as a formula. With no
+        # columns the file is the BOM alone, without an empty header line.
         if not fields:
-            return BOM.encode()
-        # The shared writer: BOM, and no cell a spreadsheet would run as a formula.
+            return csv_bytes([])
         return csv_bytes([fields, *([row.get(f, "") for f in fields] for row in data)])
 
 

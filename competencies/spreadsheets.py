@@ -6,10 +6,10 @@ Names, titles and unit names are typed by people. A spreadsheet program runs a c
 starts with ``= + - @`` (or a tab or carriage return before one) as a formula, so a name
 like ``=HYPERLINK("http://evil", "Klik")`` would become a live link or worse (CSV/formula
 injection, OWASP). Every text cell therefore goes through `spreadsheet_safe`, which puts
-an apostrophe in front, as OWASP advises; the importer (`competencies.services.imports`)
-removes it again, so an export re-imports unchanged. In XLSX files every text cell is
-also written as a string cell, never as a formula (openpyxl would otherwise store a text
-that starts with ``=`` as a formula).
+an apostrophe in front, as OWASP advises; the importer removes it again
+(`spreadsheet_unguard`), so an export re-imports unchanged. In XLSX files every text cell
+is also written as a string cell, never as a formula (openpyxl would otherwise store a
+text that starts with ``=`` as a formula).
 
 CSV files start with a byte-order mark so that Excel reads them as UTF-8. `csv_response`
 streams row by row; `xlsx_response` uses openpyxl's write-only mode and spools the file,
@@ -29,6 +29,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 Row = Sequence[Any]
 
@@ -39,6 +40,14 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def spreadsheet_unguard(text: str) -> str:
+    """The guard undone, for a cell read back by an import: the apostrophe in front of
+    a formula start is dropped, so an export re-imports unchanged."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 def safe_row(row: Iterable[Any]) -> list[Any]:
@@ -71,11 +80,17 @@ def csv_response(*, rows: Iterable[Row], filename: str) -> StreamingHttpResponse
     return response
 
 
-def csv_attachment(*, rows: Iterable[Row], filename: str) -> HttpResponse:
-    """The same CSV, whole (small files: one course's learners, the open data)."""
-    response = HttpResponse(csv_bytes(rows), content_type=CSV_CONTENT_TYPE)
+def spreadsheet_attachment(*, data: bytes, file_format: str, filename: str) -> HttpResponse:
+    """A download of a file already written by `csv_bytes` or `xlsx_bytes` ("csv" or
+    "xlsx"), for the exports the command line writes too."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_attachment(*, rows: Iterable[Row], filename: str) -> HttpResponse:
+    """The same CSV, whole (small files: one course's learners, the open data)."""
+    return spreadsheet_attachment(data=csv_bytes(rows), file_format="csv", filename=filename)
 
 
 def _xlsx_write(target: Any, sheets: Iterable[tuple[str, Iterable[Row]]]) -> None:

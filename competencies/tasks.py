@@ -9,7 +9,7 @@ from celery import Task, shared_task
 
 class _PendingImportCheckTask(Task):
     def on_failure(self, exc: Any, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        from competencies.services.import_checks import pending_import_check_fail
+        from competencies.imports.checks import pending_import_check_fail
 
         pending_id = args[0] if args else kwargs.get("pending_id")
         if pending_id is not None:
@@ -23,8 +23,8 @@ class _PendingImportCheckTask(Task):
     max_retries=3,
 )
 def pending_import_check(pending_id: int) -> bool:
-    """The dry run of a large import upload (competencies.services.import_checks)."""
-    from competencies.services.import_checks import pending_import_check as service
+    """The dry run of a large import upload (competencies.imports.checks)."""
+    from competencies.imports.checks import pending_import_check as service
 
     return service(pending_id=pending_id)
 

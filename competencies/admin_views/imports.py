@@ -26,10 +26,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
+from competencies.imports import checks
+from competencies.imports.columns import COLUMNS, EMPLOYEES, FORMATS, KINDS, POSITIONS, UNITS
+from competencies.imports.exports import (
+    employees_export,
+    import_template,
+    positions_export,
+    units_export,
+)
+from competencies.imports.importers import IMPORTERS
+from competencies.imports.pending import (
+    pending_import_claim,
+    pending_import_get,
+    pending_import_store,
+)
+from competencies.imports.reading import ImportFileError, check_file, file_format_for
+from competencies.imports.report import ImportReport, import_report_from_json
 from competencies.models import PendingImport, Position
 from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
-from competencies.services import import_checks, imports
-from competencies.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from competencies.spreadsheets import spreadsheet_attachment
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -41,11 +56,10 @@ ERRORS_PER_PAGE = 100
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 KIND_LABELS: dict[str, Any] = {
-    imports.UNITS: gettext_lazy("Organisation units"),
-    imports.POSITIONS: gettext_lazy("Positions and competency standards"),
-    imports.EMPLOYEES: gettext_lazy("Employees"),
+    UNITS: gettext_lazy("Organisation units"),
+    POSITIONS: gettext_lazy("Positions and competency standards"),
+    EMPLOYEES: gettext_lazy("Employees"),
 }
-CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _require_hr(request: HttpRequest) -> User:
@@ -71,8 +85,8 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         data = upload.read()
         try:
-            imports.check_file(data=data, filename=upload.name)
-        except imports.ImportFileError as exc:
+            check_file(data=data, filename=upload.name)
+        except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
         self.content = data
         return upload
@@ -83,11 +97,11 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         {
             "key": kind,
             "label": KIND_LABELS[kind],
-            "columns": imports.COLUMNS[kind],
+            "columns": COLUMNS[kind],
         }
-        for kind in imports.KINDS
+        for kind in KINDS
     ]
-    return {"kinds": kinds, "formats": imports.FORMATS, **extra}
+    return {"kinds": kinds, "formats": FORMATS, **extra}
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,16 +109,16 @@ def import_index(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        pending = imports.pending_import_store(
+        pending = pending_import_store(
             user=_require_hr(request),
             kind=form.cleaned_data["kind"],
-            file_format=imports.file_format_for(form.cleaned_data["file"].name),
+            file_format=file_format_for(filename=form.cleaned_data["file"].name),
             name=Path(form.cleaned_data["file"].name).name,
             data=form.content,
             language=translation.get_language() or "",
         )
-        if import_checks.pending_import_in_background(pending=pending):
-            import_checks.pending_import_check_queue(pending=pending)
+        if checks.pending_import_in_background(pending=pending):
+            checks.pending_import_check_queue(pending=pending)
         token = pending.token
         return redirect(f"{reverse('competencies_imports:preview')}?token={token}")
     return TemplateResponse(
@@ -112,7 +126,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_context(request: HttpRequest, report: imports.ImportReport) -> dict[str, Any]:
+def _report_context(request: HttpRequest, report: ImportReport) -> dict[str, Any]:
     paginator = Paginator(report.errors, ERRORS_PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
     return {
@@ -126,17 +140,17 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     """The dry run of a stored upload (re-run for each page of errors)."""
     actor = _require_hr(request)
     token = request.GET.get("token", "")
-    pending = imports.pending_import_get(user=actor, token=token) if _TOKEN.match(token) else None
+    pending = pending_import_get(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
         messages.error(request, _("This upload has expired or was already imported."))
         return redirect("competencies_imports:index")
     Check = PendingImport.Check
     if pending.check_status == Check.INLINE:
-        report = imports.IMPORTERS[pending.kind](
+        report = IMPORTERS[pending.kind](
             data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=True
         )
     elif pending.check_status == Check.DONE and pending.check_report:
-        report = import_checks.import_report_from_json(pending.check_report)
+        report = import_report_from_json(data=pending.check_report)
     elif pending.check_status == Check.FAILED:
         messages.error(
             request,
@@ -145,7 +159,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         )
         return redirect("competencies_imports:index")
     else:
-        import_checks.pending_import_check_requeue_if_stale(pending=pending)
+        checks.pending_import_check_requeue_if_stale(pending=pending)
         return TemplateResponse(
             request,
             "competencies/admin/import_check_progress.html",
@@ -172,11 +186,11 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 def import_commit(request: HttpRequest) -> HttpResponse:
     actor = _require_hr(request)
     token = request.POST.get("token", "")
-    pending = imports.pending_import_claim(user=actor, token=token) if _TOKEN.match(token) else None
+    pending = pending_import_claim(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
         messages.error(request, _("This upload has expired or was already imported."))
         return redirect("competencies_imports:index")
-    report = imports.IMPORTERS[pending.kind](
+    report = IMPORTERS[pending.kind](
         data=bytes(pending.data), filename=pending.name, actor=actor, dry_run=False
     )
     if not report.ok:
@@ -205,34 +219,30 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 
 
 def _check_kind_and_format(kind: str, file_format: str) -> None:
-    if kind not in imports.KINDS or file_format not in imports.FORMATS:
+    if kind not in KINDS or file_format not in FORMATS:
         raise Http404
-
-
-def _attachment(data: bytes, file_format: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def import_template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     _require_hr(request)
     _check_kind_and_format(kind, file_format)
-    data = imports.import_template(kind, file_format)  # type: ignore[arg-type]
-    return _attachment(data, file_format, f"template-{kind}.{file_format}")
+    data = import_template(kind=kind, file_format=file_format)  # type: ignore[arg-type]
+    return spreadsheet_attachment(
+        data=data, file_format=file_format, filename=f"template-{kind}.{file_format}"
+    )
 
 
 def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     """Exports what the HR manager may see: a unit-scoped manager gets their subtree."""
     _require_hr(request)
     _check_kind_and_format(kind, file_format)
-    if kind == imports.EMPLOYEES:
-        data = imports.employees_export(
+    if kind == EMPLOYEES:
+        data = employees_export(
             queryset=employee_list_for_hr(request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
-    elif kind == imports.UNITS:
-        data = imports.units_export(
+    elif kind == UNITS:
+        data = units_export(
             queryset=orgunit_list_for_hr(request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
@@ -241,6 +251,8 @@ def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpRe
         scope = hr_scope_unit(request.user)
         if scope is not None:
             positions = positions.filter(unit__path__startswith=scope.path)
-        data = imports.positions_export(queryset=positions, file_format=file_format)  # type: ignore[arg-type]
+        data = positions_export(queryset=positions, file_format=file_format)  # type: ignore[arg-type]
     stamp = timezone.localdate().isoformat()
-    return _attachment(data, file_format, f"{kind}-{stamp}.{file_format}")
+    return spreadsheet_attachment(
+        data=data, file_format=file_format, filename=f"{kind}-{stamp}.{file_format}"
+    )

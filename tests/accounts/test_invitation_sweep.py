@@ -15,7 +15,7 @@ import pytest
 from accounts import tasks
 from accounts.models import User
 from accounts.services import user_create, user_invitation_send
-from competencies.services.imports import employees_import
+from competencies.imports.employees import employees_import
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.accounts import UserFactory
 

@@ -184,7 +184,7 @@ def test_the_compliance_page_and_csv_give_pppk_their_own_status(org, people, cli
 
 
 def test_the_import_reads_the_golongan_column_by_employment_type_perpres_98_2020(org):
-    from competencies.services.imports import employees_import
+    from competencies.imports.employees import employees_import
     from tests.competencies.imports.files import csv_bytes
 
     data = csv_bytes(

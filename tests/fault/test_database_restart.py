@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from accounts.models import User
-from competencies.services.imports import employees_import
+from competencies.imports.employees import employees_import
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.competencies import valid_nip
 from tests.fault.conftest import wait_for

@@ -10,11 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from competencies.services import imports
+from competencies.imports.columns import FORMATS, FileFormat, Kind
+from competencies.imports.exports import EXPORTERS
+from competencies.imports.importers import IMPORTERS
 
 
 class ImportCommand(BaseCommand):
-    kind: imports.Kind
+    kind: Kind
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="A .csv (UTF-8) or .xlsx file.")
@@ -33,7 +35,7 @@ class ImportCommand(BaseCommand):
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
             ) from exc
         try:
-            report = imports.IMPORTERS[self.kind](
+            report = IMPORTERS[self.kind](
                 data=data, filename=path.name, actor=None, dry_run=dry_run
             )
         except DatabaseError as exc:
@@ -70,10 +72,10 @@ class ImportCommand(BaseCommand):
 
 
 class ExportCommand(BaseCommand):
-    kind: imports.Kind
+    kind: Kind
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=imports.FORMATS, default="csv", dest="file_format")
+        parser.add_argument("--format", choices=FORMATS, default="csv", dest="file_format")
         parser.add_argument(
             "--output", help="File to write; standard output when left out (CSV only)."
         )
@@ -82,9 +84,9 @@ class ExportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(
-        self, *args: Any, file_format: imports.FileFormat, output: str | None, **options: Any
+        self, *args: Any, file_format: FileFormat, output: str | None, **options: Any
     ) -> None:
-        exporter = imports.EXPORTERS[self.kind]
+        exporter = EXPORTERS[self.kind]
         if output is None and file_format == "xlsx":
             raise CommandError(_("An .xlsx export needs --output FILE."))
         data = exporter(queryset=self.queryset(), file_format=file_format)

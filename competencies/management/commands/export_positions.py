@@ -1,13 +1,13 @@
 """`manage.py export_positions [--format csv|xlsx] [--output FILE]`."""
 
+from competencies.imports import columns
 from competencies.management.commands._import_export import ExportCommand
 from competencies.models import Position
-from competencies.services import imports
 
 
 class Command(ExportCommand):
     help = "Exports every position and its competency standard in the import format."
-    kind = imports.POSITIONS
+    kind = columns.POSITIONS
 
     def queryset(self):
         return Position.objects.all()

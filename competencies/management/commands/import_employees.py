@@ -1,12 +1,12 @@
 """`manage.py import_employees FILE [--dry-run]`: the nightly sync from an HR system. Exits
 with an error status, printing every row error, when the file is invalid."""
 
+from competencies.imports import columns
 from competencies.management.commands._import_export import ImportCommand
-from competencies.services import imports
 
 
 class Command(ImportCommand):
     help = (
         "Imports employees from a CSV or XLSX file (nothing is written unless every row is valid)."
     )
-    kind = imports.EMPLOYEES
+    kind = columns.EMPLOYEES

@@ -1,10 +1,10 @@
 """`manage.py import_units FILE [--dry-run]`: the nightly sync from an HR system. Exits
 with an error status, printing every row error, when the file is invalid."""
 
+from competencies.imports import columns
 from competencies.management.commands._import_export import ImportCommand
-from competencies.services import imports
 
 
 class Command(ImportCommand):
     help = "Imports units from a CSV or XLSX file (nothing is written unless every row is valid)."
-    kind = imports.UNITS
+    kind = columns.UNITS

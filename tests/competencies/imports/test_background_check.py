@@ -13,8 +13,8 @@ import pytest
 
 from accounts.roles import Role
 from competencies import tasks
+from competencies.imports import checks
 from competencies.models import Employee, PendingImport
-from competencies.services import import_checks
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import valid_nip
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _small_threshold(monkeypatch):
-    monkeypatch.setattr(import_checks, "BACKGROUND_CHECK_BYTES", 200)
+    monkeypatch.setattr(checks, "BACKGROUND_CHECK_BYTES", 200)
 
 
 @pytest.fixture
@@ -79,9 +79,9 @@ def test_a_large_upload_shows_a_progress_bar_until_the_worker_has_checked_it(
 def test_an_oversize_file_checked_in_the_background_gets_the_clear_message(
     hr_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from competencies.services import imports
+    from competencies.imports import reading
 
-    monkeypatch.setattr(imports, "MAX_CELLS", 30)
+    monkeypatch.setattr(reading, "MAX_CELLS", 30)
     with django_capture_on_commit_callbacks(execute=True):
         waiting = _upload(hr_client, _rows(20))
     response = hr_client.get(waiting.redirect_chain[-1][0])

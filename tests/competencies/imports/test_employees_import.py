@@ -10,8 +10,8 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from accounts.roles import Role
+from competencies.imports.employees import employees_import
 from competencies.models import Employee, HRScope
-from competencies.services.imports import employees_import
 from tests.competencies.imports.files import csv_bytes, xlsx_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import (

@@ -11,8 +11,8 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from competencies.services.import_checks import import_report_from_json, import_report_to_json
-from competencies.services.imports import employees_import
+from competencies.imports.employees import employees_import
+from competencies.imports.report import import_report_from_json, import_report_to_json
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.accounts import UserFactory
 
@@ -36,12 +36,12 @@ def test_a_row_error_records_the_bad_value():
 def test_the_bad_value_survives_the_background_check_and_old_reports_still_load():
     report = _dry_run(csv_bytes(["nip", "nama", "email"], [GOOD, BAD]))
 
-    again = import_report_from_json(import_report_to_json(report))
-    old = import_report_to_json(report)
+    again = import_report_from_json(data=import_report_to_json(report=report))
+    old = import_report_to_json(report=report)
     old["errors"] = [error[:3] for error in old["errors"]]  # stored before values were kept
 
     assert again.errors[0].value == "199203152019033001"
-    assert import_report_from_json(old).errors[0].value == ""
+    assert import_report_from_json(data=old).errors[0].value == ""
 
 
 def test_the_preview_shows_the_bad_value_in_the_error_row(client):

@@ -7,8 +7,24 @@ from wagtail.models import ModelLogEntry
 import pytest
 from openpyxl import load_workbook
 
+from competencies.imports.columns import (
+    COLUMNS,
+    EMPLOYEE_COLUMNS,
+    EMPLOYEES,
+    KINDS,
+    POSITIONS,
+    UNITS,
+)
+from competencies.imports.exports import (
+    employees_export,
+    import_template,
+    positions_export,
+    units_export,
+)
+from competencies.imports.importers import IMPORTERS
+from competencies.imports.reading import read_table
+from competencies.imports.report import ImportReport
 from competencies.models import Employee, OrgUnit, Position
-from competencies.services import imports
 from tests.factories.competencies import (
     CompetencyFactory,
     EmployeeFactory,
@@ -47,19 +63,13 @@ def organisation():
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_every_export_reimports_as_a_no_op(organisation, file_format):
     files = {
-        imports.UNITS: imports.units_export(
-            queryset=OrgUnit.objects.all(), file_format=file_format
-        ),
-        imports.POSITIONS: imports.positions_export(
-            queryset=Position.objects.all(), file_format=file_format
-        ),
-        imports.EMPLOYEES: imports.employees_export(
-            queryset=Employee.objects.all(), file_format=file_format
-        ),
+        UNITS: units_export(queryset=OrgUnit.objects.all(), file_format=file_format),
+        POSITIONS: positions_export(queryset=Position.objects.all(), file_format=file_format),
+        EMPLOYEES: employees_export(queryset=Employee.objects.all(), file_format=file_format),
     }
 
     for kind, data in files.items():
-        report = imports.IMPORTERS[kind](
+        report = IMPORTERS[kind](
             data=data, filename=f"{kind}.{file_format}", actor=None, dry_run=False
         )
         assert report.ok, (kind, report.errors)
@@ -68,18 +78,18 @@ def test_every_export_reimports_as_a_no_op(organisation, file_format):
 
 
 def test_the_employee_export_has_the_canonical_columns_and_neutralises_formulas(organisation):
-    data = imports.employees_export(queryset=Employee.objects.all(), file_format="xlsx")
+    data = employees_export(queryset=Employee.objects.all(), file_format="xlsx")
 
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == [c.key for c in imports.EMPLOYEE_COLUMNS]
+    assert list(rows[0]) == [c.key for c in EMPLOYEE_COLUMNS]
     names = [row[1] for row in rows[1:]]
     assert '\'=HYPERLINK("x")' in names
     assert all(isinstance(row[0], str) and len(row[0]) == 18 for row in rows[1:])
 
 
 def test_the_csv_export_starts_with_a_byte_order_mark_for_excel(organisation):
-    data = imports.units_export(queryset=OrgUnit.objects.all(), file_format="csv")
+    data = units_export(queryset=OrgUnit.objects.all(), file_format="csv")
 
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[:3] == [
@@ -89,21 +99,23 @@ def test_the_csv_export_starts_with_a_byte_order_mark_for_excel(organisation):
     ]
 
 
-@pytest.mark.parametrize("kind", imports.KINDS)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_templates_have_the_header_and_one_example_row_that_reads_cleanly(kind, file_format):
-    data = imports.import_template(kind, file_format)
+    data = import_template(kind=kind, file_format=file_format)
 
-    report = imports.ImportReport(kind=kind, dry_run=True)
-    table = imports._read(data, f"template.{file_format}", imports.COLUMNS[kind], report)
+    report = ImportReport(kind=kind, dry_run=True)
+    table = read_table(
+        data=data, filename=f"template.{file_format}", columns=COLUMNS[kind], report=report
+    )
     assert report.ok, report.errors
     assert table is not None and len(table.rows) == 1
-    assert set(table.index) == {c.key for c in imports.COLUMNS[kind]}
+    assert set(table.index) == {c.key for c in COLUMNS[kind]}
 
 
 def test_the_xlsx_template_describes_each_column_on_a_second_sheet():
-    workbook = load_workbook(io.BytesIO(imports.import_template(imports.EMPLOYEES, "xlsx")))
+    workbook = load_workbook(io.BytesIO(import_template(kind=EMPLOYEES, file_format="xlsx")))
 
     assert len(workbook.worksheets) == 2
     described = [row[0] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)]
-    assert described == [c.key for c in imports.EMPLOYEE_COLUMNS]
+    assert described == [c.key for c in EMPLOYEE_COLUMNS]

@@ -9,8 +9,8 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from competencies.services.import_checks import import_report_from_json, import_report_to_json
-from competencies.services.imports import employees_import
+from competencies.imports.employees import employees_import
+from competencies.imports.report import import_report_from_json, import_report_to_json
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.accounts import UserFactory
 
@@ -47,12 +47,12 @@ def test_plain_names_get_no_warning(name):
 def test_warnings_survive_the_background_check():
     report = _dry_run([["199203152019032001", "Dr. Budi Santoso", "budi@bontang.example", "", ""]])
 
-    again = import_report_from_json(import_report_to_json(report))
-    stored_before = import_report_to_json(report)
+    again = import_report_from_json(data=import_report_to_json(report=report))
+    stored_before = import_report_to_json(report=report)
     del stored_before["warnings"]
 
     assert again.warnings == report.warnings
-    assert import_report_from_json(stored_before).warnings == []
+    assert import_report_from_json(data=stored_before).warnings == []
 
 
 def test_the_preview_shows_the_warning_and_still_offers_the_import(client):

@@ -4,8 +4,8 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
+from competencies.imports.positions import positions_import
 from competencies.models import Position, PositionRequirement
-from competencies.services.imports import positions_import
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.competencies import (
     CompetencyFactory,

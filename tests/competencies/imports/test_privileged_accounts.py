@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 import pytest
 
 from accounts.roles import Role
+from competencies.imports.employees import employees_import
 from competencies.services.employees import employee_deactivate, employee_update
-from competencies.services.imports import employees_import
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import translation
 import pytest
 
 from accounts.roles import Role
+from competencies.imports.employees import employees_import
 from competencies.models import Employee, HRScope
-from competencies.services.imports import employees_import
 from tests.competencies.imports.files import csv_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory

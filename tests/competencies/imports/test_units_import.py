@@ -5,8 +5,8 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from accounts.roles import Role
+from competencies.imports.units import units_import
 from competencies.models import HRScope, OrgUnit
-from competencies.services.imports import units_import
 from tests.competencies.imports.files import csv_bytes, xlsx_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import OrgUnitFactory

@@ -10,8 +10,8 @@ from django.utils import translation
 import pytest
 from openpyxl import Workbook
 
+from competencies.imports.employees import employees_import
 from competencies.models import Employee
-from competencies.services.imports import employees_import
 from tests.factories.competencies import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +128,9 @@ def test_a_sheet_declaring_more_cells_than_the_bound_is_refused_before_reading()
 
 
 def test_cells_beyond_the_bound_are_refused_even_when_the_sheet_declares_less(monkeypatch):
-    from competencies.services import imports
+    from competencies.imports import reading
 
-    monkeypatch.setattr(imports, "MAX_CELLS", 500)
+    monkeypatch.setattr(reading, "MAX_CELLS", 500)
     employee = EmployeeFactory(user__nip=NIP, golongan=32)
     workbook = Workbook()
     sheet = workbook.active
@@ -151,10 +151,10 @@ def test_cells_beyond_the_bound_are_refused_even_when_the_sheet_declares_less(mo
 
 
 def test_a_csv_with_more_cells_than_the_bound_is_refused(monkeypatch):
-    from competencies.services import imports
+    from competencies.imports import reading
     from tests.competencies.imports.files import csv_bytes
 
-    monkeypatch.setattr(imports, "MAX_CELLS", 100)
+    monkeypatch.setattr(reading, "MAX_CELLS", 100)
     rows = [[NIP, "Rina", "rina@bontang.example"]] + [["", "", ""]] * 200
 
     with translation.override("en"):
@@ -170,9 +170,9 @@ def test_a_csv_with_more_cells_than_the_bound_is_refused(monkeypatch):
 
 
 def test_reading_stops_at_the_time_budget(monkeypatch):
-    from competencies.services import imports
+    from competencies.imports import reading
 
-    monkeypatch.setattr(imports, "MAX_READ_SECONDS", -1.0)
+    monkeypatch.setattr(reading, "MAX_READ_SECONDS", -1.0)
 
     with translation.override("en"):
         report = employees_import(
@@ -188,9 +188,9 @@ def test_reading_stops_at_the_time_budget(monkeypatch):
 def test_a_huge_shared_text_table_is_refused_before_openpyxl_loads_it(monkeypatch):
     import zipfile
 
-    from competencies.services import imports
+    from competencies.imports import reading
 
-    monkeypatch.setattr(imports, "MAX_XLSX_SHARED_STRINGS", 1000)
+    monkeypatch.setattr(reading, "MAX_XLSX_SHARED_STRINGS", 1000)
     source = zipfile.ZipFile(io.BytesIO(_employee_file("III/c", "2015-01-01")))
     target = io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

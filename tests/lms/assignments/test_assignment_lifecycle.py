@@ -205,7 +205,7 @@ def test_supervisor_is_copied_after_three_days_overdue(hr, course, unit):
 def test_employee_import_assigns_newcomers_to_a_unit_assignment(
     hr, course, unit, django_capture_on_commit_callbacks
 ):
-    from competencies.services.imports import employees_import
+    from competencies.imports.employees import employees_import
     from tests.competencies.imports.files import csv_bytes
 
     assignment = assignment_create(

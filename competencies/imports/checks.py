@@ -1,8 +1,7 @@
 """Checking large import files in the background (docs/imports.md, "Large files").
 
-A small upload is checked in the request, as before. A large one would hold a web
-worker for many seconds (and, before the reading bounds, grew one by 1.1 GB until
-gunicorn killed it): its dry run runs in a Celery task, which stores its progress and
+A small upload is checked in the request. A large one would hold a web worker for many
+seconds: its dry run runs in a Celery task, which stores its progress and
 its report on the `PendingImport`, and the preview page shows a progress bar until the
 report is there. The report is kept in the uploader's language."""
 
@@ -14,8 +13,9 @@ import logging
 from django.conf import settings
 from django.utils import timezone, translation
 
+from competencies.imports.importers import IMPORTERS
+from competencies.imports.report import import_report_to_json
 from competencies.models import PendingImport
-from competencies.services.imports import IMPORTERS, ImportReport, RowError
 from config.celery import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -28,35 +28,6 @@ BACKGROUND_CHECK_BYTES = 256 * 1024
 CHECK_STALE_AFTER = datetime.timedelta(minutes=2)
 
 Check = PendingImport.Check
-
-
-def import_report_to_json(report: ImportReport) -> dict:
-    return {
-        "kind": report.kind,
-        "dry_run": report.dry_run,
-        "rows": report.rows,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "errors": [[e.row, e.column, str(e.message), e.value] for e in report.errors],
-        "ignored_columns": list(report.ignored_columns),
-        "warnings": [[w.row, w.column, str(w.message), w.value] for w in report.warnings],
-    }
-
-
-def import_report_from_json(data: dict) -> ImportReport:
-    return ImportReport(
-        kind=data["kind"],
-        dry_run=data["dry_run"],
-        rows=data["rows"],
-        created=data["created"],
-        updated=data["updated"],
-        unchanged=data["unchanged"],
-        # Reports stored before the offending value was kept have three fields.
-        errors=[RowError(*error) for error in data["errors"]],
-        ignored_columns=list(data["ignored_columns"]),
-        warnings=[RowError(*warning) for warning in data.get("warnings", [])],
-    )
 
 
 def pending_import_in_background(*, pending: PendingImport) -> bool:
@@ -120,7 +91,7 @@ def pending_import_check(*, pending_id: int) -> bool:
     PendingImport.objects.filter(pk=pending_id).update(
         check_status=Check.DONE,
         check_progress=100,
-        check_report=import_report_to_json(report),
+        check_report=import_report_to_json(report=report),
         check_updated_at=timezone.now(),
     )
     return True
