@@ -27,6 +27,7 @@ from lms.models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from competencies.models import Competency
 
 
 def _unit_q(units: list[OrgUnit], *, subtree: bool, prefix: str = "unit") -> Q:
@@ -213,7 +214,7 @@ def assignment_unit_summary(
 
 @dataclass
 class TrainingNeedCompetency:
-    competency: Any
+    competency: Competency
     target_level: int
     employee_ids: list[int]
 

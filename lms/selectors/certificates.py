@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from accounts.models import User
+    from competencies.models import OrgUnit
 
 
 def certificate_verify_url(*, code: str) -> str:
@@ -229,7 +230,7 @@ def enrolment_evidence_sweep_ids(
 
 
 def certificate_bulk_queryset(
-    *, actor: User, course: CoursePage | None = None, unit: Any = None
+    *, actor: User, course: CoursePage | None = None, unit: OrgUnit | None = None
 ) -> QuerySet[Certificate]:
     """The certificates a bulk download holds: issued or revoked, of one course or one
     unit subtree, within the HR manager's scope."""
