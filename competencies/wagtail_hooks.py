@@ -716,7 +716,7 @@ class TrainingRecordSiasnCheckView(TitledAdminMixin, WagtailAdminTemplateMixin, 
         from django.template.response import TemplateResponse
 
         from competencies.api import siasn_export_plan
-        from lms.selectors import courses_without_siasn_type
+        from lms.selectors.courses import courses_without_siasn_type
 
         records = _siasn_export_records(request)
         lines = siasn_export_plan(records, agency=AgencySettings.for_request(request))

@@ -23,7 +23,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from competencies.api import JsonErrorsMixin, UpdatedSinceFilter, YearFilter, api_scoped
 from config.links import portal_url
 from lms.models import Certificate
-from lms.services.certificates import certificate_pdf_bytes, certificate_verify_url
+from lms.selectors.certificates import certificate_verify_url
+from lms.services.certificates import certificate_pdf_bytes
 
 
 class PDFRenderer(BaseRenderer):

@@ -12,7 +12,7 @@ def check_courses_without_siasn_type(app_configs=None, **kwargs) -> list[checks.
     (DOMAIN.md §7): their training records cannot be exported to SIASN as they are. HR
     sees the same list on the SIASN export screen. Runs with `check --database default`
     (the database tag), so that a build without a database still passes."""
-    from lms.selectors import courses_without_siasn_type
+    from lms.selectors.courses import courses_without_siasn_type
 
     try:
         missing = courses_without_siasn_type()

@@ -56,7 +56,7 @@ def is_enrolment_in_hr_scope(user, enrolment) -> bool:
 # Trainers of a course see its learners' progress, results and evaluations; HR sees them
 # for compliance but cannot grade or edit content. A unit-scoped HR manager opens every
 # course's report but sees only the rows of learners in scope (lms.selectors.
-# course_report_scope), and decides only their requests to join (the object of
+# trainer.course_report_scope), and decides only their requests to join (the object of
 # lms.decide_enrolment is the enrolment, not the course).
 rules.add_perm("lms.view_course_report", is_course_trainer | is_hr_manager | is_administrator)
 rules.add_perm("lms.grade_course", is_course_trainer | is_administrator)

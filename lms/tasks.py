@@ -54,7 +54,7 @@ def assignment_enrolment_completed_sweep(limit: int = 5000) -> int:
     (the hook's task was lost: broker down, worker lost, retries run out), so that the
     learner's assignment does not stay open. The hook is idempotent. Returns how many
     were queued."""
-    from lms.services.assignments import assignment_completion_sweep_enrolment_ids
+    from lms.selectors.assignments import assignment_completion_sweep_enrolment_ids
 
     ids = list(assignment_completion_sweep_enrolment_ids().values_list("pk", flat=True)[:limit])
     for enrolment_id in ids:
@@ -125,7 +125,7 @@ def certificate_issue_sweep(
     is missing, pending or failed (older than a minute), e.g. after the broker was down.
     In batches; issuing is idempotent, so queuing one twice is harmless. Returns how many
     were queued."""
-    from lms.services.certificates import certificate_sweep_enrolment_ids
+    from lms.selectors.certificates import certificate_sweep_enrolment_ids
 
     owed = certificate_sweep_enrolment_ids()
     if within_days is not None:
@@ -179,7 +179,7 @@ def certificate_bulk_zip_sweep() -> int:
     not one: a ZIP may wait behind others. A copy queued while another builds the job
     does nothing (certificate_bulk_job_run claims it first). Returns how many were
     queued."""
-    from lms.services.certificates import certificate_bulk_jobs_stuck_ids
+    from lms.selectors.certificates import certificate_bulk_jobs_stuck_ids
 
     ids = list(certificate_bulk_jobs_stuck_ids())
     for job_id in ids:
@@ -221,7 +221,7 @@ def enrolment_competency_evidence_sweep(limit: int = 5000) -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): queues enrolment_competency_evidence for
     enrolments completed in the last 7 days whose evidence is missing. Returns how many
     were queued."""
-    from lms.services.certificates import enrolment_evidence_sweep_ids
+    from lms.selectors.certificates import enrolment_evidence_sweep_ids
 
     ids = list(enrolment_evidence_sweep_ids().values_list("pk", flat=True)[:limit])
     for enrolment_id in ids:

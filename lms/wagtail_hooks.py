@@ -27,11 +27,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.models import Certificate, CoursePage, Question
-from lms.services.certificates import (
-    certificate_list_for_hr,
-    certificate_reissue,
-    certificate_revoke,
-)
+from lms.selectors.certificates import certificate_list_for_hr
+from lms.services.certificates import certificate_reissue, certificate_revoke
 from lms.views import certificates as certificate_admin
 
 
@@ -175,7 +172,7 @@ register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate)
 
 class CertificateIndexView(IndexView):
     def get_base_queryset(self):
-        return certificate_list_for_hr(self.request.user)
+        return certificate_list_for_hr(user=self.request.user)
 
     @cached_property
     def header_buttons(self):
@@ -267,7 +264,7 @@ class CertificateActionView(WagtailAdminTemplateMixin, BaseObjectMixin, View):
     with_category = False
 
     def get_base_object_queryset(self):
-        return certificate_list_for_hr(self.request.user)
+        return certificate_list_for_hr(user=self.request.user)
 
     def _render(self, form):
         context = self.get_context_data(

@@ -569,12 +569,12 @@ LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE = True
 # (network latency); later ones are graded as of the deadline.
 LMS_QUIZ_GRACE_SECONDS = 30
 # The competency-profile page asks this selector for courses that close gaps.
-COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.course_list_for_gaps"
+COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.catalogue.course_list_for_gaps"
 # Called after commit with employee_ids=[...] when HR creates, edits, (de)activates or
 # imports employees: lms re-applies the assignment rules to them (docs/assignments.md).
 COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = ["lms.services.assignments.employees_changed"]
 # The JP compliance report asks this selector for assignment figures per unit.
-COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignment_unit_summary"
+COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
 
 # REST API
 # docs/api.md; https://www.django-rest-framework.org/api-guide/settings/ and

@@ -26,15 +26,18 @@ from competencies.models import Employee, Position
 from competencies.models.employees import Golongan
 from lms.forms import AssignmentExtendForm, AssignmentForm
 from lms.models import Assignment, AssignmentRecipient, AssignmentRule, TrainingProposal
-from lms.selectors import assignment_progress, assignment_progress_many
+from lms.selectors.assignments import (
+    assignment_progress,
+    assignment_progress_many,
+    assignment_rule_list_for_hr,
+    rule_employees,
+    target_employees,
+)
 from lms.services.assignments import (
     assignment_create,
     assignment_due_extend,
     assignment_rule_delete,
-    assignment_rule_list_for_hr,
     assignment_rule_save,
-    rule_employees,
-    target_employees,
     training_proposal_decide,
 )
 
@@ -58,7 +61,7 @@ class AssignmentIndexView(WagtailAdminTemplateMixin, View):
 
     def get(self, request):
         page = Paginator(_assignments_for_hr(request.user), 25).get_page(request.GET.get("p"))
-        progress = assignment_progress_many([a.pk for a in page.object_list])
+        progress = assignment_progress_many(assignment_ids=[a.pk for a in page.object_list])
         rows = [(a, progress[a.pk]) for a in page.object_list]
         return TemplateResponse(
             request, self.template_name, self.get_context_data(page=page, rows=rows)
@@ -93,7 +96,7 @@ class AssignmentCreateView(WagtailAdminTemplateMixin, View):
             employees=employees,
             units=units,
             positions=positions,
-            rules=assignment_rule_list_for_hr(user),
+            rules=assignment_rule_list_for_hr(user=user),
         )
 
     def get(self, request):
@@ -165,7 +168,9 @@ class AssignmentDetailView(WagtailAdminTemplateMixin, View):
         )
         page = Paginator(recipients, 50).get_page(request.GET.get("p"))
         context = self.get_context_data(
-            assignment=self.assignment, progress=assignment_progress(self.assignment), page=page
+            assignment=self.assignment,
+            progress=assignment_progress(assignment=self.assignment),
+            page=page,
         )
         return TemplateResponse(request, self.template_name, context)
 
@@ -322,7 +327,7 @@ class AssignmentRuleIndexView(TitledAdminMixin, WagtailAdminTemplateMixin, View)
 
     def get(self, request):
         rules = (
-            assignment_rule_list_for_hr(cast("User", request.user))
+            assignment_rule_list_for_hr(user=cast("User", request.user))
             .annotate(used_by=Count("assignments"))
             .order_by("name", "pk")
         )
@@ -346,12 +351,12 @@ class AssignmentRuleEditView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     def _setup(self, request, pk):
         user = cast("User", request.user)
         self.rule = (
-            get_object_or_404(assignment_rule_list_for_hr(user), pk=pk)
+            get_object_or_404(assignment_rule_list_for_hr(user=user), pk=pk)
             if pk is not None
             else AssignmentRule()
         )
         if pk is None:
-            assignment_rule_list_for_hr(user)  # PermissionDenied if not HR
+            assignment_rule_list_for_hr(user=user)  # PermissionDenied if not HR
         return AssignmentRuleForm(
             request.POST or None,
             instance=self.rule,
@@ -369,8 +374,8 @@ class AssignmentRuleEditView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         rule = form.save(commit=False)
         if "save" not in request.POST:
             count = rule_employees(
-                rule,
-                hr_selectors.employee_list_for_hr(request.user).filter(is_active=True),
+                rule=rule,
+                employees=hr_selectors.employee_list_for_hr(request.user).filter(is_active=True),
             ).count()
             return self._render(request, form, preview=count)
         try:
@@ -396,7 +401,7 @@ class AssignmentRuleDeleteView(TitledAdminMixin, WagtailAdminTemplateMixin, View
 
     def _rule(self, request, pk):
         return get_object_or_404(
-            assignment_rule_list_for_hr(cast("User", request.user)).annotate(
+            assignment_rule_list_for_hr(user=cast("User", request.user)).annotate(
                 used_by=Count("assignments")
             ),
             pk=pk,

@@ -4,7 +4,7 @@ click from a row to assign that course to exactly those employees (a confirm pag
 calls `assignment_create`). HR-scoped: a unit-scoped HR manager sees only their subtree.
 
 The report runs a fixed number of queries whatever the number of employees
-(`lms.selectors.training_needs`); the CSV export streams."""
+(`lms.selectors.assignments.training_needs`); the CSV export streams."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from competencies.admin_views.base import TitledAdminMixin
 from competencies.models import Employee, OrgUnit
 from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
-from lms.selectors import TrainingNeed, training_needs
+from lms.selectors.assignments import TrainingNeed, training_needs
 from lms.services.assignments import assignment_create
 
 if TYPE_CHECKING:

@@ -165,7 +165,7 @@ class HomePage(LearnerRouteMixin, Page):
 
 class CourseIndexPage(LearnerRouteMixin, Page):
     """The course catalogue. Filters, search and pagination come from
-    `lms.selectors.course_list_for_catalogue`."""
+    `lms.selectors.catalogue.course_list_for_catalogue`."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -181,7 +181,7 @@ class CourseIndexPage(LearnerRouteMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from lms.forms import CatalogueFilterForm
-        from lms.selectors import (
+        from lms.selectors.catalogue import (
             CATALOGUE_STATUS_LABELS,
             catalogue_statuses_for_user,
             course_list_for_catalogue,
@@ -438,7 +438,7 @@ class CoursePage(LearnerRouteMixin, Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from lms.selectors import course_detail_for_user
+        from lms.selectors.courses import course_detail_for_user
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -535,7 +535,7 @@ class LessonPage(LearnerRouteMixin, CourseChildMixin, Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
-        from lms.selectors import lesson_context_for_user
+        from lms.selectors.courses import lesson_context_for_user
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -719,7 +719,7 @@ class QuizPage(LearnerRouteMixin, CourseChildMixin, Page):
         return siblings.exclude(pk=self.pk).exists()
 
     def get_context(self, request, *args, **kwargs):
-        from lms.selectors import quiz_context_for_user
+        from lms.selectors.quizzes import quiz_context_for_user
 
         context = super().get_context(request, *args, **kwargs)
         context.update(quiz_context_for_user(quiz=self, user=request.user))

@@ -300,7 +300,7 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
 
 def _course_ratings(*, year: int) -> list[dict[str, Any]]:
     """Average evaluation per course for evaluations submitted in `year` (the same
-    averages as `lms.selectors.evaluation_summary`, grouped). One query."""
+    averages as `lms.selectors.trainer.evaluation_summary`, grouped). One query."""
     rows = (
         CourseEvaluation.objects.filter(submitted_at__year=year, course__isnull=False)
         .values("course_id", "course__title")

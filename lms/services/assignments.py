@@ -1,5 +1,6 @@
 """Course assignments: creation (bulk), dynamic re-application, completion, reminders,
-due-date extensions, supervisor nudges and training proposals.
+due-date extensions and HR's decision on training proposals (the supervisor's nudges and
+proposals are lms.services.team; whom an assignment covers, lms.selectors.assignments).
 
 The bulk path (`_recipients_add`) runs a fixed number of queries whatever the number of
 employees: one read of existing recipients, one bulk insert of recipients, the bulk
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from lms.models import (
     Enrolment,
     TrainingProposal,
 )
+from lms.selectors.assignments import assignment_target_employees
 from lms.services.bulk import ids_q, rows_insert_new
 from lms.services.enrolments import enrolments_bulk_create, enrolments_retake
 
@@ -60,75 +61,6 @@ def _year_start(today: datetime.date) -> datetime.datetime:
     """Midnight of 1 January in the portal's time zone (Asia/Makassar): a yearly
     assignment is due once per calendar year, as JP are counted."""
     return datetime.datetime(today.year, 1, 1, tzinfo=timezone.get_default_timezone())
-
-
-def _unit_q(units: list[OrgUnit], *, subtree: bool, prefix: str = "unit") -> Q:
-    q = Q(pk__in=[])
-    for unit in units:
-        q |= (
-            Q(**{f"{prefix}__path__startswith": unit.path})
-            if subtree
-            else Q(**{f"{prefix}_id": unit.pk})
-        )
-    return q
-
-
-def assignment_target_employees(assignment: Assignment) -> QuerySet[Employee]:
-    """The active employees the assignment covers now (within its scope subtree)."""
-    return target_employees(
-        target_type=assignment.target_type,
-        employees=assignment.employees.values("pk"),
-        units=list(assignment.units.all()),
-        include_subunits=assignment.include_subunits,
-        positions=assignment.positions.values("pk"),
-        position_kinds=list(assignment.position_kinds),
-        rule=assignment.rule,
-        scope_unit=assignment.scope_unit,
-    )
-
-
-def target_employees(
-    *,
-    target_type: str,
-    employees: Any = (),
-    units: list[OrgUnit] | None = None,
-    include_subunits: bool = True,
-    positions: Any = (),
-    position_kinds: list[str] | None = None,
-    rule: AssignmentRule | None = None,
-    scope_unit: OrgUnit | None = None,
-) -> QuerySet[Employee]:
-    """Active employees matching a target (also the HR screen's preview count)."""
-    qs = Employee.objects.filter(is_active=True)
-    if target_type == Assignment.Target.EMPLOYEES:
-        qs = qs.filter(pk__in=employees)
-    elif target_type == Assignment.Target.UNITS:
-        qs = qs.filter(_unit_q(list(units or []), subtree=include_subunits))
-    elif target_type == Assignment.Target.POSITIONS:
-        qs = qs.filter(position_id__in=positions)
-    elif target_type == Assignment.Target.POSITION_KINDS:
-        qs = qs.filter(position__kind__in=list(position_kinds or []))
-    elif target_type == Assignment.Target.RULE:
-        if rule is None:
-            return qs.none()
-        qs = rule_employees(rule, qs)
-    else:
-        return qs.none()
-    if scope_unit is not None:
-        qs = qs.filter(unit__path__startswith=scope_unit.path)
-    return qs
-
-
-def rule_employees(rule: AssignmentRule, employees: QuerySet[Employee]) -> QuerySet[Employee]:
-    if rule.unit is not None:
-        employees = employees.filter(_unit_q([rule.unit], subtree=rule.include_subunits))
-    if rule.position_kind:
-        employees = employees.filter(position__kind=rule.position_kind)
-    if rule.golongan:
-        employees = employees.filter(golongan=rule.golongan)
-    if rule.employment_type:
-        employees = employees.filter(employment_type=rule.employment_type)
-    return employees
 
 
 def _check_targets_in_scope(
@@ -301,7 +233,7 @@ def assignment_apply(
     if not assignment.is_active:
         return (0, 0)
     with transaction.atomic():
-        covered = assignment_target_employees(assignment)
+        covered = assignment_target_employees(assignment=assignment)
         if employee_ids is not None:
             covered = covered.filter(pk__in=employee_ids)
         people = list(covered.values_list("pk", "user_id"))
@@ -406,18 +338,6 @@ RULE_SAVE = "lms.assignment_rule_save"
 RULE_DELETE = "lms.assignment_rule_delete"
 
 
-def assignment_rule_list_for_hr(user: User) -> QuerySet[AssignmentRule]:
-    """The saved rules an HR manager may see and use: all of them, or, for a manager
-    limited to a unit subtree, the rules whose unit lies inside it."""
-    if not user.has_perm("portal.access_hr"):
-        raise PermissionDenied
-    rules = AssignmentRule.objects.select_related("unit")
-    scope = hr_scope_unit(user)
-    if scope is not None:
-        rules = rules.filter(unit__path__startswith=scope.path)
-    return rules
-
-
 def _check_rule_scope(*, actor: User, rule: AssignmentRule) -> None:
     if not actor.has_perm("portal.access_hr"):
         raise PermissionDenied
@@ -464,36 +384,6 @@ def assignment_rule_delete(*, actor: User, rule: AssignmentRule) -> None:
 
 def _completed_notice_key(enrolment_id: int) -> str:
     return f"enrolment:{enrolment_id}:completed"
-
-
-def assignment_completion_sweep_enrolment_ids(
-    *, older_than_seconds: int = 60, within_days: int = 7
-) -> QuerySet[Enrolment]:
-    """Completed enrolments whose completion hook never ran: the "course completed"
-    notice (written in the same transaction as the assignment rows it completes) is
-    missing. Completed more than `older_than_seconds` ago (the after-commit task goes
-    first) and at most `within_days` ago (the completed_at index bounds the scan, and
-    deploying this does not notify years of old completions). Oldest first."""
-    from django.db.models import CharField, Exists, OuterRef, Value
-    from django.db.models.functions import Cast, Concat
-
-    from accounts.models import Notification
-
-    now = timezone.now()
-    notice = Notification.objects.filter(
-        dedupe_key=Concat(
-            Value("enrolment:"), Cast(OuterRef("pk"), CharField()), Value(":completed")
-        )
-    )
-    return (
-        Enrolment.objects.filter(
-            status=Enrolment.Status.COMPLETED,
-            completed_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
-            completed_at__gte=now - datetime.timedelta(days=within_days),
-        )
-        .exclude(Exists(notice))
-        .order_by("completed_at", "pk")
-    )
 
 
 def assignment_enrolment_completed(*, enrolment_id: int) -> None:
@@ -689,43 +579,6 @@ def assignment_due_extend(
             note=f"{recipient.employee}: {extension.reason}",
         )
     return recipient
-
-
-# SUPERVISORS ----------------------------------------------------------------------------
-
-
-def assignment_nudge(*, actor: User, recipient: AssignmentRecipient) -> bool:
-    """A supervisor (direct or indirect) reminds a report. Once per day per assignment
-    (dedupe key with the date). Returns whether a reminder went out."""
-    from lms.selectors import team_employee_ids
-
-    me = Employee.objects.filter(user=actor, is_active=True).first()
-    if me is None or recipient.employee_id not in team_employee_ids(me):
-        raise PermissionDenied
-    if recipient.status != AssignmentRecipient.Status.OPEN:
-        raise ValidationError(_("This assignment is not open."))
-    notice = notify(
-        user=recipient.user,
-        kind=NotificationKind.REMINDER,
-        params={"course": recipient.assignment.course_title, "sender": me.display_name},
-        url="/learning/",
-        dedupe_key=f"assignment:{recipient.pk}:nudge:{_today().isoformat()}",
-    )
-    return notice is not None
-
-
-def training_proposal_create(
-    *, actor: User, employee: Employee, course: CoursePage, reason: str = ""
-) -> TrainingProposal:
-    from lms.selectors import team_employee_ids
-
-    me = Employee.objects.filter(user=actor, is_active=True).first()
-    if me is None or employee.pk not in team_employee_ids(me):
-        raise PermissionDenied
-    proposal = TrainingProposal(employee=employee, course=course, reason=reason, proposed_by=actor)
-    proposal.full_clean()
-    proposal.save()
-    return proposal
 
 
 def training_proposal_decide(

@@ -1,5 +1,7 @@
 """Certificates: issue (from the completion hook, through Celery), store the PDF, revoke
-and reissue (HR), and the reads behind the download and verification pages.
+and reissue (HR), the Open Badges credential, expiry reminders, re-rendering, competency
+evidence and the bulk ZIP. The reads behind the download and verification pages, and the
+sweeps' queries, are lms.selectors.certificates.
 
 Issuing is safe to run twice and under races: the enrolment row is locked, a status
 guard (PENDING → ISSUED) makes a second run a no-op, the number comes from the year's
@@ -34,14 +36,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
-from accounts.nip import nip_mask
 from accounts.roles import Role, has_role
 from accounts.services import notify
 from competencies.models import AgencySettings, TrainingRecord
@@ -58,12 +58,15 @@ from lms.models import (
     Enrolment,
 )
 from lms.pdf import CertificateData, render_certificate
+from lms.selectors.certificates import (
+    certificate_bulk_queryset,
+    certificate_download_url,
+    certificate_reminder_candidates,
+    certificate_verify_url,
+)
 from lms.services import credentials
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-    from django.db.models import QuerySet
-
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -89,14 +92,6 @@ def certificate_number_format(*, pattern: str, seq: int, year: int) -> str:
         logger.warning("Invalid certificate number pattern %r; using the default", pattern)
         number = DEFAULT_NUMBER_PATTERN.format(seq=seq, year=year)
     return number[:120]
-
-
-def certificate_verify_url(*, code: str) -> str:
-    return certificate_base_url() + reverse("verify:detail", args=[code])
-
-
-def certificate_download_url(*, code: str) -> str:
-    return reverse("lms:certificate_download", args=[code])
 
 
 def _sequence_next(*, year: int) -> int:
@@ -652,85 +647,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
     return new
 
 
-# READS -----------------------------------------------------------------------------------
-
-
-def certificate_get_for_user(*, user: User | AnonymousUser, code: str) -> Certificate:
-    """The certificate for its holder, their supervisor, HR in scope and administrators;
-    404 for anyone else, so that codes cannot be probed."""
-    certificate = (
-        Certificate.objects.select_related("user__employee__supervisor")
-        .filter(code=code, status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED])
-        .first()
-    )
-    if certificate is None or not user.has_perm("lms.view_certificate", certificate):
-        raise Http404
-    return certificate
-
-
-def certificate_public(*, certificate: Certificate) -> dict[str, Any]:
-    """What the public verification page and its JSON show: nothing personal beyond the
-    holder's name and a masked NIP."""
-    return {
-        "status": certificate.verification_status,
-        "number": certificate.number,
-        "holder_name": certificate.holder_name,
-        "holder_nip": nip_mask(certificate.holder_nip) if certificate.holder_nip else "",
-        "course_title": certificate.course_title,
-        "jp": format(Decimal(certificate.jp).normalize(), "f"),
-        "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else None,
-        "completed_on": (
-            certificate.completed_on.isoformat() if certificate.completed_on else None
-        ),
-        "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
-        "issuer": certificate.agency_name,
-        "government": certificate.government_name,
-        "revoked_on": (
-            timezone.localdate(certificate.revoked_at).isoformat()
-            if certificate.revoked_at
-            else None
-        ),
-        # The category only: HR's free-text reason may name people or circumstances.
-        "revocation_category": certificate.revocation_category
-        if certificate.status == Certificate.Status.REVOKED
-        else "",
-        "revocation_category_label": certificate.get_revocation_category_display()
-        if certificate.status == Certificate.Status.REVOKED
-        else "",
-        "verify_url": certificate_verify_url(code=certificate.code),
-    }
-
-
-def certificate_get_public(*, code: str) -> Certificate:
-    certificate = Certificate.objects.filter(
-        code=code, status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
-    ).first()
-    if certificate is None:
-        raise Http404
-    return certificate
-
-
-def certificate_find(*, number: str, holder_name: str) -> Certificate | None:
-    """Verification by number and holder name (case- and space-insensitive; the name
-    must match in full, with or without academic titles)."""
-
-    def norm(value: str) -> str:
-        return " ".join(value.casefold().replace(",", " ").replace(".", " ").split())
-
-    wanted = norm(holder_name)
-    if not number.strip() or not wanted:
-        return None
-    for certificate in Certificate.objects.filter(
-        number=number.strip(),
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
-    ).select_related("user__employee"):
-        names = {norm(certificate.holder_name)}
-        employee = getattr(certificate.user, "employee", None)
-        if employee is not None:
-            names.add(norm(employee.full_name))
-        if wanted in names:
-            return certificate
-    return None
+# OPEN BADGES CREDENTIAL -----------------------------------------------------------------
 
 
 COMPETENCY_FRAMEWORK = "PermenPANRB 38/2017"
@@ -872,78 +789,7 @@ def credential_status(*, certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def certificate_list_for_hr(user: User | AnonymousUser) -> QuerySet[Certificate]:
-    """Certificates an HR manager may see (holders in their unit subtree; holders with no
-    employee record only for unscoped managers); administrators see all."""
-    from competencies.selectors import hr_scope_unit
-
-    if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
-    certificates = Certificate.objects.select_related("user", "user__employee__unit")
-    scope = hr_scope_unit(user)
-    if scope is not None:
-        certificates = certificates.filter(user__employee__unit__path__startswith=scope.path)
-    return certificates
-
-
 # SWEEP, EXPIRY REMINDERS, RE-RENDERING ---------------------------------------------------
-
-
-def certificate_sweep_enrolment_ids(*, older_than_seconds: int = 60) -> QuerySet[Enrolment]:
-    """Completed enrolments of certificate courses whose current certificate is missing,
-    pending or failed, completed more than `older_than_seconds` ago (so the on-commit
-    task has had its chance). Oldest first."""
-    from django.db.models import Exists, OuterRef
-
-    settled = Certificate.objects.filter(
-        enrolment=OuterRef("pk"),
-        is_current=True,
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
-    )
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    return (
-        Enrolment.objects.filter(
-            status=Enrolment.Status.COMPLETED,
-            course__certificate_enabled=True,
-            completed_at__lt=cutoff,
-        )
-        .exclude(Exists(settled))
-        .order_by("completed_at", "pk")
-    )
-
-
-def certificate_reminder_candidates(*, today: datetime.date | None = None) -> QuerySet[Certificate]:
-    """Current, issued certificates of recurring courses (an active assignment that
-    repeats every year) that expire within 30 days and were not reminded yet, unless the
-    holder already has a later certificate of the same course (a retake)."""
-    from django.db.models import Exists, OuterRef
-
-    from lms.models import Assignment
-
-    today = today or timezone.localdate()
-    recurring = Assignment.objects.filter(
-        course_id=OuterRef("enrolment__course_id"), recurs_yearly=True, is_active=True
-    )
-    renewed = Certificate.objects.filter(
-        user_id=OuterRef("user_id"),
-        enrolment__course_id=OuterRef("enrolment__course_id"),
-        status=Certificate.Status.ISSUED,
-        is_current=True,
-        issued_at__gt=OuterRef("issued_at"),
-    )
-    return (
-        Certificate.objects.filter(
-            status=Certificate.Status.ISSUED,
-            is_current=True,
-            expiry_reminded_at__isnull=True,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=30),
-        )
-        .filter(Exists(recurring))
-        .exclude(Exists(renewed))
-        .select_related("user", "user__employee__unit")
-        .order_by("valid_until", "pk")
-    )
 
 
 def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> int:
@@ -1005,18 +851,6 @@ def certificate_pdf_regenerate(*, certificate: Certificate) -> str | None:
     if certificate.pdf.name != name:
         Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
     return name
-
-
-def certificate_ids_for_regeneration(*, course_id: int | None = None) -> list[int]:
-    """Issued and revoked certificates whose images are recorded (the others are kept
-    as they are, see certificate_pdf_regenerate)."""
-    certificates = Certificate.objects.filter(
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
-        image_files__isnull=False,
-    )
-    if course_id is not None:
-        certificates = certificates.filter(enrolment__course_id=course_id)
-    return list(certificates.order_by("pk").values_list("pk", flat=True))
 
 
 def certificate_pdfs_regenerate(*, certificate_ids: list[int]) -> int:
@@ -1082,57 +916,7 @@ def enrolment_competency_evidence(*, enrolment_id: int) -> int:
     return len(created)
 
 
-def enrolment_evidence_sweep_ids(
-    *, older_than_seconds: int = 60, within_days: int = 7
-) -> QuerySet[Enrolment]:
-    """Completed enrolments whose competency evidence is missing: the course develops
-    competencies, the holder is an active employee, and no course-completion assessment
-    carries the enrolment's key. Completed more than `older_than_seconds` ago (the
-    on-commit task goes first) and at most `within_days` ago, so that deploying the sweep
-    does not turn years of old completions into assessments for HR. Oldest first."""
-    from django.db.models import CharField, Exists, OuterRef, Value
-    from django.db.models.functions import Cast, Concat
-
-    from competencies.models import Assessment
-    from lms.models import CourseCompetency
-
-    now = timezone.now()
-    evidence = Assessment.objects.filter(
-        employee__user_id=OuterRef("user_id"),
-        method=Assessment.Method.COURSE,
-        note__startswith=Concat(
-            Value("[enrolment:"), Cast(OuterRef("pk"), CharField()), Value("]")
-        ),
-    )
-    return (
-        Enrolment.objects.filter(
-            status=Enrolment.Status.COMPLETED,
-            completed_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
-            completed_at__gte=now - datetime.timedelta(days=within_days),
-            user__employee__is_active=True,
-        )
-        .filter(Exists(CourseCompetency.objects.filter(course_id=OuterRef("course_id"))))
-        .exclude(Exists(evidence))
-        .order_by("completed_at", "pk")
-    )
-
-
 # BULK ZIP --------------------------------------------------------------------------------
-
-
-def certificate_bulk_queryset(
-    *, actor: User, course: CoursePage | None = None, unit: Any = None
-) -> QuerySet[Certificate]:
-    """The certificates a bulk download holds: issued or revoked, of one course or one
-    unit subtree, within the HR manager's scope."""
-    certificates = certificate_list_for_hr(actor).filter(
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED]
-    )
-    if course is not None:
-        certificates = certificates.filter(enrolment__course=course)
-    if unit is not None:
-        certificates = certificates.filter(user__employee__unit__path__startswith=unit.path)
-    return certificates.order_by("year", "sequence", "pk")
 
 
 def certificate_bulk_job_create(
@@ -1158,24 +942,6 @@ def certificate_bulk_job_create(
     # queues the job again.
     enqueue_on_commit(certificate_bulk_zip, job.pk)
     return job
-
-
-def certificate_bulk_jobs_stuck_ids(*, older_than_minutes: int = 5) -> QuerySet[Any]:
-    """Jobs still queued `older_than_minutes` after the request (their task was lost),
-    within the retention period; a running or finished job is left alone."""
-    now = timezone.now()
-    retention = datetime.timedelta(hours=settings.LMS_CERTIFICATE_ZIP_RETENTION_HOURS)
-    return (
-        CertificateBulkJob.objects.filter(
-            created_at__lt=now - datetime.timedelta(minutes=older_than_minutes),
-            created_at__gte=now - retention,
-        )
-        .filter(
-            Q(status=CertificateBulkJob.Status.QUEUED)
-            | Q(status=CertificateBulkJob.Status.RUNNING, finished_at__lt=now)
-        )
-        .values_list("pk", flat=True)
-    )
 
 
 def _certificate_bulk_job_claim(*, job_id: int) -> bool:
@@ -1275,12 +1041,3 @@ def certificate_bulk_jobs_delete_expired(*, now: datetime.datetime | None = None
     if deleted:
         logger.info("Deleted %s certificate ZIP jobs older than %s hours", deleted, hours)
     return deleted
-
-
-def certificate_bulk_job_get(*, actor: User | AnonymousUser, job_id: int) -> CertificateBulkJob:
-    """Only the HR manager who asked sees the job and its file; anyone else gets 404."""
-
-    job = CertificateBulkJob.objects.filter(pk=job_id).first()
-    if job is None or not actor.is_authenticated or job.requested_by_id != actor.pk:
-        raise Http404
-    return job

@@ -350,7 +350,7 @@ def lesson_progress_open(
 
     The returned row carries its enrolment (annotated `has_evaluation`) with all the
     enrolment's progress rows prefetched, so the lesson page's outline
-    (`lms.selectors.course_path_for_enrolment`) needs no second read of them."""
+    (`lms.selectors.courses.course_path_for_enrolment`) needs no second read of them."""
     now = now or timezone.now()
     with transaction.atomic():
         enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True, annotate=True)

@@ -3,6 +3,7 @@ from django.urls import path
 from lms.views import certificates as views_certificates
 from lms.views import learning as views
 from lms.views import team as team_views
+from lms.views import trainer as trainer_views
 
 app_name = "lms"
 
@@ -15,24 +16,30 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson_complete"),
     path("quizzes/<int:quiz_id>/start/", views.quiz_start, name="quiz_start"),
     path("attempts/<uuid:attempt_uuid>/", views.attempt_detail, name="attempt"),
-    path("trainer/", views.trainer_courses, name="trainer_courses"),
-    path("trainer/courses/<int:course_id>/", views.trainer_course_report, name="trainer_course"),
+    path("trainer/", trainer_views.trainer_courses, name="trainer_courses"),
+    path(
+        "trainer/courses/<int:course_id>/",
+        trainer_views.trainer_course_report,
+        name="trainer_course",
+    ),
     path(
         "trainer/courses/<int:course_id>/export.csv",
-        views.trainer_course_export,
+        trainer_views.trainer_course_export,
         name="trainer_course_export",
     ),
     path(
-        "trainer/courses/<int:course_id>/essays/", views.trainer_essay_queue, name="trainer_essays"
+        "trainer/courses/<int:course_id>/essays/",
+        trainer_views.trainer_essay_queue,
+        name="trainer_essays",
     ),
     path(
         "trainer/answers/<int:answer_id>/grade/",
-        views.trainer_essay_grade,
+        trainer_views.trainer_essay_grade,
         name="trainer_essay_grade",
     ),
     path(
         "trainer/enrolments/<int:enrolment_id>/decide/",
-        views.trainer_enrolment_decide,
+        trainer_views.trainer_enrolment_decide,
         name="trainer_enrolment_decide",
     ),
     path(

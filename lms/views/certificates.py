@@ -26,16 +26,18 @@ from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies.models import OrgUnit
 from competencies.selectors import hr_scope_unit
 from lms.models import CertificateBulkJob, CoursePage
-from lms.services import credentials
-from lms.services.certificates import (
-    certificate_bulk_job_create,
+from lms.selectors.certificates import (
     certificate_bulk_job_get,
     certificate_find,
     certificate_get_for_user,
     certificate_get_public,
     certificate_ids_for_regeneration,
-    certificate_pdf_bytes,
     certificate_public,
+)
+from lms.services import credentials
+from lms.services.certificates import (
+    certificate_bulk_job_create,
+    certificate_pdf_bytes,
     credential_jwt,
     credential_ob3,
     credential_status,

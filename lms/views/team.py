@@ -23,8 +23,8 @@ from competencies.selectors import (
 )
 from lms.forms import TrainingProposalForm
 from lms.models import AssignmentRecipient
-from lms.selectors import team_employee_ids, team_for_supervisor
-from lms.services.assignments import assignment_nudge, training_proposal_create
+from lms.selectors.team import team_employee_ids, team_for_supervisor
+from lms.services.team import assignment_nudge, training_proposal_create
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -38,7 +38,7 @@ def _me(request: HttpRequest) -> Employee | None:
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    members = team_for_supervisor(me) if me else []
+    members = team_for_supervisor(supervisor=me) if me else []
     # Gaps are shown for direct reports only (three queries for all of them); indirect
     # reports are rated by their own direct supervisor.
     gaps = gap_counts_for_employees([m.employee.pk for m in members if m.depth == 1])
@@ -84,7 +84,7 @@ def team_nudge(request: HttpRequest, recipient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_propose(request: HttpRequest, employee_id: int) -> HttpResponse:
     me = _me(request)
-    if me is None or employee_id not in team_employee_ids(me):
+    if me is None or employee_id not in team_employee_ids(supervisor=me):
         raise Http404
     employee = get_object_or_404(Employee, pk=employee_id)
     form = TrainingProposalForm(request.POST or None)

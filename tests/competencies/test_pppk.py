@@ -116,7 +116,7 @@ def test_the_compliance_api_gives_pppk_their_cap(people, home_page, settings):
 
 
 def test_the_dashboard_shows_pppk_at_most_24_jp(people, rf):
-    from lms.selectors import dashboard_for_user
+    from lms.selectors.dashboard import dashboard_for_user
 
     _, pppk, _ = people
     dashboard = dashboard_for_user(user=pppk.user)

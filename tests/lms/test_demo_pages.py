@@ -60,7 +60,7 @@ def test_trainer_pages_render_on_demo_data(client, demo):
 
 
 def test_demo_completion_gives_learning_gain(demo):
-    from lms.selectors import course_report
+    from lms.selectors.trainer import course_report
 
     course = CoursePage.objects.get(slug="pelayanan-prima-berakhlak")
     report = course_report(course=course, user=User.objects.filter(is_superuser=True).first())

@@ -14,7 +14,7 @@ import pytest
 from accounts.roles import Role
 from lms.checks import check_courses_without_siasn_type
 from lms.models import CoursePage
-from lms.selectors import courses_without_siasn_type
+from lms.selectors.courses import courses_without_siasn_type
 from tests.factories.accounts import UserFactory
 from tests.factories.lms import CoursePageFactory
 

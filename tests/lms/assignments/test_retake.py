@@ -12,7 +12,7 @@ import pytest
 
 from competencies.selectors import jp_by_employee
 from lms.models import Assignment, AssignmentRecipient, Certificate, Enrolment, LessonProgress
-from lms.selectors import _user_enrolment
+from lms.selectors.courses import _user_enrolment
 from lms.services.assignments import (
     assignment_create,
     assignment_cycles_open,

@@ -13,7 +13,7 @@ import pytest
 
 from competencies.models import Assessment
 from lms.models import CourseCompetency
-from lms.services.certificates import enrolment_evidence_sweep_ids
+from lms.selectors.certificates import enrolment_evidence_sweep_ids
 from lms.tasks import (
     enrolment_competency_evidence,
     enrolment_competency_evidence_hook,

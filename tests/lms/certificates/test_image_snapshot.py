@@ -14,8 +14,8 @@ import pytest
 
 from competencies.models import AgencySettings
 from lms.models import Certificate
+from lms.selectors.certificates import certificate_ids_for_regeneration
 from lms.services.certificates import (
-    certificate_ids_for_regeneration,
     certificate_issue,
     certificate_pdf_regenerate,
     certificate_pdfs_regenerate,

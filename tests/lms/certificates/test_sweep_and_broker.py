@@ -13,7 +13,8 @@ import pytest
 from celery import current_app
 
 from lms.models import Certificate
-from lms.services.certificates import certificate_issue, certificate_sweep_enrolment_ids
+from lms.selectors.certificates import certificate_sweep_enrolment_ids
+from lms.services.certificates import certificate_issue
 from lms.tasks import certificate_issue_hook, certificate_issue_sweep
 from tests.factories.accounts import UserFactory
 from tests.lms.certificates.conftest import complete

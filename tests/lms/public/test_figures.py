@@ -11,12 +11,12 @@ import pytest
 from competencies import selectors as hr
 from competencies.models import Employee, OrgUnit
 from lms.models import CourseEvaluation, CoursePage, Enrolment
-from lms.selectors import evaluation_summary
 from lms.selectors.public import (
     public_figures,
     public_figures_compute,
     public_figures_invalidate,
 )
+from lms.selectors.trainer import evaluation_summary
 from tests.factories.competencies import EmployeeFactory
 from tests.factories.lms import EnrolmentFactory
 from tests.lms.public.conftest import YEAR, add_jp

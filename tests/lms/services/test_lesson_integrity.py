@@ -12,7 +12,7 @@ from django.utils.translation import override
 import pytest
 
 from lms.models import Enrolment, LessonProgress
-from lms.selectors import course_report
+from lms.selectors.trainer import course_report
 from lms.services.enrolments import (
     enrolment_create,
     lesson_progress_complete,

@@ -18,7 +18,7 @@ from competencies.models import Assessment, HRScope
 from competencies.selectors import employee_gaps
 from lms.admin_views.training_needs import _proposal_summary
 from lms.models import Assignment, CourseCompetency
-from lms.selectors import training_needs
+from lms.selectors.assignments import training_needs
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import (
     CompetencyFactory,

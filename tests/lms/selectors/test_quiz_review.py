@@ -1,4 +1,4 @@
-"""Issue 15 item 2: quiz review options. By default a submitted attempt shows the score
+"""Quiz review options. By default a submitted attempt shows the score
 and which answers were right or wrong, but the right answers and explanations only after
 the last attempt or a pass, so a blank first attempt cannot harvest them."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lms.models import QuizPage
-from lms.selectors import attempt_questions, attempt_review_for_user
+from lms.selectors.quizzes import attempt_questions, attempt_review_for_user
 from lms.services.enrolments import enrolment_create
 from lms.services.quizzes import quiz_attempt_start, quiz_attempt_submit
 from tests.factories.lms import QuizPageFactory, choice_question

@@ -1,5 +1,5 @@
 """Evaluation averages are shown to trainers only from EVALUATION_MIN_RESPONSES
-responses, so a single learner's ratings cannot be read off the report (issue 22)."""
+responses, so a single learner's ratings cannot be read off the report; never a name."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import translation
 import pytest
 
 from accounts.roles import Role
-from lms.selectors import EVALUATION_MIN_RESPONSES, evaluation_summary
+from lms.selectors.trainer import EVALUATION_MIN_RESPONSES, evaluation_summary
 from lms.services.enrolments import course_evaluation_submit, enrolment_create
 from tests.factories.accounts import UserFactory
 
@@ -80,3 +80,29 @@ def test_trainer_report_shows_averages_from_three_responses(client, course, trai
 
     assert _why() not in html
     assert "2,0" in html or "2.0" in html
+
+
+def test_evaluation_summary_is_anonymous(course, learner):
+    enrolment = enrolment_create(user=learner, course=course)
+    course_evaluation_submit(
+        user=learner,
+        enrolment=enrolment,
+        content_rating=4,
+        trainer_rating=5,
+        usefulness_rating=3,
+        comments="Contoh nyata sangat membantu",
+    )
+
+    public = evaluation_summary(course_ids=[course.pk], with_comments=False)
+    trainer_view = evaluation_summary(course_ids=[course.pk])
+
+    # One response: the averages are withheld (EVALUATION_MIN_RESPONSES), never a name.
+    assert public == {
+        "count": 1,
+        "content": None,
+        "trainer": None,
+        "usefulness": None,
+        "averages_shown": False,
+        "min_responses": 3,
+    }
+    assert trainer_view["comments"] == ["Contoh nyata sangat membantu"]

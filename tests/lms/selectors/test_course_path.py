@@ -121,7 +121,7 @@ def test_resume_on_a_finished_course_goes_to_the_course_page(client, course, les
 def test_percent_follows_the_completion_rule_at_every_step(
     client, evaluated_course, lessons, quiz, learner
 ):
-    from lms.selectors import course_path_for_enrolment
+    from lms.selectors.courses import course_path_for_enrolment
 
     enrolment = enrolment_create(user=learner, course=evaluated_course)
 

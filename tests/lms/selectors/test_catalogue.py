@@ -5,8 +5,7 @@ from django.urls import reverse
 import pytest
 
 from competencies.models import Competency, Employee, Position, PositionRequirement
-from lms.selectors import course_list_for_gaps, evaluation_summary
-from lms.services.enrolments import course_evaluation_submit, enrolment_create
+from lms.selectors.catalogue import course_list_for_gaps
 from tests.factories.lms import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,29 +55,3 @@ def test_dashboard_recommends_courses_for_gaps(client, course_index, competency,
     html = client.get(reverse("lms:dashboard")).content.decode()
 
     assert "Mengolah SKM" in html
-
-
-def test_evaluation_summary_is_anonymous(course, learner):
-    enrolment = enrolment_create(user=learner, course=course)
-    course_evaluation_submit(
-        user=learner,
-        enrolment=enrolment,
-        content_rating=4,
-        trainer_rating=5,
-        usefulness_rating=3,
-        comments="Contoh nyata sangat membantu",
-    )
-
-    public = evaluation_summary(course_ids=[course.pk], with_comments=False)
-    trainer_view = evaluation_summary(course_ids=[course.pk])
-
-    # One response: the averages are withheld (EVALUATION_MIN_RESPONSES), never a name.
-    assert public == {
-        "count": 1,
-        "content": None,
-        "trainer": None,
-        "usefulness": None,
-        "averages_shown": False,
-        "min_responses": 3,
-    }
-    assert trainer_view["comments"] == ["Contoh nyata sangat membantu"]

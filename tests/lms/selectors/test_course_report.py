@@ -7,7 +7,7 @@ from django.utils import timezone
 import pytest
 
 from lms.models import Enrolment
-from lms.selectors import course_report
+from lms.selectors.trainer import course_report
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
