@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
 from competencies.models import PendingImport, Position
-from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
+from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.services import import_checks, imports
 from competencies.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -228,17 +228,17 @@ def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpRe
     _check_kind_and_format(kind, file_format)
     if kind == imports.EMPLOYEES:
         data = imports.employees_export(
-            queryset=employee_list_for_hr(request.user),
+            queryset=employee_list_for_hr(user=request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
     elif kind == imports.UNITS:
         data = imports.units_export(
-            queryset=orgunit_list_for_hr(request.user),
+            queryset=orgunit_list_for_hr(user=request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
     else:
         positions = Position.objects.all()
-        scope = hr_scope_unit(request.user)
+        scope = hr_scope_unit(user=request.user)
         if scope is not None:
             positions = positions.filter(unit__path__startswith=scope.path)
         data = imports.positions_export(queryset=positions, file_format=file_format)  # type: ignore[arg-type]

@@ -64,7 +64,7 @@ from competencies.models import (
     PppkGolongan,
 )
 from competencies.models.organisation import code_validator
-from competencies.selectors import hr_scope_unit, privileged_user_ids
+from competencies.selectors.hr_scope import hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
 from competencies.spreadsheets import FORMULA_START, csv_bytes, xlsx_bytes
@@ -854,7 +854,7 @@ def _run(
 
 
 def _scope(actor: User | None) -> OrgUnit | None:
-    return hr_scope_unit(actor) if actor is not None else None
+    return hr_scope_unit(user=actor) if actor is not None else None
 
 
 def _privileged_message() -> str:
@@ -1454,7 +1454,9 @@ def _plan_employees(*, table: Table, actor: User | None, report: ImportReport) -
     # Accounts whose sign-in e-mail and status only an administrator may change: a scoped
     # HR manager must not be able to take over an administrator's account by import.
     actor_is_admin = actor is None or has_role(actor, Role.ADMINISTRATOR)
-    privileged = set() if actor_is_admin else privileged_user_ids([u.pk for u in users.values()])
+    privileged = (
+        set() if actor_is_admin else privileged_user_ids(user_ids=[u.pk for u in users.values()])
+    )
     golongan_aliases = _golongan_aliases()
     pppk_golongan_aliases = _pppk_golongan_aliases()
     meta = Employee._meta

@@ -190,10 +190,10 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
     assigned again (`TrainingNeed.already_ids`). Five queries whatever the number of
     employees or courses: the three gap queries, the course links, and the employees
     already in those courses."""
-    from competencies.selectors import employee_gaps
+    from competencies.selectors.gaps import employee_gaps
 
     by_competency: dict[int, list[tuple[int, int]]] = {}
-    for employee_id, competency_id, required, _current in employee_gaps(employees):
+    for employee_id, competency_id, required, _current in employee_gaps(employees=employees):
         by_competency.setdefault(competency_id, []).append((employee_id, required))
     if not by_competency:
         return []
@@ -824,7 +824,7 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
     """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
     the agency settings, and a fixed few for the JP, competency gaps and recommendations."""
     from competencies.models import AgencySettings
-    from competencies.selectors import jp_target_for_employee, jp_total_for_employee
+    from competencies.selectors.jp import jp_target_for_employee, jp_total_for_employee
 
     enrolments = list(
         Enrolment.objects.filter(user=user)
@@ -883,11 +883,13 @@ def recommendations_for_user(
     if not hasattr(user, "employee"):
         return []
     try:
-        from competencies.selectors import competency_gaps_for_employee
+        from competencies.selectors.gaps import competency_gaps_for_employee
     except ImportError:
         return []
     gaps = [
-        g for g in competency_gaps_for_employee(user.employee) if g.gap > 0 and g.required_level
+        g
+        for g in competency_gaps_for_employee(employee=user.employee)
+        if g.gap > 0 and g.required_level
     ]
     if not gaps:
         return []
@@ -973,14 +975,14 @@ def course_report_scope(*, course: CoursePage, user: User) -> ReportScope:
     every learner; an HR manager limited to a unit subtree (HRScope) sees only the
     learners employed in it (accounts with no employee record are outside every
     subtree). Anyone else may not see the report at all."""
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
     from lms.rules import is_course_trainer
 
     if has_role(user, Role.ADMINISTRATOR) or is_course_trainer(user, course):
         return ReportScope(everyone=True)
     if not (has_role(user, Role.PENGELOLA_SDM) and user.has_perm("lms.view_course_report", course)):
         raise PermissionDenied
-    scope = hr_scope_unit(user)
+    scope = hr_scope_unit(user=user)
     if scope is None:
         return ReportScope(everyone=True)
     return ReportScope(everyone=False, unit_path=scope.path)
