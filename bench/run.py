@@ -422,14 +422,18 @@ def certificates_through_celery() -> list[Result]:
 @measure("gap selectors")
 def gap_selectors() -> list[Result]:
     from competencies.models import OrgUnit
-    from competencies.selectors import competency_gaps_for_employee, gap_heatmap, unit_gap_summary
+    from competencies.selectors.gaps import (
+        competency_gaps_for_employee,
+        gap_heatmap,
+        unit_gap_summary,
+    )
 
     employee = _learner().employee
     agency = OrgUnit.objects.filter(depth=1, code__startswith="SC").first()
     results = []
     for name, fn in (
-        ("gaps for one employee", lambda: competency_gaps_for_employee(employee)),
-        ("gap summary for one perangkat daerah", lambda: unit_gap_summary(agency)),
+        ("gaps for one employee", lambda: competency_gaps_for_employee(employee=employee)),
+        ("gap summary for one perangkat daerah", lambda: unit_gap_summary(unit=agency)),
         ("gap heat-map, whole organisation", lambda: gap_heatmap()),
     ):
         times = _timed(fn, runs=10)

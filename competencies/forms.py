@@ -26,9 +26,9 @@ class OrgUnitAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from competencies.selectors import orgunit_list_for_hr
+        from competencies.selectors.hr_scope import orgunit_list_for_hr
 
-        units = orgunit_list_for_hr(self.for_user) if self.for_user else OrgUnit.objects.all()
+        units = orgunit_list_for_hr(user=self.for_user) if self.for_user else OrgUnit.objects.all()
         if self.instance.pk:
             units = units.exclude(path__startswith=self.instance.path)
             self.fields["parent"].initial = self.instance.get_parent()
@@ -80,10 +80,10 @@ class EmployeeAdminForm(WagtailAdminModelForm):
             self.fields["email"].initial = self.instance.user.email
             self.fields["nip"].initial = self.instance.user.nip
         if self.for_user is not None:
-            from competencies.selectors import employee_list_for_hr, orgunit_list_for_hr
+            from competencies.selectors.hr_scope import employee_list_for_hr, orgunit_list_for_hr
 
-            self.fields["unit"].queryset = orgunit_list_for_hr(self.for_user)
-            self.fields["supervisor"].queryset = employee_list_for_hr(self.for_user).filter(
+            self.fields["unit"].queryset = orgunit_list_for_hr(user=self.for_user)
+            self.fields["supervisor"].queryset = employee_list_for_hr(user=self.for_user).filter(
                 is_active=True
             )
 
@@ -149,9 +149,9 @@ class AssessmentAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
-            from competencies.selectors import employee_list_for_hr
+            from competencies.selectors.hr_scope import employee_list_for_hr
 
-            self.fields["employee"].queryset = employee_list_for_hr(self.for_user).filter(
+            self.fields["employee"].queryset = employee_list_for_hr(user=self.for_user).filter(
                 is_active=True
             )
         self.fields["competency"].queryset = Competency.objects.filter(is_active=True)
@@ -242,7 +242,7 @@ class TrainingRecordForm(forms.Form):
 
     def __init__(self, *args, employee, **kwargs):
         super().__init__(*args, **kwargs)
-        from competencies.models import DevelopmentType
+        from competencies.siasn import DevelopmentType
 
         self.employee = employee
         self.held = None
@@ -270,8 +270,8 @@ class TrainingRecordForm(forms.Form):
         if upload:
             self.held = proof_hold(employee=self.employee, upload=upload)
         if self.held is not None:
-            self.data = self.data.copy()
-            self.data["proof_held"] = self.held.token
+            # The hidden field is re-rendered from the submitted data: swap in the token.
+            self.data = {**self.data, "proof_held": self.held.token}
             note = _(
                 "Your file %(name)s is kept: send the form without choosing it again, "
                 "or choose another file to replace it."

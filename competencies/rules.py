@@ -2,12 +2,12 @@
 
 import rules
 
-from competencies.selectors import employee_in_hr_scope
+from competencies.selectors.hr_scope import employee_in_hr_scope
 
 
 @rules.predicate
 def manages_employee(user, employee) -> bool:
-    return employee is not None and employee_in_hr_scope(user, employee)
+    return employee is not None and employee_in_hr_scope(user=user, employee=employee)
 
 
 @rules.predicate

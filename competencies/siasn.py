@@ -1,14 +1,25 @@
-"""SIASN (BKN) reference tables and the rules the portal's SIASN export follows.
+"""SIASN (BKN) reference tables, the rules the portal's SIASN export follows, and the
+export rows built from training records (for the API, the Wagtail admin's export button
+and the webhooks).
 
 The one home of these facts (lms imports them; competencies never imports lms). Each
 fact names its source; DOMAIN.md §2, §4 and §7 cite the same."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from competencies.models import AgencySettings, TrainingRecord
 
 
 class DevelopmentType(models.IntegerChoices):
@@ -84,3 +95,168 @@ def leadership_programme_id(title: str) -> int | None:
         if re.search(pattern, title, flags=re.IGNORECASE):
             return latihan_id
     return None
+
+
+# SIASN EXPORT ROWS --------------------------------------------------------------------------
+
+# SIASN's `kursus` record (DOMAIN.md §4), in SIASN's spelling, then `satuanKerjaId` (added
+# on every push with instansiId [C kanekescom/laravel-siasn-simpeg
+# src/Services/PostKursusSaveService.php]) and two columns of ours that an importer needs
+# to find the person and the portal row (SIASN's pnsOrangId is looked up from nipBaru
+# through /pns/data-utama).
+SIASN_KURSUS_FIELDS = (
+    "id", "instansiId", "institusiPenyelenggara", "jenisDiklatId", "jenisKursus",
+    "jenisKursusSertipikat", "jumlahJam", "lokasiId", "namaKursus", "nomorSertipikat",
+    "path", "pnsOrangId", "tahunKursus", "tanggalKursus", "tanggalSelesaiKursus",
+)  # fmt: skip
+# SIASN's `diklat` (struktural, leadership) record [C kanekescom/laravel-siasn-simpeg
+# src/Services/PostDiklatSaveService.php] (DOMAIN.md §4).
+SIASN_DIKLAT_FIELDS = (
+    "bobot", "id", "institusiPenyelenggara", "jenisKompetensi", "jumlahJam",
+    "latihanStrukturalId", "nomor", "path", "pnsOrangId", "tahun", "tanggal",
+    "tanggalSelesai", "instansiId",
+)  # fmt: skip
+SIASN_EXTRA_FIELDS = ("satuanKerjaId", "nipBaru", "portalRecordId")
+
+
+def siasn_date(day: datetime.date) -> str:
+    """SIASN dates are dd-mm-yyyy."""
+    return day.strftime("%d-%m-%Y")
+
+
+def _siasn_ids(agency: AgencySettings | None) -> dict[str, str]:
+    return {
+        "instansiId": agency.siasn_instansi_id if agency else "",
+        "satuanKerjaId": agency.siasn_satuan_kerja_id if agency else "",
+    }
+
+
+def siasn_kursus_row(
+    record: TrainingRecord, *, agency: AgencySettings | None = None
+) -> dict[str, Any]:
+    """One training record as a SIASN kursus record. Values SIASN keeps in reference
+    lists the portal does not hold (jenisKursus, lokasiId, pnsOrangId) and the uploaded
+    document path are left empty for the importer to fill."""
+    ids = _siasn_ids(agency)
+    return {
+        "id": record.siasn_id,
+        "instansiId": ids["instansiId"],
+        "institusiPenyelenggara": record.organiser,
+        "jenisDiklatId": record.development_type,
+        "jenisKursus": "",
+        "jenisKursusSertipikat": kursus_certificate_kind(record.development_type),
+        "jumlahJam": siasn_jp(record.jp),
+        "lokasiId": "",
+        "namaKursus": record.title,
+        "nomorSertipikat": record.certificate_number,
+        "path": "",
+        "pnsOrangId": "",
+        "tahunKursus": record.finished_on.year,
+        "tanggalKursus": siasn_date(record.started_on),
+        "tanggalSelesaiKursus": siasn_date(record.finished_on),
+        "satuanKerjaId": ids["satuanKerjaId"],
+        "nipBaru": record.employee.user.nip or "",
+        "portalRecordId": record.pk,
+    }
+
+
+def siasn_diklat_row(
+    record: TrainingRecord, *, agency: AgencySettings | None = None
+) -> dict[str, Any]:
+    """One leadership record (jenisDiklat 1) as a SIASN diklat record. `bobot`,
+    `jenisKompetensi`, `path` and `pnsOrangId` are left for the importer."""
+    ids = _siasn_ids(agency)
+    return {
+        "bobot": "",
+        "id": record.siasn_id,
+        "institusiPenyelenggara": record.organiser,
+        "jenisKompetensi": "",
+        "jumlahJam": siasn_jp(record.jp),
+        "latihanStrukturalId": leadership_programme_id(record.title) or "",
+        "nomor": record.certificate_number,
+        "path": "",
+        "pnsOrangId": "",
+        "tahun": record.finished_on.year,
+        "tanggal": siasn_date(record.started_on),
+        "tanggalSelesai": siasn_date(record.finished_on),
+        "instansiId": ids["instansiId"],
+        "satuanKerjaId": ids["satuanKerjaId"],
+        "nipBaru": record.employee.user.nip or "",
+        "portalRecordId": record.pk,
+    }
+
+
+def is_siasn_diklat(record: TrainingRecord) -> bool:
+    """Leadership programmes (PKP, PKA, PKN: jenisDiklat 1 Diklat Struktural) go to
+    SIASN as diklat records, everything else as kursus (DOMAIN.md §4, §7)."""
+    return record.development_type == DevelopmentType.DIKLAT_STRUKTURAL
+
+
+@dataclass
+class SiasnExportLine:
+    """What the export screen shows HR about one record before download."""
+
+    record: TrainingRecord
+    kind: str  # "kursus" or "diklat"
+    row: dict[str, Any]
+    problems: list[str | Promise] = field(default_factory=list)  # lazy: rendered per request
+    jp_rounded: bool = False
+
+
+def siasn_export_plan(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None
+) -> list[SiasnExportLine]:
+    """Every record with the SIASN record it becomes, and why it is incomplete."""
+    lines = []
+    for record in records.select_related("employee__user"):
+        diklat = is_siasn_diklat(record)
+        row = (siasn_diklat_row if diklat else siasn_kursus_row)(record, agency=agency)
+        problems: list[str | Promise] = []
+        if not row["instansiId"]:
+            problems.append(_("instansiId is not set in the agency settings."))
+        if not row["satuanKerjaId"]:
+            problems.append(_("satuanKerjaId is not set in the agency settings."))
+        if not row["nipBaru"]:
+            problems.append(_("The employee has no NIP."))
+        if not record.certificate_number:
+            problems.append(
+                _("No certificate number (nomor).") if diklat
+                else _("No certificate number (nomorSertipikat).")
+            )  # fmt: skip
+        if diklat and not row["latihanStrukturalId"]:
+            problems.append(
+                _("latihanStrukturalId unknown: the title does not name PKP, PKA or PKN II.")
+            )
+        lines.append(
+            SiasnExportLine(
+                record=record,
+                kind="diklat" if diklat else "kursus",
+                row=row,
+                problems=problems,
+                jp_rounded=Decimal(row["jumlahJam"]) != record.jp,
+            )
+        )
+    return lines
+
+
+def siasn_kursus_rows(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None = None
+) -> list[dict[str, Any]]:
+    """Every non-leadership record as a SIASN kursus row; `CSVRenderer` guards the cells
+    when writing CSV."""
+    return [
+        siasn_kursus_row(record, agency=agency)
+        for record in records.select_related("employee__user")
+        if not is_siasn_diklat(record)
+    ]
+
+
+def siasn_diklat_rows(
+    records: QuerySet[TrainingRecord], *, agency: AgencySettings | None = None
+) -> list[dict[str, Any]]:
+    """Every leadership record as a SIASN diklat row."""
+    return [
+        siasn_diklat_row(record, agency=agency)
+        for record in records.select_related("employee__user")
+        if is_siasn_diklat(record)
+    ]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -20,15 +19,17 @@ from competencies.formats import jp_display
 from competencies.forms import RateForm, TrainingRecordForm
 from competencies.models import AgencySettings, Assessment, Competency, Employee, TrainingRecord
 from competencies.pdf import TranscriptPDF, TranscriptYear, render_transcript
-from competencies.selectors import (
+from competencies.selectors.gaps import (
     competency_gaps_for_employee,
     courses_closing_gaps,
-    jp_counted_records,
+    rating_guide,
+)
+from competencies.selectors.jp import (
     jp_target_for_employee,
     jp_total_for_employee,
-    rating_guide,
-    training_records_for_employee,
+    jp_years_for_employee,
 )
+from competencies.selectors.records import training_records_for_employee
 from competencies.services.assessments import assessment_create
 from competencies.services.proofs import proof_held_discard, proof_held_file
 from competencies.services.records import training_record_submit
@@ -43,8 +44,8 @@ def competency_profile(request: AuthenticatedRequest) -> HttpResponse:
     employee = _own_employee(request)
     if employee is None:
         return render(request, "competencies/no_employee_record.html", status=200)
-    gaps = competency_gaps_for_employee(employee)
-    courses = courses_closing_gaps(gaps)
+    gaps = competency_gaps_for_employee(employee=employee)
+    courses = courses_closing_gaps(gaps=gaps)
     pending = Assessment.objects.filter(
         employee=employee, status=Assessment.Status.SUBMITTED
     ).select_related("competency")
@@ -87,7 +88,12 @@ def self_assessment(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "competencies/rate.html",
-        {"form": form, "employee": employee, "self": True, "guide": rating_guide(employee)},
+        {
+            "form": form,
+            "employee": employee,
+            "self": True,
+            "guide": rating_guide(employee=employee),
+        },
     )
 
 
@@ -135,7 +141,12 @@ def rate_employee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "competencies/rate.html",
-        {"form": form, "employee": employee, "self": False, "guide": rating_guide(employee)},
+        {
+            "form": form,
+            "employee": employee,
+            "self": False,
+            "guide": rating_guide(employee=employee),
+        },
     )
 
 
@@ -152,7 +163,7 @@ def training_records(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "competencies/records.html",
         {
-            "records": training_records_for_employee(employee),
+            "records": training_records_for_employee(employee=employee),
             "year": year,
             "jp": jp,
             "target": rule.value,
@@ -238,25 +249,6 @@ def _transcript_employee(request: AuthenticatedRequest, pk: int | None) -> Emplo
     return employee
 
 
-def _transcript_years(employee: Employee, target: int, *, cap: bool = False) -> list[dict]:
-    # `cap`: the target is a PPPK cap (PP 49/2018 art. 40(1)), met while not exceeded.
-    # The JP rule's records (competencies.selectors.jp_counted_records), grouped by the
-    # year of their end date: each year's sum is that year's jp_total_for_employee.
-    records = jp_counted_records(employee_ids=[employee.pk]).order_by("-finished_on", "-id")
-    years: dict[int, dict] = {}
-    for record in records:
-        year = years.setdefault(
-            record.finished_on.year,
-            {"year": record.finished_on.year, "records": [], "jp": Decimal(0), "target": target},
-        )
-        year["records"].append(record)
-        year["jp"] += record.jp
-    for year in years.values():
-        year["met"] = year["jp"] <= target if cap else year["jp"] >= target
-        year["cap"] = cap
-    return sorted(years.values(), key=lambda y: y["year"], reverse=True)
-
-
 @login_required
 def transcript(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     """The transcript: every approved training record (portal courses and external),
@@ -271,7 +263,7 @@ def transcript(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
         "competencies/transcript.html",
         {
             "employee": employee,
-            "years": _transcript_years(employee, target, cap=rule.is_cap),
+            "years": jp_years_for_employee(employee=employee, rule=rule),
             "target": target,
             "pdf_url": reverse("competencies:transcript_pdf")
             if pk is None
@@ -288,7 +280,7 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
     employee = _transcript_employee(request, pk)
     rule = jp_target_for_employee(employee=employee, agency=AgencySettings.for_request(request))
     target = rule.value  # PNS floor or PPPK cap, as on the HTML transcript
-    years = _transcript_years(employee, target, cap=rule.is_cap)
+    years = jp_years_for_employee(employee=employee, rule=rule)
     data = TranscriptPDF(
         title=_("Training transcript"),
         employee=employee.display_name,
@@ -297,8 +289,8 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
         printed_on=date_format(timezone.localdate(), "j F Y"),
         years=tuple(
             TranscriptYear(
-                year=y["year"],
-                jp=jp_display(y["jp"]),
+                year=y.year,
+                jp=jp_display(y.jp),
                 target=target,
                 cap=rule.is_cap,
                 rows=tuple(
@@ -310,7 +302,7 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
                         jp_display(r.jp),
                         r.certificate_number or "—",
                     )
-                    for r in y["records"]
+                    for r in y.records
                 ),
             )
             for y in years

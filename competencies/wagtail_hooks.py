@@ -34,7 +34,6 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.roles import Role, has_role
 from competencies import (
-    selectors,
     wagtail_hooks_imports,  # noqa: F401 - registers the import screens
 )
 from competencies.admin_views.base import (
@@ -59,6 +58,14 @@ from competencies.models import (
     OrgUnit,
     Position,
     TrainingRecord,
+)
+from competencies.selectors.gaps import gap_heatmap, position_gap_summary
+from competencies.selectors.hr_scope import (
+    assessment_list_for_hr,
+    employee_list_for_hr,
+    hr_scope_unit,
+    orgunit_list_for_hr,
+    training_record_list_for_hr,
 )
 from competencies.services import audit
 from competencies.services.assessments import (
@@ -108,7 +115,7 @@ class ScopedMixin:
     request: Any
 
     def _scoped(self):
-        return type(self).scope(self.request.user)
+        return type(self).scope(user=self.request.user)
 
     def get_base_queryset(self):
         return self._scoped()
@@ -128,7 +135,7 @@ class ScopedObjectMixin:
     request: Any
 
     def get_base_object_queryset(self):
-        return type(self).scope(self.request.user)
+        return type(self).scope(user=self.request.user)
 
 
 class ScopedUsageView(WholeOrganisationOnlyMixin, ScopedObjectMixin, UsageView):
@@ -189,7 +196,7 @@ def _form_error(view, exc: ValidationError):
 
 
 class OrgUnitIndexView(ScopedMixin, generic.IndexView):
-    scope = staticmethod(selectors.orgunit_list_for_hr)
+    scope = staticmethod(orgunit_list_for_hr)
     default_ordering = "path"
 
 
@@ -207,7 +214,7 @@ class OrgUnitCreateView(generic.CreateView):
 
 
 class OrgUnitEditView(ScopedMixin, generic.EditView):
-    scope = staticmethod(selectors.orgunit_list_for_hr)
+    scope = staticmethod(orgunit_list_for_hr)
 
     def save_instance(self):
         data = self.form.cleaned_data
@@ -223,7 +230,7 @@ class OrgUnitEditView(ScopedMixin, generic.EditView):
 
 
 class OrgUnitHistoryView(ScopedObjectMixin, HistoryView):
-    scope = staticmethod(selectors.orgunit_list_for_hr)
+    scope = staticmethod(orgunit_list_for_hr)
 
 
 class OrgUnitViewSet(ModelViewSet):
@@ -237,7 +244,7 @@ class OrgUnitViewSet(ModelViewSet):
     add_view_class = OrgUnitCreateView
     edit_view_class = OrgUnitEditView
     history_view_class = OrgUnitHistoryView
-    usage_view_class = _scoped_usage_view(selectors.orgunit_list_for_hr)
+    usage_view_class = _scoped_usage_view(orgunit_list_for_hr)
     copy_view_enabled = False
     list_display = [
         Column("indented_name", label=gettext_lazy("Name")),
@@ -284,7 +291,7 @@ class PositionViewSet(ModelViewSet):
 
 
 class EmployeeIndexView(ScopedMixin, generic.IndexView):
-    scope = staticmethod(selectors.employee_list_for_hr)
+    scope = staticmethod(employee_list_for_hr)
 
     @property
     def columns(self):
@@ -328,7 +335,7 @@ class EmployeeCreateView(generic.CreateView):
 
 
 class EmployeeEditView(ScopedMixin, generic.EditView):
-    scope = staticmethod(selectors.employee_list_for_hr)
+    scope = staticmethod(employee_list_for_hr)
 
     def save_instance(self):
         fresh = Employee.objects.select_related("user").get(pk=self.object.pk)
@@ -336,7 +343,7 @@ class EmployeeEditView(ScopedMixin, generic.EditView):
 
 
 class EmployeeHistoryView(ScopedObjectMixin, HistoryView):
-    scope = staticmethod(selectors.employee_list_for_hr)
+    scope = staticmethod(employee_list_for_hr)
 
 
 class EmployeeActivationView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin, View):  # fmt: skip
@@ -348,7 +355,7 @@ class EmployeeActivationView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseOb
     header_icon = "lock"
 
     def get_base_object_queryset(self):
-        return selectors.employee_list_for_hr(self.request.user)
+        return employee_list_for_hr(user=self.request.user)
 
     def get_page_title(self):
         return _("Deactivate employee") if self.deactivate else _("Reactivate employee")
@@ -388,7 +395,7 @@ class EmployeeViewSet(ModelViewSet):
     add_view_class = EmployeeCreateView
     edit_view_class = EmployeeEditView
     history_view_class = EmployeeHistoryView
-    usage_view_class = _scoped_usage_view(selectors.employee_list_for_hr)
+    usage_view_class = _scoped_usage_view(employee_list_for_hr)
     copy_view_enabled = False
     list_display = [
         Column("display_name", label=gettext_lazy("Name")),
@@ -507,7 +514,7 @@ class DecidableIndexView(ScopedMixin, generic.IndexView):
 
 
 class AssessmentIndexView(DecidableIndexView):
-    scope = staticmethod(selectors.assessment_list_for_hr)
+    scope = staticmethod(assessment_list_for_hr)
     decide_url_name = "competencies_assessment:decide"
 
 
@@ -543,12 +550,12 @@ class AssessmentEditView(ScopedMixin, AuditedEditView):
     """Only drafts may still be edited; decided records stay as they were decided."""
 
     scope = staticmethod(
-        lambda user: selectors.assessment_list_for_hr(user).filter(status=Assessment.Status.DRAFT)
+        lambda user: assessment_list_for_hr(user=user).filter(status=Assessment.Status.DRAFT)
     )
 
 
 class AssessmentHistoryView(ScopedObjectMixin, HistoryView):
-    scope = staticmethod(selectors.assessment_list_for_hr)
+    scope = staticmethod(assessment_list_for_hr)
 
 
 class DecisionView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin, View):
@@ -565,7 +572,7 @@ class DecisionView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin,
     rejected_message: Any = ""
 
     def get_base_object_queryset(self):
-        return type(self).scope(self.request.user)
+        return type(self).scope(user=self.request.user)
 
     def details(self) -> list[tuple[str, object]]:
         raise NotImplementedError
@@ -609,7 +616,7 @@ class DecisionView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin,
 class AssessmentDecideView(DecisionView):
     model = Assessment
     page_title = gettext_lazy("Decide assessment")
-    scope = staticmethod(selectors.assessment_list_for_hr)
+    scope = staticmethod(assessment_list_for_hr)
     approve = staticmethod(assessment_approve)
     reject = staticmethod(assessment_reject)
     record_kwarg = "assessment"
@@ -653,7 +660,7 @@ class AssessmentViewSet(ModelViewSet):
     add_view_class = AssessmentCreateView
     edit_view_class = AssessmentEditView
     history_view_class = AssessmentHistoryView
-    usage_view_class = _scoped_usage_view(selectors.assessment_list_for_hr)
+    usage_view_class = _scoped_usage_view(assessment_list_for_hr)
     copy_view_enabled = False
     list_display = ["employee", "competency", "level", "method", "status", "assessed_on"]
     list_filter = ["status", "method", "competency"]
@@ -673,7 +680,7 @@ class AssessmentViewSet(ModelViewSet):
 
 
 class TrainingRecordIndexView(DecidableIndexView):
-    scope = staticmethod(selectors.training_record_list_for_hr)
+    scope = staticmethod(training_record_list_for_hr)
     decide_url_name = "competencies_record:decide"
 
     @property
@@ -693,7 +700,7 @@ class TrainingRecordIndexView(DecidableIndexView):
 def _siasn_export_records(request):
     """The HR manager's records (their scope) with the listing's status, source and
     development-type filters; approved records only unless a status is chosen."""
-    records = selectors.training_record_list_for_hr(request.user)  # PermissionDenied
+    records = training_record_list_for_hr(user=request.user)  # PermissionDenied
     statuses = request.GET.getlist("status") or [TrainingRecord.Status.APPROVED]
     records = records.filter(status__in=statuses)
     if sources := request.GET.getlist("source"):
@@ -715,7 +722,7 @@ class TrainingRecordSiasnCheckView(TitledAdminMixin, WagtailAdminTemplateMixin, 
     def get(self, request):
         from django.template.response import TemplateResponse
 
-        from competencies.api import siasn_export_plan
+        from competencies.siasn import siasn_export_plan
         from lms.selectors.courses import courses_without_siasn_type
 
         records = _siasn_export_records(request)
@@ -749,11 +756,11 @@ class TrainingRecordSiasnExportView(View):
 
         from django.http import HttpResponse
 
-        from competencies.api import (
+        from competencies.api import CSVRenderer
+        from competencies.siasn import (
             SIASN_DIKLAT_FIELDS,
             SIASN_EXTRA_FIELDS,
             SIASN_KURSUS_FIELDS,
-            CSVRenderer,
             siasn_diklat_rows,
             siasn_kursus_rows,
         )
@@ -784,7 +791,7 @@ class TrainingRecordSiasnExportView(View):
 class TrainingRecordDecideView(DecisionView):
     model = TrainingRecord
     page_title = gettext_lazy("Decide training record")
-    scope = staticmethod(selectors.training_record_list_for_hr)
+    scope = staticmethod(training_record_list_for_hr)
     approve = staticmethod(training_record_approve)
     reject = staticmethod(training_record_reject)
     record_kwarg = "record"
@@ -830,9 +837,9 @@ class TrainingRecordViewSet(ModelViewSet):
     history_view_class = type(
         "HistoryView",
         (ScopedObjectMixin, HistoryView),
-        {"scope": staticmethod(selectors.training_record_list_for_hr)},
+        {"scope": staticmethod(training_record_list_for_hr)},
     )
-    usage_view_class = _scoped_usage_view(selectors.training_record_list_for_hr)
+    usage_view_class = _scoped_usage_view(training_record_list_for_hr)
     copy_view_enabled = False
     # status_label: a course record withdrawn by a certificate revocation says "Revoked".
     list_display = [
@@ -881,19 +888,19 @@ class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     def get(self, request):
         from django.template.response import TemplateResponse
 
-        units = selectors.orgunit_list_for_hr(request.user)  # raises PermissionDenied
-        scope = selectors.hr_scope_unit(request.user)
+        units = orgunit_list_for_hr(user=request.user)  # raises PermissionDenied
+        scope = hr_scope_unit(user=request.user)
         root = None
         if request.GET.get("unit"):
             root = get_object_or_404(units, pk=request.GET["unit"])
         elif scope is not None:
             root = scope
-        heatmap = selectors.gap_heatmap(root=root)
+        heatmap = gap_heatmap(root=root)
         position_summary = None
         position = None
         if request.GET.get("position"):
             position = get_object_or_404(Position, pk=request.GET["position"])
-            position_summary = selectors.position_gap_summary(position, within=scope)
+            position_summary = position_gap_summary(position=position, within=scope)
         context = self.get_context_data(
             heatmap=heatmap,
             rows=[

@@ -44,8 +44,9 @@ def webhook_payload(
 ) -> dict[str, Any] | None:
     """The body: the record as /api/v1/training-records/ shows it (its state when the
     delivery is made), plus its SIASN row. None when the record has gone."""
-    from competencies.api import TrainingRecordSerializer, siasn_kursus_row
+    from competencies.api import TrainingRecordSerializer
     from competencies.models import TrainingRecord
+    from competencies.siasn import siasn_kursus_row
 
     record = TrainingRecord.objects.select_related("employee__user").filter(pk=record_id).first()
     if record is None:

@@ -32,15 +32,15 @@ def learner_in_hr_scope(user, learner) -> bool:
     """An HR manager's scope covers a learner whose employee record lies in the manager's
     unit subtree; a learner with no employee record only when the scope is the whole
     organisation. Reuses the competencies scope helpers (docs/security.md, HR scope)."""
-    from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+    from competencies.selectors.hr_scope import employee_in_hr_scope, hr_scope_unit
 
     if learner is None or not is_hr_manager(user):
         return False
     try:
         employee = learner.employee
     except ObjectDoesNotExist:
-        return hr_scope_unit(user) is None
-    return employee_in_hr_scope(user, employee)
+        return hr_scope_unit(user=user) is None
+    return employee_in_hr_scope(user=user, employee=employee)
 
 
 @rules.predicate
@@ -132,9 +132,9 @@ def supervises_transcript_employee(user, employee) -> bool:
 
 @rules.predicate
 def manages_transcript_employee(user, employee) -> bool:
-    from competencies.selectors import employee_in_hr_scope
+    from competencies.selectors.hr_scope import employee_in_hr_scope
 
-    return employee is not None and employee_in_hr_scope(user, employee)
+    return employee is not None and employee_in_hr_scope(user=user, employee=employee)
 
 
 # An employee's training transcript (competencies/views.py): the employee, their

@@ -22,11 +22,11 @@ def sees_whole_organisation(user: Any) -> bool:
     they could not open anyway (docs/security.md, "Page privacy and Wagtail's built-in
     views")."""
     from accounts.roles import Role, has_role
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
 
     if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
         return True
-    return has_role(user, Role.PENGELOLA_SDM) and hr_scope_unit(user) is None
+    return has_role(user, Role.PENGELOLA_SDM) and hr_scope_unit(user=user) is None
 
 
 class WholeOrganisationOnlyMixin:

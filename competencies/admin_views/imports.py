@@ -43,7 +43,7 @@ from competencies.imports.pending import (
 from competencies.imports.reading import ImportFileError, check_file, file_format_for
 from competencies.imports.report import ImportReport, import_report_from_json
 from competencies.models import PendingImport, Position
-from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
+from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.spreadsheets import spreadsheet_attachment
 
 if TYPE_CHECKING:
@@ -238,17 +238,17 @@ def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpRe
     _check_kind_and_format(kind, file_format)
     if kind == EMPLOYEES:
         data = employees_export(
-            queryset=employee_list_for_hr(request.user),
+            queryset=employee_list_for_hr(user=request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
     elif kind == UNITS:
         data = units_export(
-            queryset=orgunit_list_for_hr(request.user),
+            queryset=orgunit_list_for_hr(user=request.user),
             file_format=file_format,  # type: ignore[arg-type]
         )
     else:
         positions = Position.objects.all()
-        scope = hr_scope_unit(request.user)
+        scope = hr_scope_unit(user=request.user)
         if scope is not None:
             positions = positions.filter(unit__path__startswith=scope.path)
         data = positions_export(queryset=positions, file_format=file_format)  # type: ignore[arg-type]

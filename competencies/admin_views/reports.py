@@ -18,16 +18,24 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.nip import nip_format
-from competencies import selectors
 from competencies.admin_views.base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
 from competencies.models import AgencySettings, OrgUnit
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
+from competencies.selectors.compliance import (
+    ComplianceFilters,
+    assignment_unit_figures,
+    jp_compliance_list,
+    jp_compliance_report,
+    jp_unit_summary,
+)
+from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
+from competencies.selectors.jp import jp_targets
 from competencies.spreadsheets import csv_response, xlsx_response
 
 PAGE_SIZE = 50
 # `target` is the employee's own rule: the PNS floor or the PPPK cap (`target_kind`);
-# `meets_target` is compliance by that rule (competencies.selectors.jp_targets).
+# `meets_target` is compliance by that rule (competencies.selectors.jp.jp_targets).
 EXPORT_COLUMNS = (
     "nip", "name", "unit", "position", "golongan", "jp", "target", "meets_target",
     "employment_type", "target_kind",
@@ -40,8 +48,8 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     header_icon = "date"
 
     def get(self, request):
-        units = selectors.orgunit_list_for_hr(request.user)  # PermissionDenied if not HR
-        scope = selectors.hr_scope_unit(request.user)
+        units = orgunit_list_for_hr(user=request.user)  # PermissionDenied if not HR
+        scope = hr_scope_unit(user=request.user)
         form = ComplianceFilterForm(
             request.GET or None,
             units=units,
@@ -52,19 +60,19 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         agency = AgencySettings.for_request(request)
         target = agency.yearly_jp_target
         pppk_cap = agency.pppk_jp_cap  # PP 49/2018 art. 40(1): PPPK have a cap, not a floor
-        filters = selectors.ComplianceFilters(
+        filters = ComplianceFilters(
             year=year,
             unit=data.get("unit") or scope,
             position_kind=data.get("position_kind") or "",
             golongan=data.get("golongan"),
             below_target_only=not data.get("all_employees"),
         )
-        employees = selectors.employee_list_for_hr(request.user)
-        listing = selectors.jp_compliance_list(
+        employees = employee_list_for_hr(user=request.user)
+        listing = jp_compliance_list(
             employees=employees, filters=filters, target=target, pppk_cap=pppk_cap
         )
         export = request.GET.get("export")
-        rules = selectors.jp_targets(agency=agency)
+        rules = jp_targets(agency=agency)
         if export == "csv":
             return self._csv(listing, year, rules)
         if export == "xlsx":
@@ -79,7 +87,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         if root is not None and not summary_units:
             summary_units = [root]
         if export == "pdf":
-            summary = selectors.jp_unit_summary(
+            summary = jp_unit_summary(
                 units=summary_units,
                 employees=employees,
                 year=year,
@@ -87,7 +95,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
                 pppk_cap=pppk_cap,
             )
             return self._pdf(summary, listing, year, target, root)
-        report = selectors.jp_compliance_report(
+        report = jp_compliance_report(
             employees=employees,
             filters=filters,
             target=target,
@@ -97,9 +105,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             pppk_cap=pppk_cap,
         )
         summary, page = report.summary, report.page
-        assignment_figures = selectors.assignment_unit_figures(
-            units=summary_units, employees=employees
-        )
+        assignment_figures = assignment_unit_figures(units=summary_units, employees=employees)
         for s in summary:
             s.assignments = assignment_figures.get(s.unit.path)
         query = request.GET.copy()

@@ -26,7 +26,7 @@ from competencies.imports.runner import (
     unit_in_scope,
 )
 from competencies.models import Employee, Golongan, OrgUnit, Position, PppkGolongan
-from competencies.selectors import privileged_user_ids
+from competencies.selectors.hr_scope import privileged_user_ids
 
 EMPLOYMENT_TYPES: dict[str, str] = {
     "pns": Employee.EmploymentType.PNS,
@@ -167,7 +167,9 @@ def plan_employees(*, table: Table, actor: User | None, report: ImportReport) ->
         ),
         scope=actor_scope(actor=actor),
         actor_is_admin=actor_is_admin,
-        privileged=set() if actor_is_admin else privileged_user_ids([u.pk for u in users.values()]),
+        privileged=set()
+        if actor_is_admin
+        else privileged_user_ids(user_ids=[u.pk for u in users.values()]),
         golongan=_golongan_aliases(),
         pppk_golongan=_pppk_golongan_aliases(),
     )

@@ -26,7 +26,7 @@ from competencies.imports.columns import COLUMNS, Kind
 from competencies.imports.reading import Progress, read_table
 from competencies.imports.report import ImportReport, RowError
 from competencies.models import OrgUnit
-from competencies.selectors import hr_scope_unit
+from competencies.selectors.hr_scope import hr_scope_unit
 
 # Keeps `__in` lookups under every database's parameter limit.
 LOOKUP_CHUNK = 500
@@ -139,7 +139,7 @@ def run_import(
 
 
 def actor_scope(*, actor: User | None) -> OrgUnit | None:
-    return hr_scope_unit(actor) if actor is not None else None
+    return hr_scope_unit(user=actor) if actor is not None else None
 
 
 def outside_scope_message() -> str:

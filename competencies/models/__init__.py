@@ -3,7 +3,7 @@ from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope, 
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
 from competencies.models.imports import PendingImport
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
-from competencies.models.records import DevelopmentType, TrainingRecord
+from competencies.models.records import TrainingRecord
 from competencies.models.settings import AgencySettings
 
 __all__ = [
@@ -12,7 +12,6 @@ __all__ = [
     "AgencySettings",
     "Assessment",
     "Competency",
-    "DevelopmentType",
     "Employee",
     "Golongan",
     "HRScope",

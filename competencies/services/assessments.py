@@ -23,7 +23,7 @@ from accounts.models import NotificationKind
 from accounts.roles import Role, has_role
 from accounts.services import notify
 from competencies.models import Assessment, Competency, Employee
-from competencies.selectors import employee_in_hr_scope, hr_managers_for_employee
+from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
 from competencies.services import audit
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _is_supervisor_of(user: User, employee: Employee) -> bool:
 
 def assessment_methods_for(*, actor: User, employee: Employee) -> list[str]:
     """The methods `actor` may record for `employee` (empty: none)."""
-    if employee_in_hr_scope(actor, employee) and employee.user_id != actor.pk:
+    if employee_in_hr_scope(user=actor, employee=employee) and employee.user_id != actor.pk:
         return [m for m in Assessment.Method.values if m != Assessment.Method.SELF]
     if employee.user_id == actor.pk:
         return [Assessment.Method.SELF]
@@ -101,7 +101,9 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
         return assessment  # a double click submits once
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
-    if assessment.assessor_id != actor.pk and not employee_in_hr_scope(actor, assessment.employee):
+    if assessment.assessor_id != actor.pk and not employee_in_hr_scope(
+        user=actor, employee=assessment.employee
+    ):
         raise PermissionDenied
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
@@ -113,7 +115,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
         user=actor,
         changes={"status": [Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]},
     )
-    for manager in hr_managers_for_employee(assessment.employee):
+    for manager in hr_managers_for_employee(employee=assessment.employee):
         if manager.pk == actor.pk:
             continue
         notify(
@@ -140,7 +142,7 @@ def _decide(
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be approved or rejected."))
     if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
-        actor, assessment.employee
+        user=actor, employee=assessment.employee
     ):
         raise PermissionDenied(_("Only HR managers of this employee's unit decide assessments."))
     if assessment.employee.user_id == actor.pk:
@@ -299,7 +301,7 @@ def assessments_from_course_completion(
         created.append(assessment)
         if approve:
             continue
-        for manager in hr_managers_for_employee(employee):
+        for manager in hr_managers_for_employee(employee=employee):
             notify(
                 user=manager,
                 kind=NotificationKind.ASSESSMENT_TO_APPROVE,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, has_role
 from accounts.services import user_create
 from competencies.models import Employee, OrgUnit, Position
-from competencies.selectors import employee_in_hr_scope, hr_scope_unit, privileged_user_ids
+from competencies.selectors.hr_scope import employee_in_hr_scope, hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
 
@@ -36,7 +36,7 @@ EMPLOYEE_FIELDS = (
 
 
 def _check_unit_in_scope(actor: User, unit: OrgUnit | None) -> None:
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if scope is not None and (unit is None or not unit.path.startswith(scope.path)):
         raise PermissionDenied(_("This unit is outside the part of the organisation you manage."))
 
@@ -44,7 +44,7 @@ def _check_unit_in_scope(actor: User, unit: OrgUnit | None) -> None:
 def _check_supervisor_in_scope(actor: User, supervisor: Employee | None) -> None:
     """A supervisor gets rights over the employee (ratings, transcript): a scoped HR
     manager may name only someone employed in their own scope."""
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if (
         scope is not None
         and supervisor is not None
@@ -64,7 +64,7 @@ def _check_may_change_account(
         return
     changes_email = email is not None and email.strip().lower() != employee.user.email
     if (changes_email or changes_status) and employee.user_id in privileged_user_ids(
-        [employee.user_id]
+        user_ids=[employee.user_id]
     ):
         raise PermissionDenied(
             _(
@@ -134,7 +134,7 @@ def employee_update(
     **fields: Any,
 ) -> Employee:
     """Changes HR fields (and the account's e-mail or NIP). Records what changed."""
-    if not employee_in_hr_scope(actor, employee):
+    if not employee_in_hr_scope(user=actor, employee=employee):
         raise PermissionDenied
     _check_may_change_account(actor, employee, email=email)
     unknown = set(fields) - set(EMPLOYEE_FIELDS)
@@ -173,7 +173,7 @@ def employee_update(
 @transaction.atomic
 def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") -> Employee:
     """The employee leaves: their account can no longer sign in, every record stays."""
-    if not employee_in_hr_scope(actor, employee):
+    if not employee_in_hr_scope(user=actor, employee=employee):
         raise PermissionDenied
     _check_may_change_account(actor, employee, changes_status=True)
     employee = (
@@ -201,7 +201,7 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
 def employee_reactivate(*, actor: User, employee: Employee) -> Employee:
     """The employee returns: their account can sign in again. Like deactivating, only an
     administrator reactivates an account holding an admin-side role."""
-    if not employee_in_hr_scope(actor, employee):
+    if not employee_in_hr_scope(user=actor, employee=employee):
         raise PermissionDenied
     _check_may_change_account(actor, employee, changes_status=True)
     employee = (

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from competencies.models import OrgUnit
-from competencies.selectors import hr_scope_unit
+from competencies.selectors.hr_scope import hr_scope_unit
 from competencies.services import audit
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ UNIT_FIELDS = ("code", "name", "kind", "is_active")
 
 
 def _check_parent(actor: User, parent: OrgUnit | None) -> None:
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if scope is not None and (parent is None or not parent.path.startswith(scope.path)):
         raise PermissionDenied(_("This unit is outside the part of the organisation you manage."))
 

@@ -20,7 +20,7 @@ from accounts.models import NotificationKind
 from accounts.roles import Role, has_role
 from accounts.services import notify
 from competencies.models import Employee, TrainingRecord
-from competencies.selectors import employee_in_hr_scope, hr_managers_for_employee
+from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
 from competencies.services import audit
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def training_record_submit(
 ) -> TrainingRecord:
     """An employee adds external training (with proof) for HR to approve; HR may also
     enter one for an employee in scope, which still goes through approval."""
-    if employee.user_id != actor.pk and not employee_in_hr_scope(actor, employee):
+    if employee.user_id != actor.pk and not employee_in_hr_scope(user=actor, employee=employee):
         raise PermissionDenied
     record = TrainingRecord(
         employee=employee,
@@ -80,7 +80,7 @@ def training_record_submit(
     record.save()
     audit.audit_log(instance=record, action=audit.CREATE, user=actor)
     _record_changed(record.pk)
-    for manager in hr_managers_for_employee(employee):
+    for manager in hr_managers_for_employee(employee=employee):
         if manager.pk == actor.pk:
             continue
         notify(
@@ -127,7 +127,7 @@ def _decide(
     if record.status != TrainingRecord.Status.SUBMITTED:
         raise ValidationError(_("Only a record waiting for approval can be decided."))
     if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
-        actor, record.employee
+        user=actor, employee=record.employee
     ):
         raise PermissionDenied
     if record.employee.user_id == actor.pk:

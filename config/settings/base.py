@@ -607,7 +607,7 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "DevelopmentTypeEnum": "competencies.models.records.DevelopmentType.choices",
+        "DevelopmentTypeEnum": "competencies.siasn.DevelopmentType.choices",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from drf-spectacular-sidecar's static files: nothing comes from a CDN.

@@ -20,10 +20,15 @@ from django.views.generic import View
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from competencies import selectors as hr_selectors
 from competencies.admin_views.base import TitledAdminMixin
 from competencies.models import Employee, Position
 from competencies.models.employees import Golongan
+from competencies.selectors.hr_scope import (
+    employee_in_hr_scope,
+    employee_list_for_hr,
+    hr_scope_unit,
+    orgunit_list_for_hr,
+)
 from lms.forms import AssignmentExtendForm, AssignmentForm
 from lms.models import Assignment, AssignmentRecipient, AssignmentRule, TrainingProposal
 from lms.selectors.assignments import (
@@ -46,8 +51,8 @@ if TYPE_CHECKING:
 
 
 def _assignments_for_hr(user) -> QuerySet[Assignment]:
-    hr_selectors.orgunit_list_for_hr(user)  # PermissionDenied if not HR
-    scope = hr_selectors.hr_scope_unit(user)
+    orgunit_list_for_hr(user=user)  # PermissionDenied if not HR
+    scope = hr_scope_unit(user=user)
     assignments = Assignment.objects.select_related("created_by", "scope_unit")
     if scope is not None:
         assignments = assignments.filter(scope_unit__path__startswith=scope.path)
@@ -75,10 +80,10 @@ class AssignmentCreateView(WagtailAdminTemplateMixin, View):
 
     def _form(self, request):
         user = cast("User", request.user)
-        units = hr_selectors.orgunit_list_for_hr(user)
-        scope = hr_selectors.hr_scope_unit(user)
+        units = orgunit_list_for_hr(user=user)
+        scope = hr_scope_unit(user=user)
         employees = (
-            hr_selectors.employee_list_for_hr(user)
+            employee_list_for_hr(user=user)
             .filter(is_active=True)
             .select_related("unit")
             .order_by("full_name")
@@ -123,7 +128,7 @@ class AssignmentCreateView(WagtailAdminTemplateMixin, View):
                     "employees": [e.pk for e in targets["employees"]],
                     "positions": [p.pk for p in targets["positions"]],
                 },
-                scope_unit=hr_selectors.hr_scope_unit(request.user),
+                scope_unit=hr_scope_unit(user=request.user),
             ).count()
             return self._render(request, form, preview=count)
         try:
@@ -181,11 +186,11 @@ class AssignmentExtendView(WagtailAdminTemplateMixin, View):
     header_icon = "calendar"
 
     def _recipient(self, request, pk):
-        hr_selectors.orgunit_list_for_hr(request.user)
+        orgunit_list_for_hr(user=request.user)
         recipient = get_object_or_404(
             AssignmentRecipient.objects.select_related("assignment", "employee__unit"), pk=pk
         )
-        if not hr_selectors.employee_in_hr_scope(request.user, recipient.employee):
+        if not employee_in_hr_scope(user=request.user, employee=recipient.employee):
             raise Http404
         return recipient
 
@@ -226,8 +231,8 @@ class ProposalIndexView(WagtailAdminTemplateMixin, View):
     header_icon = "help"
 
     def _proposals(self, request):
-        hr_selectors.orgunit_list_for_hr(request.user)
-        scope = hr_selectors.hr_scope_unit(request.user)
+        orgunit_list_for_hr(user=request.user)
+        scope = hr_scope_unit(user=request.user)
         proposals = TrainingProposal.objects.select_related(
             "employee__unit", "course", "proposed_by"
         ).filter(status=TrainingProposal.Status.PENDING)
@@ -360,8 +365,8 @@ class AssignmentRuleEditView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         return AssignmentRuleForm(
             request.POST or None,
             instance=self.rule,
-            units=hr_selectors.orgunit_list_for_hr(user),
-            unit_required=hr_selectors.hr_scope_unit(user) is not None,
+            units=orgunit_list_for_hr(user=user),
+            unit_required=hr_scope_unit(user=user) is not None,
         )
 
     def get(self, request, pk=None):
@@ -375,7 +380,7 @@ class AssignmentRuleEditView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         if "save" not in request.POST:
             count = rule_employees(
                 rule=rule,
-                employees=hr_selectors.employee_list_for_hr(request.user).filter(is_active=True),
+                employees=employee_list_for_hr(user=request.user).filter(is_active=True),
             ).count()
             return self._render(request, form, preview=count)
         try:

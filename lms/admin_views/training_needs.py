@@ -28,9 +28,9 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
-from competencies import selectors as hr_selectors
 from competencies.admin_views.base import TitledAdminMixin
 from competencies.models import Employee, OrgUnit
+from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
 from lms.selectors.assignments import TrainingNeed, training_needs
@@ -47,14 +47,14 @@ def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, Qu
     """(units the HR manager may choose, the chosen root or their scope, the active
     employees of that subtree). PermissionDenied if not HR; an unknown or out-of-scope
     unit id answers 404."""
-    units = hr_selectors.orgunit_list_for_hr(request.user)
-    root = hr_selectors.hr_scope_unit(request.user)
+    units = orgunit_list_for_hr(user=request.user)
+    root = hr_scope_unit(user=request.user)
     if unit_id not in (None, ""):
         try:
             root = units.get(pk=int(unit_id))
         except (OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
-    employees = hr_selectors.employee_list_for_hr(request.user).filter(is_active=True)
+    employees = employee_list_for_hr(user=request.user).filter(is_active=True)
     if root is not None:
         employees = employees.filter(unit__path__startswith=root.path)
     return units, root, employees

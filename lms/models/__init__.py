@@ -9,7 +9,6 @@ from lms.models.certificates import Certificate, CertificateBulkJob, Certificate
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
-    SIASN_DEVELOPMENT_TYPES,
     CourseCompetency,
     CourseIndexPage,
     CoursePage,
@@ -30,7 +29,6 @@ __all__ = [
     "AssignmentRecipient",
     "AssignmentRule",
     "TrainingProposal",
-    "SIASN_DEVELOPMENT_TYPES",
     "AttemptAnswer",
     "Certificate",
     "CertificateBulkJob",

@@ -24,10 +24,6 @@ from lms import cache as _cache  # noqa: F401 - connects the cache invalidation 
 from lms.blocks import LessonStreamBlock
 from lms.widgets import SearchableCheckboxSelectMultiple
 
-# SIASN `jenisDiklat` reference (id → name), kept once in competencies.siasn.
-SIASN_DEVELOPMENT_TYPES = DevelopmentType.choices
-
-
 # Page types whose rows the learner routing reads with their specific fields (a reverse
 # one-to-one select_related each), keyed by the accessor on Page.
 _ROUTED_TYPES = ("courseindexpage", "coursepage", "lessonpage", "quizpage")
@@ -296,7 +292,7 @@ class CoursePage(LearnerRouteMixin, Page):
     )
     siasn_development_type = models.PositiveSmallIntegerField(
         _("SIASN development type"),
-        choices=SIASN_DEVELOPMENT_TYPES,
+        choices=DevelopmentType.choices,
         null=True,
         blank=True,
         help_text=_(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from competencies.models import Employee, OrgUnit
-from competencies.selectors import hr_scope_unit
+from competencies.selectors.hr_scope import hr_scope_unit
 from lms.models import (
     Assignment,
     AssignmentRecipient,
@@ -106,7 +106,7 @@ def assignment_rule_list_for_hr(*, user: User) -> QuerySet[AssignmentRule]:
     if not user.has_perm("portal.access_hr"):
         raise PermissionDenied
     rules = AssignmentRule.objects.select_related("unit")
-    scope = hr_scope_unit(user)
+    scope = hr_scope_unit(user=user)
     if scope is not None:
         rules = rules.filter(unit__path__startswith=scope.path)
     return rules
@@ -256,10 +256,10 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
     assigned again (`TrainingNeed.already_ids`). Five queries whatever the number of
     employees or courses: the three gap queries, the course links, and the employees
     already in those courses."""
-    from competencies.selectors import employee_gaps
+    from competencies.selectors.gaps import employee_gaps
 
     by_competency: dict[int, list[tuple[int, int]]] = {}
-    for employee_id, competency_id, required, _current in employee_gaps(employees):
+    for employee_id, competency_id, required, _current in employee_gaps(employees=employees):
         by_competency.setdefault(competency_id, []).append((employee_id, required))
     if not by_competency:
         return []

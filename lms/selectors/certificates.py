@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.nip import nip_mask
 from accounts.roles import Role, has_role
 from competencies.models import Assessment
-from competencies.selectors import hr_scope_unit
+from competencies.selectors.hr_scope import hr_scope_unit
 from config.links import certificate_base_url
 from lms.models import (
     Assignment,
@@ -131,7 +131,7 @@ def certificate_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[Certifica
     if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
         raise PermissionDenied
     certificates = Certificate.objects.select_related("user", "user__employee__unit")
-    scope = hr_scope_unit(user)
+    scope = hr_scope_unit(user=user)
     if scope is not None:
         certificates = certificates.filter(user__employee__unit__path__startswith=scope.path)
     return certificates

@@ -64,7 +64,7 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
     """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
     the agency settings, and a fixed few for the JP, competency gaps and recommendations."""
     from competencies.models import AgencySettings
-    from competencies.selectors import jp_target_for_employee, jp_total_for_employee
+    from competencies.selectors.jp import jp_target_for_employee, jp_total_for_employee
 
     enrolments = list(
         Enrolment.objects.filter(user=user)
@@ -91,7 +91,7 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
         if request is not None
         else AgencySettings.objects.first()
     )
-    # The one JP rule (competencies.selectors): approved training records of the year,
+    # The one JP rule (competencies.selectors.jp): approved training records of the year,
     # external ones included, revoked certificates not.
     employee = getattr(user, "employee", None)  # cached on the user for the gaps below
     jp = (
@@ -123,11 +123,13 @@ def recommendations_for_user(
     if not hasattr(user, "employee"):
         return []
     try:
-        from competencies.selectors import competency_gaps_for_employee
+        from competencies.selectors.gaps import competency_gaps_for_employee
     except ImportError:
         return []
     gaps = [
-        g for g in competency_gaps_for_employee(user.employee) if g.gap > 0 and g.required_level
+        g
+        for g in competency_gaps_for_employee(employee=user.employee)
+        if g.gap > 0 and g.required_level
     ]
     if not gaps:
         return []

@@ -68,7 +68,7 @@ def proposal_get_for_user(*, user: User | AnonymousUser, pk: int) -> TrainingNee
 def proposal_list_for_hr(user: User | AnonymousUser) -> QuerySet[TrainingNeedProposal]:
     """The proposals an HR manager answers: those from their unit subtree (all for
     unscoped HR managers and administrators; proposals without a unit only for those)."""
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
 
     if not user.has_perm("portal.access_hr"):
         raise PermissionDenied
@@ -77,7 +77,7 @@ def proposal_list_for_hr(user: User | AnonymousUser) -> QuerySet[TrainingNeedPro
             "competency", "planned_course", "unit", "proposed_by"
         )
     )
-    scope = hr_scope_unit(user)
+    scope = hr_scope_unit(user=user)
     if scope is not None:
         proposals = proposals.filter(unit__path__startswith=scope.path)
     return proposals

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from competencies import selectors as hr
 from competencies.models import Employee, OrgUnit
+from competencies.selectors.compliance import assignment_unit_figures, jp_unit_summary
+from competencies.selectors.jp import jp_by_employee
 from lms.models import (
     Certificate,
     CourseEvaluation,
@@ -225,10 +226,10 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
     units = list(OrgUnit.get_root_nodes().order_by("path"))
     employees = Employee.objects.all()
     # HR's own selectors: active employees, JP and the target rule, assignments.
-    summaries = hr.jp_unit_summary(units=units, employees=employees, year=year, target=target)
-    assignment_figures = hr.assignment_unit_figures(units=units, employees=employees)
+    summaries = jp_unit_summary(units=units, employees=employees, year=year, target=target)
+    assignment_figures = assignment_unit_figures(units=units, employees=employees)
     active = Employee.objects.filter(is_active=True)
-    jp = hr.jp_by_employee(year=year, employee_ids=active.values("pk"))
+    jp = jp_by_employee(year=year, employee_ids=active.values("pk"))
     length = len(units[0].path) if units else 0
     trained: dict[str, int] = defaultdict(int)
     for pk, path in active.values_list("pk", "unit__path"):

@@ -95,14 +95,14 @@ def course_report_scope(*, course: CoursePage, user: User) -> ReportScope:
     every learner; an HR manager limited to a unit subtree (HRScope) sees only the
     learners employed in it (accounts with no employee record are outside every
     subtree). Anyone else may not see the report at all."""
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
     from lms.rules import is_course_trainer
 
     if has_role(user, Role.ADMINISTRATOR) or is_course_trainer(user, course):
         return ReportScope(everyone=True)
     if not (has_role(user, Role.PENGELOLA_SDM) and user.has_perm("lms.view_course_report", course)):
         raise PermissionDenied
-    scope = hr_scope_unit(user)
+    scope = hr_scope_unit(user=user)
     if scope is None:
         return ReportScope(everyone=True)
     return ReportScope(everyone=False, unit_path=scope.path)

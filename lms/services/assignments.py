@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import NotificationKind
 from accounts.services import notify, notify_many
 from competencies.models import Employee, OrgUnit, Position
-from competencies.selectors import employee_in_hr_scope, hr_scope_unit
+from competencies.selectors.hr_scope import employee_in_hr_scope, hr_scope_unit
 from competencies.services import audit
 from config.celery import enqueue_on_commit
 from lms.models import (
@@ -72,7 +72,7 @@ def _check_targets_in_scope(
     rule: AssignmentRule | None,
 ) -> OrgUnit | None:
     """A unit-scoped HR manager may target only their subtree. Returns the scope."""
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if scope is None:
         return None
     outside = _("A target is outside the part of the organisation you manage.")
@@ -80,7 +80,7 @@ def _check_targets_in_scope(
         if not unit.path.startswith(scope.path):
             raise PermissionDenied(outside)
     for employee in employees:
-        if not employee_in_hr_scope(actor, employee):
+        if not employee_in_hr_scope(user=actor, employee=employee):
             raise PermissionDenied(outside)
     for position in positions:
         if position.unit is not None and not position.unit.path.startswith(scope.path):
@@ -341,7 +341,7 @@ RULE_DELETE = "lms.assignment_rule_delete"
 def _check_rule_scope(*, actor: User, rule: AssignmentRule) -> None:
     if not actor.has_perm("portal.access_hr"):
         raise PermissionDenied
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if scope is not None and (rule.unit is None or not rule.unit.path.startswith(scope.path)):
         raise PermissionDenied(_("A target is outside the part of the organisation you manage."))
 
@@ -549,7 +549,7 @@ def assignment_due_extend(
     *, actor: User, recipient: AssignmentRecipient, due_on: datetime.date, reason: str
 ) -> AssignmentRecipient:
     """Moves one person's due date; the reason is required and kept in the history."""
-    if not employee_in_hr_scope(actor, recipient.employee):
+    if not employee_in_hr_scope(user=actor, employee=recipient.employee):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the extension.")})
@@ -590,7 +590,7 @@ def training_proposal_decide(
     due_days: int | None = 30,
 ) -> TrainingProposal:
     """HR approves (the proposal becomes an assignment of that one employee) or rejects."""
-    if not employee_in_hr_scope(actor, proposal.employee):
+    if not employee_in_hr_scope(user=actor, employee=proposal.employee):
         raise PermissionDenied
     with transaction.atomic():
         proposal = TrainingProposal.objects.select_for_update().get(pk=proposal.pk)

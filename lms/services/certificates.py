@@ -797,7 +797,7 @@ def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> 
     certificate of a recurring course expires. Idempotent: dedupe keys per certificate
     and the `expiry_reminded_at` mark. Returns how many certificates were reminded."""
     from accounts.services import notify_many
-    from competencies.selectors import hr_managers_for_employee
+    from competencies.selectors.hr_scope import hr_managers_for_employee
 
     sent = 0
     for certificate in certificate_reminder_candidates(today=today).iterator(chunk_size=200):
@@ -819,7 +819,7 @@ def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> 
             employee = getattr(certificate.user, "employee", None)
             if employee is not None:
                 notify_many(
-                    users=hr_managers_for_employee(employee),
+                    users=hr_managers_for_employee(employee=employee),
                     kind=NotificationKind.CERTIFICATE_EXPIRING,
                     params={**params, "holder": certificate.holder_name},
                     url=reverse("lms_certificates:index") + f"?q={certificate.number}",
@@ -924,14 +924,14 @@ def certificate_bulk_job_create(
 ) -> CertificateBulkJob:
     """Creates the job and queues the ZIP after commit. HR only, within their scope (a
     unit outside it is refused)."""
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
     from lms.tasks import certificate_bulk_zip
 
     if (course is None) == (unit is None):
         raise ValidationError(_("Choose either a course or a unit."))
     if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
         raise PermissionDenied
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if unit is not None and scope is not None and not unit.path.startswith(scope.path):
         raise PermissionDenied
     total = certificate_bulk_queryset(actor=actor, course=course, unit=unit).count()

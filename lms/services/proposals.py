@@ -70,11 +70,11 @@ def proposal_unsupport(*, proposal: TrainingNeedProposal, user: User) -> bool:
 
 
 def _can_answer(actor: User, proposal: TrainingNeedProposal) -> bool:
-    from competencies.selectors import hr_scope_unit
+    from competencies.selectors.hr_scope import hr_scope_unit
 
     if not actor.has_perm("portal.access_hr"):
         return False
-    scope = hr_scope_unit(actor)
+    scope = hr_scope_unit(user=actor)
     if scope is None:
         return True
     return proposal.unit is not None and proposal.unit.path.startswith(scope.path)

@@ -24,7 +24,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.roles import Role, has_role
 from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies.models import OrgUnit
-from competencies.selectors import hr_scope_unit
+from competencies.selectors.hr_scope import hr_scope_unit
 from lms.models import CertificateBulkJob, CoursePage
 from lms.selectors.certificates import (
     certificate_bulk_job_get,
@@ -232,7 +232,7 @@ def _require_hr(request: HttpRequest) -> None:
 def bulk_create(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
     user = cast("User", request.user)
-    form = BulkZipForm(request.POST or None, scope=hr_scope_unit(user))
+    form = BulkZipForm(request.POST or None, scope=hr_scope_unit(user=user))
     if request.method == "POST" and form.is_valid():
         claim = submit_token_claim(request, scope="certificate-bulk-zip")
         if claim.duplicate:

@@ -16,11 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from competencies.models import AgencySettings, Employee
-from competencies.selectors import (
-    gap_counts_for_employees,
-    jp_by_employee,
-    jp_target_for_employee,
-)
+from competencies.selectors.gaps import gap_counts_for_employees
+from competencies.selectors.jp import jp_by_employee, jp_target_for_employee
 from lms.forms import TrainingProposalForm
 from lms.models import AssignmentRecipient
 from lms.selectors.team import team_employee_ids, team_for_supervisor
@@ -41,8 +38,8 @@ def team(request: HttpRequest) -> HttpResponse:
     members = team_for_supervisor(supervisor=me) if me else []
     # Gaps are shown for direct reports only (three queries for all of them); indirect
     # reports are rated by their own direct supervisor.
-    gaps = gap_counts_for_employees([m.employee.pk for m in members if m.depth == 1])
-    # This year's JP by the one JP rule (competencies.selectors), one query for everyone.
+    gaps = gap_counts_for_employees(employee_ids=[m.employee.pk for m in members if m.depth == 1])
+    # This year's JP by the one JP rule (competencies.selectors.jp), one query for everyone.
     year = timezone.localdate().year
     jp = jp_by_employee(year=year, employee_ids=[m.employee.pk for m in members])
     agency = AgencySettings.for_request(request)

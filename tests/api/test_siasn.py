@@ -10,8 +10,8 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from competencies.api import SIASN_KURSUS_FIELDS
 from competencies.models import HRScope, TrainingRecord
+from competencies.siasn import SIASN_KURSUS_FIELDS
 from tests.api.conftest import make_record, token_client
 from tests.factories.accounts import UserFactory
 
@@ -181,7 +181,7 @@ def test_jp_rounding_rule():
      ("PKA Angkatan 5", 3), ("Pelatihan Kepemimpinan Nasional Tingkat II", 4)],
 )  # fmt: skip
 def test_leadership_programmes_are_diklat_records(employee, bontang_ids, title, latihan):
-    from competencies.api import SIASN_DIKLAT_FIELDS, siasn_export_plan
+    from competencies.siasn import SIASN_DIKLAT_FIELDS, siasn_export_plan
 
     record = make_record(employee, title=title, development_type=1, jp=Decimal("6.5"))
     kursus = make_record(employee, title="Bimtek SAKIP", development_type=8)
@@ -200,8 +200,8 @@ def test_leadership_programmes_are_diklat_records(employee, bontang_ids, title, 
 
 
 def test_plan_says_why_a_row_is_incomplete(employee, home_page):
-    from competencies.api import siasn_export_plan
     from competencies.models import AgencySettings
+    from competencies.siasn import siasn_export_plan
 
     make_record(employee, title="Diklat struktural tanpa jenjang", development_type=1,
                 jp=Decimal("1.5"), certificate_number="")  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.roles import Role
 from competencies.models import Assessment
-from competencies.selectors import current_levels
+from competencies.selectors.levels import current_levels
 from competencies.services.assessments import (
     assessment_approve,
     assessment_create,

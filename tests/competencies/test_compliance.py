@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from competencies.models import DevelopmentType, Position
-from competencies.selectors import ComplianceFilters, jp_compliance_list, jp_unit_summary
+from competencies.models import Position
+from competencies.selectors.compliance import ComplianceFilters, jp_compliance_list, jp_unit_summary
 from competencies.services.records import training_record_from_course
+from competencies.siasn import DevelopmentType
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026

@@ -16,16 +16,16 @@ from django.urls import reverse
 
 import pytest
 
-from competencies.models import AgencySettings, DevelopmentType, Employee, PppkGolongan
-from competencies.selectors import (
+from competencies.models import AgencySettings, Employee, PppkGolongan
+from competencies.selectors.compliance import (
     ComplianceFilters,
-    JpTarget,
     jp_compliance_list,
     jp_compliance_report,
-    jp_target_for_employee,
     jp_unit_summary,
 )
+from competencies.selectors.jp import JpTarget, jp_target_for_employee
 from competencies.services.records import training_record_from_course
+from competencies.siasn import DevelopmentType
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026

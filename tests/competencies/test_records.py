@@ -9,8 +9,8 @@ from django.urls import reverse
 
 import pytest
 
-from competencies.models import DevelopmentType, TrainingRecord
-from competencies.selectors import jp_by_employee
+from competencies.models import TrainingRecord
+from competencies.selectors.jp import jp_by_employee
 from competencies.services.records import (
     training_record_approve,
     training_record_from_course,
@@ -18,6 +18,7 @@ from competencies.services.records import (
     training_record_submit,
     training_record_withdraw,
 )
+from competencies.siasn import DevelopmentType
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ import pytest
 
 from accounts.roles import Role
 from competencies.forms import PROOF_MAX_BYTES
-from competencies.models import DevelopmentType, TrainingRecord
+from competencies.models import TrainingRecord
 from competencies.services.records import training_record_from_course, training_record_submit
+from competencies.siasn import DevelopmentType
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -299,7 +299,7 @@ def test_dashboard_shows_overdue_and_jp(client, course_index, learner):
     completed = EnrolmentFactory(
         user=learner, course=done, status="completed", completed_at=timezone.now(), jp_earned=6
     )
-    # The JP is the one rule's (competencies.selectors.jp_total_for_employee): the
+    # The JP is the one rule's (competencies.selectors.jp.jp_total_for_employee): the
     # approved training record the certificate adds for the completed course.
     from competencies.services.records import training_record_from_course
     from tests.factories.competencies import EmployeeFactory

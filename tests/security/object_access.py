@@ -128,8 +128,8 @@ def training_record_with_proof(owner, *, unit=None, supervisor=None):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from competencies.models import DevelopmentType
     from competencies.services.records import training_record_submit
+    from competencies.siasn import DevelopmentType
     from tests.factories.competencies import EmployeeFactory
 
     extra = {"unit": unit} if unit is not None else {}

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 import pytest
 
-from competencies.selectors import jp_by_employee
+from competencies.selectors.jp import jp_by_employee
 from lms.models import Assignment, AssignmentRecipient, Certificate, Enrolment, LessonProgress
 from lms.selectors.courses import _user_enrolment
 from lms.services.assignments import (
@@ -149,8 +149,8 @@ def test_jp_from_a_course_and_an_external_record_fall_in_the_wita_year(
 ):
     """00:30 WITA on 1 January 2026 is still 31 December 2025 in UTC: the course counts
     in 2026. An approved external record finished on 31 December 2025 counts in 2025."""
-    from competencies.models import DevelopmentType
     from competencies.services.records import training_record_approve, training_record_submit
+    from competencies.siasn import DevelopmentType
 
     course.jp_hours = 6
     course.save()

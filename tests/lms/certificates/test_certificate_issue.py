@@ -7,7 +7,8 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import Notification, NotificationKind
-from competencies.models import AgencySettings, DevelopmentType, TrainingRecord
+from competencies.models import AgencySettings, TrainingRecord
+from competencies.siasn import DevelopmentType
 from lms import tasks
 from lms.models import Certificate, CertificateSequence, CourseCompetency, Enrolment
 from lms.services import enrolments as enrolment_services

@@ -18,7 +18,7 @@ import pytest
 
 from accounts.roles import Role
 from competencies.models import TrainingRecord
-from competencies.selectors import jp_by_employee, jp_total_for_employee
+from competencies.selectors.jp import jp_by_employee, jp_total_for_employee
 from lms.models import Certificate
 from lms.services.certificates import certificate_issue, certificate_revoke
 from tests.api.conftest import token_client

@@ -17,7 +17,7 @@ import pytest
 
 from accounts.models import Notification, NotificationKind
 from competencies.models import Assessment, TrainingRecord
-from competencies.selectors import jp_total_for_employee
+from competencies.selectors.jp import jp_total_for_employee
 from lms.models import Assignment, AssignmentRecipient, Certificate, CourseCompetency
 from lms.services.assignments import assignment_enrolment_completed
 from lms.services.certificates import certificate_revoke, enrolment_competency_evidence

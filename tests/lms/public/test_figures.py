@@ -8,8 +8,9 @@ from django.utils import timezone
 
 import pytest
 
-from competencies import selectors as hr
 from competencies.models import Employee, OrgUnit
+from competencies.selectors.compliance import jp_unit_summary
+from competencies.selectors.jp import jp_by_employee
 from lms.models import CourseEvaluation, CoursePage, Enrolment
 from lms.selectors.public import (
     public_figures,
@@ -79,7 +80,7 @@ def test_figures_equal_hr_compliance_figures_on_the_same_data(city):
     figures = public_figures_compute(year=YEAR, target=TARGET)
     units = list(OrgUnit.get_root_nodes().order_by("path"))
     # What the HR compliance report computes for an unscoped HR manager.
-    summary = hr.jp_unit_summary(
+    summary = jp_unit_summary(
         units=units, employees=Employee.objects.all(), year=YEAR, target=TARGET
     )
     compared = 0
@@ -101,7 +102,7 @@ def test_figures_equal_hr_compliance_figures_on_the_same_data(city):
     assert total["employees"] == sum(s.employees for s in summary)
     assert total["employees_meeting_target"] == sum(s.meeting_target for s in summary)
     # The JP rule itself is HR's: jp_by_employee agrees employee by employee.
-    jp = hr.jp_by_employee(year=YEAR, employee_ids=[e.pk for e in city["employees"]["big"]])
+    jp = jp_by_employee(year=YEAR, employee_ids=[e.pk for e in city["employees"]["big"]])
     assert sum(jp.values()) == Decimal(7 * 24 + 5 * 6)
 
 

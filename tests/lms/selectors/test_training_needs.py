@@ -15,7 +15,7 @@ import pytest
 
 from accounts.roles import Role
 from competencies.models import Assessment, HRScope
-from competencies.selectors import employee_gaps
+from competencies.selectors.gaps import employee_gaps
 from lms.admin_views.training_needs import _proposal_summary
 from lms.models import Assignment, CourseCompetency
 from lms.selectors.assignments import training_needs
@@ -124,14 +124,16 @@ def test_training_needs_query_count_is_constant_as_employees_grow(org, people):
 
 
 def test_employee_gaps_match_the_single_employee_selector(org, people):
-    from competencies.selectors import competency_gaps_for_employee
+    from competencies.selectors.gaps import competency_gaps_for_employee
 
-    batch = {(e, c) for e, c, _r, _l in employee_gaps(_employees(org))}
+    batch = {(e, c) for e, c, _r, _l in employee_gaps(employees=_employees(org))}
     for employee in people.values():
         if employee.unit_id == org.other.pk:
             continue
         single = {
-            (employee.pk, g.competency.pk) for g in competency_gaps_for_employee(employee) if g.gap
+            (employee.pk, g.competency.pk)
+            for g in competency_gaps_for_employee(employee=employee)
+            if g.gap
         }
         assert single == {pair for pair in batch if pair[0] == employee.pk}
 

@@ -5,13 +5,13 @@ import datetime
 import pytest
 
 from competencies.models import Assessment
-from competencies.selectors import (
+from competencies.selectors.gaps import (
     competency_gaps_for_employee,
-    current_levels,
     gap_heatmap,
     position_gap_summary,
     unit_gap_summary,
 )
+from competencies.selectors.levels import current_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_gaps_for_an_employee(org, today):
     )
     _assess(e, other, 2, on=today)
 
-    gaps = {g.competency.code: g for g in competency_gaps_for_employee(e)}
+    gaps = {g.competency.code: g for g in competency_gaps_for_employee(employee=e)}
 
     assert [(c, g.required_level, g.current_level, g.gap) for c, g in gaps.items()] == [
         ("M.01", 1, 2, 0),
@@ -97,9 +97,9 @@ def test_gaps_for_an_employee_without_a_position(org, today):
     e.save()
     _assess(e, org.m05, 2, on=today)
 
-    assert [(g.competency.code, g.required_level) for g in competency_gaps_for_employee(e)] == [
-        ("M.05", None)
-    ]
+    assert [
+        (g.competency.code, g.required_level) for g in competency_gaps_for_employee(employee=e)
+    ] == [("M.05", None)]
 
 
 def test_unit_summary_counts_employees_below_standard_and_average_gap(org, today):
@@ -110,13 +110,13 @@ def test_unit_summary_counts_employees_below_standard_and_average_gap(org, today
     _assess(a2, org.m05, 1, on=today)  # gap 1
     # b1 not assessed on M.05: gap 2
 
-    summary = unit_gap_summary(org.dinas)
+    summary = unit_gap_summary(unit=org.dinas)
 
     cell = summary.cells[org.m05.pk]
     assert (summary.employees, cell.required, cell.below, cell.gap_total) == (3, 3, 2, 3)
     assert cell.average_gap == pytest.approx(1.0)
-    assert unit_gap_summary(org.dinas, include_subunits=False).employees == 0
-    assert unit_gap_summary(org.unit_b).cells[org.m05.pk].below == 1
+    assert unit_gap_summary(unit=org.dinas, include_subunits=False).employees == 0
+    assert unit_gap_summary(unit=org.unit_b).cells[org.m05.pk].below == 1
     assert b1.unit == org.unit_b
 
 
@@ -125,7 +125,7 @@ def test_inactive_employees_are_left_out_of_summaries(org, today):
     e.is_active = False
     e.save()
 
-    assert unit_gap_summary(org.dinas).employees == 0
+    assert unit_gap_summary(unit=org.dinas).employees == 0
 
 
 def test_position_summary(org, today):
@@ -133,7 +133,7 @@ def test_position_summary(org, today):
     org.employee(position=org.staff)
     _assess(head, org.m05, 3, on=today)
 
-    summary = position_gap_summary(org.head)
+    summary = position_gap_summary(position=org.head)
 
     assert summary.employees == 1
     assert summary.cells[org.m05.pk].below == 0
@@ -168,9 +168,9 @@ def _grow(org, today, n):
 @pytest.mark.parametrize(
     ("selector", "expected"),
     [
-        (lambda org: competency_gaps_for_employee(org.probe), 2),
-        (lambda org: unit_gap_summary(org.dinas), 4),
-        (lambda org: position_gap_summary(org.head), 4),
+        (lambda org: competency_gaps_for_employee(employee=org.probe), 2),
+        (lambda org: unit_gap_summary(unit=org.dinas), 4),
+        (lambda org: position_gap_summary(position=org.head), 4),
         (lambda org: gap_heatmap(), 5),
         (lambda org: gap_heatmap(root=org.dinas), 5),
     ],

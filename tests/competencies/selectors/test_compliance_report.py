@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from competencies.models import DevelopmentType, Employee, Position
-from competencies.selectors import (
+from competencies.models import Employee, Position
+from competencies.selectors.compliance import (
     ComplianceFilters,
     jp_compliance_list,
     jp_compliance_report,
     jp_unit_summary,
 )
 from competencies.services.records import training_record_from_course
+from competencies.siasn import DevelopmentType
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026

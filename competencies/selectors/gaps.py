@@ -1,0 +1,269 @@
+"""Gap analysis: required vs current competency levels, per employee and aggregated per
+unit, position or unit × competency.
+
+The gap selectors run a fixed number of queries whatever the data size: they fetch the
+employees in scope, their positions' requirements and their current levels in one query
+each, and compute the gaps in Python."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from competencies.models import (
+    Competency,
+    Employee,
+    OrgUnit,
+    Position,
+    PositionRequirement,
+    ProficiencyLevel,
+)
+from competencies.selectors.levels import current_assessments, current_levels
+
+
+@dataclass(frozen=True)
+class CompetencyGap:
+    competency: Competency
+    required_level: int | None
+    current_level: int | None
+
+    @property
+    def gap(self) -> int:
+        return max((self.required_level or 0) - (self.current_level or 0), 0)
+
+    @property
+    def meets_standard(self) -> bool:
+        return self.gap == 0
+
+    @property
+    def assessed(self) -> bool:
+        return self.current_level is not None
+
+
+def competency_gaps_for_employee(
+    *, employee: Employee, as_of: datetime.date | None = None
+) -> list[CompetencyGap]:
+    """Required vs current level for every competency of the employee's position
+    standard, then any other competency the employee has a current level in. Two queries."""
+    requirements = list(
+        PositionRequirement.objects.filter(position_id=employee.position_id)
+        .select_related("competency")
+        .order_by("competency__code")
+        if employee.position_id
+        else []
+    )
+    currents = {
+        a.competency_id: a
+        for a in current_assessments(employee_ids=[employee.pk], as_of=as_of).select_related(
+            "competency"
+        )
+    }
+    gaps = [
+        CompetencyGap(
+            competency=r.competency,
+            required_level=r.required_level,
+            current_level=currents[r.competency_id].level if r.competency_id in currents else None,
+        )
+        for r in requirements
+    ]
+    required_ids = {r.competency_id for r in requirements}
+    extra = sorted(
+        (a for cid, a in currents.items() if cid not in required_ids),
+        key=lambda a: a.competency.code,
+    )
+    gaps += [
+        CompetencyGap(competency=a.competency, required_level=None, current_level=a.level)
+        for a in extra
+    ]
+    return gaps
+
+
+@dataclass(frozen=True)
+class RatingGuideRow:
+    """What a rater needs beside the rating form: the levels and what each means."""
+
+    gap: CompetencyGap
+    levels: list[ProficiencyLevel]  # in level order
+
+
+def rating_guide(*, employee: Employee) -> list[RatingGuideRow]:
+    """The employee's position standard (and other assessed competencies) with their
+    current and required level and the level descriptions. Three queries."""
+    gaps = competency_gaps_for_employee(employee=employee)
+    levels: dict[int, list[ProficiencyLevel]] = {}
+    for level in ProficiencyLevel.objects.filter(
+        competency_id__in=[g.competency.pk for g in gaps]
+    ).order_by("competency_id", "level"):
+        levels.setdefault(level.competency_id, []).append(level)
+    return [RatingGuideRow(gap=g, levels=levels.get(g.competency.pk, [])) for g in gaps]
+
+
+@dataclass
+class GapCell:
+    """One competency over a group of employees whose position requires it."""
+
+    required: int = 0  # employees whose position requires the competency
+    below: int = 0  # of those, how many are below the required level
+    gap_total: int = 0
+
+    @property
+    def average_gap(self) -> float:
+        return self.gap_total / self.required if self.required else 0.0
+
+    @property
+    def share_below(self) -> float:
+        return self.below / self.required if self.required else 0.0
+
+
+@dataclass
+class GapSummary:
+    competencies: list[Competency]
+    cells: dict[int, GapCell] = field(default_factory=dict)
+    employees: int = 0
+
+
+@dataclass
+class HeatMap:
+    units: list[OrgUnit]
+    competencies: list[Competency]
+    cells: dict[tuple[int, int], GapCell]
+
+    def cell(self, unit_id: int, competency_id: int) -> GapCell | None:
+        return self.cells.get((unit_id, competency_id))
+
+
+def _gap_rows(
+    employees: QuerySet[Employee], *, as_of: datetime.date | None
+) -> tuple[list[tuple[int, int, str]], dict[int, list[tuple[int, int]]], dict]:
+    """Three queries: employees (id, position, unit path), requirements per position,
+    current levels."""
+    rows = list(
+        employees.filter(is_active=True, position__isnull=False).values_list(
+            "id", "position_id", "unit__path"
+        )
+    )
+    position_ids = {position_id for _, position_id, _ in rows}
+    requirements: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for position_id, competency_id, level in PositionRequirement.objects.filter(
+        position_id__in=position_ids
+    ).values_list("position_id", "competency_id", "required_level"):
+        requirements[position_id].append((competency_id, level))
+    levels = current_levels(employee_ids=employees.filter(is_active=True).values("id"), as_of=as_of)
+    return rows, requirements, levels
+
+
+def _accumulate(cell: GapCell, required_level: int, current_level: int | None) -> None:
+    gap = max(required_level - (current_level or 0), 0)
+    cell.required += 1
+    cell.gap_total += gap
+    if gap:
+        cell.below += 1
+
+
+def _summarise(employees: QuerySet[Employee], *, as_of: datetime.date | None) -> GapSummary:
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    cells: dict[int, GapCell] = defaultdict(GapCell)
+    for employee_id, position_id, _ in rows:
+        for competency_id, required_level in requirements.get(position_id, []):
+            _accumulate(
+                cells[competency_id], required_level, levels.get((employee_id, competency_id))
+            )
+    competencies = list(Competency.objects.filter(pk__in=cells.keys()).order_by("code"))
+    return GapSummary(competencies=competencies, cells=dict(cells), employees=len(rows))
+
+
+def unit_gap_summary(
+    *, unit: OrgUnit, include_subunits: bool = True, as_of: datetime.date | None = None
+) -> GapSummary:
+    """Per competency: employees of the unit (and sub-units) below their standard, and
+    the average gap. Four queries."""
+    if include_subunits:
+        employees = Employee.objects.filter(unit__path__startswith=unit.path)
+    else:
+        employees = Employee.objects.filter(unit=unit)
+    return _summarise(employees, as_of=as_of)
+
+
+def position_gap_summary(
+    *, position: Position, within: OrgUnit | None = None, as_of: datetime.date | None = None
+) -> GapSummary:
+    """The gaps of the position's holders; with `within`, only the holders in that unit
+    subtree (an HR manager's scope: with one holder the summary is that person's gaps)."""
+    employees = Employee.objects.filter(position=position)
+    if within is not None:
+        employees = employees.filter(unit__path__startswith=within.path)
+    return _summarise(employees, as_of=as_of)
+
+
+def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = None) -> HeatMap:
+    """Units × competencies. Rows are the children of `root` (the perangkat daerah when
+    root is None); each row aggregates its whole subtree. Five queries."""
+    if root is None:
+        units = list(OrgUnit.get_root_nodes().order_by("path"))
+        employees = Employee.objects.all()
+    else:
+        units = list(root.get_children().order_by("path")) or [root]
+        employees = Employee.objects.filter(unit__path__startswith=root.path)
+    row_length = len(units[0].path) if units else 0
+    unit_by_path = {u.path: u for u in units}
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    cells: dict[tuple[int, int], GapCell] = defaultdict(GapCell)
+    for employee_id, position_id, unit_path in rows:
+        unit = unit_by_path.get((unit_path or "")[:row_length])
+        if unit is None:
+            continue
+        for competency_id, required_level in requirements.get(position_id, []):
+            _accumulate(
+                cells[(unit.pk, competency_id)],
+                required_level,
+                levels.get((employee_id, competency_id)),
+            )
+    competency_ids = {competency_id for _, competency_id in cells}
+    competencies = list(Competency.objects.filter(pk__in=competency_ids).order_by("code"))
+    return HeatMap(units=units, competencies=competencies, cells=dict(cells))
+
+
+def employee_gaps(
+    *, employees: QuerySet[Employee], as_of: datetime.date | None = None
+) -> list[tuple[int, int, int, int]]:
+    """(employee id, competency id, required level, current level) for every competency
+    an active employee's position requires and the employee is below. Three queries
+    whatever the number of employees (batch form of `competency_gaps_for_employee`)."""
+    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    gaps = []
+    for employee_id, position_id, _path in rows:
+        for competency_id, required_level in requirements.get(position_id, []):
+            current = levels.get((employee_id, competency_id)) or 0
+            if required_level > current:
+                gaps.append((employee_id, competency_id, required_level, current))
+    return gaps
+
+
+def gap_counts_for_employees(*, employee_ids: Iterable[int]) -> dict[int, int]:
+    """{employee id: number of competencies below the position's standard}. Three
+    queries whatever the number of employees (the supervisors' team page)."""
+    counts: dict[int, int] = dict.fromkeys(employee_ids, 0)
+    for employee_id, _c, _r, _l in employee_gaps(
+        employees=Employee.objects.filter(pk__in=list(counts))
+    ):
+        counts[employee_id] += 1
+    return counts
+
+
+def courses_closing_gaps(*, gaps: list[CompetencyGap]) -> dict[int, list[Any]]:
+    """Courses that close each gap, from the selector named by
+    settings.COMPETENCY_GAP_COURSE_SELECTOR (the lms provides it: competencies may not
+    import lms). {competency id: [course, ...]}; empty when no selector is configured."""
+    path = getattr(settings, "COMPETENCY_GAP_COURSE_SELECTOR", "")
+    wanted = {g.competency.pk: g.required_level for g in gaps if g.gap and g.required_level}
+    if not path or not wanted:
+        return {}
+    selector = import_string(path)
+    return selector(gaps=wanted)
