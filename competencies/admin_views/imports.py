@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role, has_role
+from accounts.rules import require_hr
 from competencies.models import PendingImport, Position
 from competencies.selectors import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.services import import_checks, imports
@@ -46,13 +45,6 @@ KIND_LABELS: dict[str, Any] = {
     imports.EMPLOYEES: gettext_lazy("Employees"),
 }
 CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
-
-
-def _require_hr(request: HttpRequest) -> User:
-    """The signed-in HR manager or administrator; anyone else is refused."""
-    if not has_role(request.user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
-    return cast("User", request.user)
 
 
 class ImportUploadForm(forms.Form):
@@ -92,11 +84,11 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def import_index(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+    require_hr(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         pending = imports.pending_import_store(
-            user=_require_hr(request),
+            user=cast("User", request.user),
             kind=form.cleaned_data["kind"],
             file_format=imports.file_format_for(form.cleaned_data["file"].name),
             name=Path(form.cleaned_data["file"].name).name,
@@ -124,7 +116,8 @@ def _report_context(request: HttpRequest, report: imports.ImportReport) -> dict[
 
 def import_preview(request: HttpRequest) -> HttpResponse:
     """The dry run of a stored upload (re-run for each page of errors)."""
-    actor = _require_hr(request)
+    actor = cast("User", request.user)
+    require_hr(actor)
     token = request.GET.get("token", "")
     pending = imports.pending_import_get(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
@@ -170,7 +163,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_commit(request: HttpRequest) -> HttpResponse:
-    actor = _require_hr(request)
+    actor = cast("User", request.user)
+    require_hr(actor)
     token = request.POST.get("token", "")
     pending = imports.pending_import_claim(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
@@ -216,7 +210,7 @@ def _attachment(data: bytes, file_format: str, filename: str) -> HttpResponse:
 
 
 def import_template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
-    _require_hr(request)
+    require_hr(request.user)
     _check_kind_and_format(kind, file_format)
     data = imports.import_template(kind, file_format)  # type: ignore[arg-type]
     return _attachment(data, file_format, f"template-{kind}.{file_format}")
@@ -224,7 +218,7 @@ def import_template_download(request: HttpRequest, kind: str, file_format: str) 
 
 def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     """Exports what the HR manager may see: a unit-scoped manager gets their subtree."""
-    _require_hr(request)
+    require_hr(request.user)
     _check_kind_and_format(kind, file_format)
     if kind == imports.EMPLOYEES:
         data = imports.employees_export(
