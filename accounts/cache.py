@@ -51,14 +51,6 @@ def _forget_pending(**kwargs: Any) -> None:
         cache.delete_many(list(keys))
 
 
-# At the start too: what a script or test forgot outside any request is settled before
-# the next request caches afresh, and never deletes what that request cached.
-request_started.connect(_forget_pending, dispatch_uid="accounts.cache.request_started")
-request_finished.connect(_forget_pending, dispatch_uid="accounts.cache.request_finished")
-task_prerun.connect(_forget_pending, dispatch_uid="accounts.cache.task_prerun", weak=False)
-task_postrun.connect(_forget_pending, dispatch_uid="accounts.cache.task_postrun", weak=False)
-
-
 # UNREAD NOTIFICATIONS --------------------------------------------------------------------
 
 
@@ -139,7 +131,17 @@ def _on_group_changed(sender: Any, instance: Group, **kwargs: Any) -> None:
         nav_roles_forget(_members(instance))
 
 
-m2m_changed.connect(_on_groups_changed, dispatch_uid="accounts.cache.groups")
-post_save.connect(_on_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.cache.u")
-post_save.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_saved")
-pre_delete.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_deleted")
+def connect_signals() -> None:
+    """Called from AccountsConfig.ready(), so in every process (web, worker, shell)."""
+    # At the start too: what a script or test forgot outside any request is settled
+    # before the next request caches afresh, and never deletes what that request cached.
+    request_started.connect(_forget_pending, dispatch_uid="accounts.cache.request_started")
+    request_finished.connect(_forget_pending, dispatch_uid="accounts.cache.request_finished")
+    task_prerun.connect(_forget_pending, dispatch_uid="accounts.cache.task_prerun", weak=False)
+    task_postrun.connect(_forget_pending, dispatch_uid="accounts.cache.task_postrun", weak=False)
+    m2m_changed.connect(_on_groups_changed, dispatch_uid="accounts.cache.groups")
+    post_save.connect(
+        _on_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.cache.u"
+    )
+    post_save.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_saved")
+    pre_delete.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_deleted")

@@ -9,8 +9,9 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from lms import checks  # noqa: F401 - registers the system checks
+        from lms import cache, checks  # noqa: F401 - checks registers the system checks
 
+        cache.connect_signals()
         post_migrate.connect(_analyze_after_migrations, sender=self)
 
 

@@ -26,9 +26,6 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-# Connects the header caches' receivers (roles) when the models load, in every process.
-from accounts import cache as _accounts_cache  # noqa: F401
-
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -144,13 +141,15 @@ def _on_m2m(sender: Any, **kwargs: Any) -> None:
         content_changed()
 
 
-post_save.connect(_on_page_or_site_saved, dispatch_uid="lms.cache.page_saved")
-for _sender in _SAVE_SENDERS:
-    post_save.connect(_on_save, sender=_sender, dispatch_uid=f"lms.cache.saved.{_sender}")
-for _sender in _DELETE_SENDERS:
-    post_delete.connect(_on_deleted, sender=_sender, dispatch_uid=f"lms.cache.del.{_sender}")
-post_delete.connect(_on_save, sender="competencies.Competency", dispatch_uid="lms.cache.del.c")
-m2m_changed.connect(_on_m2m, dispatch_uid="lms.cache.m2m")
-page_published.connect(_on_published, dispatch_uid="lms.cache.page_published")
-page_unpublished.connect(_on_published, dispatch_uid="lms.cache.page_unpublished")
-post_page_move.connect(_on_moved, dispatch_uid="lms.cache.page_moved")
+def connect_signals() -> None:
+    """Called from LmsConfig.ready(), so in every process (web, worker, shell)."""
+    post_save.connect(_on_page_or_site_saved, dispatch_uid="lms.cache.page_saved")
+    for sender in _SAVE_SENDERS:
+        post_save.connect(_on_save, sender=sender, dispatch_uid=f"lms.cache.saved.{sender}")
+    for sender in _DELETE_SENDERS:
+        post_delete.connect(_on_deleted, sender=sender, dispatch_uid=f"lms.cache.del.{sender}")
+    post_delete.connect(_on_save, sender="competencies.Competency", dispatch_uid="lms.cache.del.c")
+    m2m_changed.connect(_on_m2m, dispatch_uid="lms.cache.m2m")
+    page_published.connect(_on_published, dispatch_uid="lms.cache.page_published")
+    page_unpublished.connect(_on_published, dispatch_uid="lms.cache.page_unpublished")
+    post_page_move.connect(_on_moved, dispatch_uid="lms.cache.page_moved")

@@ -42,7 +42,7 @@ def assignment_enrolment_completed(enrolment_id: int) -> None:
 
 
 def assignment_enrolment_completed_hook(*, enrolment_id: int) -> None:
-    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS; runs after commit. A broker that
+    """Called by lms.services.enrolments after a completion commits. A broker that
     is down is logged, and assignment_enrolment_completed_sweep catches up."""
     _enqueue_for_enrolment(assignment_enrolment_completed, enrolment_id)
 
@@ -111,7 +111,7 @@ def _certificate_issue_enqueue(enrolment_id: int) -> None:
 
 
 def certificate_issue_hook(*, enrolment_id: int) -> None:
-    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS: queues the issue after commit."""
+    """Called by lms.services.enrolments on a completion: queues the issue after commit."""
     transaction.on_commit(lambda: _certificate_issue_enqueue(enrolment_id))
 
 
@@ -208,7 +208,7 @@ def enrolment_competency_evidence(enrolment_id: int) -> int:
 
 
 def enrolment_competency_evidence_hook(*, enrolment_id: int) -> None:
-    """Listed in settings.LMS_ENROLMENT_COMPLETED_HOOKS: queues the evidence after commit,
+    """Called by lms.services.enrolments on a completion: queues the evidence after commit,
     out of the learner's request (writes and HR notices); a broker that is down is
     logged and enrolment_competency_evidence_sweep catches up."""
     transaction.on_commit(

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role, has_role
+from accounts.rules import require_hr
 from competencies.imports import checks
 from competencies.imports.columns import COLUMNS, EMPLOYEES, FORMATS, KINDS, POSITIONS, UNITS
 from competencies.imports.exports import (
@@ -60,13 +59,6 @@ KIND_LABELS: dict[str, Any] = {
     POSITIONS: gettext_lazy("Positions and competency standards"),
     EMPLOYEES: gettext_lazy("Employees"),
 }
-
-
-def _require_hr(request: HttpRequest) -> User:
-    """The signed-in HR manager or administrator; anyone else is refused."""
-    if not has_role(request.user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
-    return cast("User", request.user)
 
 
 class ImportUploadForm(forms.Form):
@@ -106,11 +98,11 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def import_index(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+    require_hr(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         pending = pending_import_store(
-            user=_require_hr(request),
+            user=cast("User", request.user),
             kind=form.cleaned_data["kind"],
             file_format=file_format_for(filename=form.cleaned_data["file"].name),
             name=Path(form.cleaned_data["file"].name).name,
@@ -138,7 +130,8 @@ def _report_context(request: HttpRequest, report: ImportReport) -> dict[str, Any
 
 def import_preview(request: HttpRequest) -> HttpResponse:
     """The dry run of a stored upload (re-run for each page of errors)."""
-    actor = _require_hr(request)
+    actor = cast("User", request.user)
+    require_hr(actor)
     token = request.GET.get("token", "")
     pending = pending_import_get(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
@@ -184,7 +177,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_commit(request: HttpRequest) -> HttpResponse:
-    actor = _require_hr(request)
+    actor = cast("User", request.user)
+    require_hr(actor)
     token = request.POST.get("token", "")
     pending = pending_import_claim(user=actor, token=token) if _TOKEN.match(token) else None
     if pending is None:
@@ -224,7 +218,7 @@ def _check_kind_and_format(kind: str, file_format: str) -> None:
 
 
 def import_template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
-    _require_hr(request)
+    require_hr(request.user)
     _check_kind_and_format(kind, file_format)
     data = import_template(kind=kind, file_format=file_format)  # type: ignore[arg-type]
     return spreadsheet_attachment(
@@ -234,7 +228,7 @@ def import_template_download(request: HttpRequest, kind: str, file_format: str) 
 
 def export_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     """Exports what the HR manager may see: a unit-scoped manager gets their subtree."""
-    _require_hr(request)
+    require_hr(request.user)
     _check_kind_and_format(kind, file_format)
     if kind == EMPLOYEES:
         data = employees_export(

@@ -1,4 +1,5 @@
-"""HR reports in the Wagtail admin: JP compliance (who is below the yearly JP target, and
+"""HR reports in the Wagtail admin: competency gaps (the unit × competency heat-map and
+the gap summary of a position) and JP compliance (who is below the yearly JP target, and
 how each unit is doing), with CSV and XLSX exports of the whole list and a PDF summary.
 
 Both exports go through `competencies.spreadsheets` (the formula guard; CSV streamed row
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from accounts.nip import nip_format
 from competencies.admin_views.base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
-from competencies.models import AgencySettings, OrgUnit
+from competencies.models import AgencySettings, OrgUnit, Position
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
 from competencies.selectors.compliance import (
     ComplianceFilters,
@@ -29,6 +31,7 @@ from competencies.selectors.compliance import (
     jp_compliance_report,
     jp_unit_summary,
 )
+from competencies.selectors.gaps import gap_heatmap, position_gap_summary
 from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.selectors.jp import jp_targets
 from competencies.spreadsheets import csv_response, xlsx_response
@@ -190,3 +193,44 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="kepatuhan-jp-{year}.pdf"'
         return response
+
+
+class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
+    """The unit × competency heat-map, and the gap summary of one unit or position."""
+
+    template_name = "competencies/admin/gap_report.html"
+    page_title = gettext_lazy("Competency gaps")
+    header_icon = "tasks"
+
+    def get(self, request):
+        units = orgunit_list_for_hr(user=request.user)  # raises PermissionDenied
+        scope = hr_scope_unit(user=request.user)
+        root = None
+        if request.GET.get("unit"):
+            root = get_object_or_404(units, pk=request.GET["unit"])
+        elif scope is not None:
+            root = scope
+        heatmap = gap_heatmap(root=root)
+        position_summary = None
+        position = None
+        if request.GET.get("position"):
+            position = get_object_or_404(Position, pk=request.GET["position"])
+            position_summary = position_gap_summary(position=position, within=scope)
+        context = self.get_context_data(
+            heatmap=heatmap,
+            rows=[
+                (unit, [heatmap.cell(unit.pk, c.pk) for c in heatmap.competencies])
+                for unit in heatmap.units
+            ],
+            root=root,
+            units=units,
+            positions=Position.objects.filter(is_active=True).order_by("name"),
+            position=position,
+            position_summary=position_summary,
+            position_rows=[
+                (c, position_summary.cells.get(c.pk)) for c in position_summary.competencies
+            ]
+            if position_summary
+            else [],
+        )
+        return TemplateResponse(request, self.template_name, context)

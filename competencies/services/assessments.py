@@ -10,7 +10,7 @@ Who may do what:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
-from accounts.roles import Role, has_role
 from accounts.services import notify
 from competencies.models import Assessment, Competency, Employee
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
@@ -86,6 +85,22 @@ def assessment_create(
     return assessment
 
 
+def assessment_draft_update(
+    *, actor: User, assessment: Assessment, changes: dict[str, list[Any]], changed: bool
+) -> Assessment:
+    """Saves a draft edited in the admin (the admin lists only drafts for editing: a
+    decided assessment stays as it was decided). `changed` says whether the form changed
+    at all; an unchanged save writes no audit entry."""
+    audit.instance_save_audited(
+        instance=assessment,
+        actor=actor,
+        action=audit.EDIT,
+        changes=changes,
+        log_entry=bool(changes) or changed,
+    )
+    return assessment
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update(of=("self",))
@@ -141,7 +156,7 @@ def _decide(
         return assessment  # deciding twice the same way is a no-op
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be approved or rejected."))
-    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
+    if not actor.has_perm("portal.access_hr") or not employee_in_hr_scope(
         user=actor, employee=assessment.employee
     ):
         raise PermissionDenied(_("Only HR managers of this employee's unit decide assessments."))

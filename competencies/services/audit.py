@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 
 from wagtail.log_actions import log
 
@@ -74,3 +74,20 @@ def audit_log(
         data=data,
         content_changed=bool(changes) or action == CREATE,
     )
+
+
+def instance_save_audited(
+    *,
+    instance: models.Model,
+    actor: User,
+    action: str,
+    changes: dict[str, list[Any]] | None = None,
+    log_entry: bool = True,
+) -> None:
+    """Saves an object built by an admin form and writes its audit entry in the same
+    transaction. The form has already validated the object (a model form runs
+    full_clean); a ClusterableModel commits its inline rows on save."""
+    with transaction.atomic():
+        instance.save()
+        if log_entry:
+            audit_log(instance=instance, action=action, user=actor, changes=changes)

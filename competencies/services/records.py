@@ -17,7 +17,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
-from accounts.roles import Role, has_role
 from accounts.services import notify
 from competencies.models import Employee, TrainingRecord
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
@@ -126,7 +125,7 @@ def _decide(
         return record
     if record.status != TrainingRecord.Status.SUBMITTED:
         raise ValidationError(_("Only a record waiting for approval can be decided."))
-    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR) or not employee_in_hr_scope(
+    if not actor.has_perm("portal.access_hr") or not employee_in_hr_scope(
         user=actor, employee=record.employee
     ):
         raise PermissionDenied

@@ -536,17 +536,6 @@ HEALTH_CHECK_BROKER_TIMEOUT = env.float("HEALTH_CHECK_BROKER_TIMEOUT", default=2
 HEALTH_CHECK_WORKER_MAX_AGE_MINUTES = env.int("HEALTH_CHECK_WORKER_MAX_AGE_MINUTES", default=5)
 
 # LMS
-# docs/lms.md. Dotted paths of callables run after commit when an enrolment completes,
-# each called as hook(enrolment_id=...); certificates, HR records and competency evidence
-# attach here (or via lms.services.enrolments.register_enrolment_completed_hook).
-LMS_ENROLMENT_COMPLETED_HOOKS: list[str] = [
-    # Assignments (docs/assignments.md): completion notice, assignment completed.
-    "lms.tasks.assignment_enrolment_completed_hook",
-    # Certificates (docs/certificates.md): queues lms.tasks.certificate_issue.
-    "lms.tasks.certificate_issue_hook",
-    # Competency evidence (docs/certificates.md): assessments "course completion".
-    "lms.tasks.enrolment_competency_evidence_hook",
-]
 # docs/certificates.md. The absolute address printed in certificate QR codes and in the
 # Open Badges credential (defaults to WAGTAILADMIN_BASE_URL); and the rate limit of the
 # public verification pages per client address (django-ratelimit syntax).

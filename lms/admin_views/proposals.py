@@ -1,4 +1,4 @@
-"""HR's screen for training-need proposals in the Wagtail admin (registered from
+"""HR's screen for training-need proposals in the Wagtail admin (registered in
 lms/wagtail_hooks.py): a scoped listing and an "answer" form that goes through
 `lms.services.proposals.proposal_answer` (audit, notices)."""
 
@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -22,11 +21,10 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from lms.models import CoursePage, TrainingNeedProposal
 from lms.selectors.proposals import proposal_list_for_hr
-from lms.services.proposals import ANSWER_ACTION, proposal_answer
+from lms.services.proposals import proposal_answer
 
 
 class ProposalPermissionPolicy(ModelPermissionPolicy):
@@ -38,9 +36,6 @@ class ProposalPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, a) for a in actions)
-
-
-register_permission_policy(TrainingNeedProposal, ProposalPermissionPolicy(TrainingNeedProposal))
 
 
 class ProposalAnswerForm(WagtailAdminModelForm):
@@ -165,13 +160,3 @@ class TrainingNeedProposalViewSet(ModelViewSet):
         ],
         base_form_class=ProposalAnswerForm,
     )
-
-
-@hooks.register("register_admin_viewset")
-def register_need_proposal_viewset():
-    return TrainingNeedProposalViewSet("lms_need_proposals")
-
-
-@hooks.register("register_log_actions")
-def register_need_proposal_log_actions(actions):
-    actions.register_action(ANSWER_ACTION, _("Answer a proposal"), _("Proposal answered"))

@@ -20,7 +20,6 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from competencies.siasn import DevelopmentType
-from lms import cache as _cache  # noqa: F401 - connects the cache invalidation receivers
 from lms.blocks import LessonStreamBlock
 from lms.widgets import SearchableCheckboxSelectMultiple
 

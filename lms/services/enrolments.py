@@ -5,30 +5,27 @@ course (lesson completed, quiz graded, essay graded, evaluation submitted) calls
 all rules hold it marks the enrolment completed exactly once (row lock + status guard) and
 runs the completion hooks after commit.
 
-Completion hooks: later features (certificates, HR training records, competency evidence)
-attach by adding a dotted path to ``settings.LMS_ENROLMENT_COMPLETED_HOOKS`` or by calling
-``register_enrolment_completed_hook``. Each hook is called after the transaction commits
-as ``hook(enrolment_id=<int>)``; it should queue a Celery task rather than do slow work.
+After commit, a completion queues the tasks that follow from it (lms.tasks: the
+assignment's completion notice, the certificate, the competency evidence); each is called
+as ``hook(enrolment_id=<int>)`` and queues a Celery task rather than doing slow work.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lms import tasks
 from lms.models import (
     CourseEvaluation,
     CoursePage,
@@ -43,12 +40,6 @@ from lms.services.bulk import ids_q, rows_insert_new
 if TYPE_CHECKING:
     from accounts.models import User
 
-EnrolmentCompletedHook = Callable[..., None]
-
-# Registry filled by `register_enrolment_completed_hook`; the setting's dotted paths are
-# added to it at call time, so tests and settings overrides see the current value.
-enrolment_completed_hooks: list[EnrolmentCompletedHook] = []
-
 # Time between opening a lesson and completing it counts as time spent, up to this cap
 # (a learner who leaves the tab open overnight did not study for eight hours).
 MAX_SECONDS_PER_VISIT = 60 * 60
@@ -56,24 +47,17 @@ MAX_SECONDS_PER_VISIT = 60 * 60
 logger = logging.getLogger(__name__)
 
 
-def register_enrolment_completed_hook(hook: EnrolmentCompletedHook) -> EnrolmentCompletedHook:
-    """Decorator or plain call: adds `hook` to the completion hooks (once)."""
-    if hook not in enrolment_completed_hooks:
-        enrolment_completed_hooks.append(hook)
-    return hook
-
-
-def _completed_hooks() -> list[EnrolmentCompletedHook]:
-    paths = getattr(settings, "LMS_ENROLMENT_COMPLETED_HOOKS", [])
-    return [*enrolment_completed_hooks, *(import_string(path) for path in paths)]
-
-
 def _run_completed_hooks(enrolment_id: int) -> None:
     """Runs every hook even when one fails: the completion is already committed, and one
     failing integration (say, the broker briefly down) must neither hide the others nor
     turn the learner's page into an error. Failures are logged; the periodic jobs of each
     integration pick up what was missed."""
-    for hook in _completed_hooks():
+    hooks = (
+        tasks.assignment_enrolment_completed_hook,
+        tasks.certificate_issue_hook,
+        tasks.enrolment_competency_evidence_hook,
+    )
+    for hook in hooks:
         try:
             hook(enrolment_id=enrolment_id)
         except Exception:

@@ -4,50 +4,38 @@ rate-limited verification pages (/verify/...)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from django_ratelimit.decorators import ratelimit
 
-from accounts.roles import Role, has_role
-from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
-from competencies.models import OrgUnit
-from competencies.selectors.hr_scope import hr_scope_unit
-from lms.models import CertificateBulkJob, CoursePage
 from lms.selectors.certificates import (
-    certificate_bulk_job_get,
     certificate_find,
     certificate_get_for_user,
     certificate_get_public,
-    certificate_ids_for_regeneration,
     certificate_public,
 )
 from lms.services import credentials
 from lms.services.certificates import (
-    certificate_bulk_job_create,
     certificate_pdf_bytes,
     credential_jwt,
     credential_ob3,
     credential_status,
 )
-from lms.tasks import certificate_pdfs_regenerate_queue
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from accounts.models import User
 
 VERIFY_RATE_GROUP = "lms.verify"
 
@@ -195,131 +183,3 @@ def did_document(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(credentials.did_document(), content_type="application/did+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-# HR ADMIN: BULK ZIP AND RE-RENDERING (under /admin/sertifikat/, see lms/wagtail_hooks.py) --
-
-
-class BulkZipForm(forms.Form):
-    course = forms.ModelChoiceField(
-        label=_("Course"), queryset=CoursePage.objects.none(), required=False
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
-
-    def __init__(self, *args: Any, scope: OrgUnit | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.filter(  # type: ignore[attr-defined]
-            certificate_enabled=True
-        ).order_by("title")
-        units = OrgUnit.objects.order_by("path")
-        if scope is not None:
-            units = units.filter(path__startswith=scope.path)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("course")) == bool(data.get("unit")):
-            raise forms.ValidationError(_("Choose either a course or a unit (not both)."))
-        return data
-
-
-def _require_hr(request: HttpRequest) -> None:
-    if not has_role(request.user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
-
-
-@require_http_methods(["GET", "POST"])
-def bulk_create(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
-    user = cast("User", request.user)
-    form = BulkZipForm(request.POST or None, scope=hr_scope_unit(user=user))
-    if request.method == "POST" and form.is_valid():
-        claim = submit_token_claim(request, scope="certificate-bulk-zip")
-        if claim.duplicate:
-            return submit_duplicate_redirect(
-                request, claim, fallback=reverse("lms_certificates:bulk_create")
-            )
-        try:
-            job = certificate_bulk_job_create(
-                actor=user, course=form.cleaned_data["course"], unit=form.cleaned_data["unit"]
-            )
-        except Exception:
-            claim.release()
-            raise
-        response = redirect("lms_certificates:bulk_detail", job_id=job.pk)
-        claim.done(response.url)
-        return response
-    jobs = CertificateBulkJob.objects.filter(requested_by=user).select_related("course", "unit")[
-        :10
-    ]
-    return render(request, "lms/certificates/bulk_create.html", {"form": form, "jobs": jobs})
-
-
-@require_GET
-def bulk_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    _require_hr(request)
-    job = certificate_bulk_job_get(actor=request.user, job_id=job_id)
-    return render(
-        request,
-        "lms/certificates/bulk_detail.html",
-        {
-            "job": job,
-            "finished": job.status
-            in (CertificateBulkJob.Status.DONE, CertificateBulkJob.Status.FAILED),
-            "status_url": reverse("lms_certificates:bulk_status", args=[job.pk]),
-        },
-    )
-
-
-def _job_json(job: CertificateBulkJob) -> dict[str, Any]:
-    return {
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "progress": job.progress,
-        "total": job.total,
-        "percent": job.percent,
-        "download_url": reverse("lms_certificates:bulk_download", args=[job.pk])
-        if job.status == CertificateBulkJob.Status.DONE and job.total
-        else None,
-    }
-
-
-@require_GET
-def bulk_status(request: HttpRequest, job_id: int) -> JsonResponse:
-    _require_hr(request)
-    job = certificate_bulk_job_get(actor=request.user, job_id=job_id)
-    response = JsonResponse(_job_json(job))
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_GET
-def bulk_download(request: HttpRequest, job_id: int) -> FileResponse:
-    _require_hr(request)
-    job = certificate_bulk_job_get(actor=request.user, job_id=job_id)
-    if job.status != CertificateBulkJob.Status.DONE or not job.file:
-        raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=f"sertifikat-{job.pk}.zip",
-        content_type="application/zip",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def regenerate(request: HttpRequest) -> HttpResponse:
-    """Administrators: re-render every stored certificate PDF from its snapshot (after a
-    template, logo or signature change), in Celery batches. The data stays as issued."""
-    if not request.user.has_perm("lms.regenerate_certificates"):
-        raise PermissionDenied
-    ids = certificate_ids_for_regeneration()
-    if request.method == "POST":
-        batches = certificate_pdfs_regenerate_queue(certificate_ids=ids)
-        messages.success(
-            request,
-            _("Re-generating %(count)s certificate PDFs in %(batches)s batches.")
-            % {"count": len(ids), "batches": batches},
-        )
-        return redirect("lms_certificates:index")
-    return render(request, "lms/certificates/regenerate.html", {"count": len(ids)})

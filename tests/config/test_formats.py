@@ -61,8 +61,8 @@ def test_jp_display(language, value, expected):
 
 @pytest.mark.django_db
 def test_record_review_shows_local_dates_and_jp():
+    from competencies.admin_views.records import TrainingRecordDecideView
     from competencies.models import TrainingRecord
-    from competencies.wagtail_hooks import TrainingRecordDecideView
     from tests.factories.competencies import EmployeeFactory
 
     record = TrainingRecord(

@@ -22,6 +22,7 @@ from lms.services.enrolments import lesson_progress_open
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
 from tests.fault.conftest import wait_for
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = [
     pytest.mark.services,
@@ -33,11 +34,11 @@ LEARNERS = 3
 
 
 def test_assignments_of_completions_during_a_broker_outage_are_completed_once(
-    own_redis, workers, certificate_course, settings, caplog
+    own_redis, workers, certificate_course, settings, caplog, monkeypatch
 ):
     from lms import tasks
 
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = ["lms.tasks.assignment_enrolment_completed_hook"]
+    completion_hooks_only(monkeypatch, "assignment_enrolment_completed_hook")
     course, lesson = certificate_course
     unit = OrgUnitFactory()
     employees = [

@@ -18,6 +18,7 @@ from lms.models import Certificate, Enrolment
 from lms.services.enrolments import enrolment_create, lesson_progress_open
 from tests.factories.accounts import UserFactory
 from tests.fault.conftest import wait_for
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = [
     pytest.mark.services,
@@ -31,11 +32,11 @@ LEARNERS = 3
 
 
 def test_completions_survive_a_broker_outage_and_the_sweep_issues_each_certificate_once(
-    own_redis, workers, certificate_course, settings, caplog
+    own_redis, workers, certificate_course, settings, caplog, monkeypatch
 ):
     from lms import tasks
 
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = ["lms.tasks.certificate_issue_hook"]
+    completion_hooks_only(monkeypatch, "certificate_issue_hook")
     course, lesson = certificate_course
     learners = [UserFactory(roles=[Role.PESERTA]) for _ in range(LEARNERS)]
     for learner in learners:

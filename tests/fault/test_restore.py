@@ -20,6 +20,7 @@ from lms.services.certificates import certificate_issue
 from tests.conftest import service_unavailable
 from tests.factories.accounts import UserFactory
 from tests.lms.certificates.conftest import complete
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = [
     pytest.mark.services,
@@ -29,12 +30,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def pg_tools(settings, tmp_path):
+def pg_tools(settings, tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         service_unavailable("needs PostgreSQL (DATABASE_URL)")
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         service_unavailable("pg_dump and pg_restore are not on the PATH")
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = []
+    completion_hooks_only(monkeypatch)
     settings.LMS_CREDENTIAL_SIGNING_KEY_FILE = str(tmp_path / "keys" / "signing.pem")
     db = connection.settings_dict
     args = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432)]

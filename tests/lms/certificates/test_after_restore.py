@@ -14,13 +14,14 @@ from lms.models import Certificate, CertificateSequence
 from lms.services.certificates import certificate_issue
 from tests.factories.accounts import UserFactory
 from tests.lms.certificates.conftest import complete
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_hooks(settings):
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = []
+def _no_hooks(monkeypatch):
+    completion_hooks_only(monkeypatch)
 
 
 def _issue(course) -> Certificate:

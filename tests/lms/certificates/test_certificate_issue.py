@@ -25,13 +25,14 @@ from lms.services.enrolments import (
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import CompetencyFactory
 from tests.lms.certificates.conftest import complete
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _certificate_hook_only(settings):
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = ["lms.tasks.certificate_issue_hook"]
+def _certificate_hook_only(monkeypatch):
+    completion_hooks_only(monkeypatch, "certificate_issue_hook")
 
 
 def test_completing_a_course_issues_one_certificate_even_if_completion_fires_twice(

@@ -22,6 +22,7 @@ from lms.tasks import certificate_expiry_reminders_send as reminders_task
 from lms.tasks import enrolment_competency_evidence_hook
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import CompetencyFactory, OrgUnitFactory
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = pytest.mark.django_db
 
@@ -149,10 +150,19 @@ def test_no_evidence_without_an_employee_record_or_completion(developing, course
     assert not Assessment.objects.exists()
 
 
-def test_the_evidence_hook_is_registered(settings):
-    assert "lms.tasks.enrolment_competency_evidence_hook" in (
-        settings.LMS_ENROLMENT_COMPLETED_HOOKS
+def test_a_completion_queues_the_competency_evidence(monkeypatch):
+    from lms import tasks
+    from lms.services import enrolments
+
+    seen = []
+    completion_hooks_only(monkeypatch)
+    monkeypatch.setattr(
+        tasks,
+        "enrolment_competency_evidence_hook",
+        lambda *, enrolment_id: seen.append(enrolment_id),
     )
+    enrolments._run_completed_hooks(7)
+    assert seen == [7]
 
 
 def test_competencies_services_do_not_import_lms():

@@ -14,6 +14,7 @@ from lms.services.enrolments import (
 )
 from lms.services.quizzes import essay_answer_grade, quiz_attempt_start, quiz_attempt_submit
 from tests.factories.lms import QuestionFactory, QuizPageFactory
+from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,12 @@ def record_completion(*, enrolment_id: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _hook(settings):
+def _hook(monkeypatch):
+    from lms import tasks
+
     CALLS.clear()
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = [f"{__name__}.record_completion"]
+    completion_hooks_only(monkeypatch)
+    monkeypatch.setattr(tasks, "certificate_issue_hook", record_completion)
     yield
     CALLS.clear()
 
@@ -134,27 +138,18 @@ def test_ungraded_essay_blocks_completion_until_graded(
     assert [enrolment.pk] == CALLS
 
 
-def test_registered_hook_runs_after_commit(
+def test_completion_hooks_run_after_commit(
     course, lessons, learner, django_capture_on_commit_callbacks
 ):
-    seen = []
-
-    def hook(*, enrolment_id):
-        seen.append(enrolment_id)
-
-    enrolment_services.register_enrolment_completed_hook(hook)
-    try:
-        enrolment = enrolment_create(user=learner, course=course)
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            for lesson in lessons:
-                lesson_progress_open(user=learner, lesson=lesson)
-                lesson_progress_complete(user=learner, lesson=lesson)
-        assert seen == []
-        for callback in callbacks:
-            callback()
-        assert seen == [enrolment.pk]
-    finally:
-        enrolment_services.enrolment_completed_hooks.remove(hook)
+    enrolment = enrolment_create(user=learner, course=course)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for lesson in lessons:
+            lesson_progress_open(user=learner, lesson=lesson)
+            lesson_progress_complete(user=learner, lesson=lesson)
+    assert CALLS == []
+    for callback in callbacks:
+        callback()
+    assert [enrolment.pk] == CALLS
 
 
 def test_records_survive_lesson_and_quiz_deletion(course, lessons, quiz, learner):
@@ -225,8 +220,8 @@ def test_time_spent_is_counted_and_capped(course, lessons, learner):
     assert progress2.seconds_spent == enrolment_services.MAX_SECONDS_PER_VISIT
 
 
-def test_a_failing_completion_hook_does_not_stop_the_others(settings):
-    from lms.services import enrolments as service
+def test_a_failing_completion_hook_does_not_stop_the_others(monkeypatch):
+    from lms import tasks
 
     calls = []
 
@@ -236,12 +231,9 @@ def test_a_failing_completion_hook_does_not_stop_the_others(settings):
     def working(*, enrolment_id):
         calls.append(enrolment_id)
 
-    saved = list(service.enrolment_completed_hooks)
-    service.enrolment_completed_hooks[:] = [broken, working]
-    settings.LMS_ENROLMENT_COMPLETED_HOOKS = []
-    try:
-        service._run_completed_hooks(41)
-    finally:
-        service.enrolment_completed_hooks[:] = saved
+    monkeypatch.setattr(tasks, "assignment_enrolment_completed_hook", broken)
+    monkeypatch.setattr(tasks, "certificate_issue_hook", working)
+    monkeypatch.setattr(tasks, "enrolment_competency_evidence_hook", working)
+    enrolment_services._run_completed_hooks(41)
 
-    assert calls == [41]
+    assert calls == [41, 41]
