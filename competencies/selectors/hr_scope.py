@@ -111,7 +111,7 @@ def privileged_user_ids(*, user_ids: Iterable[int]) -> set[int]:
 
 
 def employee_in_hr_scope(*, user: User | AnonymousUser, employee: Employee) -> bool:
-    if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
+    if not user.has_perm("portal.access_hr"):
         return False
     scope = hr_scope_unit(user=user)
     if scope is None:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.nip import nip_mask
-from accounts.roles import Role, has_role
+from accounts.rules import require_hr
 from competencies.models import Assessment
 from competencies.selectors.hr_scope import hr_scope_unit
 from config.links import certificate_base_url
@@ -128,8 +127,7 @@ def certificate_find(*, number: str, holder_name: str) -> Certificate | None:
 def certificate_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[Certificate]:
     """Certificates an HR manager may see (holders in their unit subtree; holders with no
     employee record only for unscoped managers); administrators see all."""
-    if not has_role(user, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
+    require_hr(user)
     certificates = Certificate.objects.select_related("user", "user__employee__unit")
     scope = hr_scope_unit(user=user)
     if scope is not None:

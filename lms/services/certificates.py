@@ -42,7 +42,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
-from accounts.roles import Role, has_role
+from accounts.rules import require_hr
 from accounts.services import notify
 from competencies.models import AgencySettings, TrainingRecord
 from competencies.services.audit import audit_log
@@ -929,8 +929,7 @@ def certificate_bulk_job_create(
 
     if (course is None) == (unit is None):
         raise ValidationError(_("Choose either a course or a unit."))
-    if not has_role(actor, Role.PENGELOLA_SDM, Role.ADMINISTRATOR):
-        raise PermissionDenied
+    require_hr(actor)
     scope = hr_scope_unit(user=actor)
     if unit is not None and scope is not None and not unit.path.startswith(scope.path):
         raise PermissionDenied
