@@ -10,7 +10,8 @@ from django.urls import reverse
 
 import pytest
 
-from competencies.models import DevelopmentType, TrainingRecord
+from competencies.models import TrainingRecord
+from competencies.siasn import DevelopmentType
 
 pytestmark = pytest.mark.django_db
 
