@@ -16,7 +16,6 @@ import pytest
 from accounts.roles import Role
 from competencies.models import Assessment, HRScope
 from competencies.selectors import employee_gaps
-from lms.admin_views.training_needs import _proposal_summary
 from lms.models import Assignment, CourseCompetency
 from lms.selectors import training_needs
 from tests.factories.accounts import UserFactory
@@ -195,18 +194,6 @@ def test_one_click_refuses_a_course_that_closes_no_gap(client, org, people, scop
     assert client.get(url).status_code == 404
     assert client.post(url, {"due_days": 30}).status_code == 404
     assert not Assignment.objects.exists()
-
-
-def test_proposals_slot_is_empty_without_the_proposals_selector(monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "lms.selectors.proposals" else real(name, *a),
-    )
-    assert _proposal_summary(unit_ids=None) is None
 
 
 def test_open_proposals_of_the_subtree_show_in_the_proposals_slot(client, org, people, scoped_hr):
