@@ -9,7 +9,6 @@ from django.utils import timezone
 import factory
 import wagtail_factories
 
-from accounts.roles import Role
 from lms.models import (
     Assignment,
     AssignmentRule,
@@ -115,9 +114,9 @@ class AssignmentRuleFactory(factory.django.DjangoModelFactory):
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
-    """An assignment of `course` (required) to individual employees by an HR manager, due
-    30 days after each is added. Recipients are not made here: `assignment_create`
-    decides them."""
+    """An assignment of `course` (required) to individual employees, due 30 days after
+    each is added. Recipients are not made here: `assignment_create` decides them. Its
+    creator has no role, so no extra HR manager appears in notices or scopes."""
 
     class Meta:
         model = Assignment
@@ -125,7 +124,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     course_title = factory.LazyAttribute(lambda o: o.course.title)
     target_type = Assignment.Target.EMPLOYEES
     due_days = 30
-    created_by = factory.SubFactory(UserFactory, roles=[Role.PENGELOLA_SDM])
+    created_by = factory.SubFactory(UserFactory)
 
 
 class TrainingNeedProposalFactory(factory.django.DjangoModelFactory):

@@ -57,7 +57,6 @@ def test_assignment_and_rule_factories(course):
     for obj in (rule, to_employees, by_rule):
         _valid_and_saved(obj)
     assert to_employees.course_title == course.title
-    assert has_role(to_employees.created_by, Role.PENGELOLA_SDM)
 
 
 def test_assessment_factory():
