@@ -15,7 +15,7 @@ WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: bench
-.PHONY: help run serve install install-dev migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps lock clean
+.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -35,7 +35,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 install: $(VENV)/.installed ## Create .venv and install the runtime dependencies
 
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(PY)
+	$(PIP) install --quiet -r requirements-bench.txt
+	@touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 install-dev: $(VENV)/.installed-dev ## Create .venv and install runtime and development dependencies
+
+install-bench: $(VENV)/.installed-bench ## Also install the load-test tools that only `make bench` uses (locust)
 
 migrate: install ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
 	@mkdir -p var
@@ -109,6 +115,6 @@ clean: ## Remove the virtualenv, database and generated files
 	rm -rf $(VENV) var/db.sqlite3* var/staticfiles var/mail
 	find . -name "*.mo" -path "./locale/*" -delete
 
-bench: install-dev ## Measure the PRODUCT.md targets on PostgreSQL with the scale data (bench/RESULTS.md)
+bench: install-bench ## Measure the PRODUCT.md targets on PostgreSQL with the scale data (bench/RESULTS.md)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } || echo "wrk missing: the HTTP load test will be skipped"
 	$(PY) bench/run.py $(BENCH_ARGS)

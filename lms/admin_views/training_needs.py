@@ -9,7 +9,6 @@ The report runs a fixed number of queries whatever the number of employees
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -34,13 +33,13 @@ from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit,
 from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
 from lms.selectors.assignments import TrainingNeed, training_needs
+from lms.selectors.proposals import proposal_summary
 from lms.services.assignments import assignment_create
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 25
-PROPOSALS_MODULE = "lms.selectors.proposals"
 
 
 def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, QuerySet]:
@@ -58,15 +57,6 @@ def _scope(request, unit_id: Any) -> tuple[QuerySet[OrgUnit], OrgUnit | None, Qu
     if root is not None:
         employees = employees.filter(unit__path__startswith=root.path)
     return units, root, employees
-
-
-def _proposal_summary(*, unit_ids: list[int] | None) -> Any:
-    """Training-need proposals, from `lms.selectors.proposals.proposal_summary` when that
-    module exists (another part of the portal provides it); otherwise None."""
-    if importlib.util.find_spec(PROPOSALS_MODULE) is None:
-        return None
-    module = importlib.import_module(PROPOSALS_MODULE)
-    return module.proposal_summary(unit_ids=unit_ids)
 
 
 def default_reason(need: TrainingNeed) -> str:
@@ -96,7 +86,7 @@ class TrainingNeedsView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             page=page,
             needs=page.object_list,
             employee_count=employees.count(),
-            proposals=_proposal_summary(unit_ids=unit_ids),
+            proposals=proposal_summary(unit_ids=unit_ids),
             query=f"unit={root.pk}" if root else "",
         )
         return TemplateResponse(request, self.template_name, context)

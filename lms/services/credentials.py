@@ -8,37 +8,49 @@ or, so that `seed_demo` and `make run` work without a step, on first use. A file
 than the database: the key never travels with a database dump or backup restored
 elsewhere, file permissions (0600) protect it, and operations can mount it as a secret.
 
-JWS is built with `cryptography` only (already a dependency): a compact JWS is
-base64url(header) "." base64url(payload) "." base64url(signature), nothing more, so no
-JOSE library is added (docs/certificates.md, "Signed credentials")."""
+The JOSE work (JWK export, RFC 7638 thumbprint, compact JWS signing and verification) is
+done by joserfc on top of `cryptography`; this module only chooses the header, the key id
+and where the key lives (docs/certificates.md, "Signed credentials")."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import functools
-import hashlib
 import json
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jws
+from joserfc.errors import (
+    BadSignatureError,
+    DecodeError,
+    InvalidKeyIdError,
+    JoseError,
+    SecurityWarning,
+    UnsupportedAlgorithmError,
 )
+from joserfc.jwk import KeySet, OKPKey
+from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
 from config.links import certificate_base_url
 
 logger = logging.getLogger(__name__)
 
 JWT_MEDIA_TYPE = "application/vc+jwt"
+ALGORITHM = "EdDSA"
+
+# RFC 9864 renames the algorithm "Ed25519", and joserfc warns at each use of "EdDSA". Open
+# Badges and VC-JOSE verifiers still expect "EdDSA" (the same Ed25519 signature), and
+# credentials already issued carry it, so the header keeps it and the warning is noise.
+warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 
 
 class SigningKeyMissing(Exception):
@@ -46,11 +58,12 @@ class SigningKeyMissing(Exception):
 
 
 def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    """Unpadded base64url, as in a JWS segment."""
+    return urlsafe_b64encode(data).decode("ascii")
 
 
 def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return urlsafe_b64decode(text.encode("ascii"))
 
 
 def signing_key_path() -> Path:
@@ -90,14 +103,14 @@ def signing_key_generate(*, path: Path | None = None, overwrite: bool = False) -
 
 
 @functools.cache
-def _load(path: str, mtime: float) -> Ed25519PrivateKey:
+def _load(path: str, mtime: float) -> OKPKey:
     key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyMissing(f"{path} does not hold an Ed25519 private key")
-    return key
+    return OKPKey.import_key(key)
 
 
-def signing_key(*, create: bool | None = None) -> Ed25519PrivateKey:
+def signing_key(*, create: bool | None = None) -> OKPKey:
     """The agency's private key; generated at the configured path on first use when
     `create` (default: settings.LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE, off in production,
     where every machine must read the same mounted key). Cached per process (and per
@@ -113,17 +126,10 @@ def signing_key(*, create: bool | None = None) -> Ed25519PrivateKey:
     return _load(str(path), path.stat().st_mtime)
 
 
-def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw)}
-
-
-def jwk_thumbprint(jwk: dict[str, str]) -> str:
-    """RFC 7638: SHA-256 over the required members in lexical order, no whitespace."""
-    canonical = json.dumps(
-        {k: jwk[k] for k in ("crv", "kty", "x")}, separators=(",", ":"), sort_keys=True
-    )
-    return b64url(hashlib.sha256(canonical.encode()).digest())
+def _public_jwk(key: OKPKey) -> dict[str, Any]:
+    # Only the public members, in the order /verify/keys.json has always listed them.
+    public = key.as_dict(private=False)
+    return {name: public[name] for name in ("kty", "crv", "x")}
 
 
 def _base_url() -> str:
@@ -139,14 +145,13 @@ def issuer_did() -> str:
 def key_id() -> str:
     """The `kid`: a DID URL of the verification method, its fragment the key's RFC 7638
     thumbprint (so a new key gets a new id)."""
-    jwk = public_jwk(signing_key().public_key())
-    return f"{issuer_did()}#{jwk_thumbprint(jwk)}"
+    return f"{issuer_did()}#{signing_key().thumbprint()}"
 
 
 def jwks() -> dict[str, Any]:
     """The published key set (/verify/keys.json)."""
-    jwk = public_jwk(signing_key().public_key())
-    return {"keys": [{**jwk, "kid": key_id(), "alg": "EdDSA", "use": "sig"}]}
+    jwk = _public_jwk(signing_key())
+    return {"keys": [{**jwk, "kid": key_id(), "alg": ALGORITHM, "use": "sig"}]}
 
 
 def did_document() -> dict[str, Any]:
@@ -156,7 +161,7 @@ def did_document() -> dict[str, Any]:
         "id": key_id(),
         "type": "JsonWebKey",
         "controller": did,
-        "publicKeyJwk": public_jwk(signing_key().public_key()),
+        "publicKeyJwk": _public_jwk(signing_key()),
     }
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
@@ -169,33 +174,27 @@ def did_document() -> dict[str, Any]:
 
 def jws_sign(payload: dict[str, Any]) -> str:
     """VC-JWT (VC-JOSE-COSE): the credential itself is the JWT claims set."""
-    header = {"alg": "EdDSA", "kid": key_id(), "typ": "vc+jwt", "cty": "vc"}
-    signing_input = (
-        b64url(json.dumps(header, separators=(",", ":")).encode())
-        + "."
-        + b64url(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
-    )
-    signature = signing_key().sign(signing_input.encode("ascii"))
-    return f"{signing_input}.{b64url(signature)}"
+    header = {"alg": ALGORITHM, "kid": key_id(), "typ": "vc+jwt", "cty": "vc"}
+    claims = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return jws.serialize_compact(header, claims, signing_key(), algorithms=[ALGORITHM])
 
 
 def jws_verify(token: str, *, key_set: dict[str, Any]) -> dict[str, Any]:
     """What a verifier does (also used by the tests): find the header's `kid` in the key
     set, check the Ed25519 signature over `header.payload`, return the payload. Raises
     ValueError on any mismatch."""
+    ed25519_keys = [k for k in key_set.get("keys", []) if k.get("crv") == "Ed25519"]
     try:
-        header_b64, payload_b64, signature_b64 = token.split(".")
-        header = json.loads(b64url_decode(header_b64))
-    except ValueError as exc:
+        keys = KeySet.import_key_set({"keys": ed25519_keys})
+        signed = jws.deserialize_compact(token, keys, algorithms=[ALGORITHM])
+    except DecodeError as exc:
         raise ValueError("not a compact JWS") from exc
-    if header.get("alg") != "EdDSA":
-        raise ValueError("unexpected algorithm")
-    jwk = next((k for k in key_set.get("keys", []) if k.get("kid") == header.get("kid")), None)
-    if jwk is None or jwk.get("crv") != "Ed25519":
-        raise ValueError("unknown key")
-    public_key = Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
-    try:
-        public_key.verify(b64url_decode(signature_b64), f"{header_b64}.{payload_b64}".encode())
-    except InvalidSignature as exc:
+    except UnsupportedAlgorithmError as exc:
+        raise ValueError("unexpected algorithm") from exc
+    except InvalidKeyIdError as exc:
+        raise ValueError("unknown key") from exc
+    except BadSignatureError as exc:
         raise ValueError("bad signature") from exc
-    return json.loads(b64url_decode(payload_b64))
+    except JoseError as exc:
+        raise ValueError(str(exc)) from exc
+    return json.loads(signed.payload)

@@ -95,23 +95,17 @@ def test_a_scoped_account_cannot_download_a_certificate_outside_its_scope(
 
 
 def test_certificate_list_query_count_does_not_grow_with_rows(api, course, division):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from tests.factories.competencies import EmployeeFactory
+    from tests.perf.queries import assert_constant_queries, page_get
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert api.get("/api/v1/certificates/").status_code == 200
-        return len(queries)
+    def issue_three_more():
+        for _ in range(3):
+            _issue(EmployeeFactory(unit=division).user, course)
 
     _issue(EmployeeFactory(unit=division).user, course)
-    count()  # warms the per-process caches
-    small = count()
-    for _ in range(3):
-        _issue(EmployeeFactory(unit=division).user, course)
-    assert len(api.get("/api/v1/certificates/").json()["results"]) == 4
-    assert count() == small
+    certificates = page_get(api, "/api/v1/certificates/")
+    assert_constant_queries(certificates, grow=issue_three_more)
+    assert len(certificates().json()["results"]) == 4
 
 
 def test_errors_of_the_pdf_endpoint_are_json(api):

@@ -3,15 +3,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
 
 from competencies.models import Assessment, Employee, TrainingRecord
 from tests.api.conftest import make_record, token_client
-from tests.factories.competencies import CompetencyFactory, EmployeeFactory
+from tests.factories.competencies import AssessmentFactory, CompetencyFactory, EmployeeFactory
+from tests.perf.queries import assert_constant_queries, page_get
 
 pytestmark = pytest.mark.django_db
 
@@ -191,21 +190,13 @@ def test_query_count_does_not_grow_with_rows(api, division, url, home_page):
         for _ in range(n):
             employee = EmployeeFactory(unit=division, supervisor=supervisor)
             make_record(employee)
-            Assessment.objects.create(
+            AssessmentFactory(
                 employee=employee, competency=competency, level=2,
                 method=Assessment.Method.SELF, assessed_on=datetime.date(2026, 1, 5),
             )  # fmt: skip
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert api.get(url).status_code == 200
-        return len(queries)
-
     add_rows(2)
-    count()  # warms the per-process caches (site, settings)
-    small = count()
-    add_rows(8)
-    assert count() == small
+    assert_constant_queries(page_get(api, url), grow=lambda: add_rows(8))
 
 
 @pytest.mark.parametrize(

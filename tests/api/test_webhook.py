@@ -78,12 +78,26 @@ def test_an_approval_posts_a_signed_body_after_commit(
     assert payload["siasn_kursus"]["tanggalSelesaiKursus"] == "05-03-2026"
 
 
-def test_no_url_means_nothing_is_queued(settings, employee, django_capture_on_commit_callbacks):
+def test_no_url_means_nothing_is_queued(
+    settings, employee, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued: list[dict] = []
+    monkeypatch.setattr(webhook_deliver, "delay", lambda **kwargs: queued.append(kwargs))
+    settings.API_WEBHOOK_SECRET = SECRET
+    manager = UserFactory(roles=[Role.PENGELOLA_SDM])
+
     settings.API_WEBHOOK_URL = ""
-    record = make_record(employee, status="submitted")
+    without_url = make_record(employee, status="submitted")
     with django_capture_on_commit_callbacks(execute=True):
-        training_record_approve(actor=UserFactory(roles=[Role.PENGELOLA_SDM]), record=record)
-    # Nothing to assert beyond "no error": the hook returns before queueing.
+        training_record_approve(actor=manager, record=without_url)
+    assert queued == []
+
+    # The same approval with a URL queues one delivery: the stub above is the real seam.
+    settings.API_WEBHOOK_URL = "http://127.0.0.1:9/hook"
+    with_url = make_record(employee, status="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        training_record_approve(actor=manager, record=with_url)
+    assert [call["record_id"] for call in queued] == [with_url.pk]
 
 
 def test_a_server_error_is_retried_with_the_same_delivery_id(webhook_on, receiver, employee):

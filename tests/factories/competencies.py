@@ -1,13 +1,28 @@
 """The smallest valid competencies objects. OrgUnit is a treebeard node: pass
-parent=<unit> for a sub-unit, nothing for a top-level unit."""
+parent=<unit> for a sub-unit, nothing for a top-level unit. Each factory is proved to build
+a valid saved row in tests/factories/test_factories.py."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+
+from django.utils import timezone
 
 import factory
 
-from competencies.models import Competency, Employee, OrgUnit, Position, PositionRequirement
+from accounts.roles import Role
+from competencies.models import (
+    Assessment,
+    Competency,
+    Employee,
+    HRScope,
+    OrgUnit,
+    Position,
+    PositionRequirement,
+    TrainingRecord,
+)
+from competencies.siasn import DevelopmentType
 from tests.factories.accounts import UserFactory
 
 
@@ -73,3 +88,43 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, nip=factory.Sequence(valid_nip))
     full_name = factory.LazyAttribute(lambda o: f"{o.user.first_name} {o.user.last_name}".strip())
     employment_type = Employee.EmploymentType.PNS
+
+
+class HRScopeFactory(factory.django.DjangoModelFactory):
+    """Limits an HR manager (a PENGELOLA_SDM user by default) to one unit subtree."""
+
+    class Meta:
+        model = HRScope
+
+    user = factory.SubFactory(UserFactory, roles=[Role.PENGELOLA_SDM])
+    unit = factory.SubFactory(OrgUnitFactory)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A draft supervisor rating; pass status=Assessment.Status.APPROVED for one that counts."""
+
+    class Meta:
+        model = Assessment
+
+    employee = factory.SubFactory(EmployeeFactory)
+    competency = factory.SubFactory(CompetencyFactory)
+    level = 3
+    method = Assessment.Method.SUPERVISOR
+    assessed_on = factory.LazyFunction(timezone.localdate)
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """An approved external training of 24 JP that ended yesterday."""
+
+    class Meta:
+        model = TrainingRecord
+
+    employee = factory.SubFactory(EmployeeFactory)
+    source = TrainingRecord.Source.EXTERNAL
+    title = factory.Sequence(lambda n: f"Bimtek {n}")
+    organiser = "BKPSDM"
+    development_type = DevelopmentType.DIKLAT_TEKNIS
+    finished_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    started_on = factory.LazyAttribute(lambda o: o.finished_on - datetime.timedelta(days=2))
+    jp = Decimal("24.0")
+    status = TrainingRecord.Status.APPROVED

@@ -1,9 +1,18 @@
+"""The smallest valid lms objects. Pages need a parent (parent=<page>); a certificate needs
+its enrolment (enrolment=<enrolment>). Each factory is proved to build a valid saved row
+in tests/factories/test_factories.py."""
+
 from __future__ import annotations
+
+from django.utils import timezone
 
 import factory
 import wagtail_factories
 
 from lms.models import (
+    Assignment,
+    AssignmentRule,
+    Certificate,
     Choice,
     CourseIndexPage,
     CoursePage,
@@ -11,8 +20,11 @@ from lms.models import (
     LessonPage,
     Question,
     QuizPage,
+    TrainingNeedProposal,
+    TrainingNeedSupport,
 )
 from tests.factories.accounts import UserFactory
+from tests.factories.competencies import CompetencyFactory
 
 
 class CourseIndexPageFactory(wagtail_factories.PageFactory):
@@ -71,6 +83,68 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Enrolment
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A pending certificate of `enrolment` (required); issued=True gives an issued one
+    with a number, as `certificate_issue` leaves it before its PDF."""
+
+    class Meta:
+        model = Certificate
+
+    user = factory.LazyAttribute(lambda o: o.enrolment.user)
+    course_title = factory.LazyAttribute(lambda o: o.enrolment.course_title)
+
+    class Params:
+        issued = factory.Trait(
+            status=Certificate.Status.ISSUED,
+            number=factory.Sequence(lambda n: f"UJI/{n:05d}/2026"),
+            issued_at=factory.LazyFunction(timezone.now),
+            issued_on=factory.LazyFunction(timezone.localdate),
+        )
+
+
+class AssignmentRuleFactory(factory.django.DjangoModelFactory):
+    """A saved rule over the whole organisation; pass unit=, golongan=, ... to narrow it."""
+
+    class Meta:
+        model = AssignmentRule
+
+    name = factory.Sequence(lambda n: f"Aturan {n}")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An assignment of `course` (required) to individual employees, due 30 days after
+    each is added. Recipients are not made here: `assignment_create` decides them. Its
+    creator has no role, so no extra HR manager appears in notices or scopes."""
+
+    class Meta:
+        model = Assignment
+
+    course_title = factory.LazyAttribute(lambda o: o.course.title)
+    target_type = Assignment.Target.EMPLOYEES
+    due_days = 30
+    created_by = factory.SubFactory(UserFactory)
+
+
+class TrainingNeedProposalFactory(factory.django.DjangoModelFactory):
+    """An open training-need proposal by a new user for a new competency."""
+
+    class Meta:
+        model = TrainingNeedProposal
+
+    topic = factory.Sequence(lambda n: f"Usulan pelatihan {n}")
+    reason = "Dibutuhkan untuk pelayanan."
+    competency = factory.SubFactory(CompetencyFactory)
+    proposed_by = factory.SubFactory(UserFactory)
+
+
+class TrainingNeedSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingNeedSupport
+
+    proposal = factory.SubFactory(TrainingNeedProposalFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 def choice_question(

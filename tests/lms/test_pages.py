@@ -8,16 +8,28 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 import pytest
 
 from accounts.roles import Role
-from lms.models import CourseIndexPage, CoursePage, HomePage, LessonPage, QuizPage
+from lms.models import CourseIndexPage, CoursePage, HomePage, LessonPage, NewsIndexPage, QuizPage
 from tests.factories.accounts import UserFactory
 from tests.factories.lms import CoursePageFactory, LessonPageFactory, QuizPageFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_can_only_sit_under_the_root():
-    assert HomePage.parent_page_types == ["wagtailcore.Page"]
-    assert HomePage.subpage_types == ["lms.CourseIndexPage", "lms.NewsIndexPage"]
+def test_home_page_sits_under_the_root_never_inside_the_portal(home_page, course_index, course):
+    assert HomePage.can_exist_under(Page.get_first_root_node())
+    assert not [
+        page for page in (home_page, course_index, course) if HomePage.can_exist_under(page)
+    ]
+
+
+def test_home_page_holds_the_catalogue_and_the_news_only(home_page):
+    assert set(home_page.specific_class.allowed_subpage_models()) == {
+        CourseIndexPage,
+        NewsIndexPage,
+    }
+    assert not [
+        model for model in (CoursePage, LessonPage, QuizPage) if model.can_create_at(home_page)
+    ]
 
 
 def test_only_one_home_page(home_page):
@@ -34,8 +46,6 @@ def test_home_page_renders(client, home_page):
 
 
 def test_course_index_only_under_home_and_only_once(home_page, course_index):
-    assert CourseIndexPage.parent_page_types == ["lms.HomePage"]
-    assert CourseIndexPage.subpage_types == ["lms.CoursePage"]
     assert not CourseIndexPage.can_create_at(home_page)
 
 
@@ -56,7 +66,9 @@ def test_lessons_and_quizzes_live_only_in_a_course(course_index, course, lessons
     assert not LessonPage.can_create_at(course_index)
     assert not QuizPage.can_create_at(course_index)
     assert not LessonPage.can_create_at(lessons[0])
-    assert LessonPage.subpage_types == [] and QuizPage.subpage_types == []
+    assert not [
+        model for model in (CoursePage, LessonPage, QuizPage) if model.can_create_at(lessons[0])
+    ]
 
 
 def test_course_page_renders_its_outline(client, course, lessons, quiz):

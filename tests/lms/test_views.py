@@ -4,8 +4,6 @@ import csv
 import io
 
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +26,7 @@ from tests.factories.lms import (
     QuizPageFactory,
     choice_question,
 )
+from tests.perf.queries import LEARNER_PAGE_LIMIT, assert_constant_queries, page_get
 
 pytestmark = pytest.mark.django_db
 
@@ -266,23 +265,15 @@ def _dashboard_data(learner, course_index, count, offset=0):
 def test_dashboard_query_count_does_not_grow_with_enrolments(client, course_index, learner):
     client.force_login(learner)
     _dashboard_data(learner, course_index, 2)
-    client.get(reverse("lms:dashboard"))  # warm caches (site, settings)
-    with CaptureQueriesContext(connection) as small:
-        response = client.get(reverse("lms:dashboard"))
-    assert response.status_code == 200
+    dashboard = page_get(client, reverse("lms:dashboard"))
 
-    _dashboard_data(learner, course_index, 8, offset=10)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(reverse("lms:dashboard"))
-
-    assert response.status_code == 200
-    assert (
-        response.content.decode().count('class="enrolment')
-        + response.content.decode().count("<tr>")
-        >= 10
+    assert_constant_queries(
+        dashboard,
+        grow=lambda: _dashboard_data(learner, course_index, 8, offset=10),
+        limit=LEARNER_PAGE_LIMIT,
     )
-    assert len(large) == len(small)
-    assert len(large) <= 12
+    html = dashboard().content.decode()
+    assert html.count('class="enrolment') + html.count("<tr>") >= 10
 
 
 def test_dashboard_shows_overdue_and_jp(client, course_index, learner):
@@ -330,24 +321,19 @@ def test_course_page_query_count_does_not_grow_with_enrolments(
     lesson_progress_open(user=learner, lesson=lessons[0])
     lesson_progress_complete(user=learner, lesson=lessons[0])
     client.force_login(learner)
-    client.get(course.url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(course.url)
 
-    for _ in range(6):
-        other = UserFactory()
-        enrolment_create(user=other, course=course)
-        lesson_progress_open(user=other, lesson=lessons[0])
-        lesson_progress_complete(user=other, lesson=lessons[0])
-    lesson_progress_open(user=learner, lesson=lessons[1])
-    lesson_progress_complete(user=learner, lesson=lessons[1])
-    attempt = quiz_attempt_start(user=learner, quiz=quiz)
-    quiz_attempt_submit(user=learner, attempt=attempt, responses={})
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(course.url)
+    def grow():
+        for _ in range(6):
+            other = UserFactory()
+            enrolment_create(user=other, course=course)
+            lesson_progress_open(user=other, lesson=lessons[0])
+            lesson_progress_complete(user=other, lesson=lessons[0])
+        lesson_progress_open(user=learner, lesson=lessons[1])
+        lesson_progress_complete(user=learner, lesson=lessons[1])
+        attempt = quiz_attempt_start(user=learner, quiz=quiz)
+        quiz_attempt_submit(user=learner, attempt=attempt, responses={})
 
-    assert response.status_code == 200
-    assert len(large) == len(small)
+    assert_constant_queries(page_get(client, course.url), grow=grow, limit=LEARNER_PAGE_LIMIT)
 
 
 def test_catalogue_filters_search_and_empty_state(client, course_index, trainer):
@@ -402,15 +388,12 @@ def test_catalogue_paginates(client, course_index, settings):
 def test_catalogue_query_count_is_fixed(client, course_index):
     for i in range(2):
         CoursePageFactory(parent=course_index, title=f"A{i}")
-    client.get(course_index.url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(course_index.url)
-    for i in range(8):
-        CoursePageFactory(parent=course_index, title=f"B{i}")
-    with CaptureQueriesContext(connection) as large:
-        client.get(course_index.url)
 
-    assert len(large) == len(small)
+    def grow():
+        for i in range(8):
+            CoursePageFactory(parent=course_index, title=f"B{i}")
+
+    assert_constant_queries(page_get(client, course_index.url), grow=grow, limit=LEARNER_PAGE_LIMIT)
 
 
 def test_evaluation_form_submits_once(client, course, learner):
@@ -514,20 +497,15 @@ def test_approval_request_decided_by_trainer(client, course_index, learner, trai
 def test_lesson_page_query_count_does_not_grow_with_enrolments(client, course, lessons, learner):
     enrolment_create(user=learner, course=course)
     client.force_login(learner)
-    client.get(lessons[0].url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(lessons[0].url)
 
-    for _ in range(6):
-        other = UserFactory()
-        enrolment_create(user=other, course=course)
-        lesson_progress_open(user=other, lesson=lessons[0])
-        lesson_progress_complete(user=other, lesson=lessons[0])
-    lesson_progress_open(user=learner, lesson=lessons[1])
-    lesson_progress_complete(user=learner, lesson=lessons[1])
-    lesson_progress_open(user=learner, lesson=lessons[0])  # the resume point, as before
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(lessons[0].url)
+    def grow():
+        for _ in range(6):
+            other = UserFactory()
+            enrolment_create(user=other, course=course)
+            lesson_progress_open(user=other, lesson=lessons[0])
+            lesson_progress_complete(user=other, lesson=lessons[0])
+        lesson_progress_open(user=learner, lesson=lessons[1])
+        lesson_progress_complete(user=learner, lesson=lessons[1])
+        lesson_progress_open(user=learner, lesson=lessons[0])  # the resume point, as before
 
-    assert response.status_code == 200
-    assert len(large) == len(small)
+    assert_constant_queries(page_get(client, lessons[0].url), grow=grow, limit=LEARNER_PAGE_LIMIT)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
@@ -24,20 +22,9 @@ from tests.factories.lms import (
     QuizPageFactory,
     choice_question,
 )
+from tests.perf.queries import assert_constant_queries, page_get
 
-LEARNER_PAGE_LIMIT = 10  # ../shared/PRODUCT.md "Quality targets"
 _serial = itertools.count(1)
-
-
-def query_count(client, url: str, *, expect: int = 200) -> tuple[int, list[str]]:
-    """Queries of one GET after a warm-up GET (site root, settings and other per-process
-    caches filled, as on a running server). Returns (count, SQL)."""
-    first = client.get(url)
-    assert first.status_code == expect, (url, first.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == expect, (url, response.status_code)
-    return len(queries), [q["sql"] for q in queries.captured_queries]
 
 
 class Scale:
@@ -121,14 +108,11 @@ def scale(home_page) -> Scale:
 
 @pytest.fixture
 def constant_queries(client) -> Callable:
-    """count(url) before and after scale.grow(): returns both counts and the SQL."""
+    """Signs `user` in and holds the page at `url` (or the URL a callable returns) to the
+    same query count before and after `scale.grow()`, and to `limit` when given."""
 
-    def check(scale: Scale, url: Callable[[], str] | str, user) -> tuple[int, int, list[str]]:
+    def check(scale: Scale, url: Callable[[], str] | str, user, *, limit: int | None = None) -> int:
         client.force_login(user)
-        resolve = url if callable(url) else (lambda: url)
-        small, _sql = query_count(client, resolve())
-        scale.grow()
-        large, sql = query_count(client, resolve())
-        return small, large, sql
+        return assert_constant_queries(page_get(client, url), grow=scale.grow, limit=limit)
 
     return check

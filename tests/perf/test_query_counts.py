@@ -1,7 +1,7 @@
 """Regression guard for ../shared/PRODUCT.md "Quality targets": the query count of every
 benchmarked page must not grow with the data (count, grow the data set, count again),
-and every learner page stays within the target of ≤ 10 queries. Timing is measured by
-`make bench`, never here.
+and every learner page stays within the target (LEARNER_PAGE_LIMIT, tests/perf/queries.py).
+Timing is measured by `make bench`, never here.
 
 The Wagtail pages (catalogue, course, lesson, quiz) reach it through one-query routing
 (`lms.models.pages.LearnerRouteMixin`), the site, agency settings and course structure
@@ -11,13 +11,11 @@ counts are taken after a warm-up request, as on a running server."""
 
 from __future__ import annotations
 
-import contextlib
-
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import reverse
 
 import pytest
 
-from tests.perf.conftest import LEARNER_PAGE_LIMIT, query_count
+from tests.perf.queries import LEARNER_PAGE_LIMIT, assert_constant_queries, page_get
 
 pytestmark = pytest.mark.django_db
 
@@ -34,49 +32,29 @@ LEARNER_PAGES = {
 
 @pytest.mark.parametrize("page", list(LEARNER_PAGES))
 def test_learner_page_queries_are_constant_and_bounded(page, scale, constant_queries):
-    small, large, sql = constant_queries(scale, lambda: LEARNER_PAGES[page](scale), scale.learner)
-
-    assert large == small, "\n".join(sql)
-    assert large <= LEARNER_PAGE_LIMIT, "\n".join(sql)
-
-
-def test_learner_page_limit_never_loosens_past_the_target():
-    """Every learner page is held to the product target, with no per-page exception
-    left; loosening it needs a reason in bench/NOTES.md."""
-    assert LEARNER_PAGE_LIMIT == 10
-    assert set(LEARNER_PAGES) >= {"dashboard", "catalogue", "course", "lesson", "quiz"}
+    constant_queries(
+        scale, lambda: LEARNER_PAGES[page](scale), scale.learner, limit=LEARNER_PAGE_LIMIT
+    )
 
 
-def _hr_pages() -> dict[str, str]:
-    pages = {
-        "gap heat-map": "/admin/kompetensi/kesenjangan/",
-        "compliance report page": "/admin/kompetensi/kepatuhan-jp/",
-    }
-    # Built by another part of the session; guarded as soon as it exists.
-    with contextlib.suppress(NoReverseMatch):
-        pages["training-needs report"] = reverse("lms_training_needs")
-    return pages
+# A renamed or removed route fails its guard here (NoReverseMatch, 404) instead of
+# silently dropping it.
+HR_PAGES = {
+    "gap heat-map": lambda: "/admin/kompetensi/kesenjangan/",
+    "compliance report page": lambda: "/admin/kompetensi/kepatuhan-jp/",
+    "training-needs report": lambda: reverse("lms_training_needs"),
+}
 
 
-@pytest.mark.parametrize("page", list(_hr_pages()))
+@pytest.mark.parametrize("page", list(HR_PAGES))
 def test_hr_report_queries_do_not_grow_with_employees(page, scale, constant_queries):
-    small, large, sql = constant_queries(scale, _hr_pages()[page], scale.hr)
-
-    assert large == small, "\n".join(sql)
+    constant_queries(scale, HR_PAGES[page], scale.hr)
 
 
-def _api_lists() -> list[str]:
-    urls = []
-    for url in ("/api/v1/employees/", "/api/v1/training-records/", "/api/v1/certificates/"):
-        try:
-            resolve(url)
-        except Resolver404:
-            continue
-        urls.append(url)
-    return urls
+API_LISTS = ["/api/v1/employees/", "/api/v1/training-records/", "/api/v1/certificates/"]
 
 
-@pytest.mark.parametrize("url", _api_lists())
+@pytest.mark.parametrize("url", API_LISTS)
 def test_api_list_queries_do_not_grow(url, scale, settings):
     from rest_framework.test import APIClient
 
@@ -89,8 +67,4 @@ def test_api_list_queries_do_not_grow(url, scale, settings):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(service)}")
 
-    small, _sql = query_count(client, url)
-    scale.grow()
-    large, sql = query_count(client, url)
-
-    assert large == small, "\n".join(sql)
+    assert_constant_queries(page_get(client, url), grow=scale.grow)

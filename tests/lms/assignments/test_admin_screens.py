@@ -23,7 +23,7 @@ from tests.factories.competencies import (
     PositionFactory,
     PositionRequirementFactory,
 )
-from tests.factories.lms import CoursePageFactory
+from tests.factories.lms import AssignmentRuleFactory, CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_scoped_hr_sees_only_rules_inside_their_subtree(client, scoped_hr, unit, other_unit):
-    AssignmentRule.objects.create(name="Mine", unit=unit)
-    AssignmentRule.objects.create(name="Theirs", unit=other_unit)
-    AssignmentRule.objects.create(name="Everyone")
+    AssignmentRuleFactory(name="Mine", unit=unit)
+    AssignmentRuleFactory(name="Theirs", unit=other_unit)
+    AssignmentRuleFactory(name="Everyone")
     client.force_login(scoped_hr)
     page = client.get(reverse("lms_assignment_rules"))
     assert [r.name for r, _d in page.context["rows"]] == ["Mine"]
@@ -76,8 +76,8 @@ def test_scoped_hr_cannot_save_a_rule_outside_their_units(client, scoped_hr, oth
 
 
 def test_rule_delete_asks_first_and_refuses_a_rule_in_use(client, hr, course, unit):
-    unused = AssignmentRule.objects.create(name="Unused", unit=unit)
-    used = AssignmentRule.objects.create(name="Used", unit=unit)
+    unused = AssignmentRuleFactory(name="Unused", unit=unit)
+    used = AssignmentRuleFactory(name="Used", unit=unit)
     assignment_create(
         actor=hr, course=course, target_type=Assignment.Target.RULE, rule=used, due_days=30
     )
@@ -127,8 +127,8 @@ def test_assignment_form_names_only_what_is_in_the_hr_scope(client, scoped_hr, u
     mine = PositionFactory(name="Perawat Dinkes", unit=unit)
     theirs = PositionFactory(name="Guru Disdik", unit=other_unit)
     general = PositionFactory(name="Pengadministrasi Umum")
-    AssignmentRule.objects.create(name="Rule Dinkes", unit=unit)
-    AssignmentRule.objects.create(name="Rule Disdik", unit=other_unit)
+    AssignmentRuleFactory(name="Rule Dinkes", unit=unit)
+    AssignmentRuleFactory(name="Rule Disdik", unit=other_unit)
     EmployeeFactory(unit=other_unit, full_name="Budi Disdik")
     client.force_login(scoped_hr)
 

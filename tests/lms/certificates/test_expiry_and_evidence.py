@@ -11,9 +11,8 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import Notification, NotificationKind
-from accounts.roles import Role
-from competencies.models import Assessment, HRScope
-from lms.models import Assignment, Certificate, CourseCompetency
+from competencies.models import Assessment
+from lms.models import Certificate, CourseCompetency
 from lms.services.certificates import (
     certificate_expiry_reminders_send,
     enrolment_competency_evidence,
@@ -21,7 +20,8 @@ from lms.services.certificates import (
 from lms.tasks import certificate_expiry_reminders_send as reminders_task
 from lms.tasks import enrolment_competency_evidence_hook
 from tests.factories.accounts import UserFactory
-from tests.factories.competencies import CompetencyFactory, OrgUnitFactory
+from tests.factories.competencies import CompetencyFactory, HRScopeFactory, OrgUnitFactory
+from tests.factories.lms import AssignmentFactory
 from tests.lms.completion_hooks import completion_hooks_only
 
 pytestmark = pytest.mark.django_db
@@ -35,22 +35,14 @@ def _expiring(certificate, days: int) -> None:
 
 @pytest.fixture
 def recurring(course):
-    return Assignment.objects.create(
-        course=course,
-        course_title=course.title,
-        target_type=Assignment.Target.EMPLOYEES,
-        due_days=30,
-        recurs_yearly=True,
-    )
+    return AssignmentFactory(course=course, recurs_yearly=True)
 
 
 def test_holder_and_scoped_hr_are_reminded_30_days_before_expiry(
     certificate, recurring, holder, unit
 ):
-    in_scope = UserFactory(roles=[Role.PENGELOLA_SDM])
-    HRScope.objects.create(user=in_scope, unit=unit)
-    elsewhere = UserFactory(roles=[Role.PENGELOLA_SDM])
-    HRScope.objects.create(user=elsewhere, unit=OrgUnitFactory(name="Dinas Lain"))
+    in_scope = HRScopeFactory(unit=unit).user
+    HRScopeFactory(unit=OrgUnitFactory(name="Dinas Lain"))  # an HR manager elsewhere
     _expiring(certificate, 30)
 
     assert reminders_task() == 1
@@ -66,9 +58,7 @@ def test_holder_and_scoped_hr_are_reminded_30_days_before_expiry(
 def test_no_reminder_when_not_recurring_or_not_yet_due(certificate, course):
     _expiring(certificate, 30)
     assert certificate_expiry_reminders_send() == 0  # no yearly assignment for the course
-    Assignment.objects.create(
-        course=course, course_title=course.title, target_type="employees", due_days=30
-    )
+    AssignmentFactory(course=course)
     assert certificate_expiry_reminders_send() == 0  # an assignment, but not yearly
 
 
@@ -106,8 +96,7 @@ def developing(course):
 def test_completion_submits_course_assessments_for_hr(
     completed, developing, holder, unit, django_capture_on_commit_callbacks
 ):
-    manager = UserFactory(roles=[Role.PENGELOLA_SDM])
-    HRScope.objects.create(user=manager, unit=unit)
+    manager = HRScopeFactory(unit=unit).user
 
     with django_capture_on_commit_callbacks(execute=True):  # queued after commit
         enrolment_competency_evidence_hook(enrolment_id=completed.pk)

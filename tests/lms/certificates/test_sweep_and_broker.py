@@ -17,6 +17,7 @@ from lms.selectors.certificates import certificate_sweep_enrolment_ids
 from lms.services.certificates import certificate_issue
 from lms.tasks import certificate_issue_hook, certificate_issue_sweep
 from tests.factories.accounts import UserFactory
+from tests.factories.lms import CertificateFactory
 from tests.lms.certificates.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,9 @@ AGO = timezone.now() - datetime.timedelta(minutes=5)
 def test_sweep_finds_missing_pending_and_failed_but_not_issued_or_fresh(course):
     missing = complete(UserFactory(), course, completed_at=AGO)
     pending = complete(UserFactory(), course, completed_at=AGO)
-    Certificate.objects.create(enrolment=pending, user=pending.user)
+    CertificateFactory(enrolment=pending)
     failed = complete(UserFactory(), course, completed_at=AGO)
-    Certificate.objects.create(enrolment=failed, user=failed.user, status=Certificate.Status.FAILED)
+    CertificateFactory(enrolment=failed, status=Certificate.Status.FAILED)
     issued = complete(UserFactory(), course, completed_at=AGO)
     certificate_issue(enrolment_id=issued.pk)
     fresh = complete(UserFactory(), course)  # the on-commit task gets its minute first

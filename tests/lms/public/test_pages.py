@@ -102,17 +102,11 @@ def test_administrators_edit_the_home_page_blocks(client, home_page):
 
 
 def test_home_page_queries_do_not_grow_with_the_courses(client, home_page, course_index):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from tests.perf.queries import assert_constant_queries, page_get
+
+    def five_more_courses():
+        for _ in range(5):
+            CoursePageFactory(parent=course_index)
 
     CoursePageFactory(parent=course_index)
-    client.get("/")  # warm the site and settings caches
-    with CaptureQueriesContext(connection) as few:
-        client.get("/")
-    for _ in range(5):
-        CoursePageFactory(parent=course_index)
-    client.get("/")
-    with CaptureQueriesContext(connection) as many:
-        client.get("/")
-
-    assert len(many) == len(few)
+    assert_constant_queries(page_get(client, "/"), grow=five_more_courses)

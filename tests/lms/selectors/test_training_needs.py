@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,7 +14,6 @@ import pytest
 from accounts.roles import Role
 from competencies.models import Assessment, HRScope
 from competencies.selectors.gaps import employee_gaps
-from lms.admin_views.training_needs import _proposal_summary
 from lms.models import Assignment, CourseCompetency
 from lms.selectors.assignments import training_needs
 from tests.factories.accounts import UserFactory
@@ -27,7 +24,8 @@ from tests.factories.competencies import (
     PositionFactory,
     PositionRequirementFactory,
 )
-from tests.factories.lms import CoursePageFactory
+from tests.factories.lms import CoursePageFactory, TrainingNeedProposalFactory
+from tests.perf.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +109,18 @@ def test_courses_are_ranked_by_the_employees_whose_gap_they_close(org, people):
 
 
 def test_training_needs_query_count_is_constant_as_employees_grow(org, people):
-    with CaptureQueriesContext(connection) as few:
-        small = training_needs(employees=_employees(org))
-    for _ in range(15):
-        org.employee()
-        org.employee(org.subunit, c1=1)
-    with CaptureQueriesContext(connection) as many:
-        large = training_needs(employees=_employees(org))
-    assert large[0].employees > small[0].employees
+    small = training_needs(employees=_employees(org))
+
+    def grow():
+        for _ in range(15):
+            org.employee()
+            org.employee(org.subunit, c1=1)
+
     # Three gap queries, the course links, and who is already in those courses.
-    assert len(many.captured_queries) == len(few.captured_queries) <= 5
+    assert_constant_queries(
+        lambda: training_needs(employees=_employees(org)), grow=grow, limit=5, warm_up=False
+    )
+    assert training_needs(employees=_employees(org))[0].employees > small[0].employees
 
 
 def test_employee_gaps_match_the_single_employee_selector(org, people):
@@ -199,26 +199,11 @@ def test_one_click_refuses_a_course_that_closes_no_gap(client, org, people, scop
     assert not Assignment.objects.exists()
 
 
-def test_proposals_slot_is_empty_without_the_proposals_selector(monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "lms.selectors.proposals" else real(name, *a),
-    )
-    assert _proposal_summary(unit_ids=None) is None
-
-
 def test_open_proposals_of_the_subtree_show_in_the_proposals_slot(client, org, people, scoped_hr):
-    from lms.models.proposals import TrainingNeedProposal
-
     for unit, topic in ((org.subunit, "Arsip digital"), (org.other, "Kurikulum merdeka")):
-        TrainingNeedProposal.objects.create(
-            topic=topic, reason="perlu", competency=org.c2, proposed_by=people["e1"].user,
-            unit=unit,
-        )  # fmt: skip
+        TrainingNeedProposalFactory(
+            topic=topic, competency=org.c2, proposed_by=people["e1"].user, unit=unit
+        )
     client.force_login(scoped_hr)
     response = client.get(reverse("lms_training_needs"))
     body = response.content.decode()
@@ -285,14 +270,14 @@ def test_a_withdrawn_assignment_row_does_not_exclude(org, people, scoped_hr):
 def test_query_count_stays_constant_with_enrolments_and_assignments(org, people, scoped_hr):
     from lms.models import Enrolment
 
-    with CaptureQueriesContext(connection) as few:
-        training_needs(employees=_employees(org))
-    for _ in range(5):
-        _enrol(org.employee(), org.a, Enrolment.Status.ACTIVE)
-        _enrol(org.employee(org.subunit, c1=1), org.b, Enrolment.Status.COMPLETED)
-    with CaptureQueriesContext(connection) as many:
-        training_needs(employees=_employees(org))
-    assert len(many.captured_queries) == len(few.captured_queries)
+    def grow():
+        for _ in range(5):
+            _enrol(org.employee(), org.a, Enrolment.Status.ACTIVE)
+            _enrol(org.employee(org.subunit, c1=1), org.b, Enrolment.Status.COMPLETED)
+
+    assert_constant_queries(
+        lambda: training_needs(employees=_employees(org)), grow=grow, warm_up=False
+    )
 
 
 def test_one_click_leaves_out_and_mentions_those_already_enrolled(client, org, people, scoped_hr):
