@@ -1,6 +1,6 @@
 """/api/v1/certificates/ (docs/api.md): issued and revoked certificates in the service
 account's scope, with the public verification URL and a PDF link that the same token
-downloads. The PDF comes from lms.services.certificates (stored, or re-rendered from the
+downloads. The PDF comes from lms.services.certificate_pdfs (stored, or re-rendered from the
 snapshot when lost)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from competencies.api import JsonErrorsMixin, UpdatedSinceFilter, YearFilter, ap
 from config.links import portal_url
 from lms.models import Certificate
 from lms.selectors.certificates import certificate_verify_url
-from lms.services.certificates import certificate_pdf_bytes
+from lms.services.certificate_pdfs import certificate_pdf_bytes
 
 
 class PDFRenderer(BaseRenderer):

@@ -143,14 +143,14 @@ def certificate_issue_sweep(
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def certificate_expiry_reminders_send() -> int:
-    from lms.services.certificates import certificate_expiry_reminders_send as service
+    from lms.services.certificate_reminders import certificate_expiry_reminders_send as service
 
     return service()
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def certificate_pdfs_regenerate(certificate_ids: list[int]) -> int:
-    from lms.services.certificates import certificate_pdfs_regenerate as service
+    from lms.services.certificate_pdfs import certificate_pdfs_regenerate as service
 
     return service(certificate_ids=certificate_ids)
 
@@ -166,7 +166,7 @@ def certificate_pdfs_regenerate_queue(*, certificate_ids: list[int], batch_size:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def certificate_bulk_zip(job_id: int) -> None:
-    from lms.services.certificates import certificate_bulk_job_run as service
+    from lms.services.certificate_bulk import certificate_bulk_job_run as service
 
     service(job_id=job_id)
 
@@ -192,7 +192,7 @@ def certificate_bulk_zip_sweep() -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def certificate_bulk_jobs_delete_expired() -> int:
     """Hourly (CELERY_BEAT_SCHEDULE): ZIPs older than LMS_CERTIFICATE_ZIP_RETENTION_HOURS."""
-    from lms.services.certificates import certificate_bulk_jobs_delete_expired as service
+    from lms.services.certificate_bulk import certificate_bulk_jobs_delete_expired as service
 
     return service()
 
@@ -202,7 +202,7 @@ def enrolment_competency_evidence(enrolment_id: int) -> int:
     """The competency levels the course develops become assessments (method "course
     completion") of the employee. Idempotent (keyed by the enrolment, under the employee
     row's lock), so a retry or the sweep running it again creates nothing more."""
-    from lms.services.certificates import enrolment_competency_evidence as service
+    from lms.services.competency_evidence import enrolment_competency_evidence as service
 
     return service(enrolment_id=enrolment_id)
 

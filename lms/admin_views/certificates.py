@@ -37,11 +37,8 @@ from lms.selectors.certificates import (
     certificate_ids_for_regeneration,
     certificate_list_for_hr,
 )
-from lms.services.certificates import (
-    certificate_bulk_job_create,
-    certificate_reissue,
-    certificate_revoke,
-)
+from lms.services.certificate_bulk import certificate_bulk_job_create
+from lms.services.certificates import certificate_reissue, certificate_revoke
 from lms.tasks import certificate_pdfs_regenerate_queue
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""Signing Open Badges 3.0 credentials: the agency's Ed25519 key, VC-JWT (JWS compact
+"""Open Badges 3.0 credentials: the certificate as an AchievementCredential, its status
+document (revocation list), and signing: the agency's Ed25519 key, VC-JWT (JWS compact
 serialisation, `alg: EdDSA`) and the published public key (JWKS and a did:web document).
 
 The private key is a PEM file outside the repository, at
@@ -9,22 +10,27 @@ than the database: the key never travels with a database dump or backup restored
 elsewhere, file permissions (0600) protect it, and operations can mount it as a secret.
 
 The JOSE work (JWK export, RFC 7638 thumbprint, compact JWS signing and verification) is
-done by joserfc on top of `cryptography`; this module only chooses the header, the key id
-and where the key lives (docs/certificates.md, "Signed credentials")."""
+done by joserfc on top of `cryptography`; this module only builds the credential and
+chooses the header, the key id and where the key lives (docs/certificates.md, "Signed credentials")."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import json
 import logging
 import os
 import warnings
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -41,6 +47,8 @@ from joserfc.jwk import KeySet, OKPKey
 from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
 from config.links import certificate_base_url
+from lms.models import Certificate
+from lms.selectors.certificates import certificate_verify_url
 
 logger = logging.getLogger(__name__)
 
@@ -198,3 +206,145 @@ def jws_verify(token: str, *, key_set: dict[str, Any]) -> dict[str, Any]:
     except JoseError as exc:
         raise ValueError(str(exc)) from exc
     return json.loads(signed.payload)
+
+
+# OPEN BADGES CREDENTIAL -----------------------------------------------------------------
+
+
+COMPETENCY_FRAMEWORK = "PermenPANRB 38/2017"
+
+
+def certificate_credential_url(*, code: str, suffix: str = "credential.json") -> str:
+    return certificate_base_url() + reverse("verify:detail", args=[code]) + suffix
+
+
+def _end_of_day_utc(day: datetime.date) -> str:
+    """The end of a local (WITA) day as a UTC timestamp: 23:59:59+08:00 is 15:59:59Z."""
+    end = datetime.datetime.combine(
+        day, datetime.time(23, 59, 59), tzinfo=timezone.get_default_timezone()
+    )
+    return end.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
+    """The certificate as an Open Badges 3.0 AchievementCredential. The same object is
+    the payload of the signed VC-JWT (`credential_jwt`). It does not change when the
+    certificate is revoked (its `credentialStatus` URL says that), nor with the visitor's
+    language: its wording is in the certificate's language."""
+    with translation.override(certificate.language or "id"):
+        return _credential_ob3(certificate=certificate)
+
+
+def _credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
+    base = certificate_base_url()
+    verify_url = certificate_verify_url(code=certificate.code)
+    issued_at = certificate.issued_at or timezone.now()
+    competencies = [str(name) for name, _level in certificate.competencies]
+    description = _("Completed the training %(course)s (%(jp)s JP).") % {
+        "course": certificate.course_title,
+        "jp": format(Decimal(certificate.jp).normalize(), "f"),
+    }
+    alignment = [
+        {
+            "type": ["Alignment"],
+            "targetName": str(name),
+            "targetDescription": _("Level %(level)s") % {"level": level},
+            "targetCode": f"level-{level}",
+            "targetFramework": COMPETENCY_FRAMEWORK,
+            "targetType": "ceasn:Competency",
+            "targetUrl": f"{verify_url}#competency-{index}",
+        }
+        for index, (name, level) in enumerate(certificate.competencies, start=1)
+    ]
+    credential: dict[str, Any] = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": certificate_credential_url(code=certificate.code),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": certificate.course_title,
+        "description": description,
+        # The issuer's id is its did:web; it resolves to /.well-known/did.json, which
+        # holds the public key the VC-JWT's `kid` names.
+        "issuer": {
+            "id": issuer_did(),
+            "type": ["Profile"],
+            "name": certificate.agency_name,
+            "url": f"{base}/",
+        },
+        "validFrom": issued_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": certificate.holder_name,
+                    "identityType": "name",
+                    "hashed": False,
+                }
+            ],
+            "achievement": {
+                "id": f"{verify_url}#achievement",
+                "type": ["Achievement"],
+                "name": certificate.course_title,
+                "description": description,
+                "criteria": {
+                    "narrative": _("Completed every required lesson and quiz of the course.")
+                },
+                "achievementType": "Certificate",
+                "creditsAvailable": float(certificate.jp),
+                **({"tag": competencies} if competencies else {}),
+                **({"alignment": alignment} if alignment else {}),
+            },
+            "creditsEarned": float(certificate.jp),
+        },
+        "credentialStatus": {
+            "id": certificate_credential_url(code=certificate.code, suffix="status.json"),
+            "type": "1EdTechRevocationList",
+        },
+        "credentialSchema": [
+            {
+                "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+                "ob_v3p0_achievementcredential_schema.json",
+                "type": "1EdTechJsonSchemaValidator2019",
+            }
+        ],
+    }
+    if certificate.valid_until:
+        credential["validUntil"] = _end_of_day_utc(certificate.valid_until)
+    return credential
+
+
+def credential_jwt(*, certificate: Certificate) -> str:
+    """The credential signed with the agency's Ed25519 key (VC-JWT, `alg: EdDSA`)."""
+    return jws_sign(credential_ob3(certificate=certificate))
+
+
+def credential_status(*, certificate: Certificate) -> dict[str, Any]:
+    """The `credentialStatus` document (1EdTech Revocation List, one credential): empty
+    `revokedCredentials` while valid; when revoked, the public category and date, never
+    HR's free-text reason."""
+    revoked = certificate.status == Certificate.Status.REVOKED
+    with translation.override(certificate.language or "id"):
+        reason = str(certificate.get_revocation_category_display())
+    entry: list[dict[str, Any]] = []
+    if revoked:
+        entry.append(
+            {
+                "id": certificate_credential_url(code=certificate.code),
+                "revoked": True,
+                "revocationReason": reason,
+                "revocationCategory": certificate.revocation_category,
+                "revokedOn": timezone.localdate(certificate.revoked_at).isoformat()
+                if certificate.revoked_at
+                else None,
+            }
+        )
+    return {
+        "id": certificate_credential_url(code=certificate.code, suffix="status.json"),
+        "type": "1EdTechRevocationList",
+        "issuer": issuer_did(),
+        "status": certificate.verification_status,
+        "revokedCredentials": entry,
+    }

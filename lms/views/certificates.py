@@ -26,12 +26,7 @@ from lms.selectors.certificates import (
     certificate_public,
 )
 from lms.services import credentials
-from lms.services.certificates import (
-    certificate_pdf_bytes,
-    credential_jwt,
-    credential_ob3,
-    credential_status,
-)
+from lms.services.certificate_pdfs import certificate_pdf_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -115,7 +110,7 @@ def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
 def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
     certificate = certificate_get_public(code=code)
     return JsonResponse(
-        credential_ob3(certificate=certificate),
+        credentials.credential_ob3(certificate=certificate),
         content_type="application/json",
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
@@ -153,7 +148,7 @@ def verify_credential_jwt(request: HttpRequest, code: str) -> HttpResponse:
     """The same credential, signed (VC-JWT, Ed25519)."""
     certificate = certificate_get_public(code=code)
     return HttpResponse(
-        credential_jwt(certificate=certificate), content_type=credentials.JWT_MEDIA_TYPE
+        credentials.credential_jwt(certificate=certificate), content_type=credentials.JWT_MEDIA_TYPE
     )
 
 
@@ -163,7 +158,8 @@ def verify_credential_status(request: HttpRequest, code: str) -> HttpResponse:
     """The credential's revocation status (its `credentialStatus.id`)."""
     certificate = certificate_get_public(code=code)
     response = JsonResponse(
-        credential_status(certificate=certificate), json_dumps_params={"ensure_ascii": False}
+        credentials.credential_status(certificate=certificate),
+        json_dumps_params={"ensure_ascii": False},
     )
     response["Cache-Control"] = "no-cache"
     return response

@@ -14,7 +14,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from lms.selectors.certificates import certificate_ids_for_regeneration
-from lms.services.certificates import certificate_images_adopt_current, certificate_pdfs_regenerate
+from lms.services.certificate_pdfs import (
+    certificate_images_adopt_current,
+    certificate_pdfs_regenerate,
+)
 from lms.tasks import certificate_pdfs_regenerate_queue
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from lms.services.certificates import certificate_data, certificate_issue, credential_ob3
+from lms.services.certificate_pdfs import certificate_data
+from lms.services.certificates import certificate_issue
+from lms.services.credentials import credential_ob3
 from tests.lms.certificates.conftest import complete
 
 BASE = "https://diklat.example.go.id:8443"

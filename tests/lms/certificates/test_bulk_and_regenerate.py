@@ -15,7 +15,8 @@ import pytest
 from accounts.roles import Role
 from competencies.models import HRScope
 from lms.models import Certificate, CertificateBulkJob
-from lms.services.certificates import certificate_issue, certificate_pdf_name
+from lms.services.certificate_pdfs import certificate_pdf_name
+from lms.services.certificates import certificate_issue
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
 from tests.lms.certificates.conftest import complete

@@ -11,8 +11,8 @@ from django.utils import timezone
 import pytest
 
 from lms.models import CertificateBulkJob
-from lms.services import certificates as service_module
-from lms.services.certificates import certificate_bulk_job_run
+from lms.services import certificate_bulk as service_module
+from lms.services.certificate_bulk import certificate_bulk_job_run
 
 pytestmark = pytest.mark.django_db
 

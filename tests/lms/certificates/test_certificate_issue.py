@@ -137,7 +137,7 @@ def test_certificate_snapshot_survives_later_edits(completed, holder, course):
     assert {key: getattr(certificate, key) for key in snapshot} == snapshot
     certificate.pdf.delete(save=False)
     regenerated = Certificate.objects.get(pk=certificate.pk)
-    from lms.services.certificates import certificate_pdf_bytes
+    from lms.services.certificate_pdfs import certificate_pdf_bytes
 
     assert certificate_pdf_bytes(certificate=regenerated) == pdf_before
 

@@ -188,7 +188,7 @@ def test_valid_until_is_the_end_of_the_local_day_in_utc(client, rich_certificate
 def test_credential_wording_follows_the_certificate_not_the_visitor(client, rich_certificate):
     from django.utils import translation
 
-    from lms.services.certificates import credential_jwt, credential_ob3
+    from lms.services.credentials import credential_jwt, credential_ob3
 
     keys = client.get(reverse("verify:keys")).json()
     with translation.override("en"):

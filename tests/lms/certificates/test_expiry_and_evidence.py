@@ -13,10 +13,8 @@ import pytest
 from accounts.models import Notification, NotificationKind
 from competencies.models import Assessment
 from lms.models import Certificate, CourseCompetency
-from lms.services.certificates import (
-    certificate_expiry_reminders_send,
-    enrolment_competency_evidence,
-)
+from lms.services.certificate_reminders import certificate_expiry_reminders_send
+from lms.services.competency_evidence import enrolment_competency_evidence
 from lms.tasks import certificate_expiry_reminders_send as reminders_task
 from lms.tasks import enrolment_competency_evidence_hook
 from tests.factories.accounts import UserFactory

@@ -15,11 +15,8 @@ import pytest
 from competencies.models import AgencySettings
 from lms.models import Certificate
 from lms.selectors.certificates import certificate_ids_for_regeneration
-from lms.services.certificates import (
-    certificate_issue,
-    certificate_pdf_regenerate,
-    certificate_pdfs_regenerate,
-)
+from lms.services.certificate_pdfs import certificate_pdf_regenerate, certificate_pdfs_regenerate
+from lms.services.certificates import certificate_issue
 from tests.factories.accounts import UserFactory
 from tests.lms.certificates.conftest import complete
 

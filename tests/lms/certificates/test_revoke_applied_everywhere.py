@@ -20,7 +20,8 @@ from competencies.models import Assessment, TrainingRecord
 from competencies.selectors.jp import jp_total_for_employee
 from lms.models import Assignment, AssignmentRecipient, Certificate, CourseCompetency
 from lms.services.assignments import assignment_enrolment_completed
-from lms.services.certificates import certificate_revoke, enrolment_competency_evidence
+from lms.services.certificates import certificate_revoke
+from lms.services.competency_evidence import enrolment_competency_evidence
 from tests.factories.competencies import CompetencyFactory
 
 pytestmark = pytest.mark.django_db

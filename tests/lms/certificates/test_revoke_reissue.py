@@ -10,12 +10,8 @@ import pytest
 from accounts.roles import Role
 from competencies.models import HRScope, TrainingRecord
 from lms.models import Certificate
-from lms.services.certificates import (
-    certificate_issue,
-    certificate_pdf_name,
-    certificate_reissue,
-    certificate_revoke,
-)
+from lms.services.certificate_pdfs import certificate_pdf_name
+from lms.services.certificates import certificate_issue, certificate_reissue, certificate_revoke
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import OrgUnitFactory
 

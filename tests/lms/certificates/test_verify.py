@@ -179,7 +179,7 @@ def test_schema_rejects_a_credential_without_issuer(client, certificate):
 
 
 def test_pdf_qr_points_at_the_absolute_verify_url(certificate):
-    from lms.services.certificates import certificate_data
+    from lms.services.certificate_pdfs import certificate_data
 
     data = certificate_data(certificate=certificate)
     assert data.verify_url == f"http://testserver/verify/{certificate.code}/"

@@ -1,0 +1,221 @@
+"""The certificate's PDF file: the logo and signature recorded at issue (content-addressed
+copies in private storage), the renderer's input built from the snapshot, the stored file
+(deterministic name, rendered when missing) and re-rendering after a template change.
+lms.pdf renders; this module stores. Issuing, revoking and reissuing are
+lms.services.certificates."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.crypto import salted_hmac
+
+from competencies.models import AgencySettings
+from lms.models import Certificate
+from lms.pdf import CertificateData, render_certificate
+from lms.selectors.certificates import certificate_verify_url
+
+logger = logging.getLogger(__name__)
+
+
+# IMAGES RECORDED AT ISSUE ----------------------------------------------------------------
+
+
+CERTIFICATE_IMAGES_DIR = "certificate-images"
+# (image id, file name, file hash) -> stored snapshot name, per process: issuing reads the
+# agency's images once, not once per certificate.
+_image_snapshots: dict[tuple[int, str, str], str] = {}
+
+
+def _image_snapshot(image: Any) -> str:
+    """A content-addressed copy of a Wagtail image's file in private storage
+    (`certificate-images/<sha256><ext>`), so the certificate keeps the image even when
+    the agency replaces or deletes it. The same image is stored once however many
+    certificates use it. "" when there is no image or its file cannot be read."""
+    if image is None or not image.file:
+        return ""
+    key = (image.pk, image.file.name, getattr(image, "file_hash", "") or "")
+    name = _image_snapshots.get(key)
+    if name and default_storage.exists(name):
+        return name
+    try:
+        with image.file.open("rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        logger.warning("Agency image %s cannot be read; not printed on certificates", image.pk)
+        return ""
+    suffix = PurePosixPath(image.file.name).suffix.lower()[:10]
+    name = f"{CERTIFICATE_IMAGES_DIR}/{hashlib.sha256(content).hexdigest()}{suffix}"
+    if not default_storage.exists(name):
+        stored = default_storage.save(name, ContentFile(content))
+        if stored != name:  # a concurrent issue stored the same bytes first
+            default_storage.delete(stored)
+    _image_snapshots[key] = name
+    return name
+
+
+def certificate_images_snapshot(*, agency: AgencySettings) -> dict[str, str]:
+    """The agency's logo and signature as the certificate's `image_files`. Stores files,
+    so callers take it before their locks."""
+    return {"logo": _image_snapshot(agency.logo), "signature": _image_snapshot(agency.signature)}
+
+
+# PDF -------------------------------------------------------------------------------------
+
+
+def certificate_data(
+    *,
+    certificate: Certificate,
+    language: str | None = None,
+    agency: AgencySettings | None = None,
+) -> CertificateData:
+    """The renderer's input: the snapshot, with the logo and signature recorded at issue
+    (`image_files`). Only a certificate issued before images were recorded falls back to
+    the agency's current ones (when its lost PDF is rendered again, or in English)."""
+
+    def stored_path(name: str) -> str | None:
+        if not name:
+            return None
+        if not default_storage.exists(name):
+            logger.warning("Certificate image %s is missing; rendered without it", name)
+            return None
+        try:
+            return default_storage.path(name)
+        except NotImplementedError:
+            return None
+
+    def image_path(image: Any) -> str | None:
+        if image is None:
+            return None
+        try:
+            return image.file.path
+        except (NotImplementedError, ValueError):
+            return None
+
+    if certificate.image_files is not None:
+        logo_path = stored_path(certificate.image_files.get("logo", ""))
+        signature_path = stored_path(certificate.image_files.get("signature", ""))
+    else:
+        agency = agency or AgencySettings.for_default_site()
+        logo_path, signature_path = image_path(agency.logo), image_path(agency.signature)
+
+    return CertificateData(
+        number=certificate.number,
+        holder_name=certificate.holder_name,
+        holder_nip=certificate.holder_nip,
+        course_title=certificate.course_title,
+        jp=Decimal(certificate.jp),
+        completed_on=certificate.completed_on or certificate.issued_on,  # type: ignore[arg-type]
+        issued_on=certificate.issued_on,  # type: ignore[arg-type]
+        verify_url=certificate_verify_url(code=certificate.code),
+        agency_name=certificate.agency_name,
+        government_name=certificate.government_name,
+        signer_name=certificate.signer_name,
+        signer_nip=certificate.signer_nip,
+        signer_title=certificate.signer_title,
+        place=certificate.place,
+        started_on=certificate.started_on,
+        valid_until=certificate.valid_until,
+        competencies=tuple((str(name), level) for name, level in certificate.competencies),
+        language=language or certificate.language,
+        logo_path=logo_path,
+        signature_path=signature_path,
+    )
+
+
+def certificate_pdf_name(*, certificate: Certificate) -> str:
+    # The verification code is public (QR, /verify/ links) and /media/ may be served by
+    # the web server: a keyed hash in the name keeps the file (full NIP) unguessable from
+    # the code, while staying deterministic so that a retry writes the same file.
+    token = salted_hmac("lms.certificate-pdf", certificate.code).hexdigest()[:20]
+    return f"certificates/{certificate.year}/{certificate.code}-{token}.pdf"
+
+
+def certificate_pdf_ensure(
+    *, certificate: Certificate, agency: AgencySettings | None = None
+) -> str:
+    """The stored PDF's name; renders and stores it from the snapshot when it is missing
+    (first issue, or the file was lost). The name is deterministic, so two runs write
+    the same file."""
+    name = certificate_pdf_name(certificate=certificate)
+    if not default_storage.exists(name):
+        stored = default_storage.save(
+            name,
+            ContentFile(
+                render_certificate(certificate_data(certificate=certificate, agency=agency))
+            ),
+        )
+        if stored != name:  # a concurrent run wrote it first
+            default_storage.delete(stored)
+    if certificate.pdf.name != name:
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
+        certificate.pdf.name = name
+    return name
+
+
+def certificate_pdf_bytes(*, certificate: Certificate, language: str | None = None) -> bytes:
+    """The PDF to send: the stored Indonesian one, or an English rendering on request
+    (rendered on the fly, not stored: it is the same certificate in another language)."""
+    if language and language != certificate.language:
+        return render_certificate(certificate_data(certificate=certificate, language=language))
+    name = certificate_pdf_ensure(certificate=certificate)
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+# RE-RENDERING ----------------------------------------------------------------------------
+
+
+def certificate_pdf_regenerate(*, certificate: Certificate) -> str | None:
+    """Renders the PDF again from the snapshot (after a template change) and overwrites
+    the stored file under the same name. The snapshot, number and code are not touched,
+    and the logo and signature are those recorded at issue. Safe to run twice. Returns
+    None, leaving the stored PDF as it is, when the certificate has no image record
+    (issued before images were recorded) or a recorded image file is gone: re-rendering
+    would print today's images, or none, on it."""
+    images = certificate.image_files
+    if images is None or any(name and not default_storage.exists(name) for name in images.values()):
+        logger.warning("Certificate %s not re-rendered: its images are unknown", certificate.pk)
+        return None
+    name = certificate_pdf_name(certificate=certificate)
+    data = render_certificate(certificate_data(certificate=certificate))
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(data))
+    if stored != name:  # a concurrent run wrote it in between: keep one file
+        default_storage.delete(stored)
+    if certificate.pdf.name != name:
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
+    return name
+
+
+def certificate_pdfs_regenerate(*, certificate_ids: list[int]) -> int:
+    done = 0
+    for certificate in Certificate.objects.filter(
+        pk__in=certificate_ids,
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+    ).iterator(chunk_size=100):
+        if certificate_pdf_regenerate(certificate=certificate) is not None:
+            done += 1
+    return done
+
+
+def certificate_images_adopt_current(*, course_id: int | None = None) -> int:
+    """Records the agency's *current* logo and signature as those of the certificates
+    issued before images were recorded, so that they can be re-rendered. An explicit
+    step (`certificate_pdfs_regenerate --adopt-current-images`): only right when the
+    images have not changed since those certificates were issued. Returns how many."""
+    images = certificate_images_snapshot(agency=AgencySettings.for_default_site())
+    certificates = Certificate.objects.filter(
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED],
+        image_files__isnull=True,
+    )
+    if course_id is not None:
+        certificates = certificates.filter(enrolment__course_id=course_id)
+    return certificates.update(image_files=images)
