@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_NUMBER_PATTERN = "{seq:05d}/BKPSDM-BTG/{year}"
 
 
-# HELPERS ---------------------------------------------------------------------------------
+# NUMBER AND SNAPSHOT ---------------------------------------------------------------------
 
 
 def _agency_settings() -> AgencySettings:

@@ -180,14 +180,14 @@ def did_document() -> dict[str, Any]:
     }
 
 
-def jws_sign(payload: dict[str, Any]) -> str:
+def jws_sign(*, payload: dict[str, Any]) -> str:
     """VC-JWT (VC-JOSE-COSE): the credential itself is the JWT claims set."""
     header = {"alg": ALGORITHM, "kid": key_id(), "typ": "vc+jwt", "cty": "vc"}
     claims = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     return jws.serialize_compact(header, claims, signing_key(), algorithms=[ALGORITHM])
 
 
-def jws_verify(token: str, *, key_set: dict[str, Any]) -> dict[str, Any]:
+def jws_verify(*, token: str, key_set: dict[str, Any]) -> dict[str, Any]:
     """What a verifier does (also used by the tests): find the header's `kid` in the key
     set, check the Ed25519 signature over `header.payload`, return the payload. Raises
     ValueError on any mismatch."""
@@ -318,7 +318,7 @@ def _credential_ob3(*, certificate: Certificate) -> dict[str, Any]:
 
 def credential_jwt(*, certificate: Certificate) -> str:
     """The credential signed with the agency's Ed25519 key (VC-JWT, `alg: EdDSA`)."""
-    return jws_sign(credential_ob3(certificate=certificate))
+    return jws_sign(payload=credential_ob3(certificate=certificate))
 
 
 def credential_status(*, certificate: Certificate) -> dict[str, Any]:

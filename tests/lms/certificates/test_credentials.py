@@ -55,7 +55,7 @@ def test_signed_credential_verifies_with_the_published_key(client, rich_certific
     header = json.loads(credentials.b64url_decode(token.split(".")[0]))
     assert header["alg"] == "EdDSA"
     assert header["kid"] == keys["keys"][0]["kid"]
-    payload = credentials.jws_verify(token, key_set=keys)
+    payload = credentials.jws_verify(token=token, key_set=keys)
 
     # The payload is the credential served as JSON, and it is schema-valid.
     served = client.get(reverse("verify:credential", args=[rich_certificate.code])).json()
@@ -76,7 +76,7 @@ def test_did_document_publishes_the_same_key_and_the_issuer_points_at_it(client,
     assert [m["id"] for m in document["verificationMethod"]] == [kid]
     assert document["assertionMethod"] == [kid]
     credentials.jws_verify(
-        token,
+        token=token,
         key_set={"keys": [{**document["verificationMethod"][0]["publicKeyJwk"], "kid": kid}]},
     )
 
@@ -90,7 +90,7 @@ def test_a_tampered_credential_fails_verification(client, rich_certificate):
     forged = credentials.b64url(json.dumps(claims, separators=(",", ":")).encode())
 
     with pytest.raises(ValueError, match="bad signature"):
-        credentials.jws_verify(f"{header}.{forged}.{signature}", key_set=keys)
+        credentials.jws_verify(token=f"{header}.{forged}.{signature}", key_set=keys)
 
 
 def test_a_credential_signed_with_another_key_fails(client, rich_certificate, signing_key_file):
@@ -98,7 +98,7 @@ def test_a_credential_signed_with_another_key_fails(client, rich_certificate, si
     credentials.signing_key_generate(path=signing_key_file, overwrite=True)
     other_token = _jwt(client, rich_certificate)
     with pytest.raises(ValueError):
-        credentials.jws_verify(other_token, key_set=keys)
+        credentials.jws_verify(token=other_token, key_set=keys)
 
 
 def test_alignments_status_and_valid_until(client, rich_certificate):
@@ -138,7 +138,7 @@ def test_status_shows_revocation_category_not_reason(client, rich_certificate, a
     assert "nota internal" not in json.dumps(revoked)
     # The signed credential itself is unchanged by a revocation.
     credentials.jws_verify(
-        _jwt(client, rich_certificate), key_set=client.get(reverse("verify:keys")).json()
+        token=_jwt(client, rich_certificate), key_set=client.get(reverse("verify:keys")).json()
     )
 
 
@@ -175,7 +175,7 @@ def test_valid_until_is_the_end_of_the_local_day_in_utc(client, rich_certificate
     import datetime
 
     keys = client.get(reverse("verify:keys")).json()
-    payload = credentials.jws_verify(_jwt(client, rich_certificate), key_set=keys)
+    payload = credentials.jws_verify(token=_jwt(client, rich_certificate), key_set=keys)
 
     valid_until = datetime.datetime.fromisoformat(payload["validUntil"])
     wita = datetime.timezone(datetime.timedelta(hours=8))
@@ -207,7 +207,7 @@ def test_credential_wording_follows_the_certificate_not_the_visitor(client, rich
         reverse("verify:credential", args=[rich_certificate.code]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.json() == indonesian_visitor
-    assert credentials.jws_verify(token, key_set=keys) == indonesian_visitor
+    assert credentials.jws_verify(token=token, key_set=keys) == indonesian_visitor
     english_course = Certificate.objects.filter(pk=rich_certificate.pk)
     english_course.update(language="en")
     with translation.override("id"):
