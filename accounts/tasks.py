@@ -12,9 +12,10 @@ from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
 
-# Transient: the mail server, the database (a restart: 3,212 of 10,000 invitations were
-# lost to a 10-second one) or the broker (a batch queuing its parts) briefly away. The
-# retries are bounded; what is still owed after them, the sweeps send (docs/deployment.md).
+# Transient: the mail server, the database (without retries a 10-second restart loses
+# about a third of 10,000 invitations) or the broker (a batch queuing its parts) briefly
+# away. The retries are bounded; what is still owed after them, the sweeps send
+# (docs/deployment.md).
 TRANSIENT_ERRORS = (
     smtplib.SMTPException,
     ConnectionError,

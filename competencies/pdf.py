@@ -78,7 +78,7 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
         ]
     )
     # Headers are Paragraphs so that they wrap inside their column instead of running
-    # into the next one (issue 22); widths leave room for an 18-digit NIP.
+    # into the next one; widths leave room for an 18-digit NIP.
     head = styles["BodyText"].clone("head", fontName=BOLD, fontSize=8.5, leading=10)
     header = [
         _para(text, head)
@@ -173,7 +173,7 @@ def render_transcript(data: TranscriptPDF) -> bytes:
     ]  # fmt: skip
     if not data.years:
         story.append(_para(_("No approved training records yet."), styles["BodyText"]))
-    # Headers wrap inside their column (a clipped "Nomor sertifikat", issue 22).
+    # Headers wrap inside their column (a long "Nomor sertifikat" would be clipped).
     head = small.clone("head", fontName=BOLD)
     header = [
         _para(text, head)

@@ -1,5 +1,5 @@
 """kombu's Redis transport with one fix: the worker survives Redis going away while a
-task runs (issue 24).
+task runs.
 
 On a lost connection Celery 5.7's consumer first `collect()`s the connection, which
 detaches the transport from it (`transport.client = None`), and then `close()`s it.

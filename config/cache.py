@@ -1,8 +1,8 @@
-"""Django's Redis cache backend, made to treat a Redis outage as a cache miss (issue 24).
+"""Django's Redis cache backend, made to treat a Redis outage as a cache miss.
 
 Every page reads the cache (the site per host, the header's roles and unread count,
 course outlines, sessions, rate limits, Wagtail's settings): with the stock backend a
-stopped Redis turned every page, /health/ and the public /verify/ into a 500. Here an
+stopped Redis turns every page, /health/ and the public /verify/ into a 500. Here an
 error of Redis is logged once per outage and answered like an empty cache; the caller
 then reads the database. After an error Redis is left alone for `RETRY_AFTER` seconds,
 so that a Redis that hangs does not add its socket timeout to every cache call.

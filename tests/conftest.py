@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from typing import NoReturn
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -103,12 +105,30 @@ def _database_as_migrated(migration_rows, django_db_blocker) -> None:
 # REAL SERVICES (browser, Celery worker and fault tests) -----------------------------------
 
 
-def service_unavailable(reason: str) -> None:
+def service_unavailable(reason: str) -> NoReturn:
     """Skips a test whose service (browser, broker, PostgreSQL) is missing; with
     REQUIRE_SERVICES=1 (CI) fails it instead, so nothing skips there unnoticed."""
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
+
+
+def tools_required(*tools: str, package: str) -> None:
+    """Skips (or, with REQUIRE_SERVICES=1, fails) a test whose command-line tools are not
+    on the PATH; `package` is the apt package that provides them (.ci/run installs it)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        service_unavailable(f"{', '.join(missing)} not installed (apt-get install {package})")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.postgresql`: the test needs PostgreSQL (row locks, connection
+    handling). Checked before the database fixtures, so SQLite does not build a
+    transactional database for a test that then skips."""
+    marker = item.get_closest_marker("postgresql")
+    if marker is not None and connection.vendor != "postgresql":
+        service_unavailable(marker.kwargs.get("reason", "needs PostgreSQL (DATABASE_URL)"))
 
 
 @pytest.fixture

@@ -609,7 +609,7 @@ SPECTACULAR_SETTINGS = {
 API_WEBHOOK_URL = env("API_WEBHOOK_URL", default="")
 API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
 API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
-# config/ is not an app, so Celery's autodiscovery would not find the delivery task.
+# Celery's autodiscovery reads each app's tasks.py only; the delivery task is in webhooks.py.
 CELERY_IMPORTS = ["competencies.webhooks"]
 # Called after commit with record_id=... whenever a training record is created or changes
 # (competencies.services.records); the API's webhook delivery attaches here.

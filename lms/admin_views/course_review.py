@@ -1,5 +1,5 @@
-"""Submit a whole course for review, and approve it, in one confirmed action (issue 22
-item 8; lms/services/course_review.py does the work through Wagtail's workflow)."""
+"""Submit a whole course for review, and approve it, in one confirmed action
+(lms/services/course_review.py does the work through Wagtail's workflow)."""
 
 from __future__ import annotations
 

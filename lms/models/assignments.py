@@ -1,4 +1,4 @@
-"""Course assignments (issue 5): HR assigns a course to people, units, positions, position
+"""Course assignments: HR assigns a course to people, units, positions, position
 kinds or a saved rule. `Assignment` is what HR created; `AssignmentRecipient` is one
 employee's obligation under it (one row per employee and yearly cycle), kept after the
 person leaves (status withdrawn) so the history stays."""

@@ -1,4 +1,4 @@
-"""Training-need proposals (usulan kebutuhan pelatihan, issue 7): an employee proposes a
+"""Training-need proposals (usulan kebutuhan pelatihan): an employee proposes a
 topic for the competency it serves, colleagues support it (one vote each) and HR answers
 with a status. Not to be confused with `TrainingProposal`, a supervisor proposing an
 existing course for one report (assignments)."""

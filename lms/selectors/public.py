@@ -1,4 +1,4 @@
-"""Reads for the public pages (issue 7, docs/transparency.md): the front page blocks, the
+"""Reads for the public pages (docs/transparency.md): the front page blocks, the
 news index, the transparency figures per perangkat daerah and the accountability log.
 
 Nothing here returns personal data. The figures are aggregates built on HR's own

@@ -18,7 +18,7 @@ from django.utils import timezone
 class _AnyOf(Lookup):
     """`<column> = ANY(<array>)`: one parameter for any number of ids, and PostgreSQL
     (14+) hashes the array, so the plan never depends on row estimates (`IN (SELECT
-    unnest(…))` became a 10,000 × 10,000 nested loop with stale statistics)."""
+    unnest(…))` can become a 10,000 × 10,000 nested loop with stale statistics)."""
 
     lookup_name = "any_of"
     prepare_rhs = False

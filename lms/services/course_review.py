@@ -1,4 +1,4 @@
-"""A course goes to review, and is approved, as one unit (issue 22 item 8).
+"""A course goes to review, and is approved, as one unit.
 
 The course page and every child page with unpublished changes (lessons, quizzes) are
 submitted to the course's Wagtail workflow ("Penerbitan kursus", lms.services.authoring)

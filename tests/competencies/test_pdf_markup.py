@@ -13,11 +13,13 @@ from competencies.pdf import (
     render_compliance_summary,
     render_transcript,
 )
+from tests.conftest import tools_required
 
 HOSTILE = 'Kursus <b>tebal & <img src="/etc/hostname" width="50" height="50"/>'
 
 
 def _text(pdf: bytes, tmp_path) -> str:
+    tools_required("pdftotext", package="poppler-utils")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
     return subprocess.run(

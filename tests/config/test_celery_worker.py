@@ -141,7 +141,7 @@ def test_the_worker_keeps_its_database_connection_between_tasks(celery_worker):
         timeout=60,
         log=celery_worker,
     )
-    time.sleep(0.5)  # past the task's end, where the fix-up used to close the connection
+    time.sleep(0.5)  # past the task's end, where the fix-up would close the connection
     after_first = _other_backends()
 
     second = user_create(email="kedua@uji.example")

@@ -16,8 +16,7 @@ from config.celery import _db_connections_after_task, _db_connections_before_tas
 pytestmark = [
     # Closing the connection would end a test's own transaction.
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
+    pytest.mark.postgresql(
         reason="Django never closes SQLite's in-memory test database; the worker's case is "
         "PostgreSQL's (CI runs these there)",
     ),

@@ -10,11 +10,11 @@ packages that .ci/run installs when missing."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
+from tests.conftest import tools_required
 from tests.e2e.helpers import expect, sign_in, t
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,13 +23,8 @@ COURSE_SLUG = "survei-kepuasan-masyarakat"  # assigned to the demo Peserta by de
 
 
 def _qr_tools() -> None:
-    missing = [tool for tool in ("pdftoppm", "zbarimg") if shutil.which(tool) is None]
-    if missing:
-        from tests.e2e.conftest import _unavailable
-
-        _unavailable(
-            f"{', '.join(missing)} not installed: apt-get install poppler-utils zbar-tools"
-        )
+    tools_required("pdftoppm", package="poppler-utils")
+    tools_required("zbarimg", package="zbar-tools")
 
 
 def _answer_attempt(page, attempt_uuid: str, *, correctly: bool) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import shutil
 import subprocess
 
-import pytest
 import segno
 from pypdf import PdfReader
 
 from lms.pdf import QR_MASK, CertificateData, qr_operators, render_certificate
+from tests.conftest import tools_required
 
 URL = "https://diklat.bontangkota.go.id/verify/Zk3pQ9xYwT7bLm2nR4sVq1/"
 
@@ -111,11 +110,9 @@ def test_qr_rectangles_reproduce_the_encoded_matrix_exactly():
     assert drawn == [[bool(v) for v in row] for row in matrix]
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-    reason="needs poppler-utils (pdftoppm) and zbar-tools (zbarimg) to decode the printed QR",
-)
 def test_printed_qr_decodes_to_the_verification_url(tmp_path):
+    tools_required("pdftoppm", package="poppler-utils")
+    tools_required("zbarimg", package="zbar-tools")
     pdf = tmp_path / "cert.pdf"
     pdf.write_bytes(render_certificate(_data()))
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "page")], check=True)

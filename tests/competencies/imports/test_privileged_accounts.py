@@ -1,5 +1,5 @@
 """A scoped HR manager must not be able to take over an administrator's (or another
-privileged) account through an import or the employee form (review finding)."""
+privileged) account through an import or the employee form."""
 
 from __future__ import annotations
 

@@ -212,8 +212,8 @@ def test_failure_marks_the_certificate_failed_and_a_retry_issues_it(completed):
 
 
 def test_a_number_collision_rolls_back_and_loses_no_number(completed, course):
-    """Review finding: a number already taken (say after a pattern change) used to commit
-    the incremented sequence without a certificate."""
+    """A number already taken (say after a pattern change) must not commit the
+    incremented sequence without a certificate."""
     from django.db import IntegrityError
 
     year = timezone.localdate().year

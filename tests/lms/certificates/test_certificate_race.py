@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from django.db import connection, connections
+from django.db import connections
 
 import pytest
 
@@ -18,8 +18,7 @@ from tests.lms.certificates.conftest import complete
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("_database_as_migrated"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
+    pytest.mark.postgresql(
         reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writers",
     ),
 ]

@@ -53,8 +53,7 @@ def test_issue_locks_the_enrolment_before_the_certificate(completed):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("_database_as_migrated")
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writers",
 )
 def test_reissue_and_issue_racing_do_not_deadlock(completed, administrator):

