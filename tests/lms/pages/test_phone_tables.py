@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 # Learner and public templates; the trainer and admin screens are desktop tools.
 SKIP_DIRS = {"admin", "trainer", "certificates"}
 # Two-column (label, value) tables, narrow by construction.
