@@ -88,7 +88,7 @@ def test_logout_ends_the_session(client, home_page):
 
 def test_login_rate_limit_counts_email_and_nip_failures_against_one_account(client, home_page):
     # 5 failures per 5 minutes per account (ACCOUNT_RATE_LIMITS): e-mail and NIP are two
-    # names for one account, not two budgets (issue 15 #13).
+    # names for one account, not two budgets.
     UserFactory(email="rina@uji.example", nip="199203152019032001")
     for _ in range(3):
         client.post(LOGIN_URL, {"login": "rina@uji.example", "password": "salah-sandi"})
@@ -127,7 +127,7 @@ def test_login_rate_limit_still_applies_to_unknown_identifiers(client, home_page
     ]
 
 
-# Where sign-in lands, how it greets, what a wrong password says (issue 22) ------------
+# Where sign-in lands, how it greets, what a wrong password says -----------------------
 
 
 def test_learner_lands_on_their_learning_after_sign_in(client, home_page):

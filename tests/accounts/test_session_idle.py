@@ -1,5 +1,5 @@
-"""Staff sessions end after STAFF_SESSION_IDLE_TIMEOUT without a request (ASVS 3.3.2;
-issue 15, suspected). Learners keep the ordinary session lifetime."""
+"""Staff sessions end after STAFF_SESSION_IDLE_TIMEOUT without a request (ASVS 3.3.2).
+Learners keep the ordinary session lifetime."""
 
 from __future__ import annotations
 

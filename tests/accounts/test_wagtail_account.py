@@ -1,5 +1,5 @@
 """Wagtail's own account management is off: allauth owns e-mail, password and reset, so
-its verification, re-authentication and rate limits apply to staff too (issue 15 #12)."""
+its verification, re-authentication and rate limits apply to staff too."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Property-based contract test of /api/v1/ (issue 9, item 4; issue 15): schemathesis
-generates requests from the OpenAPI schema the app serves, in-process through WSGI with a
-service account's token, and runs every one of its checks on each answer: no server
-error, every status code documented (400 for refused query parameters too), every body
-and header as documented. All phases it runs under pytest (examples, coverage with its
-invalid values, fuzzing), derandomised, and bounded (10 fuzzing examples per operation)
-so it runs in `make test` in under two minutes, offline."""
+"""Property-based contract test of /api/v1/: schemathesis generates requests from the
+OpenAPI schema the app serves, in-process through WSGI with a service account's token, and
+runs every one of its checks on each answer: no server error, every status code documented
+(400 for refused query parameters too), every body and header as documented. All phases it
+runs under pytest (examples, coverage with its invalid values, fuzzing), derandomised, and
+bounded (10 fuzzing examples per operation) so it runs in `make test` in under two minutes,
+offline."""
 
 from __future__ import annotations
 

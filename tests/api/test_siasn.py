@@ -137,7 +137,7 @@ def test_csv_errors_are_json(db):
     assert response["Content-Type"] == "application/json"
 
 
-# Issue 20 item 4 ----------------------------------------------------------------------
+# The SIASN course rows -----------------------------------------------------------------
 # Sources: jenisKursusSertipikat and jumlahJam [C black-coffee04/ws-siasn-php
 # src/Data/Referensi/jenisDiklat.json.gz, examples/kursus.php]; instansiId/satuanKerjaId
 # on every push [C kanekescom/laravel-siasn-simpeg src/Services/PostKursusSaveService.php];

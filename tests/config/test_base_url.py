@@ -1,6 +1,6 @@
-"""The portal's public address (issue 22 item 2): every absolute link (certificate QR
-code, Open Badges ids, invitation and notification e-mails) is built from one setting,
-`make run` derives it from HOST/PORT, and production refuses to start without it."""
+"""The portal's public address: every absolute link (certificate QR code, Open Badges ids,
+invitation and notification e-mails) is built from one setting, `make run` derives it from
+HOST/PORT, and production refuses to start without it."""
 
 from __future__ import annotations
 

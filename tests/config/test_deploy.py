@@ -183,7 +183,7 @@ def test_production_needs_the_credential_signing_key_path_and_never_creates_a_ke
 @pytest.mark.parametrize("module", ["config.celery", "config.wsgi", "config.asgi"])
 def test_every_entry_point_defaults_to_the_production_settings(module):
     # A worker started without DJANGO_SETTINGS_MODULE must never fall back to the dev
-    # profile and its public secret key (issue 15).
+    # profile and its public secret key.
     code = (
         "import os; os.environ.pop('DJANGO_SETTINGS_MODULE'); "
         f"import {module}; from django.conf import settings as s; "

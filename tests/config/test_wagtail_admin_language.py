@@ -1,6 +1,6 @@
-"""The Wagtail admin speaks the page's language (issue 22 item 9). Wagtail's own id_ID
-catalogue is found for our language code "id" (gettext expands "id" to id_ID), but it
-translates only a fraction of the admin; locale-wagtail/ fills in the chrome it lacks."""
+"""The Wagtail admin speaks the page's language. Wagtail's own id_ID catalogue is found for
+our language code "id" (gettext expands "id" to id_ID), but it translates only a fraction of
+the admin; locale-wagtail/ fills in the chrome it lacks."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The broker goes down while assigned learners finish their course (issue 24, item 4:
-27 assignments stayed "open" for learners who had finished). The completions are saved,
-the after-commit hook logs the broker error, and once Redis is back the sweep
+"""The broker goes down while assigned learners finish their course: no assignment may stay
+"open" for a learner who has finished. The completions are saved, the after-commit hook logs
+the broker error, and once Redis is back the sweep
 (lms.tasks.assignment_enrolment_completed_sweep) completes each assignment row and sends
 each "course completed" notice exactly once."""
 

@@ -1,7 +1,6 @@
-"""The database restarts under the worker (issue 24, item 3: a 10-second restart lost
-3,212 of 10,000 invitations). The invitation tasks retry database errors with backoff,
-and what is still owed afterwards (User.invitation_sweep_at) the sweep sends: every new
-account gets exactly one invitation.
+"""The database restarts under the worker: a 10-second restart must not lose invitations.
+The invitation tasks retry database errors with backoff, and what is still owed afterwards
+(User.invitation_sweep_at) the sweep sends: every new account gets exactly one invitation.
 
 A restart of the shared PostgreSQL server is out of the question here: the test makes
 its own database unreachable instead, from a separate connection: no new connections

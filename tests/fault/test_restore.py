@@ -1,8 +1,8 @@
-"""A database restored from an older dump (issue 24, item 9: restoring a 40-minute-old
-dump gave certificate number 00404 to a second person). A real `pg_dump` of the test
-database, certificates issued after it, a real `pg_restore --clean`, then
-`manage.py certificates_after_restore` (docs/deployment.md, "Backup and restore"): the
-next certificate gets a number above everything ever issued."""
+"""A database restored from an older dump must not give a certificate number issued after
+the dump to a second person. A real `pg_dump` of the test database, certificates issued
+after it, a real `pg_restore --clean`, then `manage.py certificates_after_restore`
+(docs/deployment.md, "Backup and restore"): the next certificate gets a number above
+everything ever issued."""
 
 from __future__ import annotations
 

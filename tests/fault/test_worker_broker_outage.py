@@ -1,7 +1,7 @@
-"""Redis stops while the worker runs a task (the broker outage of issue 24): the worker
-must not die ("Unrecoverable error" in kombu's Redis transport) but wait for the broker,
-reconnect, and take new work once Redis is back. Nothing restarts it in this test, so a
-worker that only survives under systemd's Restart=always fails here."""
+"""Redis stops while the worker runs a task: the worker must not die ("Unrecoverable error"
+in kombu's Redis transport) but wait for the broker, reconnect, and take new work once Redis
+is back. Nothing restarts it in this test, so a worker that only survives under systemd's
+Restart=always fails here."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Formula injection (CSV/XLSX): names, titles and unit names are typed by people, and a
 spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a
 formula. Every export of the portal, CSV and XLSX, is fed formula-looking text and must
-hand back no cell that a spreadsheet would run (issue 15, item 7)."""
+hand back no cell that a spreadsheet would run."""
 
 from __future__ import annotations
 

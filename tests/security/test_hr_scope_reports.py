@@ -1,7 +1,7 @@
 """An HR manager limited to one unit subtree (HRScope) sees, downloads and decides only
 the learners of that subtree in a course's learner report, and the gap report per
-position counts only the holders in that subtree (security review, issue 15 items 1
-and 6). The course's trainers, administrators and unscoped HR managers see everyone."""
+position counts only the holders in that subtree.
+The course's trainers, administrators and unscoped HR managers see everyone."""
 
 from __future__ import annotations
 

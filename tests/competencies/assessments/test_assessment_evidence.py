@@ -1,6 +1,5 @@
-"""Assessment evidence files are handled like training-record proofs (issue 15,
-suspected): a random stored name, the content checked against the extension, and a
-permission-checked download."""
+"""Assessment evidence files are handled like training-record proofs: a random stored name,
+the content checked against the extension, and a permission-checked download."""
 
 from __future__ import annotations
 

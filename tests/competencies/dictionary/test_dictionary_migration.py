@@ -1,6 +1,6 @@
-"""Migration competencies/0013_dictionary_texts on a database seeded with the old,
-generated dictionary texts (issue 20, item 1): the regulation's texts replace the generated
-ones in place, texts HR already changed stay, and assessments keep their levels."""
+"""Migration competencies/0013_dictionary_texts on a database seeded with the old, generated
+dictionary texts: the regulation's texts replace the generated ones in place, texts HR
+already changed stay, and assessments keep their levels."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The competency dictionary as PermenPANRB 38/2017 writes it (issue 20, items 1–2).
+"""The competency dictionary as PermenPANRB 38/2017 writes it.
 
 Source of every managerial / socio-cultural text pinned here: PermenPANRB 38/2017, Lampiran,
 as transcribed in github.com/singgihadis/anjab `mysql/anjab.sql`, tables

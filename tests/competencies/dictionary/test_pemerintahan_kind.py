@@ -1,6 +1,6 @@
 """Kompetensi pemerintahan: an optional fourth kind of competency for regional governments
 (UU 23/2014 art. 233(4); Permendagri 11/2018 — ../shared/DOMAIN.md §7), off unless the
-agency turns it on in its settings (issue 20, item 3)."""
+agency turns it on in its settings."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Only an administrator reactivates an account holding an admin-side role that was
 deactivated: an HR manager must not bring back a trainer or administrator that an
-administrator locked out (security review, issue 15 item 8)."""
+administrator locked out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PPPK (contract civil servants) by their own rules (issue 20 item 6; DOMAIN.md §2, §7):
+"""PPPK (contract civil servants) by their own rules (DOMAIN.md §2, §7):
 
 - PP 49/2018 art. 40(1): PPPK competency development is "paling lama 24 JP" per contract
   year — a CAP, not the PNS floor of 20 JP (PP 11/2017 art. 203(4)). A PPPK with fewer

@@ -1,5 +1,5 @@
-"""The import error report repeats the offending cell value next to the message
-(issue 22), in the preview and after a background check."""
+"""The import error report repeats the offending cell value next to the message, in the
+preview and after a background check."""
 
 from __future__ import annotations
 

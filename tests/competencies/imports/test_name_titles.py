@@ -1,5 +1,5 @@
-"""A name typed with its academic titles is accepted with a warning, not an error
-(issue 22): the titles belong in gelar_depan / gelar_belakang."""
+"""A name typed with its academic titles is accepted with a warning, not an error: the
+titles belong in gelar_depan / gelar_belakang."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A unit-scoped HR manager cannot name, by import, a supervisor employed outside their
-scope: that person would get a supervisor's rights over the employee (security review,
-issue 15 item 10). The row is refused with a clear error and nothing is written."""
+scope: that person would get a supervisor's rights over the employee. The row is refused
+with a clear error and nothing is written."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Admin listings say yes/no in the page's language, never a raw "True"/"False" (issue 22
-item 9): Wagtail's BooleanColumn labels its tick/cross icon with str(value), read out by
-screen readers; templates/wagtailadmin/tables/boolean_cell.html translates it."""
+"""Admin listings say yes/no in the page's language, never a raw "True"/"False": Wagtail's
+BooleanColumn labels its tick/cross icon with str(value), read out by screen readers;
+templates/wagtailadmin/tables/boolean_cell.html translates it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SIASN reference tables live once, in competencies.siasn (issue 20 items 7, 4).
+"""The SIASN reference tables live once, in competencies.siasn.
 
 Source of the jenisDiklat table and of the F/P/T certificate letters:
 black-coffee04/ws-siasn-php src/Data/Referensi/jenisDiklat.json.gz (DOMAIN.md §2, §7)."""

@@ -1,6 +1,5 @@
-"""A multipart body larger than UPLOAD_MAX_REQUEST_SIZE is refused before it is spooled
-(issue 15, suspected): by its Content-Length up front, and while reading when the length
-was missing or false."""
+"""A multipart body larger than UPLOAD_MAX_REQUEST_SIZE is refused before it is spooled: by
+its Content-Length up front, and while reading when the length was missing or false."""
 
 from __future__ import annotations
 

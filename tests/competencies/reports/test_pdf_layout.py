@@ -1,7 +1,7 @@
-"""The official PDFs' tables keep every word inside its cell (issue 22 item 10): headers
-wrap instead of being clipped or running into the next column, and an 18-digit NIP fits
-its column. Rendered with long, real-looking names and checked with pdfplumber: no
-character may cross a vertical grid line or stick out of the table."""
+"""The official PDFs' tables keep every word inside its cell: headers wrap instead of being
+clipped or running into the next column, and an 18-digit NIP fits its column. Rendered with
+long, real-looking names and checked with pdfplumber: no character may cross a vertical grid
+line or stick out of the table."""
 
 from __future__ import annotations
 

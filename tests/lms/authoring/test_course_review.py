@@ -1,5 +1,5 @@
-"""Issue 22 item 8: a course goes to review, and is approved, in one confirmed action
-together with its unpublished children (Wagtail's own workflow states and tasks)."""
+"""A course goes to review, and is approved, in one confirmed action together with its
+unpublished children (Wagtail's own workflow states and tasks)."""
 
 from __future__ import annotations
 

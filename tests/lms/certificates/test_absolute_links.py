@@ -1,5 +1,5 @@
-"""Certificate QR codes and Open Badges ids carry the portal's address (issue 22 item 2;
-the setting and `make run` are tested in tests/config/test_base_url.py)."""
+"""Certificate QR codes and Open Badges ids carry the portal's address (the setting and
+`make run` are tested in tests/config/test_base_url.py)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Issue 22.1: one yearly JP figure everywhere. One person with a completed course
-(certificate valid), a course whose certificate was revoked, approved, submitted and
-rejected external training, and an approved record of last year: the dashboard, the
-training history, the transcript, the supervisor's team page, the HR compliance report,
-the compliance API, the SIASN export and the public figures all say the same JP, the
-one `jp_total_for_employee` computes (docs/competencies.md, "Yearly JP")."""
+"""One yearly JP figure everywhere. One person with a completed course (certificate valid),
+a course whose certificate was revoked, approved, submitted and rejected external training,
+and an approved record of last year: the dashboard, the training history, the transcript,
+the supervisor's team page, the HR compliance report, the compliance API, the SIASN export
+and the public figures all say the same JP, the one `jp_total_for_employee` computes
+(docs/competencies.md, "Yearly JP")."""
 
 from __future__ import annotations
 

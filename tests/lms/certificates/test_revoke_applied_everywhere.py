@@ -1,7 +1,7 @@
-"""Issue 22.3: revoking a certificate is applied everywhere, in one transaction, and the
-holder and their supervisor are told once: the history says "Dicabut", the assignment is
-open again, HR's certificate list says it is not valid, the competency evidence from the
-course is withdrawn, the JP no longer counts."""
+"""Revoking a certificate is applied everywhere, in one transaction, and the holder and
+their supervisor are told once: the history says "Dicabut", the assignment is open again,
+HR's certificate list says it is not valid, the competency evidence from the course is
+withdrawn, the JP no longer counts."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The public verification verdict is unmistakable (issue 22 item 7): each state (valid,
-revoked, expired, not found) has its own class, icon and words, and the stylesheet gives
-every state a colour on screen and on paper."""
+"""The public verification verdict is unmistakable: each state (valid, revoked, expired, not
+found) has its own class, icon and words, and the stylesheet gives every state a colour on
+screen and on paper."""
 
 from __future__ import annotations
 

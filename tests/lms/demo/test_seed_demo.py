@@ -120,9 +120,9 @@ def test_seed_demo_adds_proposals_with_votes_and_an_answer():
 
 
 def test_seed_demo_assigned_enrolments_have_assignment_records_on_the_team_page(client):
-    """Issue 22 item 4: every enrolment the demo marks as assigned comes from an
-    assignment (made through lms.services.assignments), so the supervisor's team page
-    lists it, overdue included; and a second run adds no second assignment."""
+    """Every enrolment the demo marks as assigned comes from an assignment (made through
+    lms.services.assignments), so the supervisor's team page lists it, overdue included; and
+    a second run adds no second assignment."""
     from lms.models import AssignmentRecipient, Enrolment
 
     call_command("seed_demo", stdout=StringIO())

@@ -1,7 +1,7 @@
 """Migration lms/0009_learning_integrity replaces a quiz's single `feedback` setting with
-four review options (issue 15, item 2). Saved revisions (drafts, scheduled or in review)
-are mapped like the live rows: publishing an old revision must not bring the model
-defaults back, e.g. show scores and answers of an exam that showed nothing."""
+four review options. Saved revisions (drafts, scheduled or in review) are mapped like the
+live rows: publishing an old revision must not bring the model defaults back, e.g. show
+scores and answers of an exam that showed nothing."""
 
 from __future__ import annotations
 

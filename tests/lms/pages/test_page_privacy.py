@@ -1,6 +1,6 @@
-"""Wagtail page privacy (PageViewRestriction) holds on every learner endpoint that acts on
-a course, lesson or quiz page, not only when the page itself is served (issue 15, item 3;
-docs/security.md, "Page privacy and Wagtail's built-in views")."""
+"""Wagtail page privacy (PageViewRestriction) holds on every learner endpoint that acts on a
+course, lesson or quiz page, not only when the page itself is served (docs/security.md,
+"Page privacy and Wagtail's built-in views")."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Phones: no learner or public page may scroll sideways at 360 px (issue 22, item 5).
-The browser test tests/e2e/test_phone_width.py measures the pages; this fast guard makes
-sure every table of a learner or public template is either a stacking table (class
-"stack-table", each body cell labelled with its column) or sits in a ".table-scroll"
-region, so a new wide table cannot slip in unnoticed (docs/testing.md "Phone width")."""
+"""Phones: no learner or public page may scroll sideways at 360 px. The browser test
+tests/e2e/test_phone_width.py measures the pages; this fast guard makes sure every table of
+a learner or public template is either a stacking table (class "stack-table", each body cell
+labelled with its column) or sits in a ".table-scroll" region, so a new wide table cannot
+slip in unnoticed (docs/testing.md "Phone width")."""
 
 from __future__ import annotations
 

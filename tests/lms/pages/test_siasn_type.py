@@ -1,7 +1,7 @@
-"""SIASN type is not the delivery mode (issue 20 item 5; DOMAIN.md §7: the jenisDiklat
-types classify the kind of training, "blended" is a way of delivering a classical
-programme, SE LAN 18/2021 [P id.scribd.com/document/594889367]). Only plain e-learning
-may go without an explicit type; it is jenisDiklat 16 E-Learning."""
+"""SIASN type is not the delivery mode (DOMAIN.md §7: the jenisDiklat types classify the
+kind of training, "blended" is a way of delivering a classical programme, SE LAN 18/2021 [P
+id.scribd.com/document/594889367]). Only plain e-learning may go without an explicit type;
+it is jenisDiklat 16 E-Learning."""
 
 from __future__ import annotations
 

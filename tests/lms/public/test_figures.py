@@ -179,7 +179,7 @@ def test_figures_take_a_fixed_number_of_queries(city, django_assert_max_num_quer
 
 def test_average_jp_is_suppressed_with_the_small_count_it_is_derived_from(db):
     """Five employees, one of them trained (6 JP): the average 1.2 × 5 would reveal that
-    one person's JP, so it is hidden with the count of those trained (issue 15, item 11)."""
+    one person's JP, so it is hidden with the count of those trained."""
     from tests.factories.competencies import OrgUnitFactory
 
     unit = OrgUnitFactory(code="KECIL", name="Unit Lima")

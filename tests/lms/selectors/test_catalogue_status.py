@@ -1,5 +1,5 @@
-"""The catalogue cards tell a signed-in learner where they stand with each course
-(issue 22): enrolled, completed or awaiting approval, from one query for the page."""
+"""The catalogue cards tell a signed-in learner where they stand with each course:
+enrolled, completed or awaiting approval, from one query for the page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 15 item 2: a lesson counts only after it was opened (server-recorded) and, where the
+"""A lesson counts only after it was opened (server-recorded) and, where the
 trainer sets one, after its minimum time; the time spent is what the server measured."""
 
 from __future__ import annotations

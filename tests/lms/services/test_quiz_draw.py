@@ -1,4 +1,4 @@
-"""Issue 15 item 2: a random quiz draws N questions per attempt (optionally from one
+"""A random quiz draws N questions per attempt (optionally from one
 question category), stores them on the attempt and grades exactly those."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Assignments area (issue 5): the HR screens added under the Wagtail admin (saved rules,
+"""Assignments area: the HR screens added under the Wagtail admin (saved rules,
 training needs). They live under the admin/ prefix; these sample paths are requested."""
 
 from __future__ import annotations

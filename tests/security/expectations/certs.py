@@ -1,4 +1,4 @@
-"""Certificates (issue 6): signed credentials, key publication, bulk ZIP, re-rendering,
+"""Certificates: signed credentials, key publication, bulk ZIP, re-rendering,
 transcripts (docs/certificates.md)."""
 
 from __future__ import annotations
