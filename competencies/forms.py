@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from accounts.models import User
 from accounts.nip import nip_normalize, validate_nip
 from competencies.models import Assessment, Competency, Employee, OrgUnit
+from competencies.services.employees import EMPLOYEE_FIELDS
 
 
 class OrgUnitAdminForm(WagtailAdminModelForm):
@@ -61,18 +62,7 @@ class EmployeeAdminForm(WagtailAdminModelForm):
 
     class Meta:
         model = Employee
-        fields = [
-            "full_name",
-            "title_prefix",
-            "title_suffix",
-            "employment_type",
-            "golongan",
-            "pppk_golongan",
-            "unit",
-            "position",
-            "supervisor",
-            "joined_on",
-        ]
+        fields = list(EMPLOYEE_FIELDS)  # save_kwargs passes them on to the services
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,7 @@
 """The outbound webhook (docs/api.md): every training-record change is POSTed as JSON to
 settings.API_WEBHOOK_URL, signed with HMAC-SHA256 under settings.API_WEBHOOK_SECRET.
 
-competencies.services.records calls the settings-named hook `record_changed` after
-commit; it queues `webhook_deliver`, so a request never waits for the receiver. The task
+competencies.services.records calls `record_changed` after commit; it queues `webhook_deliver`, so a request never waits for the receiver. The task
 retries with exponential backoff; each change has one delivery id (sent as
 X-Portal-Delivery and inside the body) that stays the same across retries, so the
 receiver can drop duplicates."""
@@ -61,7 +60,7 @@ def webhook_payload(
 
 
 def record_changed(*, record_id: int) -> None:
-    """The hook named in COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS (runs after commit)."""
+    """Called by competencies.services.records after a record change commits."""
     if not settings.API_WEBHOOK_URL:
         return
     if not settings.API_WEBHOOK_SECRET:

@@ -137,102 +137,117 @@ def _centred(
 
 def render_certificate(data: CertificateData) -> bytes:
     register_fonts()
-    w, h = PAGE_WIDTH, PAGE_HEIGHT
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(w, h), pageCompression=1, invariant=1)
+    c = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, invariant=1)
     c.setTitle(f"{data.number} — {data.holder_name}")
     c.setAuthor(data.agency_name)
     with translation.override(data.language):
         c.addLiteral(background_operators())
-        c.setFillColorRGB(1, 1, 1)
-        c.setFont(BOLD, 13)
-        c.drawCentredString(w / 2, h - 58, data.government_name.upper())
-        if data.logo_path:
-            c.drawImage(
-                _image(data.logo_path),
-                44,
-                h - 140,
-                width=60,
-                height=60,
-                mask="auto",
-                preserveAspectRatio=True,
-            )
-        c.setFillColorRGB(*PRIMARY)
-        _centred(c, _("CERTIFICATE"), h - 118, BOLD, 30, w - 200)
-        c.setFillColorRGB(0.2, 0.2, 0.2)
-        _centred(c, _("Certificate of Training Completion"), h - 140, REGULAR, 13, w - 200)
-        c.setFont(REGULAR, 10)
-        c.drawCentredString(w / 2, h - 158, _("Number: %(number)s") % {"number": data.number})
-
-        c.setFillColorRGB(0, 0, 0)
-        c.setFont(REGULAR, 12)
-        c.drawCentredString(w / 2, h - 195, _("awarded to"))
-        _centred(c, data.holder_name, h - 225, BOLD, 24, w - 160)
-        if data.holder_nip:
-            c.setFont(REGULAR, 12)
-            c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
-        c.setFont(REGULAR, 12)
-        c.drawCentredString(w / 2, h - 275, _("who has completed the training"))
-        _centred(c, data.course_title, h - 300, BOLD, 17, w - 160)
-        period = _date(data.completed_on)
-        if data.started_on and data.started_on != data.completed_on:
-            period = f"{_date(data.started_on)} – {period}"
-        jp = jp_display(Decimal(str(data.jp)))  # "8", "8,5" in the certificate's language
-        _centred(
-            c,
-            _("%(period)s, %(jp)s lesson hours (JP)") % {"period": period, "jp": jp},
-            h - 322,
-            REGULAR,
-            12,
-            w - 160,
-        )
-        if data.competencies:
-            items = ", ".join(
-                f"{name} ({_('level')} {level})" if level else name
-                for name, level in data.competencies
-            )
-            _centred(
-                c,
-                _("Competencies developed: %(items)s") % {"items": items},
-                h - 344,
-                REGULAR,
-                10,
-                w - 180,
-            )
-        if data.valid_until:
-            c.setFont(REGULAR, 9)
-            c.drawCentredString(
-                w / 2, h - 362, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
-            )
-
-        # Signer block, right.
-        sx = w - 300
-        c.setFont(REGULAR, 11)
-        issued = _date(data.issued_on)
-        c.drawString(sx, 178, f"{data.place}, {issued}" if data.place else issued)
-        c.drawString(sx, 163, data.signer_title)
-        if data.signature_path:
-            c.drawImage(
-                _image(data.signature_path),
-                sx,
-                98,
-                width=120,
-                height=55,
-                mask="auto",
-                preserveAspectRatio=True,
-            )
-        c.setFont(BOLD, 11)
-        c.drawString(sx, 84, data.signer_name)
-        if data.signer_nip:
-            c.setFont(REGULAR, 10)
-            c.drawString(sx, 70, f"NIP {data.signer_nip}")
-
-        # QR and verification hint, left.
-        c.addLiteral(qr_operators(data.verify_url, x=56, y=60, size=QR_SIZE))
-        c.setFont(REGULAR, 8)
-        c.drawString(164, 92, _("Verify this certificate:"))
-        c.drawString(164, 80, data.verify_url)
-        c.drawString(164, 68, data.agency_name)
+        _draw_heading(c, data)
+        _draw_award(c, data)
+        _draw_signer(c, data)
+        _draw_verification(c, data)
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def _draw_heading(c: canvas.Canvas, data: CertificateData) -> None:
+    """Government band, logo, title and number."""
+    w, h = PAGE_WIDTH, PAGE_HEIGHT
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont(BOLD, 13)
+    c.drawCentredString(w / 2, h - 58, data.government_name.upper())
+    if data.logo_path:
+        c.drawImage(
+            _image(data.logo_path),
+            44,
+            h - 140,
+            width=60,
+            height=60,
+            mask="auto",
+            preserveAspectRatio=True,
+        )
+    c.setFillColorRGB(*PRIMARY)
+    _centred(c, _("CERTIFICATE"), h - 118, BOLD, 30, w - 200)
+    c.setFillColorRGB(0.2, 0.2, 0.2)
+    _centred(c, _("Certificate of Training Completion"), h - 140, REGULAR, 13, w - 200)
+    c.setFont(REGULAR, 10)
+    c.drawCentredString(w / 2, h - 158, _("Number: %(number)s") % {"number": data.number})
+
+
+def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
+    """Holder, course, period and JP, competencies and validity."""
+    w, h = PAGE_WIDTH, PAGE_HEIGHT
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(REGULAR, 12)
+    c.drawCentredString(w / 2, h - 195, _("awarded to"))
+    _centred(c, data.holder_name, h - 225, BOLD, 24, w - 160)
+    if data.holder_nip:
+        c.setFont(REGULAR, 12)
+        c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
+    c.setFont(REGULAR, 12)
+    c.drawCentredString(w / 2, h - 275, _("who has completed the training"))
+    _centred(c, data.course_title, h - 300, BOLD, 17, w - 160)
+    period = _date(data.completed_on)
+    if data.started_on and data.started_on != data.completed_on:
+        period = f"{_date(data.started_on)} – {period}"
+    jp = jp_display(Decimal(str(data.jp)))  # "8", "8,5" in the certificate's language
+    _centred(
+        c,
+        _("%(period)s, %(jp)s lesson hours (JP)") % {"period": period, "jp": jp},
+        h - 322,
+        REGULAR,
+        12,
+        w - 160,
+    )
+    if data.competencies:
+        items = ", ".join(
+            f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies
+        )
+        _centred(
+            c,
+            _("Competencies developed: %(items)s") % {"items": items},
+            h - 344,
+            REGULAR,
+            10,
+            w - 180,
+        )
+    if data.valid_until:
+        c.setFont(REGULAR, 9)
+        c.drawCentredString(
+            w / 2, h - 362, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
+        )
+
+
+def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
+    """Place and date, signer title, signature image, name and NIP, right."""
+    sx = PAGE_WIDTH - 300
+    c.setFont(REGULAR, 11)
+    issued = _date(data.issued_on)
+    c.drawString(sx, 178, f"{data.place}, {issued}" if data.place else issued)
+    c.drawString(sx, 163, data.signer_title)
+    if data.signature_path:
+        c.drawImage(
+            _image(data.signature_path),
+            sx,
+            98,
+            width=120,
+            height=55,
+            mask="auto",
+            preserveAspectRatio=True,
+        )
+    c.setFont(BOLD, 11)
+    c.drawString(sx, 84, data.signer_name)
+    if data.signer_nip:
+        c.setFont(REGULAR, 10)
+        c.drawString(sx, 70, f"NIP {data.signer_nip}")
+
+
+def _draw_verification(c: canvas.Canvas, data: CertificateData) -> None:
+    """QR code and verification hint, left."""
+    c.addLiteral(qr_operators(data.verify_url, x=56, y=60, size=QR_SIZE))
+    c.setFont(REGULAR, 8)
+    c.drawString(164, 92, _("Verify this certificate:"))
+    c.drawString(164, 80, data.verify_url)
+    c.drawString(164, 68, data.agency_name)

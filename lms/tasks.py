@@ -29,7 +29,7 @@ def assignment_rules_apply(employee_ids: list[int] | None = None) -> int:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def assignment_reminders_send() -> int:
-    from lms.services.assignments import assignment_reminders_send as service
+    from lms.services.assignment_due_dates import assignment_reminders_send as service
 
     return service()
 

@@ -146,25 +146,45 @@ def scale_seed_hr(
     size = ScaleSize.for_factor(factor)
     note = progress or (lambda step, n: None)
     if scale_data_exists():
-        return ScaleHR(
-            units=list(OrgUnit.objects.filter(code__startswith="SC")),
-            positions=list(Position.objects.filter(code__startswith="SC-")),
-            employee_ids=list(
-                Employee.objects.filter(user__email__endswith=f"@{SCALE_DOMAIN}").values_list(
-                    "id", flat=True
-                )
-            ),
-            user_ids=list(
-                User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").values_list("id", flat=True)
-            ),
-            created=False,
-        )
+        return _existing_scale_hr()
     competencies = competency_dictionary_seed()
     units = _units(size)
     note("units", len(units))
     positions = _positions(size, rng, competencies)
     note("positions", len(positions))
+    users = _users(size, rng)
+    note("users", len(users))
+    employees = _employees(users, units, positions, rng)
+    note("employees", len(employees))
+    assessments = _assessments(size, rng, employees, positions)
+    note("assessments", assessments)
+    return ScaleHR(
+        units=units,
+        positions=positions,
+        employee_ids=[e.pk for e in employees],
+        user_ids=[u.pk for u in users],
+        created=True,
+    )
 
+
+def _existing_scale_hr() -> ScaleHR:
+    return ScaleHR(
+        units=list(OrgUnit.objects.filter(code__startswith="SC")),
+        positions=list(Position.objects.filter(code__startswith="SC-")),
+        employee_ids=list(
+            Employee.objects.filter(user__email__endswith=f"@{SCALE_DOMAIN}").values_list(
+                "id", flat=True
+            )
+        ),
+        user_ids=list(
+            User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").values_list("id", flat=True)
+        ),
+        created=False,
+    )
+
+
+def _users(size: ScaleSize, rng: random.Random) -> list[User]:
+    """Learner accounts with a verified address each."""
     used = {nip for nip in User.objects.exclude(nip=None).values_list("nip", flat=True) if nip}
     users = User.objects.bulk_create(
         [
@@ -179,7 +199,6 @@ def scale_seed_hr(
         ],
         batch_size=2000,
     )
-    note("users", len(users))
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users],
         batch_size=2000,
@@ -188,6 +207,12 @@ def scale_seed_hr(
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=u.pk, group_id=learner.pk) for u in users], batch_size=5000
     )
+    return users
+
+
+def _employees(
+    users: list[User], units: list[OrgUnit], positions: list[Position], rng: random.Random
+) -> list[Employee]:
     golongan = list(Golongan.values)
     today = timezone.localdate()
     employees = Employee.objects.bulk_create(
@@ -211,14 +236,20 @@ def scale_seed_hr(
         if head is not employee:
             employee.supervisor = head
     Employee.objects.bulk_update(employees, ["supervisor"], batch_size=2000)
-    note("employees", len(employees))
+    return employees
 
+
+def _assessments(
+    size: ScaleSize, rng: random.Random, employees: list[Employee], positions: list[Position]
+) -> int:
+    """Approved assessments of competencies in each employee's position standard."""
     standard: dict[int, list[int]] = {}
     for position_id, competency_id in PositionRequirement.objects.filter(
         position__in=positions
     ).values_list("position_id", "competency_id"):
         standard.setdefault(position_id, []).append(competency_id)
     assessments = []
+    today = timezone.localdate()
     now = timezone.now()
     for employee in employees:
         for _ in range(size.assessments_per_employee):
@@ -236,11 +267,4 @@ def scale_seed_hr(
                 )
             )
     Assessment.objects.bulk_create(assessments, batch_size=5000)
-    note("assessments", len(assessments))
-    return ScaleHR(
-        units=units,
-        positions=positions,
-        employee_ids=[e.pk for e in employees],
-        user_ids=[u.pk for u in users],
-        created=True,
-    )
+    return len(assessments)

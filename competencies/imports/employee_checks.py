@@ -27,25 +27,17 @@ from competencies.imports.runner import (
 )
 from competencies.models import Employee, Golongan, OrgUnit, Position, PppkGolongan
 from competencies.selectors.hr_scope import privileged_user_ids
+from competencies.services.employees import EMPLOYEE_FIELDS
 
 EMPLOYMENT_TYPES: dict[str, str] = {
     "pns": Employee.EmploymentType.PNS,
     "pppk": Employee.EmploymentType.PPPK,
     "p3k": Employee.EmploymentType.PPPK,
 }
-# Employee fields an import can set, compared one by one to decide whether a row changed.
-EMPLOYEE_IMPORT_FIELDS = (
-    "full_name",
-    "title_prefix",
-    "title_suffix",
-    "employment_type",
-    "golongan",
-    "pppk_golongan",
-    "unit",
-    "position",
-    "joined_on",
-    "is_active",
-)
+# Employee fields an import can set, compared one by one to decide whether a row changed:
+# those HR edits, but the supervisor (compared by id, as it may be a new row of the same
+# file), plus the active flag (a file can deactivate; HR does that with its own action).
+EMPLOYEE_IMPORT_FIELDS = (*(name for name in EMPLOYEE_FIELDS if name != "supervisor"), "is_active")
 # A supervisor who is a new row of the same file: their record has no id until written.
 NEW_IN_FILE = object()
 

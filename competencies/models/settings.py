@@ -238,7 +238,11 @@ def _site_changed(sender: Any, instance: Site, **kwargs: Any) -> None:
     _forget(AgencySettings.cache_key(instance.pk), AgencySettings.DEFAULT_SITE_CACHE_KEY)
 
 
-post_save.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_saved")
-post_delete.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_deleted")
-post_save.connect(_site_changed, sender=Site, dispatch_uid="agency_site_saved")
-post_delete.connect(_site_changed, sender=Site, dispatch_uid="agency_site_deleted")
+def connect_signals() -> None:
+    """Called from CompetenciesConfig.ready(), so in every process (web, worker, shell)."""
+    post_save.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_saved")
+    post_delete.connect(
+        _agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_deleted"
+    )
+    post_save.connect(_site_changed, sender=Site, dispatch_uid="agency_site_saved")
+    post_delete.connect(_site_changed, sender=Site, dispatch_uid="agency_site_deleted")

@@ -21,6 +21,8 @@ from competencies.services.hooks import employees_changed
 if TYPE_CHECKING:
     from accounts.models import User
 
+# The HR record's editable fields, as `employee_update` takes them; the admin form edits
+# these and the employee import derives its own list from them.
 EMPLOYEE_FIELDS = (
     "full_name",
     "title_prefix",

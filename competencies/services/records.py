@@ -7,17 +7,16 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind
 from accounts.services import notify
+from competencies import webhooks
 from competencies.models import Employee, TrainingRecord
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
 from competencies.services import audit
@@ -30,17 +29,8 @@ REJECT = audit.RECORD_REJECT
 
 
 def _record_changed(record_id: int) -> None:
-    """Runs the settings-named hooks (COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS, e.g. the
-    API's outbound webhook) after the transaction commits, as `hook(record_id=...)`."""
-    paths = list(getattr(settings, "COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS", []))
-    if not paths:
-        return
-
-    def run() -> None:
-        for path in paths:
-            import_string(path)(record_id=record_id)
-
-    transaction.on_commit(run)
+    """Queues the API's outbound webhook for the record once the transaction commits."""
+    transaction.on_commit(lambda: webhooks.record_changed(record_id=record_id))
 
 
 @transaction.atomic

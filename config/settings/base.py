@@ -611,6 +611,3 @@ API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
 API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
 # Celery's autodiscovery reads each app's tasks.py only; the delivery task is in webhooks.py.
 CELERY_IMPORTS = ["competencies.webhooks"]
-# Called after commit with record_id=... whenever a training record is created or changes
-# (competencies.services.records); the API's webhook delivery attaches here.
-COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS: list[str] = ["competencies.webhooks.record_changed"]

@@ -38,9 +38,9 @@ from lms.selectors.assignments import (
     rule_employees,
     target_employees,
 )
+from lms.services.assignment_due_dates import assignment_due_extend
 from lms.services.assignments import (
     assignment_create,
-    assignment_due_extend,
     assignment_rule_delete,
     assignment_rule_save,
     training_proposal_decide,

@@ -189,23 +189,7 @@ def _courses(size: LmsScaleSize, rng: random.Random, index: CourseIndexPage) -> 
     courses = []
     with _page_indexing_paused():
         for c in range(size.courses):
-            course = CoursePage(
-                title=f"Pelatihan Skala {c + 1:03d}",
-                slug=f"{SLUG_PREFIX}{c + 1:03d}",
-                summary=f"Kursus data skala nomor {c + 1} untuk pengukuran kinerja.",
-                learning_objectives="Memahami materi\nMenerapkan materi",
-                jp_hours=rng.choice(jp_choices),
-                delivery_mode=(mode := rng.choice(modes)),
-                # Every course but plain e-learning names its SIASN type (CoursePage.clean).
-                siasn_development_type=(
-                    None
-                    if mode == CoursePage.DeliveryMode.E_LEARNING
-                    else DevelopmentType.DIKLAT_TEKNIS
-                ),
-                enrolment_policy=CoursePage.EnrolmentPolicy.OPEN,
-                certificate_enabled=True,
-                evaluation_required=False,
-            )
+            course = _course_page(c, rng, jp_choices, modes)
             if c == 0:
                 index.add_child(instance=course)
                 index.refresh_from_db()
@@ -214,42 +198,7 @@ def _courses(size: LmsScaleSize, rng: random.Random, index: CourseIndexPage) -> 
             else:
                 step += 1
                 _place(course, index, step, now, locale_id)
-            lessons = []
-            for n in range(size.lessons_per_course):
-                lesson = _place(
-                    LessonPage(
-                        title=f"Materi {n + 1}: Pokok Bahasan {c + 1}.{n + 1}",
-                        slug=f"materi-{n + 1}",
-                        summary="Ringkasan materi.",
-                        body=[
-                            (
-                                "paragraph",
-                                f"<p>Isi materi {n + 1} kursus skala {c + 1}. "
-                                "Bacalah dengan saksama sebelum mengerjakan kuis.</p>",
-                            )
-                        ],
-                        estimated_minutes=rng.choice((10, 15, 20, 30)),
-                    ),
-                    course,
-                    n + 1,
-                    now,
-                    locale_id,
-                )
-                lessons.append((lesson.pk, lesson.title))
-            quiz = _place(
-                QuizPage(
-                    title="Kuis Akhir",
-                    slug="kuis-akhir",
-                    role=QuizPage.Role.REGULAR,
-                    pass_mark_percent=70,
-                    max_attempts=3,
-                    required_for_completion=True,
-                ),
-                course,
-                size.lessons_per_course + 1,
-                now,
-                locale_id,
-            )
+            lessons, quiz = _lessons_and_quiz(size, rng, course, c, now, locale_id)
             Page.objects.filter(pk=course.pk).update(numchild=size.lessons_per_course + 1)
             courses.append(
                 {
@@ -263,6 +212,77 @@ def _courses(size: LmsScaleSize, rng: random.Random, index: CourseIndexPage) -> 
         Page.objects.filter(pk=index.pk).update(numchild=index.get_children().count())
     _question_banks(courses)
     return courses
+
+
+def _course_page(
+    c: int, rng: random.Random, jp_choices: list[Decimal], modes: list[str]
+) -> CoursePage:
+    """Course number `c`, not saved yet."""
+    jp = rng.choice(jp_choices)
+    mode = rng.choice(modes)
+    return CoursePage(
+        title=f"Pelatihan Skala {c + 1:03d}",
+        slug=f"{SLUG_PREFIX}{c + 1:03d}",
+        summary=f"Kursus data skala nomor {c + 1} untuk pengukuran kinerja.",
+        learning_objectives="Memahami materi\nMenerapkan materi",
+        jp_hours=jp,
+        delivery_mode=mode,
+        # Every course but plain e-learning names its SIASN type (CoursePage.clean).
+        siasn_development_type=(
+            None if mode == CoursePage.DeliveryMode.E_LEARNING else DevelopmentType.DIKLAT_TEKNIS
+        ),
+        enrolment_policy=CoursePage.EnrolmentPolicy.OPEN,
+        certificate_enabled=True,
+        evaluation_required=False,
+    )
+
+
+def _lessons_and_quiz(
+    size: LmsScaleSize,
+    rng: random.Random,
+    course: CoursePage,
+    c: int,
+    now: datetime.datetime,
+    locale_id: int,
+) -> tuple[list[tuple[int, str]], QuizPage]:
+    """The course's lessons, then its final quiz, placed under it in that order."""
+    lessons = []
+    for n in range(size.lessons_per_course):
+        lesson = _place(
+            LessonPage(
+                title=f"Materi {n + 1}: Pokok Bahasan {c + 1}.{n + 1}",
+                slug=f"materi-{n + 1}",
+                summary="Ringkasan materi.",
+                body=[
+                    (
+                        "paragraph",
+                        f"<p>Isi materi {n + 1} kursus skala {c + 1}. "
+                        "Bacalah dengan saksama sebelum mengerjakan kuis.</p>",
+                    )
+                ],
+                estimated_minutes=rng.choice((10, 15, 20, 30)),
+            ),
+            course,
+            n + 1,
+            now,
+            locale_id,
+        )
+        lessons.append((lesson.pk, lesson.title))
+    quiz = _place(
+        QuizPage(
+            title="Kuis Akhir",
+            slug="kuis-akhir",
+            role=QuizPage.Role.REGULAR,
+            pass_mark_percent=70,
+            max_attempts=3,
+            required_for_completion=True,
+        ),
+        course,
+        size.lessons_per_course + 1,
+        now,
+        locale_id,
+    )
+    return lessons, quiz
 
 
 def _question_banks(courses: list[dict]) -> None:
@@ -346,9 +366,40 @@ def scale_seed_lms(
     unit_course = {unit: courses[i % len(courses)] for i, unit in enumerate(units)}
     now = timezone.now()
     today = timezone.localdate(now)
-    per_person = min(size.enrolments_per_employee, len(courses))
+    plans = _plans(size, rng, courses, people, unit_course, now)
+    enrolment_ids = _enrolments(plans, courses, size.lessons_per_course)
+    note("enrolments", len(enrolment_ids))
+    rows = _lesson_progress(plans, enrolment_ids)
+    note("lesson progress", rows)
 
-    # (user, course index) -> plan of one enrolment
+    certificates = _certificates(plans, enrolment_ids, people)
+    note("certificates", certificates)
+    records = _training_records(plans, enrolment_ids, people)
+    note("training records", records)
+    recipients = _assignments(unit_course, people, plans, now, today)
+    note("assignments", recipients)
+    notices = _notifications(plans, now)
+    note("notifications", notices)
+    return ScaleLMS(
+        courses=len(courses),
+        enrolments=len(enrolment_ids),
+        progress_rows=rows,
+        certificates=certificates,
+        created=True,
+    )
+
+
+def _plans(
+    size: LmsScaleSize,
+    rng: random.Random,
+    courses: list[dict],
+    people: list,
+    unit_course: dict,
+    now: datetime.datetime,
+) -> list[dict[str, Any]]:
+    """One plan per enrolment to write: each employee takes `enrolments_per_employee`
+    courses, their unit's assigned course among them."""
+    per_person = min(size.enrolments_per_employee, len(courses))
     plans: list[dict[str, Any]] = []
     for _employee_id, user_id, unit_id in people:
         assigned = unit_course.get(unit_id)
@@ -378,7 +429,11 @@ def scale_seed_lms(
                     else rng.randint(0, len(course["lessons"])),
                 }
             )
-    lessons_total = size.lessons_per_course
+    return plans
+
+
+def _enrolments(plans: list[dict], courses: list[dict], lessons_total: int) -> dict:
+    """Writes the planned enrolments; returns their ids by (user id, course id)."""
     bulk_insert(
         Enrolment,
         (
@@ -399,13 +454,16 @@ def scale_seed_lms(
         ),
     )  # fmt: skip
     course_ids = [c["id"] for c in courses]
-    enrolment_ids = {
+    return {
         (u, c): pk
         for pk, u, c in Enrolment.objects.filter(course_id__in=course_ids).values_list(
             "pk", "user_id", "course_id"
         )
     }
-    note("enrolments", len(enrolment_ids))
+
+
+def _lesson_progress(plans: list[dict], enrolment_ids: dict) -> int:
+    """The lessons each plan opened, the last one unfinished unless the course is done."""
 
     def progress_rows():
         for p in plans:
@@ -427,23 +485,7 @@ def scale_seed_lms(
         ),
         progress_rows(),
     )  # fmt: skip
-    note("lesson progress", rows)
-
-    certificates = _certificates(plans, enrolment_ids, people)
-    note("certificates", certificates)
-    records = _training_records(plans, enrolment_ids, people)
-    note("training records", records)
-    recipients = _assignments(unit_course, people, plans, now, today)
-    note("assignments", recipients)
-    notices = _notifications(plans, now)
-    note("notifications", notices)
-    return ScaleLMS(
-        courses=len(courses),
-        enrolments=len(enrolment_ids),
-        progress_rows=rows,
-        certificates=certificates,
-        created=True,
-    )
+    return rows
 
 
 def _certificates(plans: list[dict], enrolment_ids: dict, people: list) -> int:

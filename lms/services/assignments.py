@@ -1,6 +1,7 @@
-"""Course assignments: creation (bulk), dynamic re-application, completion, reminders,
-due-date extensions and HR's decision on training proposals (the supervisor's nudges and
-proposals are lms.services.team; whom an assignment covers, lms.selectors.assignments).
+"""Course assignments: creation (bulk), dynamic re-application, completion and HR's
+decision on training proposals (reminders and due-date extensions are
+lms.services.assignment_due_dates; the supervisor's nudges and proposals
+lms.services.team; whom an assignment covers, lms.selectors.assignments).
 
 The bulk path (`_recipients_add`) runs a fixed number of queries whatever the number of
 employees: one read of existing recipients, one bulk insert of recipients, the bulk
@@ -26,7 +27,6 @@ from competencies.services import audit
 from config.celery import enqueue_on_commit
 from lms.models import (
     Assignment,
-    AssignmentDueExtension,
     AssignmentRecipient,
     AssignmentRule,
     Certificate,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 ASSIGNMENT_CREATE = "lms.assignment_create"
-ASSIGNMENT_EXTEND = "lms.assignment_extend"
 PROPOSAL_DECIDE = "lms.proposal_decide"
 
 DYNAMIC_TARGETS = {
@@ -480,105 +479,6 @@ def _next_year(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
-
-
-# REMINDERS ----------------------------------------------------------------------------
-
-
-def assignment_reminders_send(*, today: datetime.date | None = None) -> int:
-    """Due in 7 days, due tomorrow, overdue, and the supervisor copied after 3 days
-    overdue. Every notice has a key with the due date, so running twice sends nothing
-    twice and an extended due date is reminded again. Returns how many notices."""
-    today = today or _today()
-    open_rows = AssignmentRecipient.objects.filter(
-        status=AssignmentRecipient.Status.OPEN, assignment__is_active=True
-    ).select_related("assignment", "user")
-    sent = 0
-    for kind, label, rows in (
-        (
-            NotificationKind.ASSIGNMENT_DUE_7,
-            "due7",
-            open_rows.filter(due_on=today + datetime.timedelta(days=7)),
-        ),
-        (
-            NotificationKind.ASSIGNMENT_DUE_1,
-            "due1",
-            open_rows.filter(due_on=today + datetime.timedelta(days=1)),
-        ),
-        (NotificationKind.ASSIGNMENT_OVERDUE, "overdue", open_rows.filter(due_on__lt=today)),
-    ):
-        groups: dict[tuple[int, int, datetime.date], list[AssignmentRecipient]] = defaultdict(list)
-        for row in rows:
-            groups[(row.assignment_id, row.cycle, row.due_on)].append(row)
-        for (assignment_id, cycle, due_on), members in groups.items():
-            sent += notify_many(
-                users=[m.user for m in members],
-                kind=kind,
-                params={"course": members[0].assignment.course_title, "due": due_on.isoformat()},
-                url="/learning/",
-                dedupe_prefix=f"assignment:{assignment_id}:c{cycle}:{label}:{due_on.isoformat()}",
-            )
-    late = open_rows.filter(
-        due_on__lte=today - datetime.timedelta(days=3),
-        employee__supervisor__isnull=False,
-        employee__supervisor__is_active=True,
-    ).select_related("employee__supervisor__user")
-    for row in late:
-        supervisor = row.employee.supervisor
-        if supervisor is None:
-            continue
-        if notify(
-            user=supervisor.user,
-            kind=NotificationKind.REPORT_OVERDUE,
-            params={
-                "employee": row.employee.display_name,
-                "course": row.assignment.course_title,
-                "due": row.due_on.isoformat(),
-            },
-            url="/learning/tim/",
-            dedupe_key=f"assignment:{row.pk}:report:{row.due_on.isoformat()}",
-        ):
-            sent += 1
-    return sent
-
-
-# HR: EXTENSIONS --------------------------------------------------------------------------
-
-
-def assignment_due_extend(
-    *, actor: User, recipient: AssignmentRecipient, due_on: datetime.date, reason: str
-) -> AssignmentRecipient:
-    """Moves one person's due date; the reason is required and kept in the history."""
-    if not employee_in_hr_scope(user=actor, employee=recipient.employee):
-        raise PermissionDenied
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for the extension.")})
-    with transaction.atomic():
-        recipient = AssignmentRecipient.objects.select_for_update().get(pk=recipient.pk)
-        if recipient.status != AssignmentRecipient.Status.OPEN:
-            raise ValidationError(_("Only an open assignment can be extended."))
-        extension = AssignmentDueExtension(
-            recipient=recipient,
-            old_due_on=recipient.due_on,
-            new_due_on=due_on,
-            reason=reason.strip(),
-            extended_by=actor,
-        )
-        extension.full_clean()
-        extension.save()
-        recipient.due_on = due_on
-        recipient.save(update_fields=["due_on"])
-        Enrolment.objects.filter(
-            user_id=recipient.user_id, course_id=recipient.assignment.course_id, is_current=True
-        ).update(due_on=due_on, updated_at=timezone.now())
-        audit.audit_log(
-            instance=recipient.assignment,
-            action=ASSIGNMENT_EXTEND,
-            user=actor,
-            changes={"due_on": [str(extension.old_due_on), str(due_on)]},
-            note=f"{recipient.employee}: {extension.reason}",
-        )
-    return recipient
 
 
 def training_proposal_decide(

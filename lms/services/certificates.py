@@ -219,48 +219,7 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     images = certificate_images_snapshot(agency=agency)
     try:
         with transaction.atomic():
-            enrolment = (
-                Enrolment.objects.select_for_update(of=("self",))
-                .select_related("user__employee", "course")  # the holder's name and NIP
-                .filter(pk=enrolment_id)
-                .first()
-            )
-            if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
-                return None
-            course = enrolment.course
-            if course is None or not course.certificate_enabled:
-                return None
-            certificate = (
-                Certificate.objects.select_for_update()
-                .filter(enrolment=enrolment, is_current=True)
-                .first()
-            )
-            issued = certificate is None or certificate.status not in (
-                Certificate.Status.ISSUED,
-                Certificate.Status.REVOKED,
-            )
-            if issued:
-                if certificate is None:
-                    certificate = Certificate(enrolment=enrolment, user=enrolment.user)
-                _snapshot(
-                    certificate=certificate,
-                    enrolment=enrolment,
-                    course=course,
-                    agency=agency,
-                    images=images,
-                )
-                # The enrolment and user were just loaded under lock: no need to re-check them.
-                certificate.full_clean(
-                    exclude=["enrolment", "user", "replaces", "revoked_by"],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-                _issue_number(
-                    certificate=certificate,
-                    validity_months=course.certificate_validity_months,
-                    agency=agency,
-                )
-                certificate.save()
+            numbered = _number_and_snapshot(enrolment_id=enrolment_id, agency=agency, images=images)
     except IntegrityError:
         # Another worker issued it between our checks (SQLite takes no row locks): the
         # whole step rolled back, sequence included, so no number is lost; give that one
@@ -272,7 +231,10 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
         if existing is None:
             raise
         return existing
-    if certificate is None or certificate.status != Certificate.Status.ISSUED:
+    if numbered is None:
+        return None
+    enrolment, course, certificate, issued = numbered
+    if certificate.status != Certificate.Status.ISSUED:
         return certificate
     certificate_pdf_ensure(certificate=certificate, agency=agency)
     with transaction.atomic():
@@ -288,6 +250,53 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     if issued:
         logger.info("Certificate %s issued for enrolment %s", certificate.number, enrolment_id)
     return certificate
+
+
+def _number_and_snapshot(
+    *, enrolment_id: int, agency: AgencySettings, images: dict[str, str]
+) -> tuple[Enrolment, CoursePage, Certificate, bool] | None:
+    """Step 1 of `certificate_issue`, inside its transaction, taking the locks in the
+    module's order: the enrolment, its current certificate, last the year's sequence.
+    Returns the enrolment, course, certificate and whether it was numbered now; None when
+    there is nothing to issue."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("user__employee", "course")  # the holder's name and NIP
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+        return None
+    course = enrolment.course
+    if course is None or not course.certificate_enabled:
+        return None
+    certificate = (
+        Certificate.objects.select_for_update().filter(enrolment=enrolment, is_current=True).first()
+    )
+    if certificate is None:
+        certificate = Certificate(enrolment=enrolment, user=enrolment.user)  # PENDING
+    issued = certificate.status not in (Certificate.Status.ISSUED, Certificate.Status.REVOKED)
+    if issued:
+        _snapshot(
+            certificate=certificate,
+            enrolment=enrolment,
+            course=course,
+            agency=agency,
+            images=images,
+        )
+        # The enrolment and user were just loaded under lock: no need to re-check them.
+        certificate.full_clean(
+            exclude=["enrolment", "user", "replaces", "revoked_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _issue_number(
+            certificate=certificate,
+            validity_months=course.certificate_validity_months,
+            agency=agency,
+        )
+        certificate.save()
+    return enrolment, course, certificate, issued
 
 
 def certificate_mark_failed(*, enrolment_id: int, error: str) -> None:

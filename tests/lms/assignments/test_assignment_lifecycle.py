@@ -9,12 +9,8 @@ import pytest
 from accounts.models import Notification, NotificationKind
 from competencies.services.employees import employee_deactivate, employee_update
 from lms.models import Assignment, AssignmentRecipient, AssignmentRule, Enrolment
-from lms.services.assignments import (
-    assignment_create,
-    assignment_due_extend,
-    assignment_reminders_send,
-    assignment_rules_apply,
-)
+from lms.services.assignment_due_dates import assignment_due_extend, assignment_reminders_send
+from lms.services.assignments import assignment_create, assignment_rules_apply
 from lms.services.enrolments import enrolment_completion_check
 from tests.factories.competencies import EmployeeFactory
 

@@ -24,8 +24,8 @@ def record_changed(*, record_id: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _record_hook(settings):
-    settings.COMPETENCIES_TRAINING_RECORD_CHANGED_HOOKS = [f"{__name__}.record_changed"]
+def _record_hook(settings, monkeypatch):
+    monkeypatch.setattr("competencies.webhooks.record_changed", record_changed)
     settings.API_THROTTLE_RATE = "10000/minute"
     settings.API_WEBHOOK_URL = ""
     CHANGED.clear()
