@@ -19,6 +19,13 @@ def admin_css() -> str:
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
+@hooks.register("insert_editor_js")
+def richtext_names_js() -> str:
+    """Names each rich-text editing area after its field's label (Draftail leaves it
+    unnamed): static/js/admin-richtext-names.js."""
+    return format_html('<script src="{}"></script>', static("js/admin-richtext-names.js"))
+
+
 @hooks.register("register_account_menu_item")
 def account_email_menu_item(request: HttpRequest) -> dict:
     return {

@@ -86,6 +86,17 @@ def test_trainer_journey(page, demo_logins, shot, check_a11y, size):
     expect(page).to_have_url(re.compile(r"/admin/$"))
     _step(page, shot, check_a11y, size, "admin-dashboard", admin=True)
 
+    # The page explorer and a course's editor (Wagtail's own markup, rich text included).
+    from lms.models import CourseIndexPage, CoursePage
+
+    index = CourseIndexPage.objects.get()
+    page.goto(f"/admin/pages/{index.pk}/")
+    _step(page, shot, check_a11y, size, "explorer", admin=True)
+    course = CoursePage.objects.child_of(index).order_by("path").first()
+    page.goto(f"/admin/pages/{course.pk}/edit/")
+    expect(page.locator(".Draftail-Editor").first).to_be_visible()
+    _step(page, shot, check_a11y, size, "course-editor", admin=True)
+
     page.goto("/learning/trainer/")
     _step(page, shot, check_a11y, size, "trainer-courses")
     course = page.locator("main a[href*='/learning/trainer/']").first
