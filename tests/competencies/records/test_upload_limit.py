@@ -18,8 +18,15 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n" + b"0" * 8000
 
 
-def test_a_body_over_the_limit_is_refused_before_the_view_sees_it(org, client, home_page, settings):
-    settings.UPLOAD_MAX_REQUEST_SIZE = 4 * 1024
+@pytest.mark.parametrize(
+    ("limit", "status", "records"),
+    [(4 * 1024, 400, 0), (64 * 1024, 302, 1)],
+    ids=["over-the-limit-refused-before-the-view", "under-the-limit-uploads"],
+)
+def test_the_upload_limit_applies_to_the_whole_body(
+    org, client, home_page, settings, limit, status, records
+):
+    settings.UPLOAD_MAX_REQUEST_SIZE = limit
     employee = org.employee()
     client.force_login(employee.user)
 
@@ -32,26 +39,8 @@ def test_a_body_over_the_limit_is_refused_before_the_view_sees_it(org, client, h
         },
     )  # fmt: skip
 
-    assert response.status_code == 400
-    assert not TrainingRecord.objects.exists()
-
-
-def test_a_body_under_the_limit_still_uploads(org, client, home_page, settings):
-    settings.UPLOAD_MAX_REQUEST_SIZE = 64 * 1024
-    employee = org.employee()
-    client.force_login(employee.user)
-
-    response = client.post(
-        reverse("competencies:record_add"),
-        {
-            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
-            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
-            "proof": SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
-        },
-    )  # fmt: skip
-
-    assert response.status_code == 302
-    assert TrainingRecord.objects.count() == 1
+    assert response.status_code == status
+    assert TrainingRecord.objects.count() == records
 
 
 def test_reading_stops_once_the_received_bytes_pass_the_limit(settings):
