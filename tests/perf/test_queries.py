@@ -31,3 +31,33 @@ def test_a_constant_count_over_the_limit_fails():
             lambda: (User.objects.count(), User.objects.exists()), grow=UserFactory, limit=1
         )
     assert assert_constant_queries(User.objects.count, grow=UserFactory, limit=1) == 1
+
+
+def test_warm_up_runs_leave_caches_that_fill_slowly_out_of_the_count():
+    calls = [0]
+
+    def fills_its_cache_over_three_calls():
+        calls[0] += 1
+        if calls[0] <= 3:  # e.g. the site, the menu and the session, one request each
+            User.objects.exists()
+        return User.objects.count()
+
+    with pytest.raises(AssertionError, match=r"2 queries grew to 1"):
+        assert_constant_queries(fills_its_cache_over_three_calls, grow=UserFactory)
+    calls[0] = 0
+    assert (
+        assert_constant_queries(fills_its_cache_over_three_calls, grow=UserFactory, warm_up=3) == 1
+    )
+
+
+def test_no_warm_up_counts_the_first_cold_run():
+    calls = [0]
+
+    def caches_after_the_first_call():
+        calls[0] += 1
+        if calls[0] == 1:
+            User.objects.exists()
+        return User.objects.count()
+
+    with pytest.raises(AssertionError, match=r"2 queries grew to 1"):
+        assert_constant_queries(caches_after_the_first_call, grow=UserFactory, warm_up=0)

@@ -118,7 +118,7 @@ def test_training_needs_query_count_is_constant_as_employees_grow(org, people):
 
     # Three gap queries, the course links, and who is already in those courses.
     assert_constant_queries(
-        lambda: training_needs(employees=_employees(org)), grow=grow, limit=5, warm_up=False
+        lambda: training_needs(employees=_employees(org)), grow=grow, limit=5, warm_up=0
     )
     assert training_needs(employees=_employees(org))[0].employees > small[0].employees
 
@@ -275,9 +275,7 @@ def test_query_count_stays_constant_with_enrolments_and_assignments(org, people,
             _enrol(org.employee(), org.a, Enrolment.Status.ACTIVE)
             _enrol(org.employee(org.subunit, c1=1), org.b, Enrolment.Status.COMPLETED)
 
-    assert_constant_queries(
-        lambda: training_needs(employees=_employees(org)), grow=grow, warm_up=False
-    )
+    assert_constant_queries(lambda: training_needs(employees=_employees(org)), grow=grow, warm_up=0)
 
 
 def test_one_click_leaves_out_and_mentions_those_already_enrolled(client, org, people, scoped_hr):
