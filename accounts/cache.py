@@ -8,7 +8,10 @@ in, or of the user. A value is forgotten at once and again when the request or C
 task ends, after its transactions committed: a request reading between the write and
 the commit cannot keep the old value. (Not through `on_commit`, which would add a
 callback to every service that notifies.) The timeouts bound what a write that bypasses
-these hooks (a raw insert) can leave behind."""
+these hooks (a raw insert) can leave behind.
+
+Both keys of the signed-in user are read in the request's one prefetch round trip
+(config/request_cache.py, `prefetch`)."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 from celery.signals import task_postrun, task_prerun
 
 from accounts import roles
+from config import request_cache
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,6 +43,7 @@ def _forget(keys: list[str]) -> None:
     if not keys:
         return
     cache.delete_many(keys)
+    request_cache.discard(keys)
     if not hasattr(_pending, "keys"):
         _pending.keys = set()
     _pending.keys.update(keys)
@@ -62,10 +67,11 @@ def unread_count(user: User) -> int:
     from accounts.models import Notification
 
     key = _unread_key(user.pk)
-    count = cache.get(key)
+    count = request_cache.get(key)
     if count is None:
         count = Notification.objects.filter(user=user, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_TIMEOUT)
+        request_cache.remember(key, count)
     return count
 
 
@@ -89,10 +95,11 @@ def nav_roles(user: User) -> frozenset[str]:
     if cached is not None:
         return cached
     key = _roles_key(user.pk)
-    names = cache.get(key)
+    names = request_cache.get(key)
     if names is None:
         names = roles.user_roles(user)
         cache.set(key, names, ROLES_TIMEOUT)
+        request_cache.remember(key, names)
     return names
 
 
@@ -131,6 +138,11 @@ def _on_group_changed(sender: Any, instance: Group, **kwargs: Any) -> None:
         nav_roles_forget(_members(instance))
 
 
+def prefetch(request: Any, user_id: int | None) -> list[str]:
+    """The header's keys of the signed-in user (config/request_cache.py)."""
+    return [] if user_id is None else [_roles_key(user_id), _unread_key(user_id)]
+
+
 def connect_signals() -> None:
     """Called from AccountsConfig.ready(), so in every process (web, worker, shell)."""
     # At the start too: what a script or test forgot outside any request is settled
@@ -145,3 +157,4 @@ def connect_signals() -> None:
     )
     post_save.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_saved")
     pre_delete.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_deleted")
+    request_cache.register(prefetch)

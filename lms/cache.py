@@ -8,23 +8,28 @@ everyone (outline, competencies, prerequisites): it changes when any page is sav
 deleted, moved, published or unpublished, and when a course's competency links or
 prerequisites or a competency change. A version changes at once and again after commit:
 a request between the write and the commit would otherwise cache the old rows under the
-new version."""
+new version.
+
+Both versions are read in the request's one prefetch round trip (config/request_cache.py);
+what they name (the site per host, Wagtail's site root paths, course structures) is kept
+in the per-process cache under the versioned key, with Redis behind it for a process
+that has not read it yet (`versioned_get`/`versioned_set`)."""
 
 from __future__ import annotations
 
 import copy
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from config import request_cache
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -36,11 +41,28 @@ _CONTENT, _SITE = "lms:content-version", "lms:site-version"
 
 
 def _version(name: str) -> str:
-    version = cache.get(name)
-    if version is None:
-        cache.add(name, uuid.uuid4().hex, None)
-        version = cache.get(name) or ""
-    return version
+    return request_cache.version(name)
+
+
+def prefetch(request: HttpRequest, user_id: int | None) -> list[str]:
+    """The versions every page reads (config/request_cache.py)."""
+    return [_SITE, _CONTENT]
+
+
+def versioned_get(key: str) -> Any:
+    """A value under a versioned key: this process's copy, else the shared cache's (kept
+    in the process for the next request)."""
+    value = request_cache.local_get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            request_cache.local_set(key, value)
+    return value
+
+
+def versioned_set(key: str, value: Any, timeout: int = CONTENT_TIMEOUT) -> None:
+    request_cache.local_set(key, value)
+    cache.set(key, value, timeout)
 
 
 def content_key(*parts: object) -> str:
@@ -49,11 +71,7 @@ def content_key(*parts: object) -> str:
 
 
 def _bump(*names: str) -> None:
-    def bump() -> None:
-        cache.set_many({name: uuid.uuid4().hex for name in names}, None)
-
-    bump()
-    transaction.on_commit(bump, robust=True)
+    request_cache.bump(*names)
 
 
 def content_changed(*, site: bool = False) -> None:
@@ -95,7 +113,14 @@ def site_cache_fill(key: str, site: Site) -> None:
     clean_root._site_cache_copy = True
     clean = _fields_only(site)
     clean.root_page = clean_root
-    cache.set(key, clean, CONTENT_TIMEOUT)
+    versioned_set(key, clean)
+
+
+def site_root_paths_key() -> str:
+    """Wagtail's site root paths (`Site.get_site_root_paths`, a read of its own cache per
+    request) under the site version: a site save, a root page's save, any move or slug
+    change starts a new one."""
+    return ":".join(["lms", _version(_SITE), "site-root-paths"])
 
 
 def site_root_is_specific(site: Site) -> bool:
@@ -153,3 +178,6 @@ def connect_signals() -> None:
     page_published.connect(_on_published, dispatch_uid="lms.cache.page_published")
     page_unpublished.connect(_on_published, dispatch_uid="lms.cache.page_unpublished")
     post_page_move.connect(_on_moved, dispatch_uid="lms.cache.page_moved")
+    # A slug change moves the URLs under it, site roots included (Wagtail's root paths).
+    page_slug_changed.connect(_on_moved, dispatch_uid="lms.cache.page_slug_changed")
+    request_cache.register(prefetch)

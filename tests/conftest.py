@@ -19,10 +19,15 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and Wagtail settings live in the cache; each test starts clean."""
+    """Rate limits and Wagtail settings live in the cache; each test starts clean (the
+    per-process layer of config/request_cache.py too)."""
+    from config import request_cache
+
     cache.clear()
+    request_cache.local_clear()
     yield
     cache.clear()
+    request_cache.local_clear()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
+from config import request_cache
+
 # Settings rarely change and every page header and footer reads them; a save or delete
 # forgets the cached copy, the timeout only bounds a raw UPDATE that bypasses signals.
 _CACHE_TIMEOUT = 60 * 60
@@ -181,16 +183,23 @@ class AgencySettings(BaseSiteSetting):
         return f"competencies:agency-settings:{site_id}"
 
     DEFAULT_SITE_CACHE_KEY = "competencies:agency-settings:default-site"
+    # Read in the request's one prefetch round trip (config/request_cache.py); names the
+    # per-process copies, so a save is seen by every process at its next request.
+    VERSION_KEY = "competencies:agency-settings-version"
 
     @classmethod
     def for_site_cached(cls, site: Site) -> AgencySettings:
         """For reading only (pages): the site's settings from the cache, read from the
         database and cached when missing. Writes use `for_site`."""
         key = cls.cache_key(site.pk)
-        instance = cache.get(key)
+        local_key = f"{key}:{request_cache.version(cls.VERSION_KEY)}"
+        instance = request_cache.local_get(local_key)
         if instance is None:
-            instance = cls.for_site(site)
-            cache.set(key, instance, _CACHE_TIMEOUT)
+            instance = cache.get(key)
+            if instance is None:
+                instance = cls.for_site(site)
+                cache.set(key, instance, _CACHE_TIMEOUT)
+            request_cache.local_set(local_key, instance)
         return instance
 
     @classmethod
@@ -224,6 +233,7 @@ class AgencySettings(BaseSiteSetting):
 
 
 def _forget(*keys: str) -> None:
+    request_cache.bump(AgencySettings.VERSION_KEY)
     cache.delete_many(keys)
     # Again after commit: a request between the save and the commit would cache old values.
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
@@ -238,6 +248,10 @@ def _site_changed(sender: Any, instance: Site, **kwargs: Any) -> None:
     _forget(AgencySettings.cache_key(instance.pk), AgencySettings.DEFAULT_SITE_CACHE_KEY)
 
 
+def _prefetch(request: Any, user_id: int | None) -> list[str]:
+    return [AgencySettings.VERSION_KEY]
+
+
 def connect_signals() -> None:
     """Called from CompetenciesConfig.ready(), so in every process (web, worker, shell)."""
     post_save.connect(_agency_settings_changed, sender=AgencySettings, dispatch_uid="agency_saved")
@@ -246,3 +260,4 @@ def connect_signals() -> None:
     )
     post_save.connect(_site_changed, sender=Site, dispatch_uid="agency_site_saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="agency_site_deleted")
+    request_cache.register(_prefetch)

@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # One cache round trip for the lookups of every page (config/request_cache.py).
+    "config.request_cache.PrefetchMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",  # SESSIONS below
     "accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

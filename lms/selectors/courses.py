@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
@@ -103,7 +102,7 @@ def course_structure(*, course: CoursePage, cached: bool = True) -> CourseStruct
     moving or deleting any page, or changing a competency link, a prerequisite or a
     competency starts a new version. `cached=False` for previews and unsaved pages.
     Trainer names are not in it: they are users' names, which change without a page."""
-    from lms.cache import CONTENT_TIMEOUT, content_key
+    from lms.cache import content_key, versioned_get, versioned_set
 
     if course.pk is None:  # preview of a page being created: the cluster is in memory
         return CourseStructure(
@@ -112,7 +111,7 @@ def course_structure(*, course: CoursePage, cached: bool = True) -> CourseStruct
             prerequisites=list(course.prerequisites.all()),
         )
     key = content_key("course", course.pk, course.live_revision_id)
-    structure = cache.get(key) if cached else None
+    structure = versioned_get(key) if cached else None
     if structure is None:
         structure = CourseStructure(
             children=_course_children(course),
@@ -124,7 +123,7 @@ def course_structure(*, course: CoursePage, cached: bool = True) -> CourseStruct
             prerequisites=list(course.prerequisites.live().order_by("title")),
         )
         if cached:
-            cache.set(key, structure, CONTENT_TIMEOUT)
+            versioned_set(key, structure)
     return structure
 
 

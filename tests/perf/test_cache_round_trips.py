@@ -1,0 +1,131 @@
+"""Issue 23, item 2: at most one cache round trip per request for the shared lookups
+(site, agency settings, header, routing, course structure). With the production session
+engine (cached_db, one more command) no learner page issues more than 2 cache commands
+once the caches are warm. Counted with a wrapper around the cache backend: every call a
+page makes on `django.core.cache.cache` is one command (one Redis round trip); calls the
+backend makes on itself (LocMemCache's get_many loops over get) are not counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.cache import caches
+from django.urls import reverse
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+LEARNER_PAGES = {
+    "dashboard": lambda s: reverse("lms:dashboard"),
+    "catalogue": lambda s: s.index.url,
+    "course": lambda s: s.course.url,
+    "lesson": lambda s: s.lesson.url,
+    "quiz": lambda s: s.quiz.url,
+}
+
+_COMMANDS = (
+    "get", "get_many", "set", "set_many", "add", "delete", "delete_many", "has_key",
+    "incr", "decr", "touch", "get_or_set",
+)  # fmt: skip
+
+
+class CommandLog:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+        self.depth = 0
+
+
+@contextmanager
+def counting_cache(monkeypatch) -> Iterator[CommandLog]:
+    backend = caches["default"]
+    log = CommandLog()
+    for name in _COMMANDS:
+        original = getattr(backend, name)
+
+        def wrapper(*args, _name=name, _original=original, **kwargs):
+            if log.depth == 0:
+                log.calls.append((_name, args[0] if args else None))
+            log.depth += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                log.depth -= 1
+
+        monkeypatch.setattr(backend, name, wrapper)
+    yield log
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.mark.parametrize("page", list(LEARNER_PAGES))
+def test_learner_page_makes_at_most_two_cache_commands(
+    page, scale, client, cached_sessions, monkeypatch
+):
+    client.force_login(scale.learner)
+    url = LEARNER_PAGES[page](scale)
+    for _ in range(2):  # warm: fills the caches
+        assert client.get(url).status_code == 200
+    with counting_cache(monkeypatch) as log:
+        assert client.get(url).status_code == 200
+    assert len(log.calls) <= 2, "\n".join(map(str, log.calls))
+
+
+# Invalidation: what the one round trip and the per-process copies serve is new at the
+# next request after a change.
+
+
+def _warm(client, url: str) -> str:
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_published_course_change_shows_at_the_next_request(scale, client, cached_sessions):
+    client.force_login(scale.learner)
+    lesson_url = scale.lesson.url
+    assert "Materi baru judulnya" not in _warm(client, lesson_url)
+    sibling = scale.course.get_children().specific().order_by("-path").first()
+    sibling.title = "Materi baru judulnya"
+    sibling.save_revision().publish()
+
+    assert "Materi baru judulnya" in client.get(lesson_url).content.decode()  # the outline
+
+
+def test_changed_agency_settings_show_at_the_next_request(scale, client, cached_sessions):
+    from wagtail.models import Site
+
+    from competencies.models import AgencySettings
+
+    client.force_login(scale.learner)
+    url = scale.course.url
+    assert "BKD Bontang Baru" not in _warm(client, url)
+    agency = AgencySettings.for_site(Site.objects.get(is_default_site=True))
+    agency.agency_short_name = "BKD Bontang Baru"
+    agency.save()
+
+    assert "BKD Bontang Baru" in client.get(url).content.decode()
+
+
+def test_a_new_notice_shows_in_the_header_at_the_next_request(scale, client, cached_sessions):
+    from accounts.cache import unread_count
+    from accounts.models import NotificationKind
+    from accounts.services import notify
+
+    client.force_login(scale.learner)
+    url = reverse("lms:dashboard")
+    _warm(client, url)
+    before = unread_count(scale.learner)
+    notify(
+        user=scale.learner,
+        kind=NotificationKind.values[0],
+        params={"course": "Pelayanan Prima", "due": "31 Desember 2026", "reason": ""},
+    )
+
+    response = client.get(url)
+    assert response.context["unread_notifications"] == before + 1
