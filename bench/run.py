@@ -286,6 +286,184 @@ def pages() -> list[Result]:
     return results
 
 
+# FLOOR RATIOS (issue 23) ----------------------------------------------------------------
+
+# ≤ this many times the floor page's in-process median (issue 23, "Targets" 1).
+FLOOR_TARGETS = {
+    "course page": 1.5, "lesson page": 1.5, "quiz page": 1.5,
+    "learner dashboard": 1.8, "catalogue": 2.0,
+}  # fmt: skip
+FLOOR_SLUG = "bench-floor"
+HTTP_CONNECTIONS = 8
+
+
+def _floor_url() -> str:
+    """The floor: a trivial Wagtail page with a rich-text body (a news item; the portal's
+    own chrome, Wagtail's default routing), created here in the bench database only. It
+    exists in no other database, so it is never reachable in production."""
+    from django.utils import timezone
+
+    from lms.models.pages import HomePage, NewsIndexPage, NewsPage
+
+    page = NewsPage.objects.filter(slug=FLOOR_SLUG).first()
+    if page is None:
+        index = NewsIndexPage.objects.first()
+        if index is None:
+            home = HomePage.objects.first()
+            if home is None:
+                return ""
+            index = home.add_child(instance=NewsIndexPage(title="Berita", slug="berita"))
+        body = "".join(
+            f"<p>Paragraf {i} halaman dasar pengukuran, <b>teks kaya</b>.</p>" for i in range(5)
+        )
+        page = index.add_child(instance=NewsPage(
+            title="Halaman dasar (bench)", slug=FLOOR_SLUG, date=timezone.localdate(), body=body,
+        ))  # fmt: skip
+    return page.url
+
+
+def _floor_pages() -> list[tuple[str, str, Callable[[], object]]]:
+    """(name, URL, user factory): the floor first, then the learner pages it is compared to."""
+    user = _scale_learner_on_course
+    return [
+        ("floor: trivial Wagtail page, signed in", _floor_url(), user),
+        ("course page", _scale_course().url, user),
+        ("lesson page", _course_child("lesson"), user),
+        ("quiz page", _course_child("quiz"), user),
+        ("learner dashboard", _reverse("lms:dashboard"), user),
+        ("catalogue", _catalogue_url(), user),
+    ]
+
+
+def _http_rate(url: str, cookie: str, *, seconds: float) -> tuple[float, int]:
+    """Requests per second over HTTP with HTTP_CONNECTIONS keep-alive connections firing
+    back-to-back for `seconds` (wrk when installed, else threads of http.client); and
+    the number of non-200 answers."""
+    import http.client
+    import threading
+
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(HTTP_CONNECTIONS), "-d", f"{int(seconds)}s",
+             "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{GUNICORN_PORT}{url}"],
+            capture_output=True, text=True, timeout=seconds + 60,
+        ).stdout  # fmt: skip
+        rate = next((r for r in out.splitlines() if r.startswith("Requests/sec:")), "")
+        bad = next((r for r in out.splitlines() if "Non-2xx" in r), "")
+        return float(rate.split()[-1]) if rate else float("nan"), int(bad.split()[-1]) if bad else 0
+
+    counts, errors = [0] * HTTP_CONNECTIONS, [0] * HTTP_CONNECTIONS
+    deadline = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=30)
+        while time.monotonic() < deadline:
+            try:
+                conn.request("GET", url, headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                counts[i] += 1
+                errors[i] += response.status != 200
+            except (OSError, http.client.HTTPException):
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=30)
+        conn.close()
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(HTTP_CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - start), sum(errors)
+
+
+@measure("floor ratios")
+def floor_ratios() -> list[Result]:
+    """Issue 23: every learner page's in-process median as a ratio to a floor page served
+    in the same process and run (rounds alternate between the pages, so that a slow
+    moment of the shared machine falls on all of them), then req/s over HTTP at
+    HTTP_CONNECTIONS connections through gunicorn, also as a ratio to the floor."""
+    from django.conf import settings
+    from django.test import Client
+
+    pages = [(name, url, factory) for name, url, factory in _floor_pages() if url]
+    if not pages or not pages[0][0].startswith("floor"):
+        return [Result("floor ratios", float("nan"), "", detail={"skipped": "no floor page"})]
+    clients = []
+    for name, url, factory in pages:
+        client = Client()
+        client.force_login(factory())
+        for _ in range(3):  # warm: the per-process and shared caches
+            status = client.get(url).status_code
+        if status != 200:
+            return [
+                Result(
+                    f"floor ratios: {name}", float("nan"), "", detail={"url": url, "error": status}
+                )
+            ]
+        clients.append(client)
+    rounds = int(os.environ.get("BENCH_FLOOR_ROUNDS", 40))
+    times: dict[str, list[float]] = {name: [] for name, _url, _f in pages}
+    for _ in range(rounds):
+        for (name, url, _f), client in zip(pages, clients, strict=True):
+            start = time.perf_counter()
+            client.get(url)
+            times[name].append((time.perf_counter() - start) * 1000)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor_name = pages[0][0]
+    floor = medians[floor_name]
+
+    rates: dict[str, tuple[float, int]] = {}
+    seconds = float(os.environ.get("BENCH_HTTP_SECONDS", 8))
+    cookie_of = {
+        name: f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        for (name, _url, _f), client in zip(pages, clients, strict=True)
+    }
+    server = _gunicorn()
+    try:
+        time.sleep(5)
+        for name, url, _f in pages:
+            _http_rate(url, cookie_of[name], seconds=1)  # warm every worker
+            rates[name] = _http_rate(url, cookie_of[name], seconds=seconds)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    floor_rate = rates[floor_name][0]
+
+    results = [
+        Result(f"{floor_name}: server time median", round(floor, 1), "ms",
+               detail={"url": pages[0][1], "p95_ms": round(_p95(times[floor_name]), 1),
+                       f"req/s at {HTTP_CONNECTIONS} connections": round(floor_rate, 1),
+                       "non-200": rates[floor_name][1]}),
+    ]  # fmt: skip
+    for name, url, _f in pages[1:]:
+        ratio = medians[name] / floor
+        target = FLOOR_TARGETS.get(name)
+        rate, bad = rates[name]
+        results.append(
+            Result(
+                f"{name}: median ÷ floor median (in-process)",
+                round(ratio, 2),
+                "×",
+                target=f"≤ {target}×" if target else "",
+                met=(ratio <= target and bad == 0) if target else None,
+                detail={
+                    "url": url,
+                    "median_ms": round(medians[name], 1),
+                    "floor_median_ms": round(floor, 1),
+                    f"req/s at {HTTP_CONNECTIONS} connections": round(rate, 1),
+                    "req/s ÷ floor req/s": round(rate / floor_rate, 2) if floor_rate else None,
+                    "non-200": bad,
+                },
+            )
+        )
+        print(f"  {name}: {ratio:.2f}× the floor ({medians[name]:.1f} / {floor:.1f} ms), "
+              f"{rate:.1f} req/s", flush=True)  # fmt: skip
+    return results
+
+
 @measure("certificate PDFs")
 def certificate_pdfs() -> list[Result]:
     from lms.pdf import CertificateData, render_certificate
@@ -840,7 +1018,7 @@ def _markdown(results: list[Result], meta: dict) -> str:
 ORDER = [
     # Read-only pages and the HTTP load first, on the scale data as seeded; the measures
     # that add rows (assignment, certificates, 10,000 imported employees) come last.
-    "pages", "compliance XLSX export", "HTTP load (locust)", "HTTP saturation (wrk)",
+    "pages", "floor ratios", "compliance XLSX export", "HTTP load (locust)", "HTTP saturation (wrk)",
     "certificate PDFs", "gap selectors", "bulk assignment", "certificates through Celery",
     "employee import",
 ]  # fmt: skip
