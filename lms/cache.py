@@ -132,7 +132,12 @@ def site_root_is_specific(site: Site) -> bool:
 # post_delete only for these models: a post_delete receiver without a sender would turn
 # off Django's fast delete for every model.
 _DELETE_SENDERS = ("wagtailcore.Page", "wagtailcore.Site", "lms.CourseCompetency")
-_SAVE_SENDERS = ("lms.CourseCompetency", "competencies.Competency")
+# View restrictions: the catalogue's cached count leaves restricted courses out.
+_SAVE_SENDERS = (
+    "lms.CourseCompetency",
+    "competencies.Competency",
+    "wagtailcore.PageViewRestriction",
+)
 
 
 def _on_save(sender: Any, **kwargs: Any) -> None:
@@ -174,6 +179,9 @@ def connect_signals() -> None:
     for sender in _DELETE_SENDERS:
         post_delete.connect(_on_deleted, sender=sender, dispatch_uid=f"lms.cache.del.{sender}")
     post_delete.connect(_on_save, sender="competencies.Competency", dispatch_uid="lms.cache.del.c")
+    post_delete.connect(
+        _on_save, sender="wagtailcore.PageViewRestriction", dispatch_uid="lms.cache.del.pvr"
+    )
     m2m_changed.connect(_on_m2m, dispatch_uid="lms.cache.m2m")
     page_published.connect(_on_published, dispatch_uid="lms.cache.page_published")
     page_unpublished.connect(_on_published, dispatch_uid="lms.cache.page_unpublished")

@@ -57,13 +57,29 @@ def course_list_for_catalogue(
         qs = qs.filter(jp_hours__lte=filters["jp_max"])
     if filters.get("q"):
         qs = qs.filter(pk__in=course_ids_matching(query=filters["q"]))
+    if filters.get("competency"):
+        # The only filter that joins (a course links a competency once per level): the
+        # others, and the unfiltered list, count and list without DISTINCT.
+        qs = qs.distinct()
     qs = (
-        qs.distinct()
-        .select_related("offering_unit", "image")
+        qs.select_related("offering_unit", "image")
         .prefetch_related(_competency_prefetch())
         .order_by("title")
     )
-    return Paginator(qs, CATALOGUE_PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(qs, CATALOGUE_PAGE_SIZE)
+    if index is not None and not any(v not in (None, "") for v in filters.values()):
+        # The unfiltered count, cached under the content version (lms/cache.py): any page
+        # saved, published, unpublished, moved or deleted, or a view restriction changed,
+        # counts afresh.
+        from lms.cache import content_key, versioned_get, versioned_set
+
+        key = content_key("catalogue-count", index.pk)
+        count = versioned_get(key)
+        if count is None:
+            count = paginator.count
+            versioned_set(key, count)
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(page_number)
 
 
 # What a catalogue card says about the signed-in learner's current enrolment.
