@@ -332,39 +332,51 @@ def lesson_progress_open(
     Does nothing for people who are not enrolled. The lesson page calls this when it is
     rendered; it is the only way a lesson's progress row comes into being.
 
+    No row lock (issue 23): every write is one idempotent statement in its own
+    autocommit, so two tabs of one learner never queue on the enrolment row. The first
+    opening is an `INSERT … ON CONFLICT (enrolment, lesson) DO UPDATE` of the last
+    opening only (the first-opening time, from which the minimum time runs, stays that
+    of whichever request inserted first); a later opening an `UPDATE` of that row; the
+    resume point an `UPDATE` only when it changes. Completion
+    (`lesson_progress_complete`, a POST) still locks the enrolment.
+
     The returned row carries its enrolment (annotated `has_evaluation`) with all the
     enrolment's progress rows prefetched, so the lesson page's outline
     (`lms.selectors.courses.course_path_for_enrolment`) needs no second read of them."""
     now = now or timezone.now()
-    with transaction.atomic():
-        enrolment = _learning_enrolment(user=user, lesson=lesson, lock=True, annotate=True)
-        if enrolment is None:
-            return None
-        # All the enrolment's rows in the one read the single row would cost.
-        rows = list(LessonProgress.objects.filter(enrolment=enrolment))
-        progress = next((row for row in rows if row.lesson_id == lesson.pk), None)
-        if progress is None:
-            progress, created = LessonProgress.objects.get_or_create(
-                enrolment=enrolment,
-                lesson=lesson,
-                defaults={
-                    "lesson_title": lesson.title,
-                    "first_opened_at": now,
-                    "last_opened_at": now,
-                },
-            )
-            rows.append(progress)
-        else:
-            created = False
-        if not created:
-            progress.last_opened_at = now
-            progress.lesson_title = lesson.title
-            progress.save(update_fields=["last_opened_at", "lesson_title"])
-        if enrolment.last_lesson_id != lesson.pk:
-            enrolment.last_lesson = lesson
-            enrolment.save(update_fields=["last_lesson", "updated_at"])
-        enrolment._prefetched_objects_cache = {"lesson_progress": rows}  # type: ignore[attr-defined]
-        progress.enrolment = enrolment
+    enrolment = _learning_enrolment(user=user, lesson=lesson, annotate=True)
+    if enrolment is None:
+        return None
+    # All the enrolment's rows in the one read the single row would cost.
+    rows = list(LessonProgress.objects.filter(enrolment=enrolment))
+    progress = next((row for row in rows if row.lesson_id == lesson.pk), None)
+    if progress is None:
+        progress = LessonProgress(
+            enrolment=enrolment,
+            lesson=lesson,
+            lesson_title=lesson.title,
+            first_opened_at=now,
+            last_opened_at=now,
+        )
+        LessonProgress.objects.bulk_create(
+            [progress],
+            update_conflicts=True,
+            unique_fields=["enrolment", "lesson"],
+            update_fields=["last_opened_at", "lesson_title"],
+        )
+        rows.append(progress)
+    else:
+        LessonProgress.objects.filter(pk=progress.pk).update(
+            last_opened_at=now, lesson_title=lesson.title
+        )
+        progress.last_opened_at = now
+        progress.lesson_title = lesson.title
+    if enrolment.last_lesson_id != lesson.pk:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, updated_at=now)
+        enrolment.last_lesson = lesson
+        enrolment.updated_at = now
+    enrolment._prefetched_objects_cache = {"lesson_progress": rows}  # type: ignore[attr-defined]
+    progress.enrolment = enrolment
     return progress
 
 
