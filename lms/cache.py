@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http.request import split_domain_port
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 # (a raw UPDATE) can leave behind.
 CONTENT_TIMEOUT = 60 * 60
 _CONTENT, _SITE = "lms:content-version", "lms:site-version"
+# The inputs of every employee's recommendations that are not the employee's own:
+# position standards and positions (an import changes them in bulk).
+_GAPS = "lms:gaps-version"
 
 
 def _version(name: str) -> str:
@@ -45,8 +49,12 @@ def _version(name: str) -> str:
 
 
 def prefetch(request: HttpRequest, user_id: int | None) -> list[str]:
-    """The versions every page reads (config/request_cache.py)."""
-    return [_SITE, _CONTENT]
+    """The versions every page reads and the signed-in user's recommendations
+    (config/request_cache.py)."""
+    keys = [_SITE, _CONTENT, _GAPS]
+    if user_id is not None:
+        keys.append(recommendations_key(user_id))
+    return keys
 
 
 def versioned_get(key: str) -> Any:
@@ -76,6 +84,49 @@ def _bump(*names: str) -> None:
 
 def content_changed(*, site: bool = False) -> None:
     _bump(_CONTENT, _SITE) if site else _bump(_CONTENT)
+
+
+# RECOMMENDATIONS (the dashboard) -----------------------------------------------------------
+
+
+def recommendations_key(user_id: int) -> str:
+    return f"lms:recommendations:{user_id}"
+
+
+def recommendations_stamp(*parts: object) -> tuple:
+    """What a user's cached recommendations must have been computed under: the content
+    and gaps versions plus the caller's own inputs (the day, the courses excluded)."""
+    return (_version(_CONTENT), _version(_GAPS), *parts)
+
+
+def recommendations_forget(user_ids: list[int]) -> None:
+    """An employee's assessments or position changed: their recommendations are computed
+    afresh at the next dashboard, at once and again after commit."""
+    keys = [recommendations_key(user_id) for user_id in user_ids if user_id]
+    if not keys:
+        return
+
+    def forget() -> None:
+        request_cache.discard(keys)
+        cache.delete_many(keys)
+
+    forget()
+    transaction.on_commit(forget, robust=True)
+
+
+def recommendations_employees_changed(*, employee_ids: list[int]) -> None:
+    """COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: employees imported or edited in bulk."""
+    from competencies.models import Employee
+
+    recommendations_forget(
+        list(Employee.objects.filter(pk__in=employee_ids).values_list("user_id", flat=True))
+    )
+
+
+def gaps_changed() -> None:
+    """A position standard or position changed (one or many, an import): everyone's
+    recommendations are computed afresh."""
+    _bump(_GAPS)
 
 
 # SITE PER HOST ---------------------------------------------------------------------------
@@ -171,6 +222,22 @@ def _on_m2m(sender: Any, **kwargs: Any) -> None:
         content_changed()
 
 
+def _on_assessment_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from competencies.models import Employee
+
+    recommendations_forget(
+        list(Employee.objects.filter(pk=instance.employee_id).values_list("user_id", flat=True))
+    )
+
+
+def _on_employee_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    recommendations_forget([instance.user_id])
+
+
+def _on_gaps_changed(sender: Any, **kwargs: Any) -> None:
+    gaps_changed()
+
+
 def connect_signals() -> None:
     """Called from LmsConfig.ready(), so in every process (web, worker, shell)."""
     post_save.connect(_on_page_or_site_saved, dispatch_uid="lms.cache.page_saved")
@@ -188,4 +255,18 @@ def connect_signals() -> None:
     post_page_move.connect(_on_moved, dispatch_uid="lms.cache.page_moved")
     # A slug change moves the URLs under it, site roots included (Wagtail's root paths).
     page_slug_changed.connect(_on_moved, dispatch_uid="lms.cache.page_slug_changed")
+    # The dashboard's recommendations (lms.selectors.dashboard.recommendations_for_user).
+    # Saves only for the models HR imports in bulk (a post_delete receiver would turn off
+    # Django's fast delete); the imports call their hooks (COMPETENCIES_*_HOOKS).
+    for signal, kind in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            _on_assessment_changed,
+            sender="competencies.Assessment",
+            dispatch_uid=f"lms.cache.assessment_{kind}",
+        )
+    post_save.connect(
+        _on_employee_changed, sender="competencies.Employee", dispatch_uid="lms.cache.employee"
+    )
+    for sender in ("competencies.PositionRequirement", "competencies.Position"):
+        post_save.connect(_on_gaps_changed, sender=sender, dispatch_uid=f"lms.cache.gaps.{sender}")
     request_cache.register(prefetch)

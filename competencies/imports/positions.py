@@ -28,6 +28,7 @@ from competencies.imports.runner import (
 )
 from competencies.models import Competency, OrgUnit, Position, PositionRequirement
 from competencies.services import audit
+from competencies.services.hooks import standards_changed
 
 
 def _position_kind_aliases() -> dict[str, str]:
@@ -303,6 +304,7 @@ def _apply_positions(*, planned: _PositionPlan, actor: User | None, note: str) -
         now=now,
         batch=uuid.uuid4(),
     )
+    standards_changed()
 
 
 def positions_import(

@@ -23,3 +23,17 @@ def employees_changed(employee_ids: Iterable[int]) -> None:
             import_string(path)(employee_ids=ids)
 
     transaction.on_commit(run)
+
+
+def standards_changed() -> None:
+    """Position standards changed in bulk (an import, which sends no model signals):
+    settings.COMPETENCIES_STANDARDS_CHANGED_HOOKS are called after commit, without
+    arguments (lms recomputes the dashboard's recommendations)."""
+    paths = list(getattr(settings, "COMPETENCIES_STANDARDS_CHANGED_HOOKS", []))
+
+    def run() -> None:
+        for path in paths:
+            import_string(path)()
+
+    if paths:
+        transaction.on_commit(run)

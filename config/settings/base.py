@@ -563,7 +563,13 @@ LMS_QUIZ_GRACE_SECONDS = 30
 COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.catalogue.course_list_for_gaps"
 # Called after commit with employee_ids=[...] when HR creates, edits, (de)activates or
 # imports employees: lms re-applies the assignment rules to them (docs/assignments.md).
-COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = ["lms.services.assignments.employees_changed"]
+COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = [
+    "lms.services.assignments.employees_changed",
+    "lms.cache.recommendations_employees_changed",  # the dashboard's recommendations
+]
+# Called after commit when position standards change in bulk (the positions import):
+# lms recomputes the dashboard's recommendations (lms/cache.py).
+COMPETENCIES_STANDARDS_CHANGED_HOOKS: list[str] = ["lms.cache.gaps_changed"]
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
 

@@ -118,10 +118,39 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
 def recommendations_for_user(
     *, user: User, exclude_course_ids: set[int], limit: int = 6
 ) -> list[tuple[Any, list[CoursePage]]]:
-    """(gap, courses) for the employee's competency gaps. Uses the competencies app's gap
-    analysis when it is available; users without an employee record get none."""
+    """(gap, courses) for the employee's competency gaps; users without an employee
+    record get none.
+
+    Read, not computed, on a warm dashboard (issue 23): the result is kept per user in
+    the cache (read in the request's one prefetch round trip, config/request_cache.py)
+    with the stamp it was computed under: the content version (courses, competency
+    links), the gaps version (position standards, positions), the day (assessments
+    expire) and the courses excluded (the user's enrolments). The employee's own
+    assessments and position forget it (lms/cache.py, signals of Assessment and
+    Employee)."""
+    from config import request_cache
+    from lms.cache import CONTENT_TIMEOUT, recommendations_key, recommendations_stamp
+
     if not hasattr(user, "employee"):
         return []
+    key = recommendations_key(user.pk)
+    stamp = recommendations_stamp(
+        timezone.localdate().isoformat(), tuple(sorted(exclude_course_ids)), limit
+    )
+    cached = request_cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    result = _recommendations(user=user, exclude_course_ids=exclude_course_ids, limit=limit)
+    request_cache.remember(key, (stamp, result))
+    from django.core.cache import cache
+
+    cache.set(key, (stamp, result), CONTENT_TIMEOUT)
+    return result
+
+
+def _recommendations(
+    *, user: User, exclude_course_ids: set[int], limit: int
+) -> list[tuple[Any, list[CoursePage]]]:
     try:
         from competencies.selectors.gaps import competency_gaps_for_employee
     except ImportError:
