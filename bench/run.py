@@ -404,6 +404,14 @@ def floor_ratios() -> list[Result]:
                 )
             ]
         clients.append(client)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries: dict[str, int] = {}
+    for (name, url, _f), client in zip(pages, clients, strict=True):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries[name] = len(captured)
     rounds = int(os.environ.get("BENCH_FLOOR_ROUNDS", 40))
     times: dict[str, list[float]] = {name: [] for name, _url, _f in pages}
     for _ in range(rounds):
@@ -435,6 +443,7 @@ def floor_ratios() -> list[Result]:
     results = [
         Result(f"{floor_name}: server time median", round(floor, 1), "ms",
                detail={"url": pages[0][1], "p95_ms": round(_p95(times[floor_name]), 1),
+                       "queries": queries[floor_name],
                        f"req/s at {HTTP_CONNECTIONS} connections": round(floor_rate, 1),
                        "non-200": rates[floor_name][1]}),
     ]  # fmt: skip
@@ -453,6 +462,7 @@ def floor_ratios() -> list[Result]:
                     "url": url,
                     "median_ms": round(medians[name], 1),
                     "floor_median_ms": round(floor, 1),
+                    "queries": queries[name],
                     f"req/s at {HTTP_CONNECTIONS} connections": round(rate, 1),
                     "req/s ÷ floor req/s": round(rate / floor_rate, 2) if floor_rate else None,
                     "non-200": bad,

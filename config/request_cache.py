@@ -98,10 +98,15 @@ def discard(keys: Iterable[str]) -> None:
 
 
 def version(name: str) -> str:
+    """The current value of the version `name`. While the cache is unreachable (see
+    config/cache.py) a new value on every call: nothing is served from the per-process
+    layer, which could not learn of a change, and pages read the database."""
     value = get(name)
     if value is None:
         cache.add(name, uuid.uuid4().hex, None)
-        value = cache.get(name) or ""
+        value = cache.get(name)
+        if value is None:
+            return "unversioned-" + uuid.uuid4().hex
         remember(name, value)
     return value
 

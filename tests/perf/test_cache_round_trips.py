@@ -129,3 +129,14 @@ def test_a_new_notice_shows_in_the_header_at_the_next_request(scale, client, cac
 
     response = client.get(url)
     assert response.context["unread_notifications"] == before + 1
+
+
+def test_while_the_cache_is_unreachable_no_version_repeats(monkeypatch):
+    """An outage answers every read as a miss (config/cache.py): the per-process layer
+    must not keep serving what it had, since it cannot learn of a change then."""
+    from config import request_cache
+
+    backend = caches["default"]
+    monkeypatch.setattr(backend, "get", lambda *a, **k: None)
+    monkeypatch.setattr(backend, "add", lambda *a, **k: True)
+    assert request_cache.version("lms:site-version") != request_cache.version("lms:site-version")
