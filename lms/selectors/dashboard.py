@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from config import request_cache
+from lms.cache import CONTENT_TIMEOUT, recommendations_key, recommendations_stamp
 from lms.models import CoursePage, Enrolment
 from lms.selectors.catalogue import course_list_for_gaps
 from lms.selectors.certificates import certificate_download_url
@@ -128,9 +131,6 @@ def recommendations_for_user(
     expire) and the courses excluded (the user's enrolments). The employee's own
     assessments and position forget it (lms/cache.py, signals of Assessment and
     Employee)."""
-    from config import request_cache
-    from lms.cache import CONTENT_TIMEOUT, recommendations_key, recommendations_stamp
-
     if not hasattr(user, "employee"):
         return []
     key = recommendations_key(user.pk)
@@ -142,8 +142,6 @@ def recommendations_for_user(
         return cached[1]
     result = _recommendations(user=user, exclude_course_ids=exclude_course_ids, limit=limit)
     request_cache.remember(key, (stamp, result))
-    from django.core.cache import cache
-
     cache.set(key, (stamp, result), CONTENT_TIMEOUT)
     return result
 
