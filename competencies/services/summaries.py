@@ -119,8 +119,8 @@ def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
     wanted: dict[tuple[int, int], Decimal] = {}
     for employee in employees:
         rule = jp_target_for_employee(employee=employee)  # not used by the sum
-        for year in jp_years_for_employee(employee=employee, rule=rule):
-            wanted[(employee.pk, year.year)] = year.jp
+        for jp_year in jp_years_for_employee(employee=employee, rule=rule):
+            wanted[(employee.pk, jp_year.year)] = jp_year.jp
     existing = {
         (row.employee_id, row.year): row
         for row in EmployeeJpYear.objects.filter(employee_id__in=[e.pk for e in employees])
