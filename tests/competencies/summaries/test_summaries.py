@@ -225,11 +225,11 @@ def test_the_tables_never_show_a_scoped_hr_manager_other_units(org, today, clien
         reverse("competencies_compliance_report"), {"year": today.year, "all_employees": "on"}
     ).content.decode()
     assert "Ani" in html and "Cici" not in html
-    xlsx = client.get(
+    export = client.get(
         reverse("competencies_compliance_report"),
         {"year": today.year, "all_employees": "on", "export": "csv"},
     )
-    body = b"".join(xlsx.streaming_content).decode()
+    body = b"".join(export.streaming_content).decode()
     assert "Ani" in body and "Cici" not in body and outsider.full_name not in body
 
 
