@@ -215,11 +215,12 @@ def _pages() -> list[
         ("quiz page", lambda: _course_child("quiz"), _scale_learner_on_course, 10, 150),
         ("competency profile", lambda: "/kompetensi/profil/", _learner, 10, 150),
         ("training history", lambda: "/kompetensi/riwayat/", _learner, 10, 150),
-        ("HR gap heat-map (10,000 employees)", lambda: "/admin/kompetensi/kesenjangan/", _hr, None, None),
+        # HR reports read the summary tables (issue 23 item 6; docs/performance.md, "Summary
+        # tables"): ≤ 10 queries is the issue's target; ten are the Wagtail admin's own.
+        ("HR gap heat-map (10,000 employees)", lambda: "/admin/kompetensi/kesenjangan/", _hr, 10, 300),
         ("HR JP compliance report, one page (10,000 employees, 1,000,000 enrolments)",
-         lambda: "/admin/kompetensi/kepatuhan-jp/", _hr, None, 300),
-        # Built by another helper in the same session; skipped while its URL is missing.
-        ("HR training-needs report", lambda: _reverse("lms_training_needs"), _hr, None, None),
+         lambda: "/admin/kompetensi/kepatuhan-jp/", _hr, 10, 300),
+        ("HR training-needs report", lambda: _reverse("lms_training_needs"), _hr, 10, 300),
         ("API: employees list", lambda: _resolves("/api/v1/employees/"), _api_user, None, None),
         ("API: training records list", lambda: _resolves("/api/v1/training-records/"), _api_user, None, None),
         ("API: certificates list", lambda: _resolves("/api/v1/certificates/"), _api_user, None, None),
@@ -609,6 +610,8 @@ def certificates_through_celery() -> list[Result]:
 
 @measure("gap selectors")
 def gap_selectors() -> list[Result]:
+    from django.utils import timezone
+
     from competencies.models import OrgUnit
     from competencies.selectors.gaps import (
         competency_gaps_for_employee,
@@ -619,10 +622,13 @@ def gap_selectors() -> list[Result]:
     employee = _learner().employee
     agency = OrgUnit.objects.filter(depth=1, code__startswith="SC").first()
     results = []
+    today = timezone.localdate()
     for name, fn in (
         ("gaps for one employee", lambda: competency_gaps_for_employee(employee=employee)),
         ("gap summary for one perangkat daerah", lambda: unit_gap_summary(unit=agency)),
         ("gap heat-map, whole organisation", lambda: gap_heatmap()),
+        # The same heat-map computed by the rule instead of read from the table (as_of).
+        ("gap heat-map, whole organisation, computed", lambda: gap_heatmap(as_of=today)),
     ):
         times = _timed(fn, runs=10)
         results.append(
@@ -852,7 +858,9 @@ def compliance_xlsx_export() -> list[Result]:
     client = Client()
     client.force_login(_hr())
     start = time.perf_counter()
-    response = client.get("/admin/kompetensi/kepatuhan-jp/", {"export": "xlsx"})
+    response = client.get(
+        "/admin/kompetensi/kepatuhan-jp/", {"export": "xlsx", "all_employees": "on"}
+    )
     body = b"".join(response.streaming_content) if response.streaming else response.content
     seconds = time.perf_counter() - start
     from competencies.models import Employee
@@ -860,8 +868,8 @@ def compliance_xlsx_export() -> list[Result]:
     rows = Employee.objects.filter(is_active=True).count()
     ok = response.status_code == 200 and body[:2] == b"PK"
     return [
-        Result(f"JP compliance XLSX export ({rows:,} employees)", round(seconds, 2), "s", "≤ 10 s",
-               ok and seconds <= 10,
+        Result(f"JP compliance XLSX export ({rows:,} employees)", round(seconds, 2), "s", "≤ 2 s",
+               ok and seconds <= 2,
                detail={"bytes": len(body), "streamed": response.streaming, "status": response.status_code}),
     ]  # fmt: skip
 
@@ -1025,11 +1033,35 @@ def _markdown(results: list[Result], meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+@measure("HR summaries rebuild")
+def hr_summaries_rebuild() -> list[Result]:
+    """`manage.py hr_summaries_rebuild` from empty tables (current levels, yearly JP), then
+    a second run on tables already right (writes nothing)."""
+    from competencies.models import CurrentLevel, EmployeeJpYear
+    from competencies.services.summaries import summaries_rebuild
+
+    CurrentLevel.objects.all().delete()
+    EmployeeJpYear.objects.all().delete()
+    start = time.perf_counter()
+    built = summaries_rebuild()
+    scratch = time.perf_counter() - start
+    start = time.perf_counter()
+    again = summaries_rebuild()
+    idempotent = time.perf_counter() - start
+    return [
+        Result("HR summaries rebuilt from scratch", round(scratch, 1), "s", "≤ 60 s",
+               scratch <= 60, detail={"rows": built.created}),
+        Result("HR summaries rebuilt again (nothing to change)", round(idempotent, 1), "s",
+               "0 rows written", again.total == 0, detail={"rows_written": again.total}),
+    ]  # fmt: skip
+
+
 ORDER = [
     # Read-only pages and the HTTP load first, on the scale data as seeded; the measures
     # that add rows (assignment, certificates, 10,000 imported employees) come last.
     "pages", "floor ratios", "compliance XLSX export", "HTTP load (locust)", "HTTP saturation (wrk)",
-    "certificate PDFs", "gap selectors", "bulk assignment", "certificates through Celery",
+    "certificate PDFs", "gap selectors", "HR summaries rebuild", "bulk assignment",
+    "certificates through Celery",
     "employee import",
 ]  # fmt: skip
 

@@ -36,3 +36,12 @@ def held_proofs_delete_expired() -> int:
     from competencies.services.proofs import held_proofs_delete_expired as service
 
     return service()
+
+
+@shared_task
+def current_levels_sweep() -> int:
+    """Refreshes the current levels whose day has come (an assessment's validity ended
+    or started: competencies.services.summaries); safe to run twice."""
+    from competencies.services.summaries import current_levels_sweep as service
+
+    return service()

@@ -5,6 +5,7 @@ from competencies.models.imports import PendingImport
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
 from competencies.models.records import TrainingRecord
 from competencies.models.settings import AgencySettings
+from competencies.models.summaries import CurrentLevel, EmployeeJpYear
 
 __all__ = [
     "LEVELS",
@@ -12,7 +13,9 @@ __all__ = [
     "AgencySettings",
     "Assessment",
     "Competency",
+    "CurrentLevel",
     "Employee",
+    "EmployeeJpYear",
     "Golongan",
     "HRScope",
     "OrgUnit",

@@ -1,6 +1,7 @@
 """JP compliance: who is below their yearly JP floor (PNS) or over their cap (PPPK), per
 employee and per unit subtree, for HR's report, its exports and the API. JP itself comes
-from `competencies.selectors.jp`, the one JP rule."""
+from `competencies.selectors.jp`, the one JP rule, read from the JP table that stores its
+output per employee and year (`competencies.selectors.summaries`)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils.module_loading import import_string
 
 from competencies.models import Employee, OrgUnit
-from competencies.selectors.jp import (
-    PPPK_JP_CAP_DEFAULT,
-    JpTarget,
-    employees_with_jp,
-    jp_by_employee,
-    jp_targets,
-)
+from competencies.selectors.jp import PPPK_JP_CAP_DEFAULT, JpTarget, jp_targets
+from competencies.selectors.summaries import employees_with_jp_summary, jp_by_employee_summary
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ def jp_compliance_list(
         employees = employees.filter(position__kind=filters.position_kind)
     if filters.golongan:
         employees = employees.filter(golongan=filters.golongan)
-    employees = employees_with_jp(employees=employees, year=filters.year).select_related(
+    employees = employees_with_jp_summary(employees=employees, year=filters.year).select_related(
         "user", "unit", "position"
     )
     if filters.below_target_only:
@@ -119,7 +115,7 @@ def jp_unit_summary(
     """Per unit (each aggregating its subtree): active PNS, how many reach the JP
     target, total and average JP; PPPK and how many are over their cap. Two queries
     whatever the number of employees."""
-    with_jp = employees_with_jp(employees=employees.filter(is_active=True), year=year)
+    with_jp = employees_with_jp_summary(employees=employees.filter(is_active=True), year=year)
     rules = jp_targets(target=target, agency=_Cap(pppk_cap))
     rows = list(with_jp.values_list("unit__path", "jp", "employment_type"))  # type: ignore[misc]
     if not units:
@@ -156,7 +152,7 @@ def jp_compliance_report(
     """What `jp_compliance_list` (paginated) and `jp_unit_summary` give together, in three
     queries instead of three correlated JP sums over every employee: the active employees
     under the filter's unit (ordered by name in the database), one grouped sum of the
-    year's approved training records (`jp_by_employee`), and the page's employees. The
+    year's JP rows of the JP table (`jp_by_employee_summary`), and the page's employees. The
     listing is sorted by JP in Python with a stable sort, so its order is the database's
     (jp, full_name, pk) exactly, as in `jp_compliance_list` and the exports."""
     active = employees.filter(is_active=True)
@@ -168,7 +164,7 @@ def jp_compliance_report(
         )
     )
     rules = jp_targets(target=target, agency=_Cap(pppk_cap))
-    jp = jp_by_employee(year=filters.year, employee_ids=active.values("pk"))
+    jp = jp_by_employee_summary(year=filters.year, employee_ids=active.values("pk"))
     zero = Decimal(0)
 
     length = len(units[0].path) if units else 0

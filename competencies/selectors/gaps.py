@@ -3,7 +3,9 @@ unit, position or unit × competency.
 
 The gap selectors run a fixed number of queries whatever the data size: they fetch the
 employees in scope, their positions' requirements and their current levels in one query
-each, and compute the gaps in Python."""
+each, and compute the gaps in Python. Today's current levels come from the current-level
+summary table (`competencies.selectors.summaries`); passing `as_of` computes another
+day's with the rule (`competencies.selectors.levels`)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from competencies.models import (
     ProficiencyLevel,
 )
 from competencies.selectors.levels import current_assessments, current_levels
+from competencies.selectors.summaries import current_levels_summary
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ def _gap_rows(
     employees: QuerySet[Employee], *, as_of: datetime.date | None
 ) -> tuple[list[tuple[int, int, str]], dict[int, list[tuple[int, int]]], dict]:
     """Three queries: employees (id, position, unit path), requirements per position,
-    current levels."""
+    current levels: today's from the current-level table (`current_levels_summary`), or
+    computed by the rule for another day `as_of`."""
     rows = list(
         employees.filter(is_active=True, position__isnull=False).values_list(
             "id", "position_id", "unit__path"
@@ -155,7 +159,12 @@ def _gap_rows(
         position_id__in=position_ids
     ).values_list("position_id", "competency_id", "required_level"):
         requirements[position_id].append((competency_id, level))
-    levels = current_levels(employee_ids=employees.filter(is_active=True).values("id"), as_of=as_of)
+    active = employees.filter(is_active=True).values("id")
+    levels = (
+        current_levels_summary(employee_ids=active)
+        if as_of is None
+        else current_levels(employee_ids=active, as_of=as_of)
+    )
     return rows, requirements, levels
 
 

@@ -26,8 +26,25 @@ def hr_scope_unit(*, user: User | AnonymousUser) -> OrgUnit | None:
         return None
     if user.pk is None:
         return None
+    # Asked three or four times per HR page (the units, the employees, the view, the
+    # menu): read once per request, kept on the request's user object (a new one each
+    # request, so a changed scope applies from the next request on).
+    cached = user.__dict__.get(_SCOPE_ATTR, _MISSING)
+    if cached is not _MISSING:
+        return cached
     scope = HRScope.objects.select_related("unit").filter(user_id=user.pk).first()
-    return scope.unit if scope else None
+    unit = scope.unit if scope else None
+    user.__dict__[_SCOPE_ATTR] = unit
+    return unit
+
+
+_SCOPE_ATTR = "_hr_scope_unit"
+_MISSING = object()
+
+
+def hr_scope_forget(*, user: User) -> None:
+    """Forgets the scope read on this user object (`hr_scope_unit`), after changing it."""
+    user.__dict__.pop(_SCOPE_ATTR, None)
 
 
 def orgunit_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[OrgUnit]:

@@ -24,6 +24,7 @@ from accounts.services import notify
 from competencies.models import Assessment, Competency, Employee
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
 from competencies.services import audit
+from competencies.services.summaries import current_levels_refresh, employee_lock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -151,6 +152,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
 def _decide(
     *, actor: User, assessment: Assessment, status: str, note: str, action: str
 ) -> Assessment:
+    employee_lock(employee_id=assessment.employee_id)  # before the assessment: lock order
     assessment = _locked(assessment)
     if assessment.status == status:
         return assessment  # deciding twice the same way is a no-op
@@ -177,6 +179,8 @@ def _decide(
         changes={"status": [previous, status]},
         note=note,
     )
+    if status == Assessment.Status.APPROVED:
+        current_levels_refresh(employee_ids=[assessment.employee_id])
     notify(
         user=assessment.employee.user,
         kind=NotificationKind.ASSESSMENT_DECIDED,
@@ -227,6 +231,7 @@ def assessments_withdraw_for_source(
     data crosses the app boundary; the caller (the revocation) checked the permission.
     Idempotent: a second call finds nothing left to withdraw. Returns how many changed."""
     marker = f"[{source_key}]"
+    employee_lock(employee_id=employee_id)  # before the assessments: lock order
     assessments = list(
         Assessment.objects.select_for_update()
         .filter(
@@ -238,6 +243,7 @@ def assessments_withdraw_for_source(
         .order_by("pk")
     )
     now = timezone.now()
+    counted = any(a.status == Assessment.Status.APPROVED for a in assessments)
     for assessment in assessments:
         previous = assessment.status
         assessment.status = Assessment.Status.REJECTED
@@ -254,6 +260,8 @@ def assessments_withdraw_for_source(
             changes={"status": [previous, Assessment.Status.REJECTED]},
             note=reason,
         )
+    if counted:  # a submitted one never was a current level
+        current_levels_refresh(employee_ids=[employee_id])
     return len(assessments)
 
 
@@ -329,4 +337,6 @@ def assessments_from_course_completion(
                 url=reverse("competencies_assessment:decide", args=[assessment.pk]),
                 dedupe_key=f"assessment:{assessment.pk}:submitted:{manager.pk}",
             )
+    if approve and created:
+        current_levels_refresh(employee_ids=[employee.pk])
     return created

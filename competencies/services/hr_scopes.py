@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from competencies.selectors.hr_scope import hr_scope_forget
 from competencies.services import audit
 
 if TYPE_CHECKING:
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
 def hr_scope_create(*, actor: User, scope: HRScope) -> HRScope:
     audit.instance_save_audited(instance=scope, actor=actor, action=audit.CREATE)
+    hr_scope_forget(user=actor)
+    hr_scope_forget(user=scope.user)
     return scope
 
 
@@ -26,4 +29,6 @@ def hr_scope_update(
         changes=changes,
         log_entry=bool(changes) or changed,
     )
+    hr_scope_forget(user=actor)
+    hr_scope_forget(user=scope.user)
     return scope

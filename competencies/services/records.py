@@ -20,6 +20,7 @@ from competencies import webhooks
 from competencies.models import Employee, TrainingRecord
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_managers_for_employee
 from competencies.services import audit
+from competencies.services.summaries import jp_years_refresh
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -122,6 +123,8 @@ def _decide(
     if record.employee.user_id == actor.pk:
         raise PermissionDenied(_("You cannot approve your own training record."))
     _status_set(record, status=status, actor=actor, note=note, action=action)
+    if status == TrainingRecord.Status.APPROVED:
+        jp_years_refresh(employee_ids=[record.employee_id])
     notify(
         user=record.employee.user,
         kind=NotificationKind.RECORD_DECIDED,
@@ -190,6 +193,7 @@ def training_record_from_course(
             existing = TrainingRecord.objects.get(source_key=source_key)
         else:
             _record_changed(record.pk)
+            jp_years_refresh(employee_ids=[employee.pk])
             return record
     if certificate_number and existing.certificate_number != certificate_number:
         existing.certificate_number = certificate_number
@@ -204,6 +208,8 @@ def training_record_from_course(
             fields += ["status", "decided_by", "decided_at", "decision_note"]
         existing.save(update_fields=fields)
         _record_changed(existing.pk)
+        if "status" in fields:
+            jp_years_refresh(employee_ids=[existing.employee_id])
     return existing
 
 
@@ -219,7 +225,10 @@ def training_record_withdraw(
     record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
     if record.status == TrainingRecord.Status.REJECTED:
         return record
+    previous = record.status
     _status_set(
         record, status=TrainingRecord.Status.REJECTED, actor=actor, note=reason, action=REJECT
     )
+    if previous == TrainingRecord.Status.APPROVED:
+        jp_years_refresh(employee_ids=[record.employee_id])
     return record

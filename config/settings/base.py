@@ -425,6 +425,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "competencies.tasks.held_proofs_delete_expired",
         "schedule": crontab(hour=2, minute=10),
     },
+    # Daily at 00:05 WITA: current competency levels that change with the date alone (an
+    # assessment's validity ended or started) are refreshed in the summary table
+    # (competencies.services.summaries); until then the reports compute those rows.
+    "current-levels-sweep": {
+        "task": "competencies.tasks.current_levels_sweep",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
     # /health/ is "degraded" when the newest record is older than
     # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.

@@ -67,7 +67,8 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
     """ "Pembelajaran Saya": one query for the enrolments whatever their number, one for
     the agency settings, and a fixed few for the JP, competency gaps and recommendations."""
     from competencies.models import AgencySettings
-    from competencies.selectors.jp import jp_target_for_employee, jp_total_for_employee
+    from competencies.selectors.jp import jp_target_for_employee
+    from competencies.selectors.summaries import jp_for_employee_year
 
     enrolments = list(
         Enrolment.objects.filter(user=user)
@@ -95,10 +96,11 @@ def dashboard_for_user(*, user: User, request: HttpRequest | None = None) -> Das
         else AgencySettings.objects.first()
     )
     # The one JP rule (competencies.selectors.jp): approved training records of the year,
-    # external ones included, revoked certificates not.
+    # external ones included, revoked certificates not; read from the JP table that
+    # stores its output (competencies.services.summaries keeps it), never computed here.
     employee = getattr(user, "employee", None)  # cached on the user for the gaps below
     jp = (
-        jp_total_for_employee(employee=employee, year=today.year)
+        jp_for_employee_year(employee=employee, year=today.year)
         if employee is not None
         else Decimal(0)
     )

@@ -2,7 +2,7 @@
 news index, the transparency figures per perangkat daerah and the accountability log.
 
 Nothing here returns personal data. The figures are aggregates built on HR's own
-compliance selectors (`jp_unit_summary`, `jp_by_employee`, `assignment_unit_figures`), so
+compliance selectors (`jp_unit_summary`, `jp_by_employee_summary`, `assignment_unit_figures`), so
 the public sees the numbers HR sees; every count below SMALL_CELL is suppressed (see
 `_suppress` for the rule)."""
 
@@ -27,7 +27,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from competencies.models import Employee, OrgUnit
 from competencies.selectors.compliance import assignment_unit_figures, jp_unit_summary
-from competencies.selectors.jp import jp_by_employee
+from competencies.selectors.summaries import jp_by_employee_summary
 from lms.models import (
     Certificate,
     CourseEvaluation,
@@ -229,7 +229,7 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
     summaries = jp_unit_summary(units=units, employees=employees, year=year, target=target)
     assignment_figures = assignment_unit_figures(units=units, employees=employees)
     active = Employee.objects.filter(is_active=True)
-    jp = jp_by_employee(year=year, employee_ids=active.values("pk"))
+    jp = jp_by_employee_summary(year=year, employee_ids=active.values("pk"))  # as the summaries
     length = len(units[0].path) if units else 0
     trained: dict[str, int] = defaultdict(int)
     for pk, path in active.values_list("pk", "unit__path"):

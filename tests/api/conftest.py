@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken, api_token_digest
 from accounts.roles import Role
 from competencies.models import HRScope, TrainingRecord
+from competencies.services.summaries import summaries_refresh_for_employees
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
 
@@ -82,7 +83,9 @@ def make_record(employee, **kwargs) -> TrainingRecord:
         "status": TrainingRecord.Status.APPROVED,
     }
     defaults.update(kwargs)
-    return TrainingRecord.objects.create(employee=employee, **defaults)
+    record = TrainingRecord.objects.create(employee=employee, **defaults)
+    summaries_refresh_for_employees(employee_ids=[employee.pk])  # as the services do
+    return record
 
 
 @pytest.fixture

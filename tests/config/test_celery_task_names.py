@@ -17,6 +17,7 @@ PINNED_TASK_NAMES = {
     "accounts.tasks.user_invitation_send",
     "accounts.tasks.user_invitations_send_batch",
     "accounts.tasks.user_invitations_sweep",
+    "competencies.tasks.current_levels_sweep",
     "competencies.tasks.held_proofs_delete_expired",
     "competencies.tasks.pending_import_check",
     "config.api.webhooks.webhook_deliver",

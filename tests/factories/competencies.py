@@ -22,6 +22,7 @@ from competencies.models import (
     PositionRequirement,
     TrainingRecord,
 )
+from competencies.services.summaries import current_levels_refresh, jp_years_refresh
 from competencies.siasn import DevelopmentType
 from tests.factories.accounts import UserFactory
 
@@ -105,6 +106,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     employee = factory.SubFactory(EmployeeFactory)
     competency = factory.SubFactory(CompetencyFactory)
@@ -112,12 +114,19 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     method = Assessment.Method.SUPERVISOR
     assessed_on = factory.LazyFunction(timezone.localdate)
 
+    @factory.post_generation
+    def summaries(obj, create, extracted, **kwargs):
+        """The current-level table, as the assessment services keep it."""
+        if create and obj.status == Assessment.Status.APPROVED:
+            current_levels_refresh(employee_ids=[obj.employee_id])
+
 
 class TrainingRecordFactory(factory.django.DjangoModelFactory):
     """An approved external training of 24 JP that ended yesterday."""
 
     class Meta:
         model = TrainingRecord
+        skip_postgeneration_save = True
 
     employee = factory.SubFactory(EmployeeFactory)
     source = TrainingRecord.Source.EXTERNAL
@@ -128,3 +137,9 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyAttribute(lambda o: o.finished_on - datetime.timedelta(days=2))
     jp = Decimal("24.0")
     status = TrainingRecord.Status.APPROVED
+
+    @factory.post_generation
+    def summaries(obj, create, extracted, **kwargs):
+        """The JP table, as the record services keep it."""
+        if create and obj.status == TrainingRecord.Status.APPROVED:
+            jp_years_refresh(employee_ids=[obj.employee_id])

@@ -12,6 +12,7 @@ import pytest
 
 from accounts.roles import Role
 from competencies.models import TrainingRecord
+from competencies.services.summaries import jp_years_refresh
 from lms.models import Enrolment, LessonProgress
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
@@ -99,6 +100,7 @@ class Scale:
                         jp=4,
                         status=TrainingRecord.Status.APPROVED,
                     )
+                    jp_years_refresh(employee_ids=[user.employee.pk])  # as the services do
 
 
 @pytest.fixture

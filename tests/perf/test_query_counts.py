@@ -46,9 +46,24 @@ HR_PAGES = {
 }
 
 
+# Today's counts on SQLite (issue 23: the reports read the summary tables, the HR scope is
+# read once per request). Ten of them are the signed-in Wagtail admin's own (session,
+# user, two permission reads, the user profile, the roles, the locales and the page,
+# collection and site permissions of the menu); the report's own are 5 to 7.
+HR_PAGE_LIMITS = {"gap heat-map": 16, "compliance report page": 17, "training-needs report": 16}
+
+
 @pytest.mark.parametrize("page", list(HR_PAGES))
 def test_hr_report_queries_do_not_grow_with_employees(page, scale, constant_queries):
-    constant_queries(scale, HR_PAGES[page], scale.hr)
+    constant_queries(scale, HR_PAGES[page], scale.hr, limit=HR_PAGE_LIMITS[page])
+
+
+def test_compliance_xlsx_export_queries_do_not_grow(scale, constant_queries):
+    """The whole list as XLSX: the admin's first reads, the scope and one streamed query
+    of employees with their JP from the JP table."""
+    constant_queries(
+        scale, "/admin/kompetensi/kepatuhan-jp/?export=xlsx&all_employees=on", scale.hr, limit=8
+    )
 
 
 API_LISTS = ["/api/v1/employees/", "/api/v1/training-records/", "/api/v1/certificates/"]

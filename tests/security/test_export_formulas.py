@@ -26,6 +26,7 @@ from competencies.models import (
     PositionRequirement,
     TrainingRecord,
 )
+from competencies.services.summaries import summaries_refresh_for_employees
 from competencies.spreadsheets import FORMULA_START
 from lms.models import CourseCompetency, CourseEvaluation
 from tests.api.conftest import api_token_for
@@ -106,6 +107,7 @@ def world(home_page):
         finished_on=datetime.date(YEAR, 1, 3), jp=Decimal(4),
         status=TrainingRecord.Status.APPROVED,
     )  # fmt: skip
+    summaries_refresh_for_employees(employee_ids=[employee.pk])  # as the services do
     return {"hr": hr, "trainer": trainer, "api": api_user, "course": course, "enrolment": enrolment}
 
 

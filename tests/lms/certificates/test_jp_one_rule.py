@@ -19,6 +19,7 @@ import pytest
 from accounts.roles import Role
 from competencies.models import TrainingRecord
 from competencies.selectors.jp import jp_by_employee, jp_total_for_employee
+from competencies.services.summaries import summaries_refresh_for_employees
 from lms.models import Certificate
 from lms.services.certificates import certificate_issue, certificate_revoke
 from tests.api.conftest import token_client
@@ -40,7 +41,7 @@ def _settings(settings):
 
 
 def _external(employee, *, jp, status, finished_on, title):
-    return TrainingRecord.objects.create(
+    record = TrainingRecord.objects.create(
         employee=employee,
         source=TrainingRecord.Source.EXTERNAL,
         title=title,
@@ -51,6 +52,8 @@ def _external(employee, *, jp, status, finished_on, title):
         jp=Decimal(jp),
         status=status,
     )
+    summaries_refresh_for_employees(employee_ids=[employee.pk])  # as the services do
+    return record
 
 
 @pytest.fixture

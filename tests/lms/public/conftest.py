@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from competencies.models import OrgUnit, TrainingRecord
+from competencies.services.summaries import summaries_refresh_for_employees
 from lms.services.proposals import proposal_create
 from tests.factories.competencies import CompetencyFactory, EmployeeFactory, OrgUnitFactory
 
@@ -13,7 +14,7 @@ YEAR = 2025
 
 
 def add_jp(employee, jp, *, year: int = YEAR, status=TrainingRecord.Status.APPROVED):
-    return TrainingRecord.objects.create(
+    record = TrainingRecord.objects.create(
         employee=employee,
         source=TrainingRecord.Source.EXTERNAL,
         title="Pelatihan",
@@ -24,6 +25,8 @@ def add_jp(employee, jp, *, year: int = YEAR, status=TrainingRecord.Status.APPRO
         jp=Decimal(jp),
         status=status,
     )
+    summaries_refresh_for_employees(employee_ids=[employee.pk])  # as the services do
+    return record
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from accounts.roles import Role
 from competencies.models import Assessment, HRScope
 from competencies.selectors.gaps import employee_gaps
+from competencies.services.summaries import summaries_refresh_for_employees
 from lms.models import Assignment, CourseCompetency
 from lms.selectors.assignments import training_needs
 from tests.factories.accounts import UserFactory
@@ -62,6 +63,7 @@ class Org:
                 method=Assessment.Method.TEST, assessed_on=datetime.date(2025, 1, 1),
                 status=Assessment.Status.APPROVED,
             )  # fmt: skip
+        summaries_refresh_for_employees(employee_ids=[employee.pk])  # as the services do
         return employee
 
 

@@ -1,0 +1,77 @@
+"""Summary tables for HR's reports: what the rules in `competencies.selectors.levels`
+(current levels) and `competencies.selectors.jp` (yearly JP) give, stored per employee so
+the gap heat-map, the training needs and the JP compliance report read instead of
+compute.
+
+They hold the rules' OUTPUT, never a second copy of a rule: the services that change an
+input (an assessment decided, a training record approved or withdrawn) call
+`competencies.services.summaries` in the same transaction, which runs the rule for the
+employees concerned and stores the answer. `hr_summaries_rebuild` rebuilds both tables
+from scratch; the daily sweep refreshes current levels that change with the date alone
+(an assessment's validity ending or starting). docs/performance.md, "Summary tables".
+
+Neither table knows a unit: HR scope is applied by the employee queryset a report
+reads them through, so an employee moving unit changes nothing here and no scope can
+see another's rows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from competencies.models.employees import Employee
+from competencies.models.framework import Competency
+
+
+class CurrentLevel(models.Model):
+    """An employee's current level in a competency (`current_assessments`: the latest
+    approved assessment valid today), or none yet, with the first day it may change."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+    )
+    competency = models.ForeignKey(
+        Competency, verbose_name=_("competency"), on_delete=models.CASCADE, related_name="+"
+    )
+    # None: no current level (only an approved assessment dated in the future).
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    # The first day the answer may change by the date alone: an approved assessment's
+    # validity ends (valid_until + 1) or starts (assessed_on). None: never. A row whose
+    # day has come is stale: readers compute it afresh and the daily sweep refreshes it.
+    refresh_on = models.DateField(_("refresh on"), null=True, blank=True)
+    computed_on = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("current competency level")
+        verbose_name_plural = _("current competency levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "competency"], name="current_level_employee_competency"
+            )
+        ]
+        indexes = [models.Index(fields=["refresh_on"], name="current_level_refresh_on")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.competency_id}: {self.level}"
+
+
+class EmployeeJpYear(models.Model):
+    """An employee's JP for one calendar year, as `jp_years_for_employee` (the one JP
+    rule) gives it. A year without counted records has no row (JP 0)."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    jp = models.DecimalField(_("JP"), max_digits=7, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("yearly JP")
+        verbose_name_plural = _("yearly JP")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "year"], name="employee_jp_year_unique")
+        ]
+        indexes = [models.Index(fields=["year", "employee"], name="employee_jp_year_year")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.year}: {self.jp}"

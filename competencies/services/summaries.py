@@ -1,0 +1,202 @@
+"""Keeping the summary tables (`competencies.models.summaries`) equal to the rules'
+output.
+
+HOW THEY ARE KEPT (docs/performance.md, "Summary tables"):
+- In the same transaction as the change. Every service that changes an input calls
+  `summaries_refresh_for_employees` (or one of the two halves) for the employees
+  concerned: the assessment services (`competencies.services.assessments`) after a
+  decision or a withdrawal, the record services (`competencies.services.records`) after
+  an approval, a course record, a withdrawal or a restore. Same transaction rather
+  than a task: a refresh is two to four small queries for one employee, and a report
+  read right after the change (HR approves, then opens the heat-map) must already show
+  it; a task would leave a window and need a broker to be right.
+- The employee row is locked (`select_for_update`) before the rule runs, so two
+  transactions changing the same employee's inputs refresh one after the other, each
+  seeing the other's committed change: no lost update. LOCK ORDER (with
+  `lms.services.certificates`): certificate → training record → employee → assessment.
+  The record services lock the record, then the refresh takes the employee; the
+  assessment services take the employee (`employee_lock`) before the assessment, so a
+  revocation (record, then the course-completion assessments) and an HR decision on one
+  of those assessments cannot wait on each other.
+- By date: a current level changes without any write when an approved assessment's
+  validity ends or a future-dated one starts. Each row carries that day (`refresh_on`);
+  readers compute such a row afresh, and `current_levels_sweep` (Celery beat, daily)
+  refreshes the employees whose day has come.
+- From scratch: `summaries_rebuild` (`manage.py hr_summaries_rebuild`) in batches; it
+  writes only what differs, so running it twice, or on a table already right, changes
+  nothing.
+
+Each refresh computes with the rules themselves (`current_level_rows`,
+`jp_years_for_employee`): what the JP rule counts and how is decided there only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from competencies.models import CurrentLevel, Employee, EmployeeJpYear
+from competencies.selectors.jp import jp_target_for_employee, jp_years_for_employee
+from competencies.selectors.levels import current_level_rows
+
+BATCH_SIZE = 1000
+_JP_PLACES = Decimal("0.1")  # EmployeeJpYear.jp
+
+
+@dataclass
+class SummaryChanges:
+    """How many rows a refresh inserted, updated and deleted."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def __iadd__(self, other: SummaryChanges) -> SummaryChanges:
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        return self
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def _lock(employee_ids: Iterable[int]) -> list[Employee]:
+    """The employees, locked in key order (the order every refresh takes them in)."""
+    return list(
+        Employee.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(set(employee_ids)))
+        .order_by("pk")
+    )
+
+
+def _current_levels_sync(employee_ids: list[int]) -> SummaryChanges:
+    """Makes the current-level rows of these employees what the rule gives today,
+    writing only the differences. Two reads and at most three writes."""
+    today = timezone.localdate()
+    wanted = current_level_rows(employee_ids=employee_ids, as_of=today)
+    existing = {
+        (row.employee_id, row.competency_id): row
+        for row in CurrentLevel.objects.filter(employee_id__in=employee_ids)
+    }
+    changes = SummaryChanges()
+    gone = [row.pk for key, row in existing.items() if key not in wanted]
+    if gone:
+        changes.deleted = CurrentLevel.objects.filter(pk__in=gone).delete()[0]
+    changed, new = [], []
+    for (employee_id, competency_id), want in wanted.items():
+        row = existing.get((employee_id, competency_id))
+        if row is None:
+            new.append(
+                CurrentLevel(
+                    employee_id=employee_id,
+                    competency_id=competency_id,
+                    level=want.level,
+                    refresh_on=want.refresh_on,
+                    computed_on=today,
+                )
+            )
+        elif (row.level, row.refresh_on) != (want.level, want.refresh_on):
+            row.level, row.refresh_on, row.computed_on = want.level, want.refresh_on, today
+            changed.append(row)
+    if changed:
+        CurrentLevel.objects.bulk_update(
+            changed, ["level", "refresh_on", "computed_on"], batch_size=BATCH_SIZE
+        )
+    if new:
+        CurrentLevel.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    changes.updated, changes.created = len(changed), len(new)
+    return changes
+
+
+def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
+    """Makes the JP rows of these employees what the JP rule gives
+    (`jp_years_for_employee`, one query per employee), writing only the differences."""
+    wanted: dict[tuple[int, int], Decimal] = {}
+    for employee in employees:
+        rule = jp_target_for_employee(employee=employee)  # not used by the sum
+        for jp_year in jp_years_for_employee(employee=employee, rule=rule):
+            wanted[(employee.pk, jp_year.year)] = jp_year.jp
+    existing = {
+        (row.employee_id, row.year): row
+        for row in EmployeeJpYear.objects.filter(employee_id__in=[e.pk for e in employees])
+    }
+    changes = SummaryChanges()
+    gone = [row.pk for key, row in existing.items() if key not in wanted]
+    if gone:
+        changes.deleted = EmployeeJpYear.objects.filter(pk__in=gone).delete()[0]
+    changed, new = [], []
+    for (employee_id, year), jp in wanted.items():
+        jp = jp.quantize(_JP_PLACES)  # as the column stores it
+        row = existing.get((employee_id, year))
+        if row is None:
+            new.append(EmployeeJpYear(employee_id=employee_id, year=year, jp=jp))
+        elif row.jp != jp:
+            row.jp = jp
+            changed.append(row)
+    if changed:
+        EmployeeJpYear.objects.bulk_update(changed, ["jp"], batch_size=BATCH_SIZE)
+    if new:
+        EmployeeJpYear.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    changes.updated, changes.created = len(changed), len(new)
+    return changes
+
+
+@transaction.atomic
+def employee_lock(*, employee_id: int) -> None:
+    """Locks the employee row, for a service that must take it before other rows (the
+    assessment services lock the employee before the assessment; see the lock order
+    above)."""
+    _lock([employee_id])
+
+
+@transaction.atomic
+def current_levels_refresh(*, employee_ids: Iterable[int]) -> SummaryChanges:
+    """Refreshes the current levels of these employees (after an assessment changed)."""
+    employees = _lock(employee_ids)
+    return _current_levels_sync([e.pk for e in employees])
+
+
+@transaction.atomic
+def jp_years_refresh(*, employee_ids: Iterable[int]) -> SummaryChanges:
+    """Refreshes the yearly JP of these employees (after a training record changed)."""
+    return _jp_years_sync(_lock(employee_ids))
+
+
+@transaction.atomic
+def summaries_refresh_for_employees(*, employee_ids: Iterable[int]) -> SummaryChanges:
+    """Both tables for these employees."""
+    employees = _lock(employee_ids)
+    changes = _current_levels_sync([e.pk for e in employees])
+    changes += _jp_years_sync(employees)
+    return changes
+
+
+def current_levels_sweep() -> int:
+    """Refreshes the employees with a current level whose `refresh_on` day has come (an
+    assessment's validity ended or started). Idempotent; returns how many employees.
+    Run daily by Celery beat (`competencies.tasks.current_levels_sweep`)."""
+    today = timezone.localdate()
+    due = sorted(
+        set(
+            CurrentLevel.objects.filter(refresh_on__lte=today).values_list("employee_id", flat=True)
+        )
+    )
+    for start in range(0, len(due), BATCH_SIZE):
+        current_levels_refresh(employee_ids=due[start : start + BATCH_SIZE])
+    return len(due)
+
+
+def summaries_rebuild(*, batch_size: int = BATCH_SIZE) -> SummaryChanges:
+    """Both tables for every employee, from the rules, batch by batch (one transaction
+    per batch). Writes only what differs: idempotent. Rows of deleted employees go with
+    them (the foreign keys cascade)."""
+    changes = SummaryChanges()
+    ids = list(Employee.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        changes += summaries_refresh_for_employees(employee_ids=ids[start : start + batch_size])
+    return changes

@@ -1,0 +1,240 @@
+"""The summary tables (current levels, yearly JP) equal the rules' output: kept by the
+services in the same transaction as each change, rebuilt from scratch to the same rows,
+and read by HR's reports with the same results as the computation."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.management import call_command
+
+import pytest
+
+from competencies.models import Assessment, CurrentLevel, Employee, EmployeeJpYear
+from competencies.selectors.compliance import (
+    ComplianceFilters,
+    jp_compliance_list,
+    jp_compliance_report,
+)
+from competencies.selectors.gaps import employee_gaps, gap_heatmap
+from competencies.selectors.jp import (
+    employees_with_jp,
+    jp_by_employee,
+    jp_target_for_employee,
+    jp_years_for_employee,
+)
+from competencies.selectors.levels import current_levels
+from competencies.selectors.summaries import current_levels_summary, jp_by_employee_summary
+from competencies.services.assessments import (
+    assessment_approve,
+    assessment_create,
+    assessments_from_course_completion,
+    assessments_withdraw_for_source,
+)
+from competencies.services.employees import employee_update
+from competencies.services.records import (
+    training_record_approve,
+    training_record_from_course,
+    training_record_submit,
+    training_record_withdraw,
+)
+from competencies.services.summaries import current_levels_sweep, summaries_rebuild
+from competencies.siasn import DevelopmentType
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+def _tables() -> tuple[set, set]:
+    return (
+        set(
+            CurrentLevel.objects.values_list("employee_id", "competency_id", "level", "refresh_on")
+        ),
+        set(EmployeeJpYear.objects.values_list("employee_id", "year", "jp")),
+    )
+
+
+def _course_record(employee, key, jp, finished_on):
+    return training_record_from_course(
+        employee=employee, source_key=key, title="Kursus", organiser="BKPSDM",
+        development_type=DevelopmentType.E_LEARNING, started_on=finished_on,
+        finished_on=finished_on, jp=Decimal(jp), certificate_number="",
+    )  # fmt: skip
+
+
+def _assessed(org, employee, competency, level, *, on, until=None):
+    assessment = assessment_create(
+        actor=org.hr, employee=employee, competency=competency, level=level, method="test",
+        assessed_on=on, valid_until=until, submit=True,
+    )  # fmt: skip
+    return assessment_approve(actor=org.hr, assessment=assessment)
+
+
+def _changes(org, today):
+    """A series of changes through the services: assessments recorded and approved (one
+    expiring, one dated in the future), external records approved, course records issued
+    (a certificate) and withdrawn and restored (revoked, reissued), course evidence
+    approved and withdrawn, an employee moved to another unit."""
+    ani, budi, cici = (org.employee(full_name=n) for n in ("Ani", "Budi", "Cici"))
+    _assessed(org, ani, org.m05, 1, on=today - 30 * DAY)
+    _assessed(org, ani, org.m05, 3, on=today - DAY, until=today + 10 * DAY)
+    _assessed(org, budi, org.m01, 2, on=today + 5 * DAY)  # not current yet
+    _assessed(org, cici, org.t01, 2, on=today - 2 * DAY)
+    record = training_record_submit(
+        actor=ani.user, employee=ani, title="Bimtek", organiser="LKPP",
+        development_type=DevelopmentType.DIKLAT_TEKNIS, started_on=today - 3 * DAY,
+        finished_on=today - 2 * DAY, jp=Decimal("12.5"),
+    )  # fmt: skip
+    training_record_approve(actor=org.hr, record=record)
+    issued = _course_record(budi, "enrolment:1", 4, today - DAY)  # a certificate issued
+    _course_record(budi, "enrolment:2", 6, today.replace(month=1, day=1) - DAY)  # last year
+    training_record_withdraw(record=issued, reason="Sertifikat dicabut")  # revoked
+    restored = _course_record(cici, "enrolment:3", 8, today - DAY)
+    training_record_withdraw(record=restored, reason="Sertifikat dicabut")
+    training_record_from_course(  # reissued: the record counts again
+        employee=cici, source_key="enrolment:3", title="Kursus", organiser="BKPSDM",
+        development_type=DevelopmentType.E_LEARNING, started_on=today - DAY,
+        finished_on=today - DAY, jp=Decimal(8), certificate_number="00002/BKPSDM-BTG/2026",
+    )  # fmt: skip
+    assessments_from_course_completion(
+        employee_id=cici.pk, source_key="enrolment:3", course_title="Kursus",
+        levels=[(org.m01.pk, 2)], approve=True,
+    )  # fmt: skip
+    assessments_from_course_completion(
+        employee_id=budi.pk, source_key="enrolment:1", course_title="Kursus",
+        levels=[(org.m05.pk, 4)], approve=True,
+    )  # fmt: skip
+    assessments_withdraw_for_source(
+        employee_id=budi.pk, source_key="enrolment:1", reason="Sertifikat dicabut"
+    )
+    employee_update(actor=org.hr, employee=cici, unit=org.other)  # moved unit
+    return ani, budi, cici
+
+
+def test_rebuilt_equals_incrementally_maintained(org, today):
+    _changes(org, today)
+    kept = _tables()
+    assert kept[0] and kept[1]
+
+    CurrentLevel.objects.all().delete()
+    EmployeeJpYear.objects.all().delete()
+    call_command("hr_summaries_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert _tables() == kept
+    # Idempotent: a second rebuild finds nothing to change.
+    assert summaries_rebuild().total == 0
+    assert _tables() == kept
+
+
+def test_tables_hold_the_rules_output(org, today):
+    people = _changes(org, today)
+    ids = [p.pk for p in people]
+
+    assert current_levels_summary(employee_ids=ids) == current_levels(employee_ids=ids)
+    for person in people:
+        rule = jp_target_for_employee(employee=person)
+        years = {y.year: y.jp for y in jp_years_for_employee(employee=person, rule=rule)}
+        assert {
+            year: jp for (employee_id, year, jp) in _tables()[1] if employee_id == person.pk
+        } == years
+    assert jp_by_employee_summary(year=today.year, employee_ids=ids) == jp_by_employee(
+        year=today.year, employee_ids=ids
+    )
+
+
+def test_a_level_whose_validity_ends_is_computed_afresh_then_swept(org, today):
+    ani = org.employee()
+    _assessed(org, ani, org.m05, 1, on=today - 30 * DAY)
+    _assessed(org, ani, org.m05, 3, on=today - DAY, until=today + 10 * DAY)
+    assert current_levels_summary(employee_ids=[ani.pk]) == {(ani.pk, org.m05.pk): 3}
+    # Eleven days later the newer assessment has expired: the older one is current again.
+    CurrentLevel.objects.update(refresh_on=today)  # as if its day had come
+    Assessment.objects.filter(level=3).update(valid_until=today - DAY)
+
+    assert current_levels_summary(employee_ids=[ani.pk]) == {(ani.pk, org.m05.pk): 1}
+    assert current_levels_sweep() == 1
+    assert CurrentLevel.objects.get().level == 1
+    assert current_levels_sweep() == 0  # nothing left due
+
+
+def test_a_future_dated_assessment_becomes_current_on_its_day(org, today):
+    budi = org.employee()
+    _assessed(org, budi, org.m01, 2, on=today + 5 * DAY)
+    assert current_levels_summary(employee_ids=[budi.pk]) == {}
+    assert CurrentLevel.objects.get().refresh_on == today + 5 * DAY
+    Assessment.objects.update(assessed_on=today)  # its day has come
+    CurrentLevel.objects.update(refresh_on=today)
+
+    assert current_levels_summary(employee_ids=[budi.pk]) == {(budi.pk, org.m01.pk): 2}
+
+
+# THE REPORTS: the same results as the computation ---------------------------------------
+
+
+def _factory_data(org, today):
+    people = _changes(org, today)
+    for i in range(6):
+        employee = org.employee(
+            unit=(org.unit_a, org.unit_b, org.other)[i % 3], position=(org.staff, org.head)[i % 2]
+        )
+        _assessed(org, employee, (org.m05, org.m01, org.t01)[i % 3], 1 + i % 3, on=today - DAY)
+        _course_record(employee, f"enrolment:x{i}", 5 * i, today - DAY)
+    return people
+
+
+def test_gap_reports_read_the_table_with_the_computations_results(org, today):
+    _factory_data(org, today)
+    for root in (None, org.dinas, org.unit_a):
+        from_table, computed = gap_heatmap(root=root), gap_heatmap(root=root, as_of=today)
+        assert from_table.cells == computed.cells
+        assert from_table.competencies == computed.competencies
+    everyone = Employee.objects.all()
+    assert employee_gaps(employees=everyone) == employee_gaps(employees=everyone, as_of=today)
+
+
+def test_compliance_reads_the_table_with_the_computations_results(org, today):
+    _factory_data(org, today)
+    everyone = Employee.objects.all()
+    for below_only in (True, False):
+        filters = ComplianceFilters(year=today.year, below_target_only=below_only)
+        listing = jp_compliance_list(employees=everyone, filters=filters, target=20)
+        assert [(e.pk, e.jp) for e in listing] == [
+            (e.pk, e.jp)
+            for e in employees_with_jp(
+                employees=everyone.filter(pk__in=[e.pk for e in listing]), year=today.year
+            ).order_by("jp", "full_name", "pk")
+        ]
+        report = jp_compliance_report(
+            employees=everyone, filters=filters, target=20, units=[org.dinas, org.other],
+            page_number=1, page_size=50,
+        )  # fmt: skip
+        assert [(e.pk, e.jp) for e in report.page.object_list] == [(e.pk, e.jp) for e in listing]
+    computed = jp_by_employee(year=today.year, employee_ids=everyone.values("pk"))
+    assert jp_by_employee_summary(year=today.year, employee_ids=everyone.values("pk")) == computed
+
+
+def test_the_tables_never_show_a_scoped_hr_manager_other_units(org, today, client):
+    from django.urls import reverse
+
+    _factory_data(org, today)
+    outsider = Employee.objects.get(full_name="Cici")  # moved to LAIN
+    client.force_login(org.scoped_hr)
+    html = client.get(
+        reverse("competencies_compliance_report"), {"year": today.year, "all_employees": "on"}
+    ).content.decode()
+    assert "Ani" in html and "Cici" not in html
+    export = client.get(
+        reverse("competencies_compliance_report"),
+        {"year": today.year, "all_employees": "on", "export": "csv"},
+    )
+    body = b"".join(export.streaming_content).decode()
+    assert "Ani" in body and "Cici" not in body and outsider.full_name not in body
+
+
+def test_a_new_employee_without_data_has_no_rows(org):
+    UserFactory()
+    employee = org.employee()
+    assert summaries_rebuild().total == 0
+    assert current_levels_summary(employee_ids=[employee.pk]) == {}
