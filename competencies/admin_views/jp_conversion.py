@@ -230,9 +230,7 @@ def jp_recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request, _("%(count)d records now hold their re-computed JP.") % {"count": changed}
-            )
+            messages.success(request, _("Records re-computed: %(count)d.") % {"count": changed})
         return redirect("competencies_jp_rule:index")
     if run.status in (Status.QUEUED, Status.RUNNING):
         return TemplateResponse(

@@ -25,6 +25,16 @@ from competencies.siasn import DevelopmentType as T
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here (Indonesian, the default, in one test)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 D = datetime.date
 
 
