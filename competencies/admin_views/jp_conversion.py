@@ -55,7 +55,11 @@ class TablePermissionPolicy(ModelPermissionPolicy):
 
 class JpRuleCreateView(generic.CreateView):
     def save_instance(self):
-        return jp_rule_create(actor=self.request.user, rule=self.form.save(commit=False))
+        rule = self.form.save(commit=False)
+        # A copy's form is bound to the row it copies: always a new row.
+        rule.pk = None
+        rule._state.adding = True
+        return jp_rule_create(actor=self.request.user, rule=rule)
 
     def form_valid(self, form):
         try:
@@ -64,6 +68,10 @@ class JpRuleCreateView(generic.CreateView):
             self.form = form
             form_error(self, exc)
             return self.form_invalid(form)
+
+
+class JpRuleCopyView(generic.CopyViewMixin, JpRuleCreateView):
+    """Copy: the way to add a version of a row (same values, a new date)."""
 
 
 class JpRuleEditView(AuditedEditView):
@@ -104,6 +112,7 @@ class JpConversionRuleViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = JpRuleIndexView
     add_view_class = JpRuleCreateView
+    copy_view_class = JpRuleCopyView
     edit_view_class = JpRuleEditView
     list_display = [
         "development_type",

@@ -81,6 +81,23 @@ def test_hr_sees_the_table_and_adds_a_version(org, client):
     assert JpConversionRule.objects.filter(effective_from=datetime.date(2027, 1, 1)).exists()
 
 
+def test_hr_copies_a_version_to_add_the_next_one(org, client):
+    seminar = JpConversionRule.objects.get(development_type=T.SEMINAR)
+    client.force_login(org.hr)
+    url = reverse("competencies_jp_rule:copy", args=[seminar.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "development_type": T.SEMINAR, "activity": "seminar", "unit": "day",
+            "jp_national": "4", "jp_international": "6", "effective_from": "2027-01-01",
+            "cap_per_day": "", "cap_per_month": "", "cap_per_year": "8", "source": "Perbup",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert JpConversionRule.objects.filter(development_type=T.SEMINAR).count() == 2
+
+
 def test_a_unit_scoped_hr_manager_reads_but_does_not_edit_the_table(org, client):
     client.force_login(org.scoped_hr)
     assert client.get(reverse("competencies_jp_rule:index")).status_code == 200
