@@ -46,11 +46,22 @@ class TablePermissionPolicy(ModelPermissionPolicy):
     edit versions (the table is the agency's); no one deletes one (records point at it)."""
 
     def user_has_permission(self, user, action):
-        if action == "delete":
+        if action == "delete" or not super().user_has_permission(user, action):
             return False
-        if action in ("add", "change") and not sees_whole_organisation(user):
-            return False
-        return super().user_has_permission(user, action)
+        if action in ("add", "change"):
+            # Asked on every admin page (the menu); the answer is kept on the request's
+            # user so the HR-scope lookup runs once, not once per menu check.
+            if not hasattr(user, "_jp_table_editor"):
+                user._jp_table_editor = sees_whole_organisation(user)
+            return user._jp_table_editor
+        return True
+
+    def user_has_any_permission(self, user, actions):
+        # The menu asks for any of add/change/delete/view: "view" answers it without the
+        # HR-scope lookup the others need.
+        if "view" in actions and self.user_has_permission(user, "view"):
+            return True
+        return super().user_has_any_permission(user, actions)
 
 
 class JpRuleCreateView(generic.CreateView):

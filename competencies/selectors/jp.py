@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
-from competencies.models import Employee, TrainingRecord
+from competencies.models import Employee, JpConversionRule, TrainingRecord
 from competencies.selectors.jp_conversion import (
     jp_apply_yearly_caps,
     jp_yearly_cap_subquery,
-    jp_yearly_caps,
 )
 
 _JP_FIELD = DecimalField(max_digits=7, decimal_places=1)
@@ -77,31 +77,36 @@ def jp_total_for_employee(*, employee: Employee, year: int) -> Decimal:
 
 
 def employees_with_jp(*, employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
-    """Annotates `jp` (the rule above, for `year`) with a correlated subquery, so the
-    database filters, sorts and paginates on it. With yearly caps, one more subquery
-    per capped activity, each held to its cap (LEAST)."""
-    caps = jp_yearly_caps(year=year)
-
-    def summed(records: QuerySet[TrainingRecord]) -> Coalesce:
-        total = (
-            records.filter(employee_id=OuterRef("pk"))
-            .order_by()
-            .values("employee_id")
-            .annotate(total=Sum("jp"))
-            .values("total")
-        )
-        return Coalesce(
-            Subquery(total, output_field=_JP_FIELD), Value(Decimal(0)), output_field=_JP_FIELD
-        )
-
-    counted = jp_counted_records(year=year)
-    expression = summed(counted.exclude(activity__in=list(caps)) if caps else counted)
-    for activity, cap in sorted(caps.items()):
-        capped = Least(
-            summed(counted.filter(activity=activity)), Value(cap), output_field=_JP_FIELD
-        )
-        expression = expression + capped  # type: ignore[assignment]
-    return employees.annotate(jp=expression)
+    """Annotates `jp` (the rule above, for `year`, the yearly caps applied) with a
+    correlated subquery, so the database filters, sorts and paginates on it. The sums per
+    activity, each held to its yearly cap, are added up inside the subquery (raw SQL: a
+    sum over a grouped derived table, which the ORM cannot express); it reads the same
+    records as `jp_counted_records` and the same caps as `jp_yearly_cap_subquery`."""
+    record = TrainingRecord._meta.db_table
+    rule = JpConversionRule._meta.db_table
+    employee = Employee._meta.db_table
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    sql = f"""
+        SELECT COALESCE(SUM(CASE WHEN c.cap IS NOT NULL AND c.total > c.cap
+                                 THEN c.cap ELSE c.total END), 0)
+        FROM (
+            SELECT SUM(r.jp) AS total, (
+                SELECT MIN(j.cap_per_year) FROM {rule} j
+                WHERE j.activity = r.activity AND j.cap_per_year IS NOT NULL
+                  AND j.effective_from = (
+                      SELECT MAX(k.effective_from) FROM {rule} k
+                      WHERE k.development_type = j.development_type
+                        AND k.activity = j.activity AND k.effective_from <= %s)
+            ) AS cap
+            FROM {record} r
+            WHERE r.employee_id = {employee}.id AND r.status = %s
+              AND r.finished_on >= %s AND r.finished_on <= %s
+            GROUP BY r.activity
+        ) c"""  # noqa: S608  (table names from _meta; values are parameters)
+    params = (end, TrainingRecord.Status.APPROVED.value, start, end)
+    raw = RawSQL(sql, params, output_field=_JP_FIELD)  # noqa: S611  (see above)
+    # Coalesce (a database function) makes SQLite compare the sum as a number.
+    return employees.annotate(jp=Coalesce(raw, Value(Decimal(0)), output_field=_JP_FIELD))
 
 
 # WHO HAS WHICH JP RULE, written once next to the JP sum (docs/competencies.md, "PPPK"):
