@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
@@ -38,7 +37,6 @@ TENTH = Decimal("0.1")
 MAX_SPAN_DAYS = 7 * 366  # longer than a study assignment's seven years is a typo
 MAX_SESSIONS_A_DAY = 4
 MAX_JP = Decimal(999)  # TrainingRecord.jp's own limit
-_CACHE_KEY = "competencies:jp_rules:v1"
 
 
 def _round(value: Decimal) -> Decimal:
@@ -88,45 +86,13 @@ def jp_rule_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _rule_rows() -> list[tuple[int, str, datetime.date, Decimal | None]]:
-    """(development type, activity, effective from, cap a year) of every version, newest
-    first; cached (the table is small and read on every yearly JP sum), cleared by
-    `jp_rules_cache_clear` whenever the table changes."""
-    rows = cache.get(_CACHE_KEY)
-    if rows is None:
-        rows = list(
-            JpConversionRule.objects.order_by("-effective_from").values_list(
-                "development_type", "activity", "effective_from", "cap_per_year"
-            )
-        )
-        cache.set(_CACHE_KEY, rows, 300)
-    return rows
-
-
-def jp_rules_cache_clear() -> None:
-    cache.delete(_CACHE_KEY)
-
-
-def jp_yearly_caps(*, year: int) -> dict[str, Decimal]:
-    """{activity: at most JP a year} for `year`: per activity, the lowest `cap_per_year`
-    of the versions in force on 31 December of that year (activities without a yearly
-    cap are absent). A new version's yearly cap so applies from the year it starts in."""
-    end = datetime.date(year, 12, 31)
-    in_force: dict[tuple[int, str], Decimal | None] = {}
-    for dev, activity, effective_from, cap in _rule_rows():
-        if effective_from <= end and (dev, activity) not in in_force:
-            in_force[(dev, activity)] = cap
-    caps: dict[str, Decimal] = {}
-    for (_dev, activity), cap in in_force.items():
-        if cap is not None:
-            caps[activity] = min(cap, caps.get(activity, cap))
-    return caps
-
-
 def jp_yearly_cap_subquery(*, year: int | None = None) -> Subquery:
-    """`jp_yearly_caps(year=...)[activity]` as a correlated subquery on a query with an
-    `activity` column, so the JP sum reads the caps in its own query (None: no cap).
-    Without `year`, the year is that of the outer row's `finished_on` (one record)."""
+    """The yearly cap of the outer row's `activity`, as a correlated subquery, so the JP
+    sum reads the caps in its own query: the lowest `cap_per_year` of that activity's
+    versions in force on 31 December of the year (each (development type, activity) by
+    its latest `effective_from` up to then); None when there is none. A new version's
+    yearly cap so applies from the year it starts in. Without `year`, the year is that of
+    the outer row's `finished_on` (one record)."""
 
     def in_force_by(outer: Any) -> Q:
         if year is not None:

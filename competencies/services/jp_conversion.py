@@ -21,7 +21,6 @@ from competencies.selectors.jp_conversion import (
     jp_recompute_candidates,
     jp_recompute_changes,
     jp_rule_in_force,
-    jp_rules_cache_clear,
     jp_used_in_months,
 )
 from competencies.services import audit
@@ -52,8 +51,6 @@ def jp_rule_create(*, actor: User, rule: JpConversionRule) -> JpConversionRule:
     rule.full_clean()
     rule.save()
     audit.audit_log(instance=rule, action=audit.CREATE, user=actor)
-    transaction.on_commit(jp_rules_cache_clear)
-    jp_rules_cache_clear()
     return rule
 
 
@@ -77,8 +74,6 @@ def jp_rule_update(
     rule.save()
     if changed:
         audit.audit_log(instance=rule, action=audit.EDIT, user=actor, changes=changes)
-    transaction.on_commit(jp_rules_cache_clear)
-    jp_rules_cache_clear()
     return rule
 
 

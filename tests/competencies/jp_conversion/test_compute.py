@@ -17,7 +17,7 @@ from competencies.selectors.jp import (
     jp_target_for_employee,
     jp_years_for_employee,
 )
-from competencies.selectors.jp_conversion import jp_compute_for_employee, jp_rules_cache_clear
+from competencies.selectors.jp_conversion import jp_compute_for_employee
 from competencies.services.records import training_record_approve, training_record_submit
 from competencies.siasn import DevelopmentType as T
 
@@ -141,7 +141,6 @@ def test_a_rejected_record_gives_its_month_back(org):
 
 def test_yearly_cap_holds_the_sum_everywhere(org):
     JpConversionRule.objects.filter(activity="seminar").update(cap_per_year=Decimal(10))
-    jp_rules_cache_clear()
     employee = org.employee()
     for month in (2, 3, 4):  # three one-day seminars: 12 JP, at most 10 a year
         _record(employee, SEMINAR, D(2026, month, 5), approve_by=org.hr)
@@ -166,7 +165,6 @@ def test_a_yearly_cap_from_a_new_version_applies_from_its_year(org):
     seminar.effective_from = D(2027, 1, 1)
     seminar.cap_per_year = Decimal(4)
     seminar.save()
-    jp_rules_cache_clear()
     employee = org.employee()
     for when in (D(2026, 3, 5), D(2026, 4, 5), D(2027, 3, 5), D(2027, 4, 5)):
         _record(employee, SEMINAR, when, approve_by=org.hr)

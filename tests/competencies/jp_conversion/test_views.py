@@ -160,3 +160,21 @@ def test_the_progress_page_reloads_itself_while_the_preview_runs(org, client):
     client.force_login(org.hr)
     html = client.get(reverse("competencies_jp_recompute_run", args=[run.pk])).content.decode()
     assert 'http-equiv="refresh"' in html and 'value="40"' in html
+
+
+def test_the_transcript_says_what_the_yearly_cap_left_out(org, client, home_page):
+    from competencies.services.records import training_record_approve
+
+    JpConversionRule.objects.filter(activity="seminar").update(cap_per_year=Decimal(6))
+    employee = org.employee()
+    for month in (3, 4):
+        when = datetime.date(2026, month, 5)
+        record = training_record_submit(
+            actor=employee.user, employee=employee, title="Seminar", organiser="X",
+            development_type=T.SEMINAR, activity="seminar", started_on=when, finished_on=when,
+        )  # fmt: skip
+        training_record_approve(actor=org.hr, record=record)
+    client.force_login(employee.user)
+    html = client.get(reverse("competencies:transcript")).content.decode()
+    assert "6 dari 20 JP" in html
+    assert "2 JP di atas batas tahunan tabel konversi JP tidak dihitung." in html
