@@ -190,3 +190,23 @@ def test_recompute_sees_only_the_requesters_scope(org, django_capture_on_commit_
         run = jp_recompute_request(actor=org.scoped_hr)
     run.refresh_from_db()
     assert [row["record"] for row in run.changes] == [mine.pk]
+
+
+def test_the_preview_reads_in_constant_queries(org, django_assert_max_num_queries):
+    """The 10,000-employee re-computation must not query per record: the table and the
+    monthly use are read once, whatever the number of records."""
+    from competencies.selectors.jp_conversion import jp_recompute_candidates, jp_recompute_changes
+
+    employees = [org.employee() for _ in range(3)]
+    for employee in employees:
+        for day in (3, 10, 17):
+            training_record_submit(
+                actor=employee.user, employee=employee, title="Coaching", organiser="X",
+                development_type=T.COACHING, activity="coaching", started_on=D(2026, 8, day),
+                finished_on=D(2026, 8, day), units=Decimal(1),
+            )  # fmt: skip
+        _seminar(employee, D(2026, 8, 20))
+    _new_seminar_version(org, national=5, effective_from=D(2026, 7, 1))
+    with django_assert_max_num_queries(3):
+        changes = jp_recompute_changes(records=jp_recompute_candidates())
+    assert len(changes) == 3  # the seminars; the coaching sessions are unchanged
