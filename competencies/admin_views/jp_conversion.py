@@ -32,6 +32,7 @@ from competencies.selectors.hr_scope import training_record_list_for_hr
 from competencies.services.jp_conversion import (
     jp_recompute_apply,
     jp_recompute_request,
+    jp_recompute_requeue_if_stale,
     jp_rule_create,
     jp_rule_update,
     training_record_jp_override,
@@ -253,6 +254,7 @@ def jp_recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Records re-computed: %(count)d.") % {"count": changed})
         return redirect("competencies_jp_rule:index")
     if run.status in (Status.QUEUED, Status.RUNNING):
+        jp_recompute_requeue_if_stale(run=run)
         return TemplateResponse(
             request,
             "competencies/admin/jp_recompute_progress.html",

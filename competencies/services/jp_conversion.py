@@ -4,6 +4,7 @@ changed (preview by a task with its progress, then HR confirms)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
@@ -223,6 +224,19 @@ def jp_recompute_preview(*, run_id: int) -> None:
             for c in changes
         ],
     )
+
+
+def jp_recompute_requeue_if_stale(*, run: JpRecompute) -> bool:
+    """Queues the preview again when it has waited more than two minutes without a worker
+    taking it (a lost message, a restarted broker); the task is safe to run twice."""
+    if run.status != JpRecompute.Status.QUEUED:
+        return False
+    if run.created_at > timezone.now() - datetime.timedelta(minutes=2):
+        return False
+    from competencies.tasks import jp_recompute_preview as jp_recompute_preview_task
+
+    jp_recompute_preview_task.delay(run.pk)
+    return True
 
 
 def jp_recompute_fail(*, run_id: int) -> None:

@@ -210,3 +210,19 @@ def test_the_preview_reads_in_constant_queries(org, django_assert_max_num_querie
     with django_assert_max_num_queries(3):
         changes = jp_recompute_changes(records=jp_recompute_candidates())
     assert len(changes) == 3  # the seminars; the coaching sessions are unchanged
+
+
+def test_a_preview_no_worker_took_is_queued_again(org, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from competencies.services.jp_conversion import jp_recompute_requeue_if_stale
+
+    run = JpRecompute.objects.create(requested_by=org.hr)
+    assert not jp_recompute_requeue_if_stale(run=run)  # just queued: leave it
+    JpRecompute.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    run.refresh_from_db()
+    assert jp_recompute_requeue_if_stale(run=run)  # eager in tests: it ran
+    run.refresh_from_db()
+    assert run.status == JpRecompute.Status.PREVIEWED
