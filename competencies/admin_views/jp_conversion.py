@@ -79,6 +79,8 @@ class JpRuleCreateView(generic.CreateView):
         except ValidationError as exc:
             self.form = form
             form_error(self, exc)
+            # Wagtail's form_invalid reads the message its own validation would have set.
+            self.produced_error_message = " ".join(exc.messages)
             return self.form_invalid(form)
 
 
@@ -96,6 +98,8 @@ class JpRuleEditView(AuditedEditView):
         except ValidationError as exc:
             self.form = form
             form_error(self, exc)
+            # Wagtail's form_invalid reads the message its own validation would have set.
+            self.produced_error_message = " ".join(exc.messages)
             return self.form_invalid(form)
 
 

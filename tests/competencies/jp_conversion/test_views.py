@@ -178,3 +178,28 @@ def test_the_transcript_says_what_the_yearly_cap_left_out(org, client, home_page
     html = client.get(reverse("competencies:transcript")).content.decode()
     assert "6 dari 20 JP" in html
     assert "2 JP di atas batas tahunan tabel konversi JP tidak dihitung." in html
+
+
+def test_editing_a_version_records_use_is_refused_with_the_way_forward(org, client):
+    employee = org.employee()
+    record = training_record_submit(
+        actor=employee.user, employee=employee, title="Seminar", organiser="X",
+        development_type=T.SEMINAR, activity="seminar", started_on=datetime.date(2026, 3, 5),
+        finished_on=datetime.date(2026, 3, 5),
+    )  # fmt: skip
+    client.force_login(org.hr)
+    response = client.post(
+        reverse("competencies_jp_rule:edit", args=[record.jp_rule_id]),
+        {
+            "development_type": T.SEMINAR, "activity": "seminar", "unit": "day",
+            "jp_national": "3", "jp_international": "6", "effective_from": "2000-01-01",
+            "cap_per_day": "", "cap_per_month": "", "cap_per_year": "", "source": "x",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Add a new version" in response.content.decode() or "Tambahkan versi baru" in (
+        response.content.decode()
+    )
+    record.jp_rule.refresh_from_db()
+    assert record.jp_rule.jp_national == 4
