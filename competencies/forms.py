@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -204,20 +206,33 @@ def check_proof_file(upload) -> None:
 
 
 class TrainingRecordForm(forms.Form):
+    """External training: the employee gives the kind, the dates and (for the kinds counted
+    so) the sessions, semesters or hours; the JP are computed from the conversion table
+    (competencies.selectors.jp_conversion), shown before sending when asked ("Compute
+    JP"), and stored by `training_record_submit`."""
+
     title = forms.CharField(label=_("Training name"), max_length=255)
     organiser = forms.CharField(label=_("Organiser"), max_length=255)
-    development_type = forms.TypedChoiceField(
-        label=_("Kind of development (SIASN)"), coerce=int, choices=()
-    )
+    kind = forms.ChoiceField(label=_("Kind of development"), choices=())
     started_on = forms.DateField(
         label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     finished_on = forms.DateField(
         label=_("End date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    jp = forms.DecimalField(
-        label=_("Lesson hours (JP)"), min_value=0, max_value=999, decimal_places=1,
-        help_text=_("As stated on the certificate."),
+    units = forms.DecimalField(
+        label=_("Sessions, semesters or hours"), min_value=Decimal("0.1"), max_value=9999,
+        decimal_places=1, required=False,
+        help_text=_(
+            "Coaching or mentoring: the number of sessions. Study assignment: semesters. "
+            "Training, e-learning, self-study: the scheduled hours (clock hours; 1 JP = 45 "
+            "minutes). Not needed for seminars and workshops (counted per day), internships "
+            "and benchmarking."
+        ),
+    )  # fmt: skip
+    international = forms.BooleanField(
+        label=_("International activity"), required=False,
+        help_text=_("Organised abroad or as an international event: some kinds count more."),
     )  # fmt: skip
     certificate_number = forms.CharField(
         label=_("Certificate number"), max_length=100, required=False
@@ -232,11 +247,13 @@ class TrainingRecordForm(forms.Form):
 
     def __init__(self, *args, employee, **kwargs):
         super().__init__(*args, **kwargs)
-        from competencies.siasn import DevelopmentType
 
         self.employee = employee
         self.held = None
-        cast(forms.ChoiceField, self.fields["development_type"]).choices = DevelopmentType.choices
+        self.computation = None
+        from competencies.selectors.jp_conversion import jp_rule_choices
+
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "—"), *jp_rule_choices()]
 
     def clean_proof(self):
         from competencies.services.proofs import proof_held_get
@@ -270,10 +287,31 @@ class TrainingRecordForm(forms.Form):
             self.fields["proof"].help_text = self["proof"].help_text = note
 
     def clean(self):
+        from competencies.selectors.jp_conversion import jp_compute_for_employee
+
         cleaned = super().clean() or {}
         start, end = cleaned.get("started_on"), cleaned.get("finished_on")
         if start and end and end < start:
             self.add_error("finished_on", _("The end date cannot be before the start."))
+            return cleaned
+        kind = cleaned.get("kind") or ""
+        if ":" not in kind or not start or not end:
+            return cleaned
+        development_type, activity = kind.split(":", 1)
+        cleaned["development_type"], cleaned["activity"] = int(development_type), activity
+        try:
+            self.computation = jp_compute_for_employee(
+                employee=self.employee,
+                development_type=int(development_type),
+                activity=activity,
+                started_on=start,
+                finished_on=end,
+                units=cleaned.get("units"),
+                international=bool(cleaned.get("international")),
+            )
+        except ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
         return cleaned
 
 

@@ -45,3 +45,25 @@ def current_levels_sweep() -> int:
     from competencies.services.summaries import current_levels_sweep as service
 
     return service()
+
+
+class _JpRecomputeTask(Task):
+    def on_failure(self, exc: Any, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        from competencies.services.jp_conversion import jp_recompute_fail
+
+        run_id = args[0] if args else kwargs.get("run_id")
+        if run_id is not None:
+            jp_recompute_fail(run_id=run_id)
+
+
+@shared_task(
+    base=_JpRecomputeTask,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def jp_recompute_preview(run_id: int) -> None:
+    """The preview of a JP re-computation (competencies.services.jp_conversion)."""
+    from competencies.services.jp_conversion import jp_recompute_preview as service
+
+    service(run_id=run_id)

@@ -181,9 +181,10 @@ def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     form = TrainingRecordForm(request.POST or None, request.FILES or None, employee=employee)
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and "compute" not in request.POST:
             data = dict(form.cleaned_data)
             data.pop("proof_held")
+            data.pop("kind")
             if form.held is not None:
                 data["proof"] = proof_held_file(held=form.held)
             training_record_submit(actor=request.user, employee=employee, **data)
@@ -192,7 +193,11 @@ def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Your training record was sent to HR for approval."))
             return redirect("competencies:records")
         form.hold_proof()
-    return render(request, "competencies/record_form.html", {"form": form})
+    return render(
+        request,
+        "competencies/record_form.html",
+        {"form": form, "computation": form.computation if form.is_bound else None},
+    )
 
 
 def _private_file(*, user: Any, employee: Any, file: Any, download_name: str) -> FileResponse:

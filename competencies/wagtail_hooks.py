@@ -19,6 +19,11 @@ from competencies.admin_views.base import (
     sees_whole_organisation,
 )
 from competencies.admin_views.competencies import CompetencyViewSet
+from competencies.admin_views.jp_conversion import (
+    JpConversionRuleViewSet,
+    TablePermissionPolicy,
+    jp_admin_urls,
+)
 from competencies.admin_views.organisation import (
     EmployeeViewSet,
     HRScopeViewSet,
@@ -31,6 +36,7 @@ from competencies.models import (
     Assessment,
     Competency,
     Employee,
+    JpConversionRule,
     OrgUnit,
     Position,
     TrainingRecord,
@@ -39,6 +45,7 @@ from competencies.models import (
 for _model in (OrgUnit, Position, Employee, Competency, Assessment):
     register_permission_policy(_model, NoDeletePermissionPolicy(_model))
 register_permission_policy(TrainingRecord, DecideOnlyPermissionPolicy(TrainingRecord))
+register_permission_policy(JpConversionRule, TablePermissionPolicy(JpConversionRule))
 
 
 class StaffGroup(ModelViewSetGroup):
@@ -52,7 +59,7 @@ class CompetencyGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Competencies")
     menu_icon = "tasks"
     menu_order = 310
-    items = (CompetencyViewSet, AssessmentViewSet, TrainingRecordViewSet)
+    items = (CompetencyViewSet, AssessmentViewSet, TrainingRecordViewSet, JpConversionRuleViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -72,6 +79,7 @@ def register_report_urls():
             ComplianceReportView.as_view(),
             name="competencies_compliance_report",
         ),
+        *jp_admin_urls(),
     ]
 
 
@@ -170,6 +178,16 @@ def register_hr_log_actions(actions):
         "competencies.record_approve",
         gettext_lazy("Approve training record"),
         gettext_lazy("Training record approved"),
+    )
+    actions.register_action(
+        "competencies.jp_override",
+        gettext_lazy("Set the JP of a training record"),
+        gettext_lazy("JP of a training record set by HR"),
+    )
+    actions.register_action(
+        "competencies.jp_recompute",
+        gettext_lazy("Re-compute the JP of a training record"),
+        gettext_lazy("JP of a training record re-computed"),
     )
     actions.register_action(
         "competencies.record_reject",

@@ -33,6 +33,7 @@ from competencies.admin_views.base import (
     form_error,
     scoped_usage_view,
 )
+from competencies.admin_views.jp_conversion import conversion_details
 from competencies.formats import date_display, jp_display
 from competencies.forms import AssessmentAdminForm
 from competencies.models import AgencySettings, Assessment, TrainingRecord
@@ -294,10 +295,21 @@ class TrainingRecordDecideView(DecisionView):
             (_("Kind of development (SIASN)"), r.get_development_type_display()),
             (_("Dates"), f"{date_display(r.started_on)} – {date_display(r.finished_on)}"),
             (_("Lesson hours (JP)"), jp_display(r.jp)),
+            *conversion_details(r),
             (_("Certificate number"), r.certificate_number or "—"),
             (_("Proof"), proof),
             (_("Status"), r.get_status_display()),
         ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        r = self.object
+        if (
+            r.source == TrainingRecord.Source.EXTERNAL
+            and r.status != TrainingRecord.Status.REJECTED
+        ):
+            context["jp_override_url"] = reverse("competencies_record_jp_override", args=[r.pk])
+        return context
 
 
 class TrainingRecordViewSet(ModelViewSet):

@@ -2,6 +2,7 @@ from competencies.models.assessments import Assessment
 from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope, PppkGolongan
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
 from competencies.models.imports import PendingImport
+from competencies.models.jp_conversion import JpConversionRule, JpRecompute
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
 from competencies.models.records import TrainingRecord
 from competencies.models.settings import AgencySettings
@@ -18,6 +19,8 @@ __all__ = [
     "EmployeeJpYear",
     "Golongan",
     "HRScope",
+    "JpConversionRule",
+    "JpRecompute",
     "OrgUnit",
     "PendingImport",
     "Position",

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models.employees import Employee
+from competencies.models.jp_conversion import JpConversionRule
 from competencies.siasn import DevelopmentType
 
 
@@ -66,6 +67,37 @@ class TrainingRecord(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(999)],
     )
+    # How the JP were converted (docs/jp-conversion.md): the table version used, what the
+    # employee entered, what the table gave, and HR's override reason when `jp` differs.
+    # Empty on portal-course records and on records entered before the table existed.
+    activity = models.CharField(
+        _("activity kind"),
+        max_length=20,
+        choices=JpConversionRule.Activity.choices,
+        blank=True,
+        db_index=True,
+    )
+    jp_rule = models.ForeignKey(
+        JpConversionRule,
+        verbose_name=_("JP conversion rule"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    jp_units = models.DecimalField(
+        _("sessions, semesters or hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    international = models.BooleanField(_("international"), default=False)
+    jp_computed = models.DecimalField(
+        _("JP by the conversion table"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    jp_override_reason = models.TextField(_("reason for the JP set by HR"), blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     proof = models.FileField(
         _("proof (certificate)"),

@@ -8,7 +8,12 @@ and rejected records never count. Every page, export and report (dashboard, hist
 transcript, compliance report, team page, API, SIASN export, public figures) reads JP
 through this module: `jp_counted_records` (the records), `jp_by_employee` (bulk sum),
 `jp_total_for_employee` (one person), `jp_years_for_employee` (one person, every year)
-and `employees_with_jp` (the same sum as a SQL annotation)."""
+and `employees_with_jp` (the same sum as a SQL annotation).
+
+Converted records (docs/jp-conversion.md) hold the JP the conversion table gave them, the
+caps per day and per month already applied; the YEARLY caps of the table
+(`JpConversionRule.cap_per_year`, per activity) are applied here, to each employee's sum
+of a year, by every function below (`competencies.selectors.jp_conversion`)."""
 
 from __future__ import annotations
 
@@ -18,10 +23,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from competencies.models import Employee, TrainingRecord
+from competencies.models import Employee, JpConversionRule, TrainingRecord
+from competencies.selectors.jp_conversion import (
+    jp_apply_yearly_caps,
+    jp_yearly_cap_subquery,
+)
+
+_JP_FIELD = DecimalField(max_digits=7, decimal_places=1)
 
 
 def jp_counted_records(
@@ -42,15 +54,20 @@ def jp_counted_records(
 
 def jp_by_employee(*, year: int, employee_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
     """JP per employee for a calendar year (the rule above), {employee id: JP}; employees
-    without any counted record are absent. One query."""
+    without any counted record are absent. One query: the sums per activity, each with
+    its yearly cap (a subquery on the conversion table), added up here."""
     rows = (
         jp_counted_records(year=year, employee_ids=employee_ids)
         .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"))
-        .values_list("employee_id", "total")
+        .values("employee_id", "activity")
+        .annotate(total=Sum("jp"), cap=jp_yearly_cap_subquery(year=year))
+        .values_list("employee_id", "total", "cap")
     )
-    return dict(rows)
+    totals: dict[int, Decimal] = {}
+    for employee_id, total, cap in rows:
+        counted = min(total, cap) if cap is not None else total
+        totals[employee_id] = totals.get(employee_id, Decimal(0)) + counted
+    return totals
 
 
 def jp_total_for_employee(*, employee: Employee, year: int) -> Decimal:
@@ -60,23 +77,36 @@ def jp_total_for_employee(*, employee: Employee, year: int) -> Decimal:
 
 
 def employees_with_jp(*, employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
-    """Annotates `jp` (the rule above, for `year`) with a correlated subquery, so the
-    database filters, sorts and paginates on it."""
-    total = (
-        jp_counted_records(year=year)
-        .filter(employee_id=OuterRef("pk"))
-        .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"))
-        .values("total")
-    )
-    return employees.annotate(
-        jp=Coalesce(
-            Subquery(total, output_field=DecimalField(max_digits=7, decimal_places=1)),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=7, decimal_places=1),
-        )
-    )
+    """Annotates `jp` (the rule above, for `year`, the yearly caps applied) with a
+    correlated subquery, so the database filters, sorts and paginates on it. The sums per
+    activity, each held to its yearly cap, are added up inside the subquery (raw SQL: a
+    sum over a grouped derived table, which the ORM cannot express); it reads the same
+    records as `jp_counted_records` and the same caps as `jp_yearly_cap_subquery`."""
+    record = TrainingRecord._meta.db_table
+    rule = JpConversionRule._meta.db_table
+    employee = Employee._meta.db_table
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    sql = f"""
+        SELECT COALESCE(SUM(CASE WHEN c.cap IS NOT NULL AND c.total > c.cap
+                                 THEN c.cap ELSE c.total END), 0)
+        FROM (
+            SELECT SUM(r.jp) AS total, (
+                SELECT MIN(j.cap_per_year) FROM {rule} j
+                WHERE j.activity = r.activity AND j.cap_per_year IS NOT NULL
+                  AND j.effective_from = (
+                      SELECT MAX(k.effective_from) FROM {rule} k
+                      WHERE k.development_type = j.development_type
+                        AND k.activity = j.activity AND k.effective_from <= %s)
+            ) AS cap
+            FROM {record} r
+            WHERE r.employee_id = {employee}.id AND r.status = %s
+              AND r.finished_on >= %s AND r.finished_on <= %s
+            GROUP BY r.activity
+        ) c"""  # noqa: S608  (table names from _meta; values are parameters)
+    params = (end, TrainingRecord.Status.APPROVED.value, start, end)
+    raw = RawSQL(sql, params, output_field=_JP_FIELD)  # noqa: S611  (see above)
+    # Coalesce (a database function) makes SQLite compare the sum as a number.
+    return employees.annotate(jp=Coalesce(raw, Value(Decimal(0)), output_field=_JP_FIELD))
 
 
 # WHO HAS WHICH JP RULE, written once next to the JP sum (docs/competencies.md, "PPPK"):
@@ -136,6 +166,8 @@ class JpYear:
     rule: JpTarget
     records: list[TrainingRecord] = field(default_factory=list)
     jp: Decimal = Decimal(0)
+    # JP the records add up to beyond the conversion table's yearly caps (not counted).
+    over_cap: Decimal = Decimal(0)
 
     @property
     def target(self) -> int:
@@ -153,13 +185,27 @@ class JpYear:
 def jp_years_for_employee(*, employee: Employee, rule: JpTarget) -> list[JpYear]:
     """Every year the employee has counted records in (the rule above), newest first,
     each with its records (newest first) and its JP, which is that year's
-    `jp_total_for_employee`. One query."""
-    records = jp_counted_records(employee_ids=[employee.pk]).order_by("-finished_on", "-id")
+    `jp_total_for_employee` (the yearly caps applied). One query: each record carries its
+    activity's yearly cap for its year (`year_cap`)."""
+    records = (
+        jp_counted_records(employee_ids=[employee.pk])
+        .annotate(year_cap=jp_yearly_cap_subquery())
+        .order_by("-finished_on", "-id")
+    )
     years: dict[int, JpYear] = {}
+    by_activity: dict[int, dict[str, Decimal]] = {}
+    caps: dict[int, dict[str, Decimal]] = {}
     for record in records:
         year = years.setdefault(
             record.finished_on.year, JpYear(year=record.finished_on.year, rule=rule)
         )
         year.records.append(record)
-        year.jp += record.jp
+        sums = by_activity.setdefault(year.year, {})
+        sums[record.activity] = sums.get(record.activity, Decimal(0)) + record.jp
+        if record.year_cap is not None:
+            caps.setdefault(year.year, {})[record.activity] = record.year_cap
+    for year in years.values():
+        year.jp, year.over_cap = jp_apply_yearly_caps(
+            by_activity=by_activity[year.year], caps=caps.get(year.year, {})
+        )
     return sorted(years.values(), key=lambda y: y.year, reverse=True)

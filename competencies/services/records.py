@@ -44,14 +44,38 @@ def training_record_submit(
     development_type: int,
     started_on: datetime.date,
     finished_on: datetime.date,
-    jp: Decimal,
+    jp: Decimal | None = None,
     certificate_number: str = "",
     proof: UploadedFile | None = None,
+    activity: str = "",
+    units: Decimal | None = None,
+    international: bool = False,
 ) -> TrainingRecord:
     """An employee adds external training (with proof) for HR to approve; HR may also
-    enter one for an employee in scope, which still goes through approval."""
+    enter one for an employee in scope, which still goes through approval.
+
+    With an `activity` the JP are COMPUTED from the conversion table (docs/jp-conversion.md)
+    from the dates, `units` (sessions, semesters or scheduled hours) and `international`,
+    and any `jp` given is ignored; without one (records kept from before the table) `jp`
+    is taken as stated."""
     if employee.user_id != actor.pk and not employee_in_hr_scope(user=actor, employee=employee):
         raise PermissionDenied
+    computation = None
+    if activity:
+        from competencies.selectors.jp_conversion import jp_compute_for_employee
+
+        computation = jp_compute_for_employee(
+            employee=employee,
+            development_type=development_type,
+            activity=activity,
+            started_on=started_on,
+            finished_on=finished_on,
+            units=units,
+            international=international,
+        )
+        jp = computation.jp
+    if jp is None:
+        raise ValidationError({"jp": _("Enter the lesson hours (JP).")})
     record = TrainingRecord(
         employee=employee,
         source=TrainingRecord.Source.EXTERNAL,
@@ -63,7 +87,13 @@ def training_record_submit(
         jp=jp,
         certificate_number=certificate_number,
         submitted_by=actor,
+        activity=activity,
+        international=international,
     )
+    if computation is not None:
+        record.jp_rule = computation.rule
+        record.jp_units = computation.units
+        record.jp_computed = computation.jp
     if proof is not None:
         record.proof = proof
     record.full_clean()

@@ -19,6 +19,7 @@ PINNED_TASK_NAMES = {
     "accounts.tasks.user_invitations_sweep",
     "competencies.tasks.current_levels_sweep",
     "competencies.tasks.held_proofs_delete_expired",
+    "competencies.tasks.jp_recompute_preview",
     "competencies.tasks.pending_import_check",
     "config.api.webhooks.webhook_deliver",
     "lms.tasks.assignment_enrolment_completed",

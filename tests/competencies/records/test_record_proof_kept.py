@@ -21,8 +21,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _data(**overrides):
     data = {
         "title": "Seminar Keterbukaan Informasi", "organiser": "Komisi Informasi Kaltim",
-        "development_type": DevelopmentType.SEMINAR, "started_on": "2026-04-02",
-        "finished_on": "2026-04-01", "jp": "3",
+        "kind": f"{DevelopmentType.SEMINAR}:seminar", "started_on": "2026-04-02",
+        "finished_on": "2026-04-01",
     }  # fmt: skip
     data.update(overrides)
     return data

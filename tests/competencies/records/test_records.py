@@ -151,8 +151,8 @@ def test_employee_adds_a_record_with_proof_through_the_page(org, client, home_pa
         reverse("competencies:record_add"),
         {
             "title": "Seminar Keterbukaan Informasi", "organiser": "Komisi Informasi Kaltim",
-            "development_type": DevelopmentType.SEMINAR, "started_on": "2026-04-01",
-            "finished_on": "2026-04-01", "jp": "3", "certificate_number": "KI/2026/17",
+            "kind": f"{DevelopmentType.SEMINAR}:seminar", "started_on": "2026-04-01",
+            "finished_on": "2026-04-01", "certificate_number": "KI/2026/17",
             "proof": SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
         },
     )  # fmt: skip
@@ -160,6 +160,7 @@ def test_employee_adds_a_record_with_proof_through_the_page(org, client, home_pa
     assert response.status_code == 302
     record = TrainingRecord.objects.get(employee=employee)
     assert record.status == TrainingRecord.Status.SUBMITTED
+    assert record.jp == 4  # a one-day seminar, by the JP conversion table
     html = client.get(reverse("competencies:records")).content.decode()
     assert "Seminar Keterbukaan Informasi" in html, html[html.find("<main") :][:3000]
     assert "Menunggu persetujuan" in html
@@ -172,8 +173,8 @@ def test_a_proof_that_is_not_what_its_name_says_is_refused(org, client, home_pag
     response = client.post(
         reverse("competencies:record_add"),
         {
-            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
-            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
+            "title": "X", "organiser": "Y", "kind": f"{DevelopmentType.SEMINAR}:seminar",
+            "started_on": "2026-04-01", "finished_on": "2026-04-01",
             "proof": SimpleUploadedFile("bukti.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"),
         },
     )  # fmt: skip

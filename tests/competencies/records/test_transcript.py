@@ -108,8 +108,8 @@ def _post_record(client, upload):
     return client.post(
         reverse("competencies:record_add"),
         {
-            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
-            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
+            "title": "X", "organiser": "Y", "kind": f"{DevelopmentType.SEMINAR}:seminar",
+            "started_on": "2026-04-01", "finished_on": "2026-04-01",
             "proof": upload,
         },
     )  # fmt: skip

@@ -33,8 +33,8 @@ def test_the_upload_limit_applies_to_the_whole_body(
     response = client.post(
         reverse("competencies:record_add"),
         {
-            "title": "X", "organiser": "Y", "development_type": DevelopmentType.SEMINAR,
-            "started_on": "2026-04-01", "finished_on": "2026-04-01", "jp": "3",
+            "title": "X", "organiser": "Y", "kind": f"{DevelopmentType.SEMINAR}:seminar",
+            "started_on": "2026-04-01", "finished_on": "2026-04-01",
             "proof": SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
         },
     )  # fmt: skip

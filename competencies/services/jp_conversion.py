@@ -1,0 +1,285 @@
+"""JP conversion writes (docs/jp-conversion.md): the conversion table's versions, HR's JP
+override on one record, and the re-computation of converted records after the table
+changed (preview by a task with its progress, then HR confirms)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competencies import webhooks
+from competencies.formats import jp_display
+from competencies.models import JpConversionRule, JpRecompute, TrainingRecord
+from competencies.selectors.hr_scope import employee_in_hr_scope, training_record_list_for_hr
+from competencies.selectors.jp_conversion import (
+    jp_recompute_candidates,
+    jp_recompute_changes,
+    jp_rule_in_force,
+    jp_used_in_months,
+)
+from competencies.services import audit
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+JP_OVERRIDE = "competencies.jp_override"
+JP_RECOMPUTE = "competencies.jp_recompute"
+
+
+def _may_edit_table(actor: User) -> bool:
+    # The table is the agency's, not a unit's: only those who see the whole organisation.
+    from competencies.admin_views.base import sees_whole_organisation
+
+    return actor.has_perm("portal.access_hr") and sees_whole_organisation(actor)
+
+
+# THE TABLE --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def jp_rule_create(*, actor: User, rule: JpConversionRule) -> JpConversionRule:
+    """Adds a version of a row (or a new row). It applies to records ending on or after
+    its `effective_from`; records already decided keep their JP until HR re-computes."""
+    if not _may_edit_table(actor):
+        raise PermissionDenied
+    rule.full_clean()
+    rule.save()
+    audit.audit_log(instance=rule, action=audit.CREATE, user=actor)
+    return rule
+
+
+@transaction.atomic
+def jp_rule_update(
+    *, actor: User, rule: JpConversionRule, changes: dict, changed: bool = True
+) -> JpConversionRule:
+    """Edits a version no record uses yet. One that records use is history: HR adds a new
+    version from a later date instead (so the old records still say how they were
+    computed)."""
+    if not _may_edit_table(actor):
+        raise PermissionDenied
+    if rule.pk and TrainingRecord.objects.filter(jp_rule_id=rule.pk).exists():
+        raise ValidationError(
+            _(
+                "Records already use this version, so it cannot change. Add a new version "
+                "with the date the change applies from (Copy), then re-compute if needed."
+            )
+        )
+    rule.full_clean()
+    rule.save()
+    if changed:
+        audit.audit_log(instance=rule, action=audit.EDIT, user=actor, changes=changes)
+    return rule
+
+
+# HR'S OVERRIDE ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_record_jp_override(
+    *, actor: User, record: TrainingRecord, jp: Decimal, reason: str
+) -> TrainingRecord:
+    """HR sets a record's JP to another value than the table gave, with a reason, within
+    the table's caps per day and per month. Audited (old and new JP, the reason)."""
+    record = (
+        TrainingRecord.objects.select_for_update(of=("self",))
+        .select_related("employee__user", "jp_rule")
+        .get(pk=record.pk)
+    )
+    if not actor.has_perm("portal.access_hr") or not employee_in_hr_scope(
+        user=actor, employee=record.employee
+    ):
+        raise PermissionDenied
+    if record.employee.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot set the JP of your own training record."))
+    if record.source != TrainingRecord.Source.EXTERNAL:
+        raise ValidationError(_("A portal course's JP come from the course, not from HR."))
+    if record.status == TrainingRecord.Status.REJECTED:
+        raise ValidationError(_("A rejected record counts no JP; there is nothing to set."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for setting the JP by hand.")})
+    if jp < 0 or jp > 999:
+        raise ValidationError({"jp": _("Enter JP between 0 and 999.")})
+    _check_caps(record=record, jp=jp)
+    previous = record.jp
+    record.jp = jp
+    record.jp_override_reason = reason
+    record.full_clean()
+    record.save(update_fields=["jp", "jp_override_reason", "updated_at"])
+    audit.audit_log(
+        instance=record,
+        action=JP_OVERRIDE,
+        user=actor,
+        changes={"jp": [jp_display(previous), jp_display(jp)]},
+        note=reason,
+    )
+    transaction.on_commit(lambda: webhooks.record_changed(record_id=record.pk))
+    return record
+
+
+def _check_caps(*, record: TrainingRecord, jp: Decimal) -> None:
+    rule = record.jp_rule
+    if rule is None and record.activity:
+        rule = jp_rule_in_force(
+            development_type=record.development_type,
+            activity=record.activity,
+            on=record.finished_on,
+        )
+    if rule is None:
+        return
+    days = (record.finished_on - record.started_on).days + 1
+    if rule.cap_per_day is not None and jp > rule.cap_per_day * days:
+        raise ValidationError(
+            {
+                "jp": _(
+                    "%(jp)s JP is over this activity's cap: at most %(cap)s JP a day, "
+                    "%(most)s JP for these dates."
+                )
+                % {
+                    "jp": jp_display(jp),
+                    "cap": jp_display(rule.cap_per_day),
+                    "most": jp_display(rule.cap_per_day * days),
+                }
+            }
+        )
+    if rule.cap_per_month is not None:
+        used = jp_used_in_months(
+            employee=record.employee,
+            activity=record.activity or rule.activity,
+            started_on=record.started_on,
+            finished_on=record.finished_on,
+            exclude_record_id=record.pk,
+        )
+        months = (record.finished_on.year - record.started_on.year) * 12 + (
+            record.finished_on.month - record.started_on.month + 1
+        )
+        most = max(Decimal(0), rule.cap_per_month * months - used)
+        if jp > most:
+            raise ValidationError(
+                {
+                    "jp": _(
+                        "%(jp)s JP is over this activity's cap: at most %(cap)s JP a month, "
+                        "and the employee's other records already count %(used)s JP then."
+                    )
+                    % {
+                        "jp": jp_display(jp),
+                        "cap": jp_display(rule.cap_per_month),
+                        "used": jp_display(used),
+                    }
+                }
+            )
+
+
+# RE-COMPUTATION --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def jp_recompute_request(*, actor: User) -> JpRecompute:
+    """Starts a re-computation: the preview is computed by a task (with its progress);
+    nothing changes until HR confirms it (`jp_recompute_apply`)."""
+    if not actor.has_perm("portal.access_hr"):
+        raise PermissionDenied
+    run = JpRecompute.objects.create(requested_by=actor)
+    from competencies.tasks import jp_recompute_preview as jp_recompute_preview_task
+
+    transaction.on_commit(lambda: jp_recompute_preview_task.delay(run.pk))
+    return run
+
+
+def jp_recompute_preview(*, run_id: int) -> None:
+    """The task's work: the records in the requester's HR scope whose JP the table now
+    gives differently, stored on the run with the progress as it goes. Safe to run
+    twice: a run past its preview is left alone."""
+    with transaction.atomic():
+        run = (
+            JpRecompute.objects.select_for_update()
+            .select_related("requested_by")
+            .filter(pk=run_id)
+            .first()
+        )
+        if run is None or run.status not in (JpRecompute.Status.QUEUED, JpRecompute.Status.RUNNING):
+            return
+        run.status = JpRecompute.Status.RUNNING
+        run.progress = 0
+        run.save(update_fields=["status", "progress"])
+
+    def progress(percent: int) -> None:
+        JpRecompute.objects.filter(pk=run_id).update(progress=percent)
+
+    scope = training_record_list_for_hr(user=run.requested_by).values("pk")
+    records = jp_recompute_candidates(records=scope)
+    changes = jp_recompute_changes(records=records, progress=progress)
+    JpRecompute.objects.filter(pk=run_id).update(
+        status=JpRecompute.Status.PREVIEWED,
+        progress=100,
+        changes=[
+            {"record": c.record_id, "old": str(c.old), "new": str(c.new), "rule": c.rule_id}
+            for c in changes
+        ],
+    )
+
+
+def jp_recompute_requeue_if_stale(*, run: JpRecompute) -> bool:
+    """Queues the preview again when it has waited more than two minutes without a worker
+    taking it (a lost message, a restarted broker); the task is safe to run twice."""
+    if run.status != JpRecompute.Status.QUEUED:
+        return False
+    if run.created_at > timezone.now() - datetime.timedelta(minutes=2):
+        return False
+    from competencies.tasks import jp_recompute_preview as jp_recompute_preview_task
+
+    jp_recompute_preview_task.delay(run.pk)
+    return True
+
+
+def jp_recompute_fail(*, run_id: int) -> None:
+    """The task gave up (its on_failure): the page says so instead of waiting forever."""
+    JpRecompute.objects.filter(
+        pk=run_id, status__in=[JpRecompute.Status.QUEUED, JpRecompute.Status.RUNNING]
+    ).update(status=JpRecompute.Status.FAILED)
+
+
+@transaction.atomic
+def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
+    """Applies a previewed re-computation: each listed record still holding the JP the
+    preview saw (and not set by HR since) takes the new JP and the version used, each
+    change audited. Returns how many changed; a second call changes nothing."""
+    run = JpRecompute.objects.select_for_update().get(pk=run.pk)
+    if run.requested_by_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied
+    if run.status == JpRecompute.Status.APPLIED:
+        return 0
+    if run.status != JpRecompute.Status.PREVIEWED:
+        raise ValidationError(_("The preview is not ready yet."))
+    wanted = {row["record"]: row for row in run.changes}
+    scope = training_record_list_for_hr(user=actor)
+    records = scope.select_for_update(of=("self",)).filter(pk__in=wanted)
+    changed = 0
+    for record in records:
+        row = wanted[record.pk]
+        if record.jp != Decimal(row["old"]) or record.jp_override_reason:
+            continue  # changed since the preview: left as it is
+        new = Decimal(row["new"])
+        record.jp = new
+        record.jp_computed = new
+        record.jp_rule_id = row["rule"]
+        record.save(update_fields=["jp", "jp_computed", "jp_rule", "updated_at"])
+        audit.audit_log(
+            instance=record,
+            action=JP_RECOMPUTE,
+            user=actor,
+            changes={"jp": [row["old"], row["new"]]},
+        )
+        transaction.on_commit(partial(webhooks.record_changed, record_id=record.pk))
+        changed += 1
+    run.status = JpRecompute.Status.APPLIED
+    run.applied_at = timezone.now()
+    run.save(update_fields=["status", "applied_at"])
+    return changed
