@@ -397,7 +397,7 @@ class CoursePage(LearnerRouteMixin, Page):
     ]
 
     parent_page_types = ["lms.CourseIndexPage"]
-    subpage_types = ["lms.LessonPage", "lms.QuizPage"]
+    subpage_types = ["lms.LessonPage", "lms.ScormLessonPage", "lms.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
