@@ -250,6 +250,8 @@ def scorm_attempt_launch(
         .order_by("-number")
         .first()
     )
+    if latest is not None:
+        latest.enrolment = enrolment
     if latest is not None and latest.package_id == package.pk:
         failed_and_ended = (
             latest.terminated and latest.success_status == "failed" and latest.completed_at is None
