@@ -17,7 +17,6 @@ from lms.services.enrolments import enrolments_retake
 from lms.services.scorm import duration_seconds
 from tests.factories.accounts import UserFactory
 from tests.lms.scorm.conftest import scorm_lesson
-from tests.lms.scorm.packages import scorm12_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +235,3 @@ def test_malformed_body_is_400(client, lesson12, enrolled):
     url = _launch(client, lesson12)["commitUrl"]
     assert client.post(url, "nope", content_type="application/json").status_code == 400
     assert client.post(url, "[1]", content_type="application/json").status_code == 400
-
-
-def test_scorm12_file_check_of_the_fixture():
-    assert scorm12_zip()[:2] == b"PK"
