@@ -65,13 +65,13 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
 
 # A SCO page: the runtime calls of a typical authoring tool, made from buttons.
 SCO_HTML = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>{title}</title>
-<script src="{shared}"></script></head>
+<html lang="id"><head><meta charset="utf-8"><title>{title}</title></head>
 <body data-version="{version}">
 <h1>{title}</h1>
 <p>Resumed from: <output id="resumed"></output></p>
 <button type="button" id="suspend">Simpan dan jeda</button>
 <button type="button" id="complete">Selesai</button>
+<script src="{shared}"></script>
 </body></html>
 """
 
