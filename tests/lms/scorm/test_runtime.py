@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -235,3 +236,11 @@ def test_malformed_body_is_400(client, lesson12, enrolled):
     url = _launch(client, lesson12)["commitUrl"]
     assert client.post(url, "nope", content_type="application/json").status_code == 400
     assert client.post(url, "[1]", content_type="application/json").status_code == 400
+
+
+def test_the_mark_as_completed_endpoint_cannot_complete_a_scorm_lesson(client, lesson12, enrolled):
+    client.force_login(enrolled.user)
+    _launch(client, lesson12)
+    response = client.post(reverse("lms:lesson_complete", args=[lesson12.pk]))
+    assert response.status_code == 404
+    assert LessonProgress.objects.get(enrolment=enrolled).completed_at is None
