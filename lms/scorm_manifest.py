@@ -16,7 +16,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import asdict, dataclass
 from typing import Any
-from xml.etree.ElementTree import Element  # nosec B405: only the type; parsing is defusedxml
+
+# Only the element type; parsing is defusedxml's.
+from xml.etree.ElementTree import Element  # nosec B405
 
 from django.utils.translation import gettext as _
 
