@@ -46,6 +46,9 @@ def scorm_file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     if package is None or not package_path_is_safe(path):
         raise Http404
     name = package.storage_prefix + posixpath.normpath(path)
+    # exists() first: S3's open() is lazy and would fail only while streaming.
+    if not default_storage.exists(name):
+        raise Http404
     try:
         handle = default_storage.open(name, "rb")
     except (FileNotFoundError, OSError) as error:

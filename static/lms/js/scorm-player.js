@@ -105,16 +105,29 @@
     dataCommitFormat: "json",
     logLevel: 5,
   };
+  function makeApi(cmi) {
+    var created = config.version === "1.2"
+      ? new window.Scorm12API(settings)
+      : new window.Scorm2004API(settings);
+    if (cmi && Object.keys(cmi).length) {
+      created.loadFromJSON(cmi);
+    }
+    return created;
+  }
   var api;
+  try {
+    api = makeApi(config.cmi);
+  } catch (error) {
+    // Stored interactions the runtime refuses must not stop the package: resume
+    // without them (the server keeps them).
+    var withoutInteractions = Object.assign({}, config.cmi);
+    delete withoutInteractions.interactions;
+    api = makeApi(withoutInteractions);
+  }
   if (config.version === "1.2") {
-    api = new window.Scorm12API(settings);
     window.API = api;
   } else {
-    api = new window.Scorm2004API(settings);
     window.API_1484_11 = api;
-  }
-  if (config.cmi && Object.keys(config.cmi).length) {
-    api.loadFromJSON(config.cmi);
   }
   window.addEventListener("pagehide", function () {
     flush(true);
