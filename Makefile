@@ -15,7 +15,7 @@ WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: bench
-.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps lock clean
+.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps vendor-scorm-again lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -91,6 +91,19 @@ var/node/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/pack
 	  mkdir -p var/node && cp tests/e2e/package.json tests/e2e/package-lock.json var/node/ && \
 	  npm ci --prefix var/node --no-audit --no-fund --loglevel error; \
 	else echo "npm not found: the e2e tests will skip (axe-core missing)"; fi
+
+# scorm-again, the SCORM runtime of SCORM lessons (docs/scorm.md), is committed under
+# static/vendor/scorm-again/ so that the build and the deploy need no npm. This target
+# refreshes it from the pinned npm tarball (checked against its SHA-256).
+SCORM_AGAIN_VERSION := 3.4.3
+SCORM_AGAIN_SHA256 := f182724b4614c34a616a92d7e4d8967392013c5fae74116db98a5c5a11db5edb
+vendor-scorm-again: ## Refresh static/vendor/scorm-again from the pinned npm package
+	mkdir -p var/vendor && cd var/vendor && npm pack scorm-again@$(SCORM_AGAIN_VERSION) --silent
+	echo "$(SCORM_AGAIN_SHA256)  var/vendor/scorm-again-$(SCORM_AGAIN_VERSION).tgz" | sha256sum -c -
+	rm -rf var/vendor/package && tar xzf var/vendor/scorm-again-$(SCORM_AGAIN_VERSION).tgz -C var/vendor
+	for f in scorm12.min.js scorm2004.min.js; do \
+	  sed '/^\/\/# sourceMappingURL=/d' var/vendor/package/dist/$$f > static/vendor/scorm-again/$$f; done
+	cp var/vendor/package/LICENSE static/vendor/scorm-again/LICENSE
 
 e2e-deps: install-dev var/node/node_modules/axe-core/axe.min.js ## Install what the browser tests need (axe-core; chromium comes from apt)
 

@@ -18,6 +18,9 @@ from django.core.files.uploadhandler import FileUploadHandler
 class RequestSizeLimitUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
         self.limit = settings.UPLOAD_MAX_REQUEST_SIZE
+        # Page edit forms carry SCORM packages (docs/scorm.md): up to their own cap.
+        if str(META.get("PATH_INFO", "")).startswith(settings.UPLOAD_LARGE_PATH_PREFIXES):
+            self.limit = max(self.limit, settings.UPLOAD_MAX_LARGE_REQUEST_SIZE)
         self.received = 0
         if content_length > self.limit:
             raise RequestDataTooBig("Upload larger than settings.UPLOAD_MAX_REQUEST_SIZE.")

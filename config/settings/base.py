@@ -182,6 +182,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # many bytes is refused (400) before it is spooled to disk (config/uploads.py). The
 # largest upload is a 20 MB Wagtail document; nginx's client_max_body_size should match.
 UPLOAD_MAX_REQUEST_SIZE = env.int("DJANGO_UPLOAD_MAX_REQUEST_SIZE", default=25 * 1024 * 1024)
+
+# SCORM LESSONS (docs/scorm.md)
+# Limits of an uploaded package: the ZIP, its files, their unpacked total and the
+# compression ratio of any member over 1 MB (a higher one is refused as a ZIP bomb).
+SCORM_PACKAGE_MAX_BYTES = env.int("DJANGO_SCORM_PACKAGE_MAX_BYTES", default=200 * 1024 * 1024)
+SCORM_PACKAGE_MAX_FILES = env.int("DJANGO_SCORM_PACKAGE_MAX_FILES", default=10_000)
+SCORM_PACKAGE_MAX_UNPACKED_BYTES = env.int(
+    "DJANGO_SCORM_PACKAGE_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024
+)
+SCORM_PACKAGE_MAX_COMPRESSION_RATIO = 100
+# The runtime sends the learner's data at most once per this many seconds (and when
+# the package ends).
+SCORM_COMMIT_SECONDS = 10
+# Page add/edit forms in the admin carry SCORM packages: their requests may be as large
+# as a package (plus the form), not only UPLOAD_MAX_REQUEST_SIZE.
+UPLOAD_LARGE_PATH_PREFIXES = ("/admin/pages/",)
+UPLOAD_MAX_LARGE_REQUEST_SIZE = SCORM_PACKAGE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "config.uploads.RequestSizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -21,6 +21,7 @@ from lms.models.pages import (
 )
 from lms.models.proposals import TrainingNeedProposal, TrainingNeedSupport
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
+from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 
 __all__ = [
     "WorkerHeartbeat",
@@ -50,4 +51,7 @@ __all__ = [
     "Question",
     "QuizAttempt",
     "QuizPage",
+    "ScormAttempt",
+    "ScormLessonPage",
+    "ScormPackage",
 ]

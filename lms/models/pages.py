@@ -52,7 +52,12 @@ def _route_pages(parent: Page, path_components: list[str]) -> dict[str, Page]:
     ]
     rows = (
         Page.objects.filter(url_path__in=url_paths, path__startswith=parent.path)
-        .select_related("courseindexpage", "coursepage__offering_unit", "lessonpage", "quizpage")
+        .select_related(
+            "courseindexpage",
+            "coursepage__offering_unit",
+            "lessonpage__scormlessonpage__package",
+            "quizpage",
+        )
         .annotate(view_restricted=_view_restriction_exists())
     )
     pages: dict[str, Page] = {}
@@ -65,6 +70,9 @@ def _route_pages(parent: Page, path_components: list[str]) -> dict[str, Page]:
             name = ""
         if name in _ROUTED_TYPES:
             page = getattr(row, name)
+            page._view_restricted = row.view_restricted
+        elif name == "scormlessonpage":  # a LessonPage subclass (lms/models/scorm.py)
+            page = row.lessonpage.scormlessonpage
             page._view_restricted = row.view_restricted
         pages[row.url_path] = page
     return pages
@@ -397,7 +405,7 @@ class CoursePage(LearnerRouteMixin, Page):
     ]
 
     parent_page_types = ["lms.CourseIndexPage"]
-    subpage_types = ["lms.LessonPage", "lms.QuizPage"]
+    subpage_types = ["lms.LessonPage", "lms.ScormLessonPage", "lms.QuizPage"]
 
     class Meta:
         verbose_name = _("course")

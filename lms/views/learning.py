@@ -108,7 +108,9 @@ def course_resume(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = page_get_for_request(request=request, queryset=LessonPage.objects.all(), pk=lesson_id)
+    # A SCORM lesson completes only through its package's runtime (docs/scorm.md).
+    lessons = LessonPage.objects.filter(scormlessonpage__isnull=True)
+    lesson = page_get_for_request(request=request, queryset=lessons, pk=lesson_id)
     try:
         lesson_progress_complete(user=_user(request), lesson=lesson)
     except ValidationError as exc:

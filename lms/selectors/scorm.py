@@ -1,0 +1,175 @@
+"""Reads for SCORM lessons (docs/scorm.md): who may fetch a package's files, the launch
+page's player settings with the data to resume from, and an attempt for its owner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+
+from lms.models import CoursePage, Enrolment, LessonProgress
+from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
+from lms.rules import is_course_trainer
+from lms.scorm_manifest import VERSION_12
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LEARNING = (Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
+
+
+def scorm_package_for_user(*, user: User | AnonymousUser, token: str) -> ScormPackage | None:
+    """The package when `user` may read its files: a learner of its course (current
+    enrolment, in progress or completed), a trainer of the course, or someone who may edit
+    the course in the admin (its editors and reviewers). None otherwise (the view's 404)."""
+    if not user.is_authenticated:
+        return None
+    package = (
+        ScormPackage.objects.filter(token=token)
+        .select_related("course")
+        .only("pk", "token", "course__path", "course__owner_id", "course__depth")
+        .first()
+    )
+    if package is None or package.course is None:
+        return None
+    course = package.course
+    enrolled = Enrolment.objects.filter(
+        user=user, course=course, is_current=True, status__in=LEARNING
+    ).exists()
+    if enrolled or is_course_trainer(user, course):
+        return package
+    if CoursePage.objects.get(pk=course.pk).permissions_for_user(user).can_edit():
+        return package
+    return None
+
+
+def scorm_attempt_for_owner(*, user: User | AnonymousUser, uuid: str) -> ScormAttempt | None:
+    """The attempt when `user` owns it and it belongs to their current enrolment."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ScormAttempt.objects.filter(
+            uuid=uuid,
+            user=user,
+            enrolment__is_current=True,
+            enrolment__status__in=LEARNING,
+        )
+        .select_related("enrolment")
+        .first()
+    )
+
+
+def _resume_cmi(*, attempt: ScormAttempt, user: User, lesson: ScormLessonPage) -> dict[str, Any]:
+    """What the runtime is loaded with before the package starts: the learner, and the
+    stored location, suspend data, status, score, total time and interactions."""
+    name = user.get_full_name() if hasattr(user, "get_full_name") else str(user)
+    learner_id = str(attempt.enrolment.user_id)
+    resume = attempt.exit == "suspend" or bool(attempt.suspend_data or attempt.location)
+    total = attempt.total_seconds
+    sco = attempt.package.sco(attempt.sco_identifier) if attempt.package else None
+    mastery = lesson.mastery_score
+    if mastery is None and sco is not None:
+        mastery = sco.get("mastery_score")
+    if attempt.version == VERSION_12:
+        core: dict[str, Any] = {
+            "student_id": learner_id,
+            "student_name": name,
+            "lesson_location": attempt.location,
+            "entry": "resume" if resume else "ab-initio",
+            "total_time": f"{total // 3600:04d}:{total % 3600 // 60:02d}:{total % 60:02d}",
+        }
+        if attempt.completion_status:
+            core["lesson_status"] = attempt.completion_status
+        if attempt.score_raw is not None:
+            core["score"] = {"raw": str(attempt.score_raw)}
+        data: dict[str, Any] = {"core": core, "suspend_data": attempt.suspend_data}
+        if mastery is not None:
+            data["student_data"] = {"mastery_score": str(mastery)}
+    else:
+        data = {
+            "learner_id": learner_id,
+            "learner_name": name,
+            "location": attempt.location,
+            "suspend_data": attempt.suspend_data,
+            "entry": "resume" if resume else "ab-initio",
+            "total_time": f"PT{total}S",
+        }
+        if attempt.completion_status:
+            data["completion_status"] = attempt.completion_status
+        if attempt.success_status:
+            data["success_status"] = attempt.success_status
+        if attempt.score_scaled is not None or attempt.score_raw is not None:
+            data["score"] = {
+                key: str(value)
+                for key, value in (("scaled", attempt.score_scaled), ("raw", attempt.score_raw))
+                if value is not None
+            }
+        if mastery is not None:
+            data["scaled_passing_score"] = str(mastery / 100)
+        if attempt.interactions:
+            data["interactions"] = {str(i): row for i, row in enumerate(attempt.interactions)}
+    return data
+
+
+def scorm_launch_context(
+    *,
+    lesson: ScormLessonPage,
+    user: User | AnonymousUser,
+    progress: LessonProgress | None,
+    attempt: ScormAttempt | None,
+    sco_identifier: str,
+    preview: bool,
+) -> dict[str, Any]:
+    """The SCORM lesson page's extra context. `attempt` is the one the serve step started
+    or resumed for an enrolled learner; others (a trainer, a reviewer previewing) get the
+    package without a runtime that records anything."""
+    package = lesson.package
+    if package is None:
+        return {"scorm_package": None}
+    sco = package.sco(sco_identifier) or package.sco(None)
+    if sco is None:  # a package always has an item (lms.scorm_manifest)
+        return {"scorm_package": None}
+    page_url = lesson.url or ""
+    toc = [
+        {
+            **item,
+            "url": f"{page_url}?{urlencode({'item': item['identifier']})}",
+            "current": item["identifier"] == sco["identifier"],
+        }
+        for item in package.scos
+    ]
+    launch_url = reverse(
+        "scorm:file", kwargs={"token": package.token, "path": sco["href"].split("?", 1)[0]}
+    )
+    if "?" in sco["href"]:
+        launch_url += "?" + sco["href"].split("?", 1)[1]
+    player: dict[str, Any] = {
+        "version": package.version,
+        "launchUrl": launch_url,
+        "commitUrl": None,
+        "commitSeconds": settings.SCORM_COMMIT_SECONDS,
+        "cmi": {},
+        "statusId": "scorm-status",
+        "messages": {
+            "lessonCompleted": gettext("You have completed this lesson."),
+            "courseCompleted": gettext("You have completed this lesson and the course."),
+            "error": gettext(
+                "Your progress could not be saved just now; it will be sent again shortly."
+            ),
+        },
+    }
+    if attempt is not None and not preview and user.is_authenticated:
+        attempt.package = package
+        player["commitUrl"] = reverse("scorm:commit", kwargs={"uuid": attempt.uuid})
+        player["cmi"] = _resume_cmi(attempt=attempt, user=user, lesson=lesson)
+    return {
+        "scorm_package": package,
+        "scorm_toc": toc if len(toc) > 1 else [],
+        "scorm_item": sco,
+        "scorm_attempt": attempt,
+        "scorm_player": player,
+    }
