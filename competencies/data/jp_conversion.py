@@ -1,4 +1,4 @@
-"""The JP conversion table as first seeded (migration 0017_jpconv_seed; docs/jp-conversion.md).
+"""The JP conversion table as first seeded (migration 0018_jpconv_seed; docs/jp-conversion.md).
 
 Values agencies use for non-classical and external activities, from an agency's published
 guide and a BKPSDM presentation [C mfasza/S20JP resources/views/bantuan/panduan.blade.php

@@ -48,6 +48,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("competencies", "0016_jpconv_conversion_table")]
+    dependencies = [("competencies", "0017_jpconv_conversion_table")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

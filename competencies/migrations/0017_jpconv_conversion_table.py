@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competencies", "0015_pppk"),
+        ("competencies", "0016_perf_hr_summaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
