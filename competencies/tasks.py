@@ -29,6 +29,15 @@ def pending_import_check(pending_id: int) -> bool:
     return service(pending_id=pending_id)
 
 
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def jp_years_refresh_for_activity(activity: str) -> int:
+    """The JP table after a conversion-table version of this activity was saved
+    (competencies.services.summaries); safe to run twice."""
+    from competencies.services.summaries import jp_years_refresh_for_activity as service
+
+    return service(activity=activity)
+
+
 @shared_task
 def held_proofs_delete_expired() -> int:
     """Removes proof files held for an external-record form that was never sent again

@@ -25,6 +25,7 @@ from competencies.selectors.jp_conversion import (
     jp_used_in_months,
 )
 from competencies.services import audit
+from competencies.services.summaries import jp_years_refresh
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,6 +53,7 @@ def jp_rule_create(*, actor: User, rule: JpConversionRule) -> JpConversionRule:
     rule.full_clean()
     rule.save()
     audit.audit_log(instance=rule, action=audit.CREATE, user=actor)
+    _jp_table_refresh_on_commit(activity=rule.activity)
     return rule
 
 
@@ -75,7 +77,17 @@ def jp_rule_update(
     rule.save()
     if changed:
         audit.audit_log(instance=rule, action=audit.EDIT, user=actor, changes=changes)
+    _jp_table_refresh_on_commit(activity=rule.activity)
     return rule
+
+
+def _jp_table_refresh_on_commit(*, activity: str) -> None:
+    """A version's yearly cap changes what the one JP rule gives the employees with
+    records of its activity, so their rows in the JP table (EmployeeJpYear) are refreshed
+    by a task after commit (many employees: not in HR's request)."""
+    from competencies.tasks import jp_years_refresh_for_activity
+
+    transaction.on_commit(partial(jp_years_refresh_for_activity.delay, activity))
 
 
 # HR'S OVERRIDE ----------------------------------------------------------------------------
@@ -120,6 +132,7 @@ def training_record_jp_override(
         changes={"jp": [jp_display(previous), jp_display(jp)]},
         note=reason,
     )
+    jp_years_refresh(employee_ids=[record.employee_id])
     transaction.on_commit(lambda: webhooks.record_changed(record_id=record.pk))
     return record
 
@@ -262,6 +275,7 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
     scope = training_record_list_for_hr(user=actor)
     records = scope.select_for_update(of=("self",)).filter(pk__in=wanted)
     changed = 0
+    employee_ids: set[int] = set()
     for record in records:
         row = wanted[record.pk]
         if record.jp != Decimal(row["old"]) or record.jp_override_reason:
@@ -279,6 +293,8 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
         )
         transaction.on_commit(partial(webhooks.record_changed, record_id=record.pk))
         changed += 1
+        employee_ids.add(record.employee_id)
+    jp_years_refresh(employee_ids=sorted(employee_ids))
     run.status = JpRecompute.Status.APPLIED
     run.applied_at = timezone.now()
     run.save(update_fields=["status", "applied_at"])

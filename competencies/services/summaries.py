@@ -38,7 +38,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from competencies.models import CurrentLevel, Employee, EmployeeJpYear
+from competencies.models import CurrentLevel, Employee, EmployeeJpYear, TrainingRecord
 from competencies.selectors.jp import jp_target_for_employee, jp_years_for_employee
 from competencies.selectors.levels import current_level_rows
 
@@ -174,6 +174,21 @@ def summaries_refresh_for_employees(*, employee_ids: Iterable[int]) -> SummaryCh
     changes = _current_levels_sync([e.pk for e in employees])
     changes += _jp_years_sync(employees)
     return changes
+
+
+def jp_years_refresh_for_activity(*, activity: str) -> int:
+    """Refreshes the yearly JP of every employee with a record of this conversion-table
+    activity, batch by batch: a version of the table with a yearly cap changes what the
+    JP rule gives them (competencies.services.jp_conversion). Idempotent; returns how
+    many employees. Run by `competencies.tasks.jp_years_refresh_for_activity`."""
+    ids = sorted(
+        set(
+            TrainingRecord.objects.filter(activity=activity).values_list("employee_id", flat=True)
+        )
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        jp_years_refresh(employee_ids=ids[start : start + BATCH_SIZE])
+    return len(ids)
 
 
 def current_levels_sweep() -> int:
