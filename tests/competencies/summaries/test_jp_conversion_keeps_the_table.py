@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from competencies.models import JpConversionRule
-from competencies.selectors.jp import jp_years_for_employee, jp_target_for_employee
+from competencies.selectors.jp import jp_target_for_employee, jp_years_for_employee
 from competencies.selectors.summaries import jp_for_employee_year
 from competencies.services.jp_conversion import (
     jp_recompute_apply,
@@ -74,9 +74,7 @@ def test_an_applied_recomputation_updates_the_jp_table(org, django_capture_on_co
     assert jp_for_employee_year(employee=employee, year=2026) == 5
 
 
-def test_a_version_with_a_yearly_cap_updates_the_jp_table(
-    org, django_capture_on_commit_callbacks
-):
+def test_a_version_with_a_yearly_cap_updates_the_jp_table(org, django_capture_on_commit_callbacks):
     employee = org.employee()
     for month in (2, 3, 4):  # 12 JP of seminars
         _approved_seminar(org, employee, D(2026, month, 5))
