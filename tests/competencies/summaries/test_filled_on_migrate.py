@@ -1,0 +1,42 @@
+"""An upgraded database gets its summary tables filled by the `migrate` that creates them
+(they start empty and the HR reports read them)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
+
+import pytest
+
+from competencies.apps import SUMMARIES_MIGRATION
+from competencies.models import CurrentLevel, EmployeeJpYear
+from tests.factories.competencies import TrainingRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _migrate_signal(plan):
+    post_migrate.send(
+        sender=apps.get_app_config("competencies"),
+        app_config=apps.get_app_config("competencies"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        plan=plan,
+        apps=apps,
+    )
+
+
+def test_the_migrate_that_creates_the_tables_fills_them(org):
+    employee = org.employee()
+    TrainingRecordFactory(employee=employee)  # approved, 24 JP
+    EmployeeJpYear.objects.all().delete()
+    CurrentLevel.objects.all().delete()
+    migration = MigrationLoader(None, ignore_no_migrations=True).graph.nodes[SUMMARIES_MIGRATION]
+
+    _migrate_signal([])  # a migrate that applied nothing leaves them alone
+    assert not EmployeeJpYear.objects.exists()
+
+    _migrate_signal([(migration, False)])
+    assert EmployeeJpYear.objects.get(employee=employee).jp == 24
