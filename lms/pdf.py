@@ -36,6 +36,11 @@ QR_MASK = 2
 PRIMARY = (0.043, 0.325, 0.580)  # the portal's blue (#0b5394)
 GOLD = (0.749, 0.573, 0.196)
 
+# The signer block, right; the PAdES signature field covers it (lower-left x, y,
+# upper-right x, y in points), so that readers show the signature where the block is.
+SIGNER_X = PAGE_WIDTH - 300
+SIGNATURE_BOX = (int(SIGNER_X) - 8, 58, int(PAGE_WIDTH) - 44, 192)
+
 
 @dataclass(frozen=True)
 class CertificateData:
@@ -61,6 +66,11 @@ class CertificateData:
     language: str = "id"
     logo_path: str | None = None
     signature_path: str | None = None
+    # The electronic signature (lms.signing): "" prints the scanned signature image as
+    # before; "pending" a "waiting for signature" box; "signed" the visible signature
+    # block (signing date `signed_on`), under the PAdES signature field SIGNATURE_BOX.
+    signature_state: str = ""
+    signed_on: datetime.date | None = None
 
 
 def _rgb(colour: tuple[float, float, float], stroke: bool) -> str:
@@ -221,13 +231,17 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
 
 
 def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
-    """Place and date, signer title, signature image, name and NIP, right."""
-    sx = PAGE_WIDTH - 300
+    """Place and date, signer title, the signature (scanned image, or the electronic
+    signature's block), name and NIP, right."""
+    sx = SIGNER_X
+    width = PAGE_WIDTH - 52 - sx
     c.setFont(REGULAR, 11)
     issued = _date(data.issued_on)
     c.drawString(sx, 178, f"{data.place}, {issued}" if data.place else issued)
-    c.drawString(sx, 163, data.signer_title)
-    if data.signature_path:
+    _fitted(c, data.signer_title, sx, 163, REGULAR, 11, width)
+    if data.signature_state:
+        _draw_electronic_signature(c, data, sx, width)
+    elif data.signature_path:
         c.drawImage(
             _image(data.signature_path),
             sx,
@@ -237,11 +251,50 @@ def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
             mask="auto",
             preserveAspectRatio=True,
         )
-    c.setFont(BOLD, 11)
-    c.drawString(sx, 84, data.signer_name)
+    _fitted(c, data.signer_name, sx, 84, BOLD, 11, width)
     if data.signer_nip:
         c.setFont(REGULAR, 10)
         c.drawString(sx, 70, f"NIP {data.signer_nip}")
+
+
+def _fitted(
+    c: canvas.Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float
+) -> None:
+    # Long names and titles shrink to fit the signer block rather than run off the page.
+    while size > 7 and pdfmetrics.stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    c.setFont(font, size)
+    c.drawString(x, y, text)
+
+
+def _draw_electronic_signature(
+    c: canvas.Canvas, data: CertificateData, sx: float, width: float
+) -> None:
+    """The visible block of the PAdES signature (or the box waiting for it)."""
+    c.saveState()
+    if data.signature_state == "signed":
+        c.setStrokeColorRGB(*PRIMARY)
+        c.setFillColorRGB(*PRIMARY)
+        lines = [
+            (BOLD, _("Signed electronically")),
+            (
+                REGULAR,
+                _("on %(date)s") % {"date": _date(data.signed_on or data.issued_on)},
+            ),
+            (REGULAR, _("with a certified electronic signature")),
+        ]
+    else:
+        c.setStrokeColorRGB(0.55, 0.55, 0.55)
+        c.setFillColorRGB(0.4, 0.4, 0.4)
+        c.setDash(3, 2)
+        lines = [(BOLD, _("Awaiting electronic signature"))]
+    c.setLineWidth(0.8)
+    c.rect(sx - 4, 98, width + 4, 56, stroke=1, fill=0)
+    y = 140
+    for font, text in lines:
+        _fitted(c, text, sx + 4, y, font, 9, width - 8)
+        y -= 13
+    c.restoreState()
 
 
 def _draw_verification(c: canvas.Canvas, data: CertificateData) -> None:

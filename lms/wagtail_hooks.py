@@ -64,6 +64,9 @@ def register_certificate_log_actions(actions):
     actions.register_action(
         "lms.certificate_reissue", _("Reissue certificate"), _("Certificate reissued")
     )
+    actions.register_action(
+        "lms.certificate_sign", _("Sign certificate"), _("Certificate signed electronically")
+    )
 
 
 # ASSIGNMENTS, TRAINING NEEDS AND PROPOSALS -----------------------------------------------

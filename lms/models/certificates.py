@@ -134,6 +134,12 @@ class Certificate(models.Model):
         related_name="replaced_by",
     )
     failure = models.TextField(_("failure"), blank=True)
+    # The PAdES signature of the stored PDF (lms.services.certificate_signing): when it
+    # was signed (None: waiting for the signer, or signing is off), the signing
+    # certificate's subject, and the last signing failure (for the signer's queue).
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by_subject = models.CharField(_("signed by"), max_length=255, blank=True)
+    signing_error = models.TextField(_("signing error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -163,6 +169,14 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="revoked") | models.Q(revoked_at__isnull=False),
                 name="lms_certificate_revoked_has_time",
+            ),
+        ]
+        indexes = [
+            # The signer's queue: issued, current certificates not signed yet.
+            models.Index(
+                fields=["issued_at"],
+                condition=models.Q(status="issued", is_current=True, signed_at__isnull=True),
+                name="lms_certificate_to_sign",
             ),
         ]
 

@@ -1,0 +1,114 @@
+"""PAdES signatures of the portal's PDFs (certificates, transcripts): one interface, the
+backend picked by `settings.LMS_PDF_SIGNER` (docs/certificates.md, "Electronic signature").
+
+- `local`  (lms.signing.local): a PKCS#12 file and its passphrase (environment or a
+  mounted secret), signed here with pyHanko; an RFC 3161 timestamp (PAdES B-T) when
+  `LMS_PDF_SIGNING_TSA_URL` is set. The demo PKI (lms.signing.demo_pki) makes such a
+  file for `make run`.
+- `bsre`   (lms.signing.bsre): the agency's BSrE signing gateway.
+- `""`     signing off: PDFs are issued unsigned, as before.
+
+A backend is built once per process and reused (the key is parsed once), so signing a
+batch costs one CMS signature per PDF, not one key load."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+# The visible signature field's name; the certificate renderer draws the block under it.
+SIGNATURE_FIELD = "TandaTanganElektronik"
+
+BACKENDS = {
+    "local": "lms.signing.local.LocalSigner",
+    "bsre": "lms.signing.bsre.BsreSigner",
+}
+
+
+# The settings a backend is built from (docs/certificates.md lists them).
+SETTINGS = (
+    "LMS_PDF_SIGNER",
+    "LMS_PDF_SIGNER_PKCS12_FILE",
+    "LMS_PDF_SIGNER_PKCS12_PASSPHRASE",
+    "LMS_PDF_SIGNER_CHAIN_FILE",
+    "LMS_PDF_SIGNING_TSA_URL",
+    "LMS_PDF_SIGNING_TSA_TIMEOUT",
+    "LMS_BSRE_URL",
+    "LMS_BSRE_USERNAME",
+    "LMS_BSRE_PASSWORD",
+    "LMS_BSRE_NIK",
+    "LMS_BSRE_TIMEOUT",
+)
+
+
+class SigningError(Exception):
+    """Signing failed; the message is for people (the signer's queue, the logs). Nothing
+    is marked signed. `transient` errors (a gateway or TSA that did not answer) are
+    retried by the queue; the others (wrong passphrase, expired certificate) are not."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclasses.dataclass(frozen=True)
+class SignatureRequest:
+    """Where the visible signature goes and what the signature dictionary records."""
+
+    box: tuple[int, int, int, int] | None  # PDF points on `page`; None: invisible
+    page: int = 0
+    reason: str = ""
+    location: str = ""
+    signer_name: str = ""
+    # The BSrE gateway asks for the signer's passphrase per batch; the local backend
+    # ignores it (its passphrase is a setting).
+    passphrase: str | None = None
+
+
+class PdfSigner(Protocol):
+    name: str
+
+    def sign(self, pdf: bytes, *, request: SignatureRequest) -> bytes:
+        """The PDF with a PAdES signature appended (incremental update)."""
+
+    def chain_pem(self) -> bytes:
+        """The signing certificate chain (PEM), as the agency publishes it."""
+
+
+def signing_enabled() -> bool:
+    return bool(getattr(settings, "LMS_PDF_SIGNER", ""))
+
+
+def signing_automatic() -> bool:
+    """Whether certificates are signed as they are issued (the local key), rather than
+    waiting in the signer's queue."""
+    return signing_enabled() and bool(getattr(settings, "LMS_PDF_SIGNING_AUTOMATIC", False))
+
+
+@functools.cache
+def _backend(name: str, fingerprint: tuple[object, ...]) -> PdfSigner:
+    if name not in BACKENDS:
+        raise SigningError(f"Unknown LMS_PDF_SIGNER backend {name!r}")
+    return import_string(BACKENDS[name])()  # type: ignore[no-any-return]
+
+
+def _settings_fingerprint() -> tuple[object, ...]:
+    # A change of any signing setting (tests, a rotated key) builds a new backend.
+    return tuple(str(getattr(settings, key, "")) for key in SETTINGS)
+
+
+def get_signer() -> PdfSigner:
+    """The configured backend, built once per process (and per settings)."""
+    name = getattr(settings, "LMS_PDF_SIGNER", "")
+    if not name:
+        raise SigningError("PDF signing is off (LMS_PDF_SIGNER is empty).")
+    return _backend(name, _settings_fingerprint())
+
+
+def reset() -> None:
+    """Forgets the loaded backends (after a key was created or rotated)."""
+    _backend.cache_clear()
