@@ -571,6 +571,8 @@ LMS_PDF_SIGNER_PKCS12_PASSPHRASE = env(
 # are the roots that the verify page trusts and publishes for download.
 LMS_PDF_SIGNER_CHAIN_FILE = env("LMS_PDF_SIGNER_CHAIN_FILE", default="")
 LMS_PDF_SIGNER_DEMO_AUTOCREATE = True
+# More roots (PEM) the verify page trusts and publishes, e.g. Root CA Indonesia for BSrE.
+LMS_PDF_SIGNING_TRUST_ROOTS_FILE = env("LMS_PDF_SIGNING_TRUST_ROOTS_FILE", default="")
 # An RFC 3161 timestamping service: signatures become PAdES B-T.
 LMS_PDF_SIGNING_TSA_URL = env("LMS_PDF_SIGNING_TSA_URL", default="")
 LMS_PDF_SIGNING_TSA_TIMEOUT = env.float("LMS_PDF_SIGNING_TSA_TIMEOUT", default=10.0)

@@ -5,30 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0011_siasn_type'),
+        ("lms", "0011_siasn_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='signed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='signed at'),
+            model_name="certificate",
+            name="signed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="signed at"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='signed_by_subject',
-            field=models.CharField(blank=True, max_length=255, verbose_name='signed by'),
+            model_name="certificate",
+            name="signed_by_subject",
+            field=models.CharField(blank=True, max_length=255, verbose_name="signed by"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='signing_error',
-            field=models.TextField(blank=True, verbose_name='signing error'),
+            model_name="certificate",
+            name="signing_error",
+            field=models.TextField(blank=True, verbose_name="signing error"),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(condition=models.Q(('is_current', True), ('signed_at__isnull', True), ('status', 'issued')), fields=['issued_at'], name='lms_certificate_to_sign'),
+            model_name="certificate",
+            index=models.Index(
+                condition=models.Q(
+                    ("is_current", True), ("signed_at__isnull", True), ("status", "issued")
+                ),
+                fields=["issued_at"],
+                name="lms_certificate_to_sign",
+            ),
         ),
     ]

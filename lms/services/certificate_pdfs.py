@@ -138,9 +138,7 @@ def certificate_data(
         logo_path=logo_path,
         signature_path=signature_path,
         signature_state=signature_state,
-        signed_on=(
-            timezone.localdate(certificate.signed_at) if certificate.signed_at else None
-        ),
+        signed_on=(timezone.localdate(certificate.signed_at) if certificate.signed_at else None),
     )
 
 

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def signature_request(*, certificate: Certificate, passphrase: str | None = None) -> SignatureRequest:
+def signature_request(
+    *, certificate: Certificate, passphrase: str | None = None
+) -> SignatureRequest:
     return SignatureRequest(
         box=SIGNATURE_BOX,
         page=0,
@@ -91,7 +93,13 @@ def certificate_sign(
             certificate.signed_by_subject = _signer_subject()
             certificate.signing_error = ""
             certificate.save(
-                update_fields=["signed_at", "signed_by_subject", "signing_error", "pdf", "updated_at"]
+                update_fields=[
+                    "signed_at",
+                    "signed_by_subject",
+                    "signing_error",
+                    "pdf",
+                    "updated_at",
+                ]
             )
             if actor is not None:
                 audit_log(
@@ -114,7 +122,7 @@ def _signer_subject() -> str:
     certificate = getattr(signer, "certificate", None)
     if certificate is None:
         return signer.name
-    return certificate.subject.rfc4514_string()[:255]  # type: ignore[no-any-return]
+    return certificate.subject.rfc4514_string()[:255]
 
 
 def certificate_sign_on_issue(*, certificate: Certificate) -> None:

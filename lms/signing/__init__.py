@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 # The visible signature field's name; the certificate renderer draws the block under it.
 SIGNATURE_FIELD = "TandaTanganElektronik"
@@ -37,6 +41,7 @@ SETTINGS = (
     "LMS_PDF_SIGNER_CHAIN_FILE",
     "LMS_PDF_SIGNING_TSA_URL",
     "LMS_PDF_SIGNING_TSA_TIMEOUT",
+    "LMS_PDF_SIGNING_TRUST_ROOTS_FILE",
     "LMS_BSRE_URL",
     "LMS_BSRE_USERNAME",
     "LMS_BSRE_PASSWORD",
@@ -93,7 +98,7 @@ def signing_automatic() -> bool:
 def _backend(name: str, fingerprint: tuple[object, ...]) -> PdfSigner:
     if name not in BACKENDS:
         raise SigningError(f"Unknown LMS_PDF_SIGNER backend {name!r}")
-    return import_string(BACKENDS[name])()  # type: ignore[no-any-return]
+    return import_string(BACKENDS[name])()
 
 
 def _settings_fingerprint() -> tuple[object, ...]:
@@ -112,3 +117,22 @@ def get_signer() -> PdfSigner:
 def reset() -> None:
     """Forgets the loaded backends (after a key was created or rotated)."""
     _backend.cache_clear()
+
+
+def trust_roots() -> list[x509.Certificate]:
+    """The agency's published roots: the self-signed certificates of the signer's chain,
+    plus those of `LMS_PDF_SIGNING_TRUST_ROOTS_FILE` (e.g. Root CA Indonesia for BSrE).
+    The verify page trusts only these, and publishes them for download."""
+    pem = b""
+    extra = getattr(settings, "LMS_PDF_SIGNING_TRUST_ROOTS_FILE", "")
+    if extra:
+        pem += Path(extra).read_bytes()
+    if signing_enabled():
+        pem += get_signer().chain_pem()
+    if not pem.strip():
+        return []
+    roots: dict[bytes, x509.Certificate] = {}
+    for certificate in x509.load_pem_x509_certificates(pem):
+        if certificate.subject == certificate.issuer:
+            roots[certificate.fingerprint(hashes.SHA256())] = certificate
+    return list(roots.values())

@@ -20,6 +20,9 @@ EXPECTATIONS = {
     "verify:credential_jwt": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
     "verify:credential_status": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
     "verify:keys": Expect(everyone(OK)),
+    # The PDF signature check (unknown code: 404) and the published signing chain.
+    "verify:pdf": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
+    "verify:signing_chain": Expect(everyone(OK)),
     "did_document": Expect(everyone(OK)),
     # Transcripts: one's own (the visitors have no employee record: the "no record"
     # page); someone else's only for the employee, supervisor, HR in scope, admins.
