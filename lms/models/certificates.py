@@ -147,6 +147,9 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-pk"]
+        # Given to the signer's account (the Kepala BKPSDM), in the Wagtail admin's user or
+        # group permissions: their queue of certificates waiting for the signature.
+        permissions = [("sign_certificate", "Can sign certificates electronically")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment"],
@@ -274,3 +277,47 @@ class CertificateBulkJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class CertificateSigningJob(models.Model):
+    """The signer's batch: certificates waiting for the electronic signature, signed by
+    Celery one after another with a progress bar (lms.services.certificate_signing).
+    Each certificate is signed at most once however often a batch is run again, so a
+    stopped batch is simply started again and resumes where it stopped."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    certificate_ids = models.JSONField(_("certificates"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    signed = models.PositiveIntegerField(_("signed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing batch")
+        verbose_name_plural = _("signing batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.progress / self.total) if self.total else 0

@@ -276,3 +276,11 @@ def certificate_bulk_job_get(*, actor: User | AnonymousUser, job_id: int) -> Cer
     if job is None or not actor.is_authenticated or job.requested_by_id != actor.pk:
         raise Http404
     return job
+
+
+def certificates_waiting_for_signature() -> QuerySet[Certificate]:
+    """The signer's queue: issued, current certificates whose PDF is not signed yet
+    (index lms_certificate_to_sign)."""
+    return Certificate.objects.filter(
+        status=Certificate.Status.ISSUED, is_current=True, signed_at__isnull=True
+    )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies.services.audit import audit_log
-from lms.models import Certificate
+from lms.models import Certificate, CertificateSigningJob
 from lms.pdf import SIGNATURE_BOX
 from lms.signing import SignatureRequest, SigningError, get_signer, signing_automatic
 
@@ -141,3 +143,91 @@ def certificate_sign_on_issue(*, certificate: Certificate) -> None:
         for name in ("signed_at", "signed_by_subject", "signing_error"):
             setattr(certificate, name, getattr(signed, name))
         certificate.pdf.name = signed.pdf.name
+
+
+# THE SIGNER'S QUEUE -----------------------------------------------------------------------
+
+_PASSPHRASE_KEY = "lms:certificate-signing-job:{pk}:passphrase"  # noqa: S105 - a cache key, not a secret
+
+
+def certificate_signing_job_create(
+    *, actor: User, certificate_ids: list[int] | None, passphrase: str = ""
+) -> CertificateSigningJob:
+    """A batch for the signer: the chosen certificates, or every one waiting (None).
+    The task runs after commit. A BSrE passphrase is kept in the cache for the batch
+    only (never in the database or the broker's message) and forgotten when it ends."""
+    from lms.selectors.certificates import certificates_waiting_for_signature
+    from lms.tasks import certificate_signing_job_run
+
+    if not actor.has_perm("lms.sign_certificates"):
+        raise PermissionDenied
+    waiting = certificates_waiting_for_signature()
+    if certificate_ids is not None:
+        waiting = waiting.filter(pk__in=certificate_ids)
+    ids = list(waiting.order_by("issued_at", "pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        job = CertificateSigningJob.objects.create(
+            requested_by=actor, certificate_ids=ids, total=len(ids)
+        )
+        audit_log(
+            instance=job,
+            action="lms.certificate_signing_job",
+            user=actor,
+            changes={"certificates": [0, len(ids)]},
+        )
+        if passphrase:
+            cache.set(_PASSPHRASE_KEY.format(pk=job.pk), passphrase, timeout=3600)
+        transaction.on_commit(lambda: certificate_signing_job_run.delay(job.pk))
+    return job
+
+
+def certificate_signing_job_run(*, job_id: int) -> CertificateSigningJob:
+    """Signs the batch's certificates one by one (each exactly once: certificate_sign),
+    updating the progress. A wrong passphrase or an unusable certificate stops the batch
+    (every next one would fail the same way) with the reason; a gateway or TSA that does
+    not answer raises a transient SigningError for the task to retry later, the batch
+    resuming where it stopped."""
+    claimed = CertificateSigningJob.objects.filter(
+        pk=job_id,
+        status__in=[CertificateSigningJob.Status.QUEUED, CertificateSigningJob.Status.RUNNING],
+    ).update(status=CertificateSigningJob.Status.RUNNING)
+    job = CertificateSigningJob.objects.select_related("requested_by").get(pk=job_id)
+    if not claimed:
+        return job
+    passphrase = cache.get(_PASSPHRASE_KEY.format(pk=job.pk))
+    done = set(job.certificate_ids[: job.progress])
+    for certificate_id in job.certificate_ids[job.progress :]:
+        try:
+            if certificate_sign(
+                certificate_id=certificate_id, actor=job.requested_by, passphrase=passphrase
+            ):
+                job.signed += 1
+        except SigningError as error:
+            if error.transient:
+                CertificateSigningJob.objects.filter(pk=job.pk).update(
+                    progress=job.progress, signed=job.signed, error=str(error)[:1000]
+                )
+                raise
+            job.status = CertificateSigningJob.Status.FAILED
+            job.error = str(error)[:1000]
+            break
+        done.add(certificate_id)
+        job.progress += 1
+        CertificateSigningJob.objects.filter(pk=job.pk).update(
+            progress=job.progress, signed=job.signed
+        )
+    else:
+        job.status = CertificateSigningJob.Status.DONE
+        job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", "progress", "signed"])
+    cache.delete(_PASSPHRASE_KEY.format(pk=job.pk))
+    return job
+
+
+def certificate_signing_job_give_up(*, job_id: int, error: str) -> None:
+    """The task's retries are spent: the batch stops; starting a new one resumes it."""
+    CertificateSigningJob.objects.filter(pk=job_id).update(
+        status=CertificateSigningJob.Status.FAILED, error=error[:1000], finished_at=timezone.now()
+    )
+    cache.delete(_PASSPHRASE_KEY.format(pk=job_id))

@@ -14,6 +14,7 @@ refuses to create the credential signing key.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from dataclasses import dataclass
@@ -136,10 +137,12 @@ def demo_pki_create(
     agency: str = "Pemerintah Kota Bontang",
     passphrase: str = DEMO_PASSPHRASE,
     overwrite: bool = False,
+    signer_file: str | None = None,
 ) -> DemoPki:
     """Creates the demo root, signer and TSA (or keeps existing files unless
     `overwrite`). Returns the paths."""
     files = paths(directory)
+    files = dataclasses.replace(files, signer=files.directory / (signer_file or "signer.p12"))
     if files.signer.exists() and files.root.exists() and not overwrite:
         return files
     files.directory.mkdir(parents=True, exist_ok=True)
@@ -197,3 +200,26 @@ def is_demo(certificates: list[x509.Certificate]) -> bool:
         or DEMO_MARK in certificate.issuer.rfc4514_string()
         for certificate in certificates
     )
+
+
+def demo_pki_ensure() -> DemoPki | None:
+    """For `seed_demo` / `make run`: the demo PKI at the configured PKCS#12 path, made
+    for the agency's signer (AgencySettings) when it is missing. Nothing outside
+    development and tests (LMS_PDF_SIGNER_DEMO_AUTOCREATE), nor for another backend."""
+    from competencies.models import AgencySettings
+    from lms import signing
+
+    if settings.LMS_PDF_SIGNER != "local" or not settings.LMS_PDF_SIGNER_DEMO_AUTOCREATE:
+        return None
+    path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
+    if path.exists():
+        return None
+    agency = AgencySettings.for_default_site()
+    files = demo_pki_create(
+        directory=path.parent,
+        signer_name=f"{agency.signer_name or 'Kepala BKPSDM'} (DEMO)",
+        agency=agency.government_name or "Pemerintah Kota Bontang",
+        signer_file=path.name,
+    )
+    signing.reset()
+    return files

@@ -73,7 +73,10 @@ class LocalSigner:
     def __init__(self) -> None:
         path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
         if not path.exists() and getattr(settings, "LMS_PDF_SIGNER_DEMO_AUTOCREATE", False):
-            demo_pki.demo_pki_create(directory=path.parent)
+            demo_pki.demo_pki_create(
+                directory=path.parent,
+                signer_file=path.name,
+            )
         try:
             data = path.read_bytes()
         except OSError as error:

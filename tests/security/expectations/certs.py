@@ -43,4 +43,15 @@ EXPECTATIONS = {
         row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, NOT_FOUND, NOT_FOUND), kwargs={"job_id": 999999}
     ),
     "lms_certificates:regenerate": Expect(row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, OK)),
+    # The signer's queue: the `lms.sign_certificate` permission (the Kepala) and admins.
+    "lms_certificates:sign_queue": Expect(row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, OK)),
+    "lms_certificates:sign_preview": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"pk": 999999}
+    ),
+    "lms_certificates:sign_job": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"job_id": 999999}
+    ),
+    "lms_certificates:sign_job_status": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"job_id": 999999}
+    ),
 }
