@@ -596,6 +596,9 @@ COMPETENCY_GAP_COURSE_SELECTOR = "lms.selectors.catalogue.course_list_for_gaps"
 # Called after commit with employee_ids=[...] when HR creates, edits, (de)activates or
 # imports employees: lms re-applies the assignment rules to them (docs/assignments.md).
 COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = ["lms.services.assignments.employees_changed"]
+# Transcript PDFs are signed electronically through this callable (competencies does not
+# import lms): sign(pdf, *, box, page, reason, signer_name, location) -> bytes | None.
+COMPETENCIES_PDF_SIGNER = "lms.signing.sign_document"
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
 

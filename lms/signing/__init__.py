@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +24,8 @@ from django.utils.module_loading import import_string
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+
+logger = logging.getLogger(__name__)
 
 # The visible signature field's name; the certificate renderer draws the block under it.
 SIGNATURE_FIELD = "TandaTanganElektronik"
@@ -136,3 +139,32 @@ def trust_roots() -> list[x509.Certificate]:
         if certificate.subject == certificate.issuer:
             roots[certificate.fingerprint(hashes.SHA256())] = certificate
     return list(roots.values())
+
+
+def sign_document(
+    pdf: bytes,
+    *,
+    box: tuple[int, int, int, int] | None,
+    page: int = 0,
+    reason: str = "",
+    signer_name: str = "",
+    location: str = "",
+) -> bytes | None:
+    """A PDF rendered on request (the transcript) signed with the agency's key, or None
+    when signing is not automatic (a BSrE signer needs the passphrase) or fails: the
+    caller then serves it unsigned. settings.COMPETENCIES_PDF_SIGNER points here."""
+    if not signing_automatic():
+        return None
+    try:
+        return get_signer().sign(
+            pdf,
+            request=SignatureRequest(
+                box=box, page=page, reason=reason, location=location, signer_name=signer_name
+            ),
+        )
+    except SigningError as error:
+        logger.warning("Transcript not signed: %s", error)
+        return None
+
+
+sign_document.available = signing_automatic  # type: ignore[attr-defined]
