@@ -71,6 +71,13 @@ class CertificateData:
     # block (signing date `signed_on`), under the PAdES signature field SIGNATURE_BOX.
     signature_state: str = ""
     signed_on: datetime.date | None = None
+    # STTP content: rank (pangkat/golongan), position (jabatan), unit, the result
+    # classification, and the subjects with their JP (a second page when there are any).
+    holder_rank: str = ""
+    holder_position: str = ""
+    holder_unit: str = ""
+    qualification: str = ""
+    subjects: tuple[tuple[str, str], ...] = ()
 
 
 def _rgb(colour: tuple[float, float, float], stroke: bool) -> str:
@@ -157,7 +164,9 @@ def render_certificate(data: CertificateData) -> bytes:
         _draw_award(c, data)
         _draw_signer(c, data)
         _draw_verification(c, data)
-    c.showPage()
+        c.showPage()
+        if data.subjects:
+            _draw_subjects(c, data)
     c.save()
     return buffer.getvalue()
 
@@ -196,8 +205,19 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     if data.holder_nip:
         c.setFont(REGULAR, 12)
         c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
+    details = " · ".join(
+        part
+        for part in (
+            data.holder_rank,
+            data.holder_position,
+            data.holder_unit,
+        )
+        if part
+    )
+    if details:
+        _centred(c, details, h - 260, REGULAR, 10, w - 160)
     c.setFont(REGULAR, 12)
-    c.drawCentredString(w / 2, h - 275, _("who has completed the training"))
+    c.drawCentredString(w / 2, h - 277, _("who has completed the training"))
     _centred(c, data.course_title, h - 300, BOLD, 17, w - 160)
     period = _date(data.completed_on)
     if data.started_on and data.started_on != data.completed_on:
@@ -211,6 +231,17 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         12,
         w - 160,
     )
+    below = h - 344
+    if data.qualification:
+        _centred(
+            c,
+            _("with the qualification: %(qualification)s") % {"qualification": data.qualification},
+            h - 338,
+            BOLD,
+            11,
+            w - 160,
+        )
+        below = h - 356
     if data.competencies:
         items = ", ".join(
             f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies
@@ -218,7 +249,7 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         _centred(
             c,
             _("Competencies developed: %(items)s") % {"items": items},
-            h - 344,
+            below,
             REGULAR,
             10,
             w - 180,
@@ -226,8 +257,72 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     if data.valid_until:
         c.setFont(REGULAR, 9)
         c.drawCentredString(
-            w / 2, h - 362, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
+            w / 2, below - 18, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
         )
+
+
+def _draw_subjects(c: canvas.Canvas, data: CertificateData) -> None:
+    """Second page: the programme's subjects (mata pelatihan) and their JP; long titles
+    wrap onto several lines, and the list runs on to further pages when needed."""
+    w, h = PAGE_WIDTH, PAGE_HEIGHT
+    left, right, jp_x = 70.0, w - 70, w - 150
+    width = jp_x - left - 40
+
+    def heading() -> float:
+        c.addLiteral(background_operators())
+        c.setFillColorRGB(*PRIMARY)
+        _centred(c, _("List of subjects"), h - 110, BOLD, 18, w - 200)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(REGULAR, 10)
+        c.drawCentredString(w / 2, h - 128, f"{data.number} — {data.holder_name}")
+        c.setFont(BOLD, 10)
+        c.drawString(left, h - 155, _("No."))
+        c.drawString(left + 30, h - 155, _("Subject"))
+        c.drawRightString(right, h - 155, "JP")
+        c.line(left, h - 160, right, h - 160)
+        return h - 176
+
+    y = heading()
+    for number, (title, jp) in enumerate(data.subjects, start=1):
+        lines = _wrap(str(title), REGULAR, 10, width)
+        if y - 13 * len(lines) < 60:
+            c.showPage()
+            y = heading()
+        c.setFont(REGULAR, 10)
+        c.drawString(left, y, f"{number}.")
+        c.drawRightString(right, y, jp_display(Decimal(str(jp))))
+        for line in lines:
+            c.drawString(left + 30, y, line)
+            y -= 13
+        y -= 3
+    c.line(left, y + 6, right, y + 6)
+    c.setFont(BOLD, 10)
+    c.drawString(left + 30, y - 8, _("Total"))
+    c.drawRightString(right, y - 8, jp_display(Decimal(str(data.jp))))
+    c.showPage()
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Words onto lines no wider than `width` (a word longer than a line is cut)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if pdfmetrics.stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while pdfmetrics.stringWidth(word, font, size) > width and len(word) > 1:
+            cut = len(word)
+            while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
 
 
 def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:

@@ -586,6 +586,15 @@ LMS_BSRE_USERNAME = env("LMS_BSRE_USERNAME", default="")
 LMS_BSRE_PASSWORD = env("LMS_BSRE_PASSWORD", default="")
 LMS_BSRE_NIK = env("LMS_BSRE_NIK", default="")
 LMS_BSRE_TIMEOUT = env.float("LMS_BSRE_TIMEOUT", default=30.0)
+# Kualifikasi kelulusan printed on certificates from the final score (%), highest first:
+# (minimum score, label). The agency adjusts them to its programme's rules.
+LMS_CERTIFICATE_QUALIFICATIONS = [
+    (91, "Sangat Memuaskan"),
+    (81, "Memuaskan"),
+    (71, "Baik"),
+    (61, "Cukup"),
+    (0, "Kurang"),
+]
 # Uploads checked on the public verify page ("Dokumen PDF").
 LMS_VERIFY_PDF_MAX_BYTES = env.int("LMS_VERIFY_PDF_MAX_BYTES", default=10 * 1024 * 1024)
 # A quiz submission arriving this long after the time limit still counts as on time

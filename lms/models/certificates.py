@@ -91,6 +91,17 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("A list of [name, level] pairs."),
     )
+    # STTP content (Perka LAN 24/2016; DOMAIN.md §7), snapshotted at issue: the holder's
+    # pangkat/golongan, jabatan and unit; the result classification (kualifikasi
+    # kelulusan) from the final score; the programme's subjects (mata pelatihan) and JP.
+    holder_rank = models.CharField(_("rank (pangkat/golongan)"), max_length=120, blank=True)
+    holder_position = models.CharField(_("position (jabatan)"), max_length=255, blank=True)
+    holder_unit = models.CharField(_("unit (instansi/unit kerja)"), max_length=255, blank=True)
+    final_score = models.DecimalField(
+        _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    qualification = models.CharField(_("qualification (kualifikasi)"), max_length=60, blank=True)
+    subjects = models.JSONField(_("subjects (mata pelatihan)"), default=list, blank=True)
     signer_name = models.CharField(_("signer name"), max_length=200, blank=True)
     signer_nip = models.CharField(_("signer NIP"), max_length=18, blank=True)
     signer_title = models.CharField(_("signer title"), max_length=200, blank=True)

@@ -138,6 +138,11 @@ def certificate_data(
         logo_path=logo_path,
         signature_path=signature_path,
         signature_state=signature_state,
+        holder_rank=certificate.holder_rank,
+        holder_position=certificate.holder_position,
+        holder_unit=certificate.holder_unit,
+        qualification=certificate.qualification,
+        subjects=tuple((str(title), str(jp)) for title, jp in certificate.subjects or ()),
         signed_on=(timezone.localdate(certificate.signed_at) if certificate.signed_at else None),
     )
 
