@@ -9,6 +9,7 @@ marked signed that is not."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,21 @@ logger = logging.getLogger(__name__)
 def signature_request(
     *, certificate: Certificate, passphrase: str | None = None
 ) -> SignatureRequest:
+    """The signature of a certificate's PDF: its visible field, the reason (the number,
+    which the verify page matches), and the Open Badges credential (JSON and its signed
+    VC-JWT, as served at /verify/<code>/credential.json and .jwt) embedded as associated
+    files in the signed revision."""
+    from lms.services import credentials
+
+    credential = json.dumps(
+        credentials.credential_ob3(certificate=certificate), ensure_ascii=False, indent=2
+    ).encode()
+    token = credentials.credential_jwt(certificate=certificate).encode()
     return SignatureRequest(
+        attachments=(
+            ("credential.json", credential, "application/json", "Open Badges 3.0 credential"),
+            ("credential.jwt", token, "application/vc+jwt", "Open Badges 3.0 credential (VC-JWT)"),
+        ),
         box=SIGNATURE_BOX,
         page=0,
         reason=_("Certificate %(number)s") % {"number": certificate.number},

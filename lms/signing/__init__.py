@@ -75,6 +75,10 @@ class SignatureRequest:
     # The BSrE gateway asks for the signer's passphrase per batch; the local backend
     # ignores it (its passphrase is a setting).
     passphrase: str | None = None
+    # Files embedded in the signed revision as associated files (/AF, relationship
+    # /Data): (file name, content, MIME type, description), e.g. the Open Badges
+    # credential, so that one file carries the document, the credential and the signature.
+    attachments: tuple[tuple[str, bytes, str, str], ...] = ()
 
 
 class PdfSigner(Protocol):
@@ -168,3 +172,25 @@ def sign_document(
 
 
 sign_document.available = signing_automatic  # type: ignore[attr-defined]
+
+
+def embed_attachments(writer: object, attachments: tuple[tuple[str, bytes, str, str], ...]) -> None:
+    """Adds `attachments` to a pyHanko writer (before it is signed) as embedded,
+    associated files of the document."""
+    from pyhanko.pdf_utils import embed, generic
+
+    for name, content, mime_type, description in attachments:
+        embed.embed_file(
+            writer,  # type: ignore[arg-type]
+            embed.FileSpec(
+                file_spec_string=name,
+                file_name=name,
+                embedded_data=embed.EmbeddedFileObject.from_file_data(
+                    writer,  # type: ignore[arg-type]
+                    data=content,
+                    mime_type=mime_type,
+                ),
+                description=description,
+                af_relationship=generic.pdf_name("/Data"),
+            ),
+        )

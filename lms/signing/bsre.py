@@ -19,11 +19,14 @@ server implementing exactly these shapes (tests/lms/certificates/test_bsre.py)."
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 
 import requests
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from lms.signing import SignatureRequest, SigningError
+from lms.signing import SignatureRequest, SigningError, embed_attachments
 
 SIGN_PATH = "/api/sign/pdf"
 
@@ -50,6 +53,13 @@ class BsreSigner:
     def sign(self, pdf: bytes, *, request: SignatureRequest) -> bytes:
         if not request.passphrase:
             raise SigningError("The BSrE gateway needs the signer's passphrase.")
+        if request.attachments:
+            # Embedded here, before the gateway signs, so that its signature covers them.
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            embed_attachments(writer, request.attachments)
+            buffer = io.BytesIO()
+            writer.write(buffer)
+            pdf = buffer.getvalue()
         try:
             response = self.session.post(
                 self.url + SIGN_PATH,

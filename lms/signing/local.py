@@ -27,7 +27,13 @@ from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from lms.signing import SIGNATURE_FIELD, SignatureRequest, SigningError, demo_pki
+from lms.signing import (
+    SIGNATURE_FIELD,
+    SignatureRequest,
+    SigningError,
+    demo_pki,
+    embed_attachments,
+)
 
 # Room kept in the PDF for the CMS object: no dry-run signature to size it (that would
 # sign twice). A 2048/4096-bit chain of three and a timestamp token fit in 16 KiB.
@@ -156,6 +162,7 @@ class LocalSigner:
         )
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            embed_attachments(writer, request.attachments)
             output = pdf_signer.sign_pdf(
                 writer,
                 bytes_reserved=(

@@ -326,3 +326,21 @@ def test_a_certificate_waiting_for_its_signature_says_so(client, completed, sett
     assert "Menunggu tanda tangan" in detail
     page = client.get(reverse("verify:pdf", args=[certificate.code])).content.decode()
     assert "Menunggu tanda tangan" in page
+
+
+def test_the_signed_pdf_carries_the_open_badges_credential_as_associated_files(client, certificate):
+    import json
+
+    from django.urls import reverse
+
+    reader = PdfFileReader(io.BytesIO(_stored(certificate)))
+    names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    files = {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
+    assert set(files) == {"credential.json", "credential.jwt"}
+    assert all(spec["/AFRelationship"] == "/Data" for spec in files.values())
+    assert len(reader.root["/AF"]) == 2
+    embedded = json.loads(files["credential.json"]["/EF"]["/F"].get_object().data)
+    served = client.get(reverse("verify:credential", args=[certificate.code])).json()
+    assert embedded == served
+    # Embedded in the signed revision: the signature covers them.
+    assert pdf_signature_check(_stored(certificate)).valid
