@@ -344,3 +344,13 @@ def test_the_signed_pdf_carries_the_open_badges_credential_as_associated_files(c
     assert embedded == served
     # Embedded in the signed revision: the signature covers them.
     assert pdf_signature_check(_stored(certificate)).valid
+
+
+def test_an_upload_over_the_request_cap_gets_the_same_clear_message(client, certificate, settings):
+    settings.UPLOAD_MAX_REQUEST_SIZE = 64 * 1024
+    settings.LMS_VERIFY_PDF_MAX_BYTES = 32 * 1024
+
+    response = _upload(client, certificate, b"%PDF-1.7\n" + b"0" * (128 * 1024))
+
+    assert response.status_code == 200
+    assert response.context["error"] and response.context["check"] is None
