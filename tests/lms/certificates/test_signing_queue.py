@@ -160,3 +160,30 @@ def test_two_signers_at_once_sign_a_certificate_exactly_once(holder, course, sig
 
     assert ModelLogEntry.objects.filter(action="lms.certificate_sign").count() == 1
     assert pdf_signature_check(_pdf(certificate)).valid
+
+
+def test_a_silent_tsa_is_retried_and_a_new_batch_resumes_where_it_stopped(
+    signer, waiting, settings, django_capture_on_commit_callbacks
+):
+    from celery.exceptions import Retry
+
+    settings.LMS_PDF_SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"  # refused at once
+    settings.LMS_PDF_SIGNING_TSA_TIMEOUT = 1
+    signing.reset()
+    # The task asks Celery to retry it later (eager here: the Retry surfaces).
+    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
+        job = certificate_signing_job_create(actor=signer, certificate_ids=None)
+    job = CertificateSigningJob.objects.get()
+    assert job.status == "running" and "TSA" in job.error and job.signed == 0
+    assert not Certificate.objects.filter(signed_at__isnull=False).exists()
+
+    settings.LMS_PDF_SIGNING_TSA_URL = ""  # the service is back
+    signing.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = certificate_signing_job_create(actor=signer, certificate_ids=None)
+    again.refresh_from_db()
+    assert (again.status, again.signed) == ("done", 3)
+    # The first batch, retried, finds nothing left to sign and finishes.
+    from lms.services.certificate_signing import certificate_signing_job_run
+
+    assert certificate_signing_job_run(job_id=job.pk).status == "done"
