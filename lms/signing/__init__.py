@@ -13,11 +13,14 @@ batch costs one CMS signature per PDF, not one key load."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import dataclasses
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -26,6 +29,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The visible signature field's name; the certificate renderer draws the block under it.
 SIGNATURE_FIELD = "TandaTanganElektronik"
@@ -194,3 +198,15 @@ def embed_attachments(writer: object, attachments: tuple[tuple[str, bytes, str, 
                 af_relationship=generic.pdf_name("/Data"),
             ),
         )
+
+
+def outside_event_loop(function: Callable[[], T]) -> T:
+    """Runs `function` (pyHanko's synchronous API, which calls asyncio.run) in this
+    thread, or in a helper thread when this thread already runs an event loop (an async
+    caller, a browser test's Playwright loop): asyncio.run refuses to nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function).result()

@@ -33,6 +33,7 @@ from lms.signing import (
     SigningError,
     demo_pki,
     embed_attachments,
+    outside_event_loop,
 )
 
 # Room kept in the PDF for the CMS object: no dry-run signature to size it (that would
@@ -163,11 +164,13 @@ class LocalSigner:
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             embed_attachments(writer, request.attachments)
-            output = pdf_signer.sign_pdf(
-                writer,
-                bytes_reserved=(
-                    BYTES_RESERVED_WITH_TIMESTAMP if self._timestamper else BYTES_RESERVED
-                ),
+            output = outside_event_loop(
+                lambda: pdf_signer.sign_pdf(
+                    writer,
+                    bytes_reserved=(
+                        BYTES_RESERVED_WITH_TIMESTAMP if self._timestamper else BYTES_RESERVED
+                    ),
+                )
             )
         except (TimestampRequestError, requests.RequestException) as error:
             raise SigningError(

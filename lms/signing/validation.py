@@ -20,7 +20,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from lms.signing import trust_roots
+from lms.signing import outside_event_loop, trust_roots
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ def pdf_signature_check(pdf: bytes) -> PdfSignatureCheck:
         return PdfSignatureCheck(problem="unsigned")
     signature = signatures[-1]
     try:
-        status = validate_pdf_signature(signature, validation_context())
+        context = validation_context()
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, PdfError, ValueError, KeyError) as error:
         logger.info("Signature could not be validated: %s", error)
         return PdfSignatureCheck(problem="", intact=False, altered_after_signing=True)

@@ -354,3 +354,20 @@ def test_an_upload_over_the_request_cap_gets_the_same_clear_message(client, cert
 
     assert response.status_code == 200
     assert response.context["error"] and response.context["check"] is None
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop():
+    """pyHanko's synchronous API calls asyncio.run; an async caller (or a browser test's
+    Playwright loop) must still be able to sign and check."""
+    import asyncio
+
+    from lms.pdf import render_certificate
+    from tests.lms.certificates.test_pdf import _data
+
+    async def sign_and_check():
+        signed = signing.get_signer().sign(
+            render_certificate(_data()), request=signing.SignatureRequest(box=SIGNATURE_BOX)
+        )
+        return pdf_signature_check(signed)
+
+    assert asyncio.run(sign_and_check()).valid
