@@ -18,7 +18,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -138,11 +138,50 @@ class TranscriptPDF:
     unit: str
     printed_on: str
     years: tuple[TranscriptYear, ...]
+    # The visible block of the electronic signature (lines: "Ditandatangani secara
+    # elektronik", date, title, name, NIP), drawn last; empty: none.
+    signature_lines: tuple[str, ...] = ()
 
 
-def render_transcript(data: TranscriptPDF) -> bytes:
+class SignatureBlock(Flowable):
+    """The electronic signature's visible block, right-aligned at the end of the
+    document. Records where it was drawn (`anchor`: page index and box in points), so
+    that the PAdES signature field can be placed over it."""
+
+    WIDTH, LINE = 80 * mm, 11.0
+
+    def __init__(self, lines: tuple[str, ...], anchor: dict) -> None:
+        super().__init__()
+        self.lines, self.anchor = lines, anchor
+        self.height = self.LINE * len(lines) + 10
+
+    def wrap(self, available_width, available_height):
+        self.offset = max(0.0, available_width - self.WIDTH)
+        return available_width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColorRGB(0.043, 0.325, 0.580)
+        canvas.setLineWidth(0.8)
+        canvas.rect(self.offset, 0, self.WIDTH, self.height, stroke=1, fill=0)
+        y = self.height - 5 - self.LINE + 2
+        for index, line in enumerate(self.lines):
+            font = BOLD if index == 0 else REGULAR
+            size = 8.5
+            while size > 6 and pdfmetrics.stringWidth(line, font, size) > self.WIDTH - 10:
+                size -= 0.5
+            canvas.setFont(font, size)
+            canvas.drawString(self.offset + 5, y, line)
+            y -= self.LINE
+        x, y0 = canvas.absolutePosition(self.offset, 0)
+        self.anchor["page"] = canvas.getPageNumber() - 1
+        self.anchor["box"] = (int(x), int(y0), int(x + self.WIDTH), int(y0 + self.height))
+
+
+def render_transcript(data: TranscriptPDF, *, anchor: dict | None = None) -> bytes:
     """An employee's training transcript: approved records per year, JP against the
-    yearly target. A4 portrait, DejaVu fonts (every Indonesian name prints)."""
+    yearly target. A4 portrait, DejaVu fonts (every Indonesian name prints). With
+    `signature_lines`, the signature block comes last and `anchor` receives its place."""
     register_fonts()
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
@@ -203,5 +242,10 @@ def render_transcript(data: TranscriptPDF) -> bytes:
             )
         )
         story.append(Spacer(1, 4 * mm))
+    if data.signature_lines:
+        story += [
+            Spacer(1, 6 * mm),
+            SignatureBlock(data.signature_lines, anchor if anchor is not None else {}),
+        ]
     doc.build(story)
     return buffer.getvalue()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -313,6 +316,43 @@ def transcript_pdf(request: AuthenticatedRequest, pk: int | None = None) -> Http
             for y in years
         ),
     )
-    response = HttpResponse(render_transcript(data), content_type="application/pdf")
+    response = HttpResponse(_transcript_signed(data, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="transkrip-{employee.pk}.pdf"'
     return response
+
+
+def _transcript_signed(data: TranscriptPDF, request: AuthenticatedRequest) -> bytes:
+    """The transcript with the agency's electronic signature when a signer signs
+    automatically (settings.COMPETENCIES_PDF_SIGNER, lms.signing.sign_document): the
+    visible block is drawn last and the signature field placed over it. Unsigned (and
+    without the block) when signing is off or fails."""
+    sign = (
+        import_string(settings.COMPETENCIES_PDF_SIGNER)
+        if settings.COMPETENCIES_PDF_SIGNER
+        else None
+    )
+    if sign is None or not getattr(sign, "available", lambda: False)():
+        return render_transcript(data)
+    agency = AgencySettings.for_request(request)
+    lines = tuple(
+        line
+        for line in (
+            _("Signed electronically"),
+            date_format(timezone.localdate(), "j F Y"),
+            agency.signer_title,
+            agency.signer_name,
+            f"NIP {agency.signer_nip}" if agency.signer_nip else "",
+        )
+        if line
+    )
+    anchor: dict = {}
+    pdf = render_transcript(dataclasses.replace(data, signature_lines=lines), anchor=anchor)
+    signed = sign(
+        pdf,
+        box=anchor.get("box"),
+        page=anchor.get("page", 0),
+        reason=str(data.title),
+        signer_name=agency.signer_name,
+        location=agency.city,
+    )
+    return signed if signed is not None else render_transcript(data)

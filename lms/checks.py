@@ -30,3 +30,38 @@ def check_courses_without_siasn_type(app_configs=None, **kwargs) -> list[checks.
             id="lms.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_pdf_signing_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Production refuses the demo PKI (any certificate of the signing chain marked DEMO,
+    lms.signing.demo_pki) and a signing key it cannot open, as it refuses to create the
+    credential signing key: certificates signed with either would not be the agency's."""
+    from django.conf import settings
+
+    from lms import signing
+    from lms.signing import demo_pki
+
+    if settings.SETTINGS_PROFILE != "production" or settings.LMS_PDF_SIGNER != "local":
+        return []
+    try:
+        signer = signing.get_signer()
+    except signing.SigningError as error:
+        return [
+            checks.Error(
+                f"The PDF signing key cannot be used: {error}",
+                hint="Mount the agency's PKCS#12 file at LMS_PDF_SIGNER_PKCS12_FILE and set "
+                "LMS_PDF_SIGNER_PKCS12_PASSPHRASE (docs/certificates.md).",
+                id="lms.E002",
+            )
+        ]
+    if demo_pki.is_demo(getattr(signer, "chain", [])):
+        return [
+            checks.Error(
+                "The PDF signing certificate is the DEMO one (its chain is marked "
+                f"{demo_pki.DEMO_MARK!r}); production never signs with it.",
+                hint="Use the agency's own certificate (or LMS_PDF_SIGNER=bsre).",
+                id="lms.E003",
+            )
+        ]
+    return []

@@ -36,6 +36,11 @@ QR_MASK = 2
 PRIMARY = (0.043, 0.325, 0.580)  # the portal's blue (#0b5394)
 GOLD = (0.749, 0.573, 0.196)
 
+# The signer block, right; the PAdES signature field covers it (lower-left x, y,
+# upper-right x, y in points), so that readers show the signature where the block is.
+SIGNER_X = PAGE_WIDTH - 300
+SIGNATURE_BOX = (int(SIGNER_X) - 8, 58, int(PAGE_WIDTH) - 44, 192)
+
 
 @dataclass(frozen=True)
 class CertificateData:
@@ -61,6 +66,18 @@ class CertificateData:
     language: str = "id"
     logo_path: str | None = None
     signature_path: str | None = None
+    # The electronic signature (lms.signing): "" prints the scanned signature image as
+    # before; "pending" a "waiting for signature" box; "signed" the visible signature
+    # block (signing date `signed_on`), under the PAdES signature field SIGNATURE_BOX.
+    signature_state: str = ""
+    signed_on: datetime.date | None = None
+    # STTP content: rank (pangkat/golongan), position (jabatan), unit, the result
+    # classification, and the subjects with their JP (a second page when there are any).
+    holder_rank: str = ""
+    holder_position: str = ""
+    holder_unit: str = ""
+    qualification: str = ""
+    subjects: tuple[tuple[str, str], ...] = ()
 
 
 def _rgb(colour: tuple[float, float, float], stroke: bool) -> str:
@@ -147,7 +164,9 @@ def render_certificate(data: CertificateData) -> bytes:
         _draw_award(c, data)
         _draw_signer(c, data)
         _draw_verification(c, data)
-    c.showPage()
+        c.showPage()
+        if data.subjects:
+            _draw_subjects(c, data)
     c.save()
     return buffer.getvalue()
 
@@ -186,8 +205,19 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     if data.holder_nip:
         c.setFont(REGULAR, 12)
         c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
+    details = " · ".join(
+        part
+        for part in (
+            data.holder_rank,
+            data.holder_position,
+            data.holder_unit,
+        )
+        if part
+    )
+    if details:
+        _centred(c, details, h - 260, REGULAR, 10, w - 160)
     c.setFont(REGULAR, 12)
-    c.drawCentredString(w / 2, h - 275, _("who has completed the training"))
+    c.drawCentredString(w / 2, h - 277, _("who has completed the training"))
     _centred(c, data.course_title, h - 300, BOLD, 17, w - 160)
     period = _date(data.completed_on)
     if data.started_on and data.started_on != data.completed_on:
@@ -201,6 +231,17 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         12,
         w - 160,
     )
+    below = h - 344
+    if data.qualification:
+        _centred(
+            c,
+            _("with the qualification: %(qualification)s") % {"qualification": data.qualification},
+            h - 338,
+            BOLD,
+            11,
+            w - 160,
+        )
+        below = h - 356
     if data.competencies:
         items = ", ".join(
             f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies
@@ -208,7 +249,7 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         _centred(
             c,
             _("Competencies developed: %(items)s") % {"items": items},
-            h - 344,
+            below,
             REGULAR,
             10,
             w - 180,
@@ -216,18 +257,86 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     if data.valid_until:
         c.setFont(REGULAR, 9)
         c.drawCentredString(
-            w / 2, h - 362, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
+            w / 2, below - 18, _("Valid until %(date)s") % {"date": _date(data.valid_until)}
         )
 
 
+def _draw_subjects(c: canvas.Canvas, data: CertificateData) -> None:
+    """Second page: the programme's subjects (mata pelatihan) and their JP; long titles
+    wrap onto several lines, and the list runs on to further pages when needed."""
+    w, h = PAGE_WIDTH, PAGE_HEIGHT
+    left, right, jp_x = 70.0, w - 70, w - 150
+    width = jp_x - left - 40
+
+    def heading() -> float:
+        c.addLiteral(background_operators())
+        c.setFillColorRGB(*PRIMARY)
+        _centred(c, _("List of subjects"), h - 110, BOLD, 18, w - 200)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(REGULAR, 10)
+        c.drawCentredString(w / 2, h - 128, f"{data.number} — {data.holder_name}")
+        c.setFont(BOLD, 10)
+        c.drawString(left, h - 155, _("No."))
+        c.drawString(left + 30, h - 155, _("Subject"))
+        c.drawRightString(right, h - 155, "JP")
+        c.line(left, h - 160, right, h - 160)
+        return h - 176
+
+    y = heading()
+    for number, (title, jp) in enumerate(data.subjects, start=1):
+        lines = _wrap(str(title), REGULAR, 10, width)
+        if y - 13 * len(lines) < 60:
+            c.showPage()
+            y = heading()
+        c.setFont(REGULAR, 10)
+        c.drawString(left, y, f"{number}.")
+        c.drawRightString(right, y, jp_display(Decimal(str(jp))))
+        for line in lines:
+            c.drawString(left + 30, y, line)
+            y -= 13
+        y -= 3
+    c.line(left, y + 6, right, y + 6)
+    c.setFont(BOLD, 10)
+    c.drawString(left + 30, y - 8, _("Total"))
+    c.drawRightString(right, y - 8, jp_display(Decimal(str(data.jp))))
+    c.showPage()
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Words onto lines no wider than `width` (a word longer than a line is cut)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if pdfmetrics.stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while pdfmetrics.stringWidth(word, font, size) > width and len(word) > 1:
+            cut = len(word)
+            while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
 def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
-    """Place and date, signer title, signature image, name and NIP, right."""
-    sx = PAGE_WIDTH - 300
+    """Place and date, signer title, the signature (scanned image, or the electronic
+    signature's block), name and NIP, right."""
+    sx = SIGNER_X
+    width = PAGE_WIDTH - 52 - sx
     c.setFont(REGULAR, 11)
     issued = _date(data.issued_on)
     c.drawString(sx, 178, f"{data.place}, {issued}" if data.place else issued)
-    c.drawString(sx, 163, data.signer_title)
-    if data.signature_path:
+    _fitted(c, data.signer_title, sx, 163, REGULAR, 11, width)
+    if data.signature_state:
+        _draw_electronic_signature(c, data, sx, width)
+    elif data.signature_path:
         c.drawImage(
             _image(data.signature_path),
             sx,
@@ -237,11 +346,50 @@ def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
             mask="auto",
             preserveAspectRatio=True,
         )
-    c.setFont(BOLD, 11)
-    c.drawString(sx, 84, data.signer_name)
+    _fitted(c, data.signer_name, sx, 84, BOLD, 11, width)
     if data.signer_nip:
         c.setFont(REGULAR, 10)
         c.drawString(sx, 70, f"NIP {data.signer_nip}")
+
+
+def _fitted(
+    c: canvas.Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float
+) -> None:
+    # Long names and titles shrink to fit the signer block rather than run off the page.
+    while size > 7 and pdfmetrics.stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    c.setFont(font, size)
+    c.drawString(x, y, text)
+
+
+def _draw_electronic_signature(
+    c: canvas.Canvas, data: CertificateData, sx: float, width: float
+) -> None:
+    """The visible block of the PAdES signature (or the box waiting for it)."""
+    c.saveState()
+    if data.signature_state == "signed":
+        c.setStrokeColorRGB(*PRIMARY)
+        c.setFillColorRGB(*PRIMARY)
+        lines = [
+            (BOLD, _("Signed electronically")),
+            (
+                REGULAR,
+                _("on %(date)s") % {"date": _date(data.signed_on or data.issued_on)},
+            ),
+            (REGULAR, _("with a certified electronic signature")),
+        ]
+    else:
+        c.setStrokeColorRGB(0.55, 0.55, 0.55)
+        c.setFillColorRGB(0.4, 0.4, 0.4)
+        c.setDash(3, 2)
+        lines = [(BOLD, _("Awaiting electronic signature"))]
+    c.setLineWidth(0.8)
+    c.rect(sx - 4, 98, width + 4, 56, stroke=1, fill=0)
+    y = 140
+    for font, text in lines:
+        _fitted(c, text, sx + 4, y, font, 9, width - 8)
+        y -= 13
+    c.restoreState()
 
 
 def _draw_verification(c: canvas.Canvas, data: CertificateData) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ObjectDoesNotExist
 
 import rules
@@ -112,6 +113,21 @@ rules.add_perm("lms.manage_certificate", is_certificate_in_hr_scope | is_adminis
 # Re-rendering every certificate's PDF (after a template change) is an administrator's
 # operation: it touches all units.
 rules.add_perm("lms.regenerate_certificates", is_administrator)
+
+
+@rules.predicate
+def is_certificate_signer(user) -> bool:
+    """The signer (the Kepala BKPSDM): the `lms.sign_certificate` model permission, given
+    to their account or a group in the Wagtail admin."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and ModelBackend().has_perm(user, "lms.sign_certificate")
+    )
+
+
+# The signer's queue: certificates waiting for the electronic signature.
+rules.add_perm("lms.sign_certificates", is_certificate_signer | is_administrator)
 
 
 @rules.predicate

@@ -238,3 +238,23 @@ def worker_heartbeat_record(self: Task) -> None:
     from lms.services.heartbeat import worker_heartbeat_record as record
 
     record(hostname=self.request.hostname or "eager")
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def certificate_signing_job_run(self: Task, job_id: int) -> None:
+    """The signer's batch. A gateway or TSA that does not answer is retried with backoff
+    (the batch resumes where it stopped); after the last retry the batch is marked failed
+    and a new one picks up the certificates still waiting."""
+    from lms.services.certificate_signing import certificate_signing_job_give_up
+    from lms.services.certificate_signing import certificate_signing_job_run as service
+    from lms.signing import SigningError
+
+    try:
+        service(job_id=job_id)
+    except SigningError as error:
+        if not error.transient:
+            raise
+        if self.request.retries >= 5:
+            certificate_signing_job_give_up(job_id=job_id, error=str(error))
+            return
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error

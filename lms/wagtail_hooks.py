@@ -64,6 +64,12 @@ def register_certificate_log_actions(actions):
     actions.register_action(
         "lms.certificate_reissue", _("Reissue certificate"), _("Certificate reissued")
     )
+    actions.register_action(
+        "lms.certificate_sign", _("Sign certificate"), _("Certificate signed electronically")
+    )
+    actions.register_action(
+        "lms.certificate_signing_job", _("Sign certificates"), _("Signing batch started")
+    )
 
 
 # ASSIGNMENTS, TRAINING NEEDS AND PROPOSALS -----------------------------------------------
@@ -192,3 +198,20 @@ def register_course_review_submit_menu_item():
 def register_course_review_approve_menu_item():
     # Before "Save draft": the reviewer's main action on a course in review.
     return course_review.CourseReviewApproveMenuItem(order=-1)
+
+
+class SignerMenuItem(MenuItem):
+    """Shown to the signer (lms.sign_certificates) only."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("lms.sign_certificates")
+
+
+@hooks.register("register_admin_menu_item")
+def register_signing_queue_menu_item():
+    return SignerMenuItem(
+        _("Certificates to sign"),
+        reverse("lms_certificates:sign_queue"),
+        icon_name="doc-full",
+        order=271,
+    )

@@ -580,6 +580,49 @@ LMS_CREDENTIAL_SIGNING_KEY_FILE = env(
 # Development and tests create the key on first use; production does not (one key,
 # mounted on every machine: docs/deployment.md).
 LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE = True
+# PAdES signatures of certificate and transcript PDFs (docs/certificates.md, "Electronic
+# signature"). LMS_PDF_SIGNER picks the backend: "local" (a PKCS#12 file and its
+# passphrase), "bsre" (the agency's BSrE gateway) or "" (PDFs unsigned). Development and
+# tests create a demo PKI (subjects marked DEMO) under var/keys/pdf-signing/ on first use;
+# production never does and refuses a DEMO chain (lms.checks).
+LMS_PDF_SIGNER = env("LMS_PDF_SIGNER", default="local")
+LMS_PDF_SIGNER_PKCS12_FILE = env(
+    "LMS_PDF_SIGNER_PKCS12_FILE",
+    default=str(BASE_DIR / "var" / "keys" / "pdf-signing" / "signer.p12"),
+)
+LMS_PDF_SIGNER_PKCS12_PASSPHRASE = env(
+    "LMS_PDF_SIGNER_PKCS12_PASSPHRASE", default="demo-bkpsdm"
+)  # the demo PKI's published passphrase (lms.signing.demo_pki)
+# Further certificates of the chain (PEM) not in the PKCS#12 file; the self-signed ones
+# are the roots that the verify page trusts and publishes for download.
+LMS_PDF_SIGNER_CHAIN_FILE = env("LMS_PDF_SIGNER_CHAIN_FILE", default="")
+LMS_PDF_SIGNER_DEMO_AUTOCREATE = True
+# More roots (PEM) the verify page trusts and publishes, e.g. Root CA Indonesia for BSrE.
+LMS_PDF_SIGNING_TRUST_ROOTS_FILE = env("LMS_PDF_SIGNING_TRUST_ROOTS_FILE", default="")
+# An RFC 3161 timestamping service: signatures become PAdES B-T.
+LMS_PDF_SIGNING_TSA_URL = env("LMS_PDF_SIGNING_TSA_URL", default="")
+LMS_PDF_SIGNING_TSA_TIMEOUT = env.float("LMS_PDF_SIGNING_TSA_TIMEOUT", default=10.0)
+# True: certificates are signed as they are issued (a local key). False: they wait in the
+# signer's queue (the Kepala signs them, e.g. through BSrE with a passphrase per batch).
+LMS_PDF_SIGNING_AUTOMATIC = env.bool("LMS_PDF_SIGNING_AUTOMATIC", default=True)
+# The BSrE signing gateway (LMS_PDF_SIGNER = "bsre"): its base address, the client
+# account of the portal, the signer's NIK and the time allowed for one document.
+LMS_BSRE_URL = env("LMS_BSRE_URL", default="")
+LMS_BSRE_USERNAME = env("LMS_BSRE_USERNAME", default="")
+LMS_BSRE_PASSWORD = env("LMS_BSRE_PASSWORD", default="")
+LMS_BSRE_NIK = env("LMS_BSRE_NIK", default="")
+LMS_BSRE_TIMEOUT = env.float("LMS_BSRE_TIMEOUT", default=30.0)
+# Kualifikasi kelulusan printed on certificates from the final score (%), highest first:
+# (minimum score, label). The agency adjusts them to its programme's rules.
+LMS_CERTIFICATE_QUALIFICATIONS = [
+    (91, "Sangat Memuaskan"),
+    (81, "Memuaskan"),
+    (71, "Baik"),
+    (61, "Cukup"),
+    (0, "Kurang"),
+]
+# Uploads checked on the public verify page ("Dokumen PDF").
+LMS_VERIFY_PDF_MAX_BYTES = env.int("LMS_VERIFY_PDF_MAX_BYTES", default=10 * 1024 * 1024)
 # A quiz submission arriving this long after the time limit still counts as on time
 # (network latency); later ones are graded as of the deadline.
 LMS_QUIZ_GRACE_SECONDS = 30
@@ -594,6 +637,9 @@ COMPETENCIES_EMPLOYEES_CHANGED_HOOKS: list[str] = [
 # Called after commit when position standards change in bulk (the positions import):
 # lms recomputes the dashboard's recommendations (lms/cache.py).
 COMPETENCIES_STANDARDS_CHANGED_HOOKS: list[str] = ["lms.cache.gaps_changed"]
+# Transcript PDFs are signed electronically through this callable (competencies does not
+# import lms): sign(pdf, *, box, page, reason, signer_name, location) -> bytes | None.
+COMPETENCIES_PDF_SIGNER = "lms.signing.sign_document"
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
 

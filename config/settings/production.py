@@ -43,6 +43,12 @@ LMS_CREDENTIAL_SIGNING_KEY_FILE = env("LMS_CREDENTIAL_SIGNING_KEY_FILE")
 LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE = env.bool(
     "LMS_CREDENTIAL_SIGNING_KEY_AUTOCREATE", default=False
 )
+# The PDF signing key is a mounted secret too: never a demo PKI created on the spot, and
+# lms.checks refuses a chain with a DEMO subject or a key it cannot open
+# (docs/certificates.md). Off until the agency configures its signer.
+LMS_PDF_SIGNER = env("LMS_PDF_SIGNER", default="")
+LMS_PDF_SIGNER_PKCS12_PASSPHRASE = env("LMS_PDF_SIGNER_PKCS12_PASSPHRASE", default="")
+LMS_PDF_SIGNER_DEMO_AUTOCREATE = False
 
 # CELERY
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

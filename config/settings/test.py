@@ -3,7 +3,7 @@ Celery. DATABASE_URL, CELERY_BROKER_URL and REDIS_URL still apply, so CI runs th
 suite against PostgreSQL and Redis."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 SETTINGS_PROFILE = "test"
 DEBUG = False
@@ -33,3 +33,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# One demo PKI for every test run (RSA key generation is slow): created on first use under
+# var/ (git-ignored), never the development one. Tests that need another key set their own.
+LMS_PDF_SIGNER_PKCS12_FILE = str(BASE_DIR / "var" / "keys" / "pdf-signing-test" / "signer.p12")

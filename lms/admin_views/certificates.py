@@ -31,6 +31,7 @@ from accounts.rules import require_hr
 from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies.models import OrgUnit
 from competencies.selectors.hr_scope import hr_scope_unit
+from lms.admin_views import certificate_signing
 from lms.models import Certificate, CertificateBulkJob, CoursePage
 from lms.selectors.certificates import (
     certificate_bulk_job_get,
@@ -352,6 +353,18 @@ class CertificateViewSet(ModelViewSet):
             path("revoke/<int:pk>/", CertificateRevokeView.as_view(), name="revoke"),
             path("reissue/<int:pk>/", CertificateReissueView.as_view(), name="reissue"),
             path("pdf-ulang/", regenerate, name="regenerate"),
+            path("tanda-tangan/", certificate_signing.sign_queue, name="sign_queue"),
+            path(
+                "tanda-tangan/<int:pk>/pratinjau/",
+                certificate_signing.sign_preview,
+                name="sign_preview",
+            ),
+            path("tanda-tangan/batch/<int:job_id>/", certificate_signing.sign_job, name="sign_job"),
+            path(
+                "tanda-tangan/batch/<int:job_id>/status.json",
+                certificate_signing.sign_job_status,
+                name="sign_job_status",
+            ),
             path("unduh-zip/", bulk_create, name="bulk_create"),
             path("unduh-zip/<int:job_id>/", bulk_detail, name="bulk_detail"),
             path(

@@ -222,7 +222,11 @@ def _demo_certificates(*, users: list[User], revoker: User) -> None:
     from lms.models import Certificate, Enrolment
     from lms.services import credentials
     from lms.services.certificates import certificate_issue, certificate_revoke
+    from lms.signing import demo_pki
 
+    # The demo PKI (root CA -> the demo Kepala BKPSDM's signing certificate, marked DEMO)
+    # before the first certificate, so that every demo certificate is signed.
+    demo_pki.demo_pki_ensure()
     completed = Enrolment.objects.filter(
         user__in=users, status=Enrolment.Status.COMPLETED, course__certificate_enabled=True
     ).values_list("pk", flat=True)

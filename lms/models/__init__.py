@@ -5,7 +5,12 @@ from lms.models.assignments import (
     AssignmentRule,
     TrainingProposal,
 )
-from lms.models.certificates import Certificate, CertificateBulkJob, CertificateSequence
+from lms.models.certificates import (
+    Certificate,
+    CertificateBulkJob,
+    CertificateSequence,
+    CertificateSigningJob,
+)
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -33,6 +38,7 @@ __all__ = [
     "AttemptAnswer",
     "Certificate",
     "CertificateBulkJob",
+    "CertificateSigningJob",
     "CertificateSequence",
     "Choice",
     "CourseCompetency",

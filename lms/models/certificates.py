@@ -91,6 +91,17 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("A list of [name, level] pairs."),
     )
+    # STTP content (Perka LAN 24/2016; DOMAIN.md §7), snapshotted at issue: the holder's
+    # pangkat/golongan, jabatan and unit; the result classification (kualifikasi
+    # kelulusan) from the final score; the programme's subjects (mata pelatihan) and JP.
+    holder_rank = models.CharField(_("rank (pangkat/golongan)"), max_length=120, blank=True)
+    holder_position = models.CharField(_("position (jabatan)"), max_length=255, blank=True)
+    holder_unit = models.CharField(_("unit (instansi/unit kerja)"), max_length=255, blank=True)
+    final_score = models.DecimalField(
+        _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    qualification = models.CharField(_("qualification (kualifikasi)"), max_length=60, blank=True)
+    subjects = models.JSONField(_("subjects (mata pelatihan)"), default=list, blank=True)
     signer_name = models.CharField(_("signer name"), max_length=200, blank=True)
     signer_nip = models.CharField(_("signer NIP"), max_length=18, blank=True)
     signer_title = models.CharField(_("signer title"), max_length=200, blank=True)
@@ -134,6 +145,12 @@ class Certificate(models.Model):
         related_name="replaced_by",
     )
     failure = models.TextField(_("failure"), blank=True)
+    # The PAdES signature of the stored PDF (lms.services.certificate_signing): when it
+    # was signed (None: waiting for the signer, or signing is off), the signing
+    # certificate's subject, and the last signing failure (for the signer's queue).
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by_subject = models.CharField(_("signed by"), max_length=255, blank=True)
+    signing_error = models.TextField(_("signing error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -141,6 +158,9 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-pk"]
+        # Given to the signer's account (the Kepala BKPSDM), in the Wagtail admin's user or
+        # group permissions: their queue of certificates waiting for the signature.
+        permissions = [("sign_certificate", "Can sign certificates electronically")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment"],
@@ -163,6 +183,14 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="revoked") | models.Q(revoked_at__isnull=False),
                 name="lms_certificate_revoked_has_time",
+            ),
+        ]
+        indexes = [
+            # The signer's queue: issued, current certificates not signed yet.
+            models.Index(
+                fields=["issued_at"],
+                condition=models.Q(status="issued", is_current=True, signed_at__isnull=True),
+                name="lms_certificate_to_sign",
             ),
         ]
 
@@ -260,3 +288,47 @@ class CertificateBulkJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class CertificateSigningJob(models.Model):
+    """The signer's batch: certificates waiting for the electronic signature, signed by
+    Celery one after another with a progress bar (lms.services.certificate_signing).
+    Each certificate is signed at most once however often a batch is run again, so a
+    stopped batch is simply started again and resumes where it stopped."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    certificate_ids = models.JSONField(_("certificates"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    signed = models.PositiveIntegerField(_("signed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing batch")
+        verbose_name_plural = _("signing batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.progress / self.total) if self.total else 0

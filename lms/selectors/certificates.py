@@ -29,6 +29,7 @@ from lms.models import (
     CoursePage,
     Enrolment,
 )
+from lms.signing import signing_enabled
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -89,7 +90,16 @@ def certificate_public(*, certificate: Certificate) -> dict[str, Any]:
         if certificate.status == Certificate.Status.REVOKED
         else "",
         "verify_url": certificate_verify_url(code=certificate.code),
+        # The PDF's electronic signature: "signed", "pending" (in the signer's queue) or
+        # "" (signing is off).
+        "signature": _signature_state(certificate),
     }
+
+
+def _signature_state(certificate: Certificate) -> str:
+    if certificate.signed_at is not None:
+        return "signed"
+    return "pending" if signing_enabled() else ""
 
 
 def certificate_get_public(*, code: str) -> Certificate:
@@ -266,3 +276,11 @@ def certificate_bulk_job_get(*, actor: User | AnonymousUser, job_id: int) -> Cer
     if job is None or not actor.is_authenticated or job.requested_by_id != actor.pk:
         raise Http404
     return job
+
+
+def certificates_waiting_for_signature() -> QuerySet[Certificate]:
+    """The signer's queue: issued, current certificates whose PDF is not signed yet
+    (index lms_certificate_to_sign)."""
+    return Certificate.objects.filter(
+        status=Certificate.Status.ISSUED, is_current=True, signed_at__isnull=True
+    )

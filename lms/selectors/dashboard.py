@@ -17,6 +17,7 @@ from lms.cache import CONTENT_TIMEOUT, recommendations_key, recommendations_stam
 from lms.models import CoursePage, Enrolment
 from lms.selectors.catalogue import course_list_for_gaps
 from lms.selectors.certificates import certificate_download_url
+from lms.signing import signing_enabled
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -60,6 +61,11 @@ def _set_certificate_url(enrolment: Enrolment) -> None:
     certificates = getattr(enrolment, "issued_certificates", [])
     enrolment.certificate_url = (  # type: ignore[attr-defined]
         certificate_download_url(code=certificates[0].code) if certificates else ""
+    )
+    # Issued but not yet signed electronically by the signer (lms.signing): the learner
+    # sees "menunggu tanda tangan" next to the (unsigned) PDF.
+    enrolment.certificate_awaiting_signature = bool(  # type: ignore[attr-defined]
+        certificates and certificates[0].signed_at is None and signing_enabled()
     )
 
 

@@ -14,12 +14,18 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from competencies.models import AgencySettings
 from lms.models import Certificate
 from lms.pdf import CertificateData, render_certificate
 from lms.selectors.certificates import certificate_verify_url
+from lms.services.certificate_signing import (
+    certificate_pdf_sign,
+    certificate_sign_on_issue,
+)
+from lms.signing import signing_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +111,11 @@ def certificate_data(
         agency = agency or AgencySettings.for_default_site()
         logo_path, signature_path = image_path(agency.logo), image_path(agency.signature)
 
+    signature_state = ""
+    if certificate.signed_at is not None:
+        signature_state = "signed"
+    elif signing_enabled():
+        signature_state = "pending"
     return CertificateData(
         number=certificate.number,
         holder_name=certificate.holder_name,
@@ -126,7 +137,32 @@ def certificate_data(
         language=language or certificate.language,
         logo_path=logo_path,
         signature_path=signature_path,
+        signature_state=signature_state,
+        holder_rank=certificate.holder_rank,
+        holder_position=certificate.holder_position,
+        holder_unit=certificate.holder_unit,
+        qualification=certificate.qualification,
+        subjects=tuple((str(title), str(jp)) for title, jp in certificate.subjects or ()),
+        signed_on=(timezone.localdate(certificate.signed_at) if certificate.signed_at else None),
     )
+
+
+def certificate_pdf_render(
+    *,
+    certificate: Certificate,
+    language: str | None = None,
+    agency: AgencySettings | None = None,
+    passphrase: str | None = None,
+) -> bytes:
+    """The PDF from the snapshot; with the agency's PAdES signature when the certificate
+    is signed (`signed_at`), so that a lost file, a re-rendering or the English copy
+    carry the signature too. Raises lms.signing.SigningError."""
+    pdf = render_certificate(
+        certificate_data(certificate=certificate, language=language, agency=agency)
+    )
+    if certificate.signed_at is not None:
+        pdf = certificate_pdf_sign(certificate=certificate, pdf=pdf, passphrase=passphrase)
+    return pdf
 
 
 def certificate_pdf_name(*, certificate: Certificate) -> str:
@@ -142,14 +178,14 @@ def certificate_pdf_ensure(
 ) -> str:
     """The stored PDF's name; renders and stores it from the snapshot when it is missing
     (first issue, or the file was lost). The name is deterministic, so two runs write
-    the same file."""
+    the same file. With automatic signing, a certificate not signed yet is signed here
+    (which stores the signed file)."""
     name = certificate_pdf_name(certificate=certificate)
     if not default_storage.exists(name):
+        certificate_sign_on_issue(certificate=certificate)
+    if not default_storage.exists(name):
         stored = default_storage.save(
-            name,
-            ContentFile(
-                render_certificate(certificate_data(certificate=certificate, agency=agency))
-            ),
+            name, ContentFile(certificate_pdf_render(certificate=certificate, agency=agency))
         )
         if stored != name:  # a concurrent run wrote it first
             default_storage.delete(stored)
@@ -163,7 +199,7 @@ def certificate_pdf_bytes(*, certificate: Certificate, language: str | None = No
     """The PDF to send: the stored Indonesian one, or an English rendering on request
     (rendered on the fly, not stored: it is the same certificate in another language)."""
     if language and language != certificate.language:
-        return render_certificate(certificate_data(certificate=certificate, language=language))
+        return certificate_pdf_render(certificate=certificate, language=language)
     name = certificate_pdf_ensure(certificate=certificate)
     with default_storage.open(name, "rb") as handle:
         return handle.read()
@@ -184,7 +220,7 @@ def certificate_pdf_regenerate(*, certificate: Certificate) -> str | None:
         logger.warning("Certificate %s not re-rendered: its images are unknown", certificate.pk)
         return None
     name = certificate_pdf_name(certificate=certificate)
-    data = render_certificate(certificate_data(certificate=certificate))
+    data = certificate_pdf_render(certificate=certificate)
     if default_storage.exists(name):
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(data))

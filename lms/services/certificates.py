@@ -31,6 +31,7 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -109,6 +110,65 @@ def _holder(user: User) -> tuple[str, str]:
     return (user.get_full_name() or user.email), user.nip or ""
 
 
+def qualification_for(score: Decimal | None) -> str:
+    """The kualifikasi kelulusan of a final score (0-100), by the thresholds of
+    settings.LMS_CERTIFICATE_QUALIFICATIONS (highest first); "" without a score."""
+    if score is None:
+        return ""
+    for minimum, label in settings.LMS_CERTIFICATE_QUALIFICATIONS:
+        if score >= Decimal(str(minimum)):
+            return str(label)
+    return ""
+
+
+def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: CoursePage) -> None:
+    """The STTP content beyond name and NIP: rank, position, unit (from the employee
+    record), the final score (the best graded quiz attempt of this enrolment, in %) and
+    its classification, and the subjects with their JP (the course's lessons, 1 JP = 45
+    minutes, listed when there are several). Two queries."""
+    from lms.models import LessonPage, QuizAttempt
+
+    try:
+        employee = enrolment.user.employee
+    except ObjectDoesNotExist:
+        employee = None
+    if employee is not None:
+        rank = employee.pangkat
+        if employee.golongan:
+            rank = (
+                f"{rank}, {employee.get_golongan_display()}"
+                if rank
+                else employee.get_golongan_display()
+            )
+        elif employee.pppk_golongan:
+            rank = f"PPPK {employee.get_pppk_golongan_display()}"
+        certificate.holder_rank = rank[:120]
+        certificate.holder_position = (employee.position.name if employee.position else "")[:255]
+        certificate.holder_unit = (employee.unit.name if employee.unit else "")[:255]
+    best = (
+        QuizAttempt.objects.filter(enrolment=enrolment, score_percent__isnull=False)
+        .order_by("-score_percent")
+        .values_list("score_percent", flat=True)
+        .first()
+    )
+    certificate.final_score = best
+    certificate.qualification = qualification_for(best)
+    lessons = list(
+        LessonPage.objects.child_of(course)
+        .live()
+        .order_by("path")
+        .values_list("title", "estimated_minutes")
+    )
+    certificate.subjects = (
+        [
+            [title, str((Decimal(minutes or 0) / 45).quantize(Decimal("0.1")))]
+            for title, minutes in lessons
+        ]
+        if len(lessons) > 1
+        else []
+    )
+
+
 def _snapshot(
     *,
     certificate: Certificate,
@@ -134,6 +194,7 @@ def _snapshot(
         [link.competency.name, link.target_level]
         for link in course.course_competencies.select_related("competency").order_by("sort_order")
     ]
+    _sttp_snapshot(certificate=certificate, enrolment=enrolment, course=course)
     certificate.signer_name = agency.signer_name
     certificate.signer_nip = agency.signer_nip
     certificate.signer_title = agency.signer_title
@@ -261,7 +322,8 @@ def _number_and_snapshot(
     there is nothing to issue."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("user__employee", "course")  # the holder's name and NIP
+        # The holder's name, NIP, rank, position and unit (STTP content).
+        .select_related("user__employee__position", "user__employee__unit", "course")
         .filter(pk=enrolment_id)
         .first()
     )

@@ -10,7 +10,9 @@ app_name = "verify"
 urlpatterns = [
     path("", views_certificates.verify_search, name="search"),
     path("keys.json", views_certificates.verify_keys, name="keys"),
+    path("signing-chain.pem", views_certificates.verify_signing_chain, name="signing_chain"),
     path("<str:code>/", views_certificates.verify_detail, name="detail"),
+    path("<str:code>/pdf/", views_certificates.verify_pdf, name="pdf"),
     path(
         "<str:code>/credential.json",
         views_certificates.verify_credential,

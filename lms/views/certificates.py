@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from cryptography.hazmat.primitives import serialization
 from django_ratelimit.decorators import ratelimit
 
 from lms.selectors.certificates import (
@@ -27,6 +30,8 @@ from lms.selectors.certificates import (
 )
 from lms.services import credentials
 from lms.services.certificate_pdfs import certificate_pdf_bytes
+from lms.signing import SigningError, get_signer, signing_enabled, trust_roots
+from lms.signing.validation import pdf_signature_check
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -177,5 +182,91 @@ def verify_keys(request: HttpRequest) -> HttpResponse:
 def did_document(request: HttpRequest) -> HttpResponse:
     """/.well-known/did.json: the issuer's did:web document with the public key."""
     response = JsonResponse(credentials.did_document(), content_type="application/did+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+class VerifyPdfForm(forms.Form):
+    document = forms.FileField(
+        label=_("PDF document"),
+        required=True,
+        help_text=_("The certificate PDF you received; it is checked here and not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+@csrf_exempt  # a public check that changes nothing; CSRF would read (and refuse) a huge body first
+@require_http_methods(["GET", "POST"])
+@_rate_limited
+def verify_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Dokumen PDF": the PAdES signature of an uploaded PDF (POST) or of the portal's
+    stored PDF of this certificate (GET), judged by pyHanko against the agency's
+    published root, in plain words; with the certificate's status in the portal. The
+    upload is read in memory and never stored."""
+    certificate = certificate_get_public(code=code)
+    form = VerifyPdfForm()
+    check = None
+    error = ""
+    source = "stored"
+    limit = settings.LMS_VERIFY_PDF_MAX_BYTES
+    too_large = str(
+        _("The file is larger than %(size)s MB; a certificate PDF is much smaller.")
+        % {"size": limit // (1024 * 1024)}
+    )
+    if request.method == "POST":
+        source = "upload"
+        try:
+            form = VerifyPdfForm(request.POST, request.FILES)
+            upload = request.FILES.get("document")
+        except RequestDataTooBig:
+            # Over the whole request's cap (config/uploads.py): refused before reading,
+            # answered in words rather than with a bare 400.
+            form, upload = VerifyPdfForm(), None
+            error = too_large
+        if error:
+            pass
+        elif upload is not None and upload.size is not None and upload.size > limit:
+            error = too_large
+        elif form.is_valid():
+            check = pdf_signature_check(form.cleaned_data["document"].read())
+    else:
+        try:
+            check = pdf_signature_check(certificate_pdf_bytes(certificate=certificate))
+        except SigningError:
+            check = None
+            error = str(_("The stored PDF cannot be checked right now."))
+    return render(
+        request,
+        "lms/verify_pdf.html",
+        {
+            "certificate": certificate_public(certificate=certificate),
+            "record": certificate,
+            "form": form,
+            "check": check,
+            "error": error,
+            "source": source,
+            "matches": bool(check and certificate.number and certificate.number in check.reason),
+            "max_mb": settings.LMS_VERIFY_PDF_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@require_GET
+def verify_signing_chain(request: HttpRequest) -> HttpResponse:
+    """The agency's PDF signing chain (PEM): the signer's certificate and the roots that
+    readers (Adobe, Foxit) should trust (docs/certificates.md)."""
+    if not signing_enabled():
+        raise Http404
+    try:
+        pem = get_signer().chain_pem()
+    except SigningError as error:
+        raise Http404 from error
+    extra = b"".join(
+        root.public_bytes(serialization.Encoding.PEM)
+        for root in trust_roots()
+        if root.public_bytes(serialization.Encoding.PEM) not in pem
+    )
+    response = HttpResponse(pem + extra, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="rantai-sertifikat-tte.pem"'
     response["Cache-Control"] = "public, max-age=3600"
     return response

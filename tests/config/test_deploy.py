@@ -193,3 +193,29 @@ def test_every_entry_point_defaults_to_the_production_settings(module):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "config.settings.production production"
+
+
+def test_production_refuses_the_demo_pdf_signing_certificate(tmp_path):
+    from lms.signing import demo_pki
+
+    files = demo_pki.demo_pki_create(directory=tmp_path)
+    result = _run(
+        "manage.py",
+        "check",
+        extra_env={
+            "LMS_PDF_SIGNER": "local",
+            "LMS_PDF_SIGNER_PKCS12_FILE": str(files.signer),
+            "LMS_PDF_SIGNER_PKCS12_PASSPHRASE": demo_pki.DEMO_PASSPHRASE,
+        },
+    )
+
+    assert result.returncode != 0
+    assert "lms.E003" in result.stderr + result.stdout
+    missing = _run(
+        "manage.py",
+        "check",
+        extra_env={"LMS_PDF_SIGNER": "local", "LMS_PDF_SIGNER_PKCS12_FILE": str(tmp_path / "x")},
+    )
+    assert missing.returncode != 0
+    assert "lms.E002" in missing.stderr + missing.stdout
+    assert not (tmp_path / "x").exists()  # no demo PKI created in production

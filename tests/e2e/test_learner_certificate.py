@@ -153,3 +153,15 @@ def test_learner_completes_an_assigned_course_and_verifies_the_certificate_qr(
     expect(page.get_by_role("main")).to_contain_text(certificate.number)
     shot(page, "verify")
     check_a11y(page)
+
+    # "Dokumen PDF": the downloaded file's electronic signature, checked by the portal.
+    page.get_by_role("link", name=t("Check the PDF document")).click()
+    expect(page.locator("#pdf-status")).to_have_text(t("Signature intact"))  # the stored PDF
+    page.locator("input[name=document]").set_input_files(str(pdf))
+    page.get_by_role("button", name=t("Check the PDF")).click()
+    expect(page.locator("#pdf-status")).to_have_text(t("Signature intact"))
+    expect(page.get_by_role("main")).to_contain_text(
+        t("the PDF was signed for this certificate number")
+    )
+    shot(page, "verify-pdf")
+    check_a11y(page)

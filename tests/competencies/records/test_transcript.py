@@ -67,6 +67,31 @@ def test_transcript_pdf(client, people, home_page):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    # Signed electronically (PAdES, the agency's local key), the visible block last and
+    # the signature field over it; pyHanko finds it intact and chained to the root.
+    import io
+
+    from pypdf import PdfReader
+
+    from lms.signing.validation import pdf_signature_check
+
+    check = pdf_signature_check(response.content)
+    assert check.valid and check.reason
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert "Ditandatangani secara elektronik" in pages[-1].extract_text()
+
+
+def test_transcript_pdf_unsigned_when_signing_is_off(client, people, home_page, settings):
+    from lms.signing.validation import pdf_signature_check
+
+    settings.LMS_PDF_SIGNER = ""
+    employee, _boss = people
+    client.force_login(employee.user)
+
+    response = client.get(reverse("competencies:transcript_pdf"))
+
+    assert pdf_signature_check(response.content).problem == "unsigned"
+    assert b"Ditandatangani" not in response.content
 
 
 @pytest.mark.parametrize("who", ["self", "supervisor", "hr", "scoped_hr", "admin"])

@@ -20,6 +20,15 @@ from lms.services.certificates import certificate_issue
 from tests.factories.accounts import UserFactory
 from tests.lms.certificates.conftest import complete
 
+
+@pytest.fixture(autouse=True)
+def _signing_off(settings):
+    """The scanned signature image is printed only when PDFs are not signed
+    electronically (LMS_PDF_SIGNER empty); with a PAdES signature its place is the
+    visible signature block (tests/lms/certificates/test_pades.py)."""
+    settings.LMS_PDF_SIGNER = ""
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -78,6 +78,7 @@ def _public_urls() -> list[str]:
         reverse("verify:search") + "?number=00000%2FNONE&name=Tidak+Ada",  # not found
         reverse("verify:detail", args=[issued.code]),
         reverse("verify:detail", args=[revoked.code]),
+        reverse("verify:pdf", args=[issued.code]),  # the PDF signature check
         reverse("account_login"),
         reverse("account_reset_password"),
     ]

@@ -20,6 +20,9 @@ EXPECTATIONS = {
     "verify:credential_jwt": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
     "verify:credential_status": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
     "verify:keys": Expect(everyone(OK)),
+    # The PDF signature check (unknown code: 404) and the published signing chain.
+    "verify:pdf": Expect(everyone(NOT_FOUND), kwargs={"code": "tidak-ada"}),
+    "verify:signing_chain": Expect(everyone(OK)),
     "did_document": Expect(everyone(OK)),
     # Transcripts: one's own (the visitors have no employee record: the "no record"
     # page); someone else's only for the employee, supervisor, HR in scope, admins.
@@ -40,4 +43,15 @@ EXPECTATIONS = {
         row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, NOT_FOUND, NOT_FOUND), kwargs={"job_id": 999999}
     ),
     "lms_certificates:regenerate": Expect(row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, OK)),
+    # The signer's queue: the `lms.sign_certificate` permission (the Kepala) and admins.
+    "lms_certificates:sign_queue": Expect(row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, OK)),
+    "lms_certificates:sign_preview": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"pk": 999999}
+    ),
+    "lms_certificates:sign_job": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"job_id": 999999}
+    ),
+    "lms_certificates:sign_job_status": Expect(
+        row(LOGIN, LOGIN, LOGIN, ADMIN_HOME, ADMIN_HOME, NOT_FOUND), kwargs={"job_id": 999999}
+    ),
 }

@@ -1,0 +1,225 @@
+"""The demo PKI of `make run` / `seed_demo` and of the tests, made with `cryptography`:
+a root CA, the demo Kepala BKPSDM's signing certificate (in a PKCS#12 file with the
+demo passphrase) and a timestamping (TSA) certificate, every subject marked DEMO.
+
+The files go under var/keys/pdf-signing/ (git-ignored, never committed). Production
+refuses any chain holding a DEMO subject (lms.checks, `manage.py check --deploy`), as it
+refuses to create the credential signing key.
+
+    root.pem       the demo root CA certificate (the "agency's published root")
+    signer.p12     the signer's key and certificate, with the root (passphrase)
+    chain.pem      signer + root, as published for download
+    tsa.p12        the demo TSA's key and certificate (the tests' in-process TSA)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# Every demo subject carries this in its organisational unit; production refuses it.
+DEMO_MARK = "DEMO - TIDAK SAH UNTUK PRODUKSI"
+DEMO_PASSPHRASE = "demo-bkpsdm"  # noqa: S105 - the demo PKCS#12 file's published passphrase
+
+
+@dataclass(frozen=True)
+class DemoPki:
+    directory: Path
+    root: Path
+    signer: Path
+    chain: Path
+    tsa: Path
+
+
+def default_directory() -> Path:
+    return Path(settings.BASE_DIR) / "var" / "keys" / "pdf-signing"
+
+
+def paths(directory: Path | None = None) -> DemoPki:
+    directory = directory or default_directory()
+    return DemoPki(
+        directory=directory,
+        root=directory / "root.pem",
+        signer=directory / "signer.p12",
+        chain=directory / "chain.pem",
+        tsa=directory / "tsa.p12",
+    )
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_MARK),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _key() -> rsa.RSAPrivateKey:
+    # RSA 2048: what BSrE and most agency certificates use, and what every PDF reader
+    # validates.
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _certificate(
+    *,
+    subject: x509.Name,
+    issuer: x509.Name,
+    public_key: rsa.RSAPublicKey,
+    issuer_key: rsa.RSAPrivateKey,
+    ca: bool,
+    years: int,
+    key_usage: x509.KeyUsage,
+    extended: list[x509.ObjectIdentifier] | None = None,
+) -> x509.Certificate:
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(key_usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
+    if not ca:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+    if extended:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended), critical=True)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _usage(*, sign_certificates: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=not sign_certificates,  # non-repudiation for the signer
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=sign_certificates,
+        crl_sign=sign_certificates,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def demo_pki_create(
+    *,
+    directory: Path | None = None,
+    signer_name: str = "Kepala BKPSDM Kota Bontang (DEMO)",
+    agency: str = "Pemerintah Kota Bontang",
+    passphrase: str = DEMO_PASSPHRASE,
+    overwrite: bool = False,
+    signer_file: str | None = None,
+) -> DemoPki:
+    """Creates the demo root, signer and TSA (or keeps existing files unless
+    `overwrite`). Returns the paths."""
+    files = paths(directory)
+    files = dataclasses.replace(files, signer=files.directory / (signer_file or "signer.p12"))
+    if files.signer.exists() and files.root.exists() and not overwrite:
+        return files
+    files.directory.mkdir(parents=True, exist_ok=True)
+    root_key = _key()
+    root_name = _name(f"DEMO Root CA {agency}", agency)
+    root = _certificate(
+        subject=root_name,
+        issuer=root_name,
+        public_key=root_key.public_key(),
+        issuer_key=root_key,
+        ca=True,
+        years=20,
+        key_usage=_usage(sign_certificates=True),
+    )
+    signer_key = _key()
+    signer = _certificate(
+        subject=_name(signer_name, agency),
+        issuer=root_name,
+        public_key=signer_key.public_key(),
+        issuer_key=root_key,
+        ca=False,
+        years=5,
+        key_usage=_usage(sign_certificates=False),
+    )
+    tsa_key = _key()
+    tsa = _certificate(
+        subject=_name(f"DEMO TSA {agency}", agency),
+        issuer=root_name,
+        public_key=tsa_key.public_key(),
+        issuer_key=root_key,
+        ca=False,
+        years=5,
+        key_usage=_usage(sign_certificates=False),
+        extended=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )
+    encryption = serialization.BestAvailableEncryption(passphrase.encode())
+    pem = serialization.Encoding.PEM
+    _write(
+        files.signer,
+        pkcs12.serialize_key_and_certificates(b"signer", signer_key, signer, [root], encryption),
+    )
+    _write(
+        files.tsa, pkcs12.serialize_key_and_certificates(b"tsa", tsa_key, tsa, [root], encryption)
+    )
+    _write(files.chain, signer.public_bytes(pem) + root.public_bytes(pem))
+    _write(files.root, root.public_bytes(pem))
+    return files
+
+
+def is_demo(certificates: list[x509.Certificate]) -> bool:
+    """Whether any certificate of a chain is a demo one (its subject or issuer carries
+    the DEMO mark)."""
+    return any(
+        DEMO_MARK in certificate.subject.rfc4514_string()
+        or DEMO_MARK in certificate.issuer.rfc4514_string()
+        for certificate in certificates
+    )
+
+
+def demo_pki_ensure() -> DemoPki | None:
+    """For `seed_demo` / `make run`: the demo PKI at the configured PKCS#12 path, made
+    for the agency's signer (AgencySettings) when it is missing. Nothing outside
+    development and tests (LMS_PDF_SIGNER_DEMO_AUTOCREATE), nor for another backend."""
+    from competencies.models import AgencySettings
+    from lms import signing
+
+    if settings.LMS_PDF_SIGNER != "local" or not settings.LMS_PDF_SIGNER_DEMO_AUTOCREATE:
+        return None
+    path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
+    if path.exists():
+        return None
+    agency = AgencySettings.for_default_site()
+    files = demo_pki_create(
+        directory=path.parent,
+        signer_name=f"{agency.signer_name or 'Kepala BKPSDM'} (DEMO)",
+        agency=agency.government_name or "Pemerintah Kota Bontang",
+        signer_file=path.name,
+    )
+    signing.reset()
+    return files

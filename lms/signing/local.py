@@ -1,0 +1,187 @@
+"""The `local` signer: a PKCS#12 file and its passphrase, PAdES signatures with pyHanko.
+
+PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, the signing certificate as a signed
+attribute); B-T when `LMS_PDF_SIGNING_TSA_URL` names an RFC 3161 timestamping service.
+The key is read once per process (lms.signing.get_signer caches the backend)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+
+import requests
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfReadError
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from lms.signing import (
+    SIGNATURE_FIELD,
+    SignatureRequest,
+    SigningError,
+    demo_pki,
+    embed_attachments,
+    outside_event_loop,
+)
+
+# Room kept in the PDF for the CMS object: no dry-run signature to size it (that would
+# sign twice). A 2048/4096-bit chain of three and a timestamp token fit in 16 KiB.
+BYTES_RESERVED = 16 * 1024
+BYTES_RESERVED_WITH_TIMESTAMP = 32 * 1024
+
+# The renderer draws the visible signature block (name, NIP, position, date, "Ditandatangani
+# secara elektronik") with the certificate's embedded font; the field's own appearance is
+# an empty box over it, so the block and the signature are one clickable thing in readers.
+EMPTY_STAMP = TextStampStyle(stamp_text="", border_width=0)
+
+
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every signature (an RSA
+    key check: about 40 ms, most of the cost of a signature). This one keeps the parsed
+    key of the PKCS#12 file for the process; everything else is pyHanko's."""
+
+    kept_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        key = self.kept_key
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
+def _passphrase() -> bytes | None:
+    value = getattr(settings, "LMS_PDF_SIGNER_PKCS12_PASSPHRASE", "")
+    return value.encode() if value else None
+
+
+def _certificate_to_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+class LocalSigner:
+    name = "local"
+
+    def __init__(self) -> None:
+        path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
+        if not path.exists() and getattr(settings, "LMS_PDF_SIGNER_DEMO_AUTOCREATE", False):
+            demo_pki.demo_pki_create(
+                directory=path.parent,
+                signer_file=path.name,
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise SigningError(f"The signing key file {path} cannot be read ({error}).") from error
+        try:
+            key, certificate, others = pkcs12.load_key_and_certificates(data, _passphrase())
+        except ValueError as error:
+            raise SigningError(
+                "The signing key file could not be opened: wrong passphrase or not a PKCS#12 file."
+            ) from error
+        if key is None or certificate is None:
+            raise SigningError("The signing key file holds no key and certificate.")
+        self.certificate = certificate
+        self.chain = [certificate, *others, *self._extra_chain()]
+        loaded = signers.SimpleSigner.load_pkcs12_data(
+            data,
+            other_certs=[_certificate_to_asn1(c) for c in self.chain[1:]],
+            passphrase=_passphrase(),
+        )
+        self._signer = _KeptKeySigner(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
+        if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            self._signer.kept_key = key
+        tsa_url = getattr(settings, "LMS_PDF_SIGNING_TSA_URL", "")
+        self._timestamper = (
+            RequestsHTTPTimeStamper(
+                tsa_url, timeout=getattr(settings, "LMS_PDF_SIGNING_TSA_TIMEOUT", 10)
+            )
+            if tsa_url
+            else None
+        )
+
+    @staticmethod
+    def _extra_chain() -> list[x509.Certificate]:
+        chain_file = getattr(settings, "LMS_PDF_SIGNER_CHAIN_FILE", "")
+        if not chain_file or not Path(chain_file).exists():
+            return []
+        return x509.load_pem_x509_certificates(Path(chain_file).read_bytes())
+
+    def chain_pem(self) -> bytes:
+        seen: set[bytes] = set()
+        out = b""
+        for certificate in self.chain:
+            fingerprint = certificate.fingerprint(hashes.SHA256())
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            out += certificate.public_bytes(serialization.Encoding.PEM)
+        return out
+
+    def sign(self, pdf: bytes, *, request: SignatureRequest) -> bytes:
+        now = _utcnow()
+        if now > self.certificate.not_valid_after_utc:
+            raise SigningError("The signing certificate has expired; it cannot sign.")
+        if now < self.certificate.not_valid_before_utc:
+            raise SigningError("The signing certificate is not valid yet.")
+        meta = signers.PdfSignatureMetadata(
+            field_name=SIGNATURE_FIELD,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=request.reason or None,
+            location=request.location or None,
+            name=request.signer_name or None,
+        )
+        spec = fields.SigFieldSpec(
+            sig_field_name=SIGNATURE_FIELD, on_page=request.page, box=request.box
+        )
+        pdf_signer = signers.PdfSigner(
+            meta,
+            signer=self._signer,
+            timestamper=self._timestamper,
+            stamp_style=EMPTY_STAMP,
+            new_field_spec=spec,
+        )
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            embed_attachments(writer, request.attachments)
+            output = outside_event_loop(
+                lambda: pdf_signer.sign_pdf(
+                    writer,
+                    bytes_reserved=(
+                        BYTES_RESERVED_WITH_TIMESTAMP if self._timestamper else BYTES_RESERVED
+                    ),
+                )
+            )
+        except (TimestampRequestError, requests.RequestException) as error:
+            raise SigningError(
+                "The timestamping service (TSA) did not answer; try again later.", transient=True
+            ) from error
+        except (PdfReadError, PyHankoSigningError, ValueError) as error:
+            raise SigningError(f"The PDF could not be signed: {error}") from error
+        return output.getvalue()
+
+
+def _utcnow():
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC)

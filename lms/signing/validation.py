@@ -1,0 +1,103 @@
+"""Checking a PDF's PAdES signature with pyHanko's validator, for the public verify page
+("Dokumen PDF") and the tests: is the document intact or altered after signing, who
+signed and when, the timestamp, and whether the signer's certificate chains to the
+agency's published root (lms.signing.trust_roots)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import logging
+
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from lms.signing import outside_event_loop, trust_roots
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfSignatureCheck:
+    """The verdict in facts; the template puts it in words. `problem` is "not_pdf" or
+    "unsigned" when there is no signature to judge."""
+
+    problem: str = ""
+    intact: bool = False  # the signed bytes are unchanged and the signature is sound
+    altered_after_signing: bool = False  # changes appended after the signature
+    trusted: bool = False  # the signer's certificate chains to the published root
+    signer: str = ""
+    signer_organisation: str = ""
+    reason: str = ""
+    signing_time: datetime.datetime | None = None
+    timestamp: datetime.datetime | None = None  # an RFC 3161 token's time (PAdES B-T)
+    timestamp_trusted: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not self.problem and self.intact and not self.altered_after_signing and self.trusted
+
+
+# Appending validation data (DSS, document timestamps: PAdES B-LT/B-LTA) after the signature
+# is allowed; anything more (form filling, annotations, page changes) is an alteration.
+_ALLOWED_AFTER = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+
+
+def _name(certificate: asn1_x509.Certificate, field: str) -> str:
+    value = certificate.subject.native.get(field, "")
+    return value[0] if isinstance(value, list) else str(value)
+
+
+def validation_context() -> ValidationContext:
+    roots = [
+        asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))
+        for root in trust_roots()
+    ]
+    # No fetching: the portal never reaches out from a public request; revocation is
+    # the portal's own (the certificate's status) plus what the PDF embeds.
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+
+
+def pdf_signature_check(pdf: bytes) -> PdfSignatureCheck:
+    """The last PAdES signature of `pdf`, judged against the agency's published roots."""
+    if pdf.lstrip()[:5] != b"%PDF-":
+        return PdfSignatureCheck(problem="not_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_regular_signatures
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
+        logger.info("Uploaded PDF could not be read: %s", error)
+        return PdfSignatureCheck(problem="not_pdf")
+    if not signatures:
+        return PdfSignatureCheck(problem="unsigned")
+    signature = signatures[-1]
+    try:
+        context = validation_context()
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, context))
+    except (SignatureValidationError, PdfError, ValueError, KeyError) as error:
+        logger.info("Signature could not be validated: %s", error)
+        return PdfSignatureCheck(problem="", intact=False, altered_after_signing=True)
+    altered = status.coverage != SignatureCoverageLevel.ENTIRE_FILE and (
+        status.modification_level not in _ALLOWED_AFTER
+    )
+    timestamp = status.timestamp_validity
+    reason = signature.sig_object.get("/Reason")
+    return PdfSignatureCheck(
+        intact=bool(status.intact and status.valid),
+        altered_after_signing=bool(altered),
+        trusted=bool(status.trusted),
+        signer=_name(status.signing_cert, "common_name"),
+        signer_organisation=_name(status.signing_cert, "organization_name"),
+        reason=str(reason) if reason is not None else "",
+        signing_time=status.signer_reported_dt,
+        timestamp=timestamp.timestamp if timestamp is not None else None,
+        timestamp_trusted=bool(timestamp is not None and timestamp.trusted),
+    )
