@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0011_siasn_type"),
+        ("lms", "0012_scorm_scorm_lessons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

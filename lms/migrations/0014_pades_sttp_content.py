@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0012_pades_signature"),
+        ("lms", "0013_pades_signature"),
     ]
 
     operations = [
