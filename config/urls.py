@@ -45,6 +45,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("learning/usulan/", include("lms.urls.proposals")),
+    path("learning/kelas/", include("lms.urls.classroom")),
     path("learning/", include("lms.urls.learning")),
     path("verify/", include("lms.urls.verify")),
     path("transparansi/", include("lms.urls.public")),

@@ -192,3 +192,28 @@ def register_course_review_submit_menu_item():
 def register_course_review_approve_menu_item():
     # Before "Save draft": the reviewer's main action on a course in review.
     return course_review.CourseReviewApproveMenuItem(order=-1)
+
+
+# CLASSROOM TRAINING ----------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_classroom_log_actions(actions):
+    from lms.services import classroom, classroom_attendance, classroom_nominations
+
+    actions.register_action(
+        classroom.STATUS_ACTION, _("Change a batch's status"), _("Batch status changed")
+    )
+    actions.register_action(classroom.SESSION_ACTION, _("Save a session"), _("Session saved"))
+    actions.register_action(
+        classroom_nominations.NOMINATE_ACTION, _("Nominate for a batch"), _("Nominated")
+    )
+    actions.register_action(
+        classroom_nominations.DECIDE_ACTION, _("Decide a nomination"), _("Nomination decided")
+    )
+    actions.register_action(
+        classroom_nominations.WITHDRAW_ACTION, _("Withdraw a nomination"), _("Nomination withdrawn")
+    )
+    actions.register_action(
+        classroom_attendance.CORRECT_ACTION, _("Correct attendance"), _("Attendance corrected")
+    )

@@ -6,6 +6,15 @@ from lms.models.assignments import (
     TrainingProposal,
 )
 from lms.models.certificates import Certificate, CertificateBulkJob, CertificateSequence
+from lms.models.classroom import (
+    Attendance,
+    Batch,
+    BatchUnitQuota,
+    FundingPattern,
+    Nomination,
+    Session,
+    Trainer,
+)
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -23,6 +32,13 @@ from lms.models.proposals import TrainingNeedProposal, TrainingNeedSupport
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 
 __all__ = [
+    "Attendance",
+    "Batch",
+    "BatchUnitQuota",
+    "FundingPattern",
+    "Nomination",
+    "Session",
+    "Trainer",
     "WorkerHeartbeat",
     "Assignment",
     "AssignmentDueExtension",
