@@ -143,6 +143,7 @@ def attendance_mark(
 ) -> Attendance:
     """The committee ticks a participant on its phone list (or sets izin/sakit/alfa).
     Two phones at once end in one row with the last status."""
+    session = Session.objects.select_related("batch").get(pk=session.pk)
     require_committee_or_hr(batch=session.batch, user=actor)
     if nomination.batch_id != session.batch_id or nomination.status != Nomination.Status.SELECTED:
         raise ValidationError(_("Only the batch's selected participants have attendance."))
@@ -184,6 +185,8 @@ def attendance_correct(
 ) -> Attendance:
     """HR corrects a participant's attendance, with a reason, audited. After the batch
     has finished the participant's completion is settled again."""
+    session = Session.objects.select_related("batch").get(pk=session.pk)
+    nomination = Nomination.objects.select_related("enrolment").get(pk=nomination.pk)
     batch_get_for_hr(user=actor, pk=session.batch_id)
     if not actor.has_perm("portal.access_hr"):
         raise PermissionDenied
