@@ -14,13 +14,16 @@ from wagtail.permissions import register_permission_policy
 from competencies.admin_views.base import HRMenuItem
 from lms.admin_views import assignments, course_review, training_needs
 from lms.admin_views.certificates import CertificatePermissionPolicy, CertificateViewSet
+from lms.admin_views.classroom import HRPermissionPolicy
 from lms.admin_views.proposals import ProposalPermissionPolicy, TrainingNeedProposalViewSet
 from lms.admin_views.questions import QuestionViewSet
-from lms.models import Certificate, TrainingNeedProposal
+from lms.models import Batch, Certificate, FundingPattern, Session, Trainer, TrainingNeedProposal
 from lms.services.proposals import ANSWER_ACTION
 
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
 register_permission_policy(TrainingNeedProposal, ProposalPermissionPolicy(TrainingNeedProposal))
+for _classroom_model in (Batch, Session, Trainer, FundingPattern):
+    register_permission_policy(_classroom_model, HRPermissionPolicy(_classroom_model))
 
 
 # QUESTION BANK AND LEARNER REPORTS -------------------------------------------------------
@@ -217,3 +220,38 @@ def register_classroom_log_actions(actions):
     actions.register_action(
         classroom_attendance.CORRECT_ACTION, _("Correct attendance"), _("Attendance corrected")
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_classroom_viewsets():
+    from lms.admin_views.classroom import ClassroomViewSetGroup
+
+    return ClassroomViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_classroom_urls():
+    from lms.admin_views import classroom as views
+
+    return [
+        path(
+            "kelas/angkatan/<int:pk>/ringkasan/",
+            views.BatchOverviewView.as_view(),
+            name="lms_classroom_batch",
+        ),
+        path(
+            "kelas/angkatan/<int:pk>/status/",
+            views.BatchStatusView.as_view(),
+            name="lms_classroom_batch_status",
+        ),
+        path(
+            "kelas/nominasi/<int:pk>/putuskan/",
+            views.NominationDecideView.as_view(),
+            name="lms_classroom_nomination_decide",
+        ),
+        path(
+            "kelas/sesi/<int:pk>/presensi/",
+            views.SessionAttendanceView.as_view(),
+            name="lms_classroom_session_attendance",
+        ),
+    ]

@@ -25,6 +25,14 @@ from competencies.models.employees import Golongan
 from competencies.models.organisation import Position
 
 
+class MeetingURLField(models.URLField):
+    """A meeting link; typed without a scheme it is taken as https (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class FundingPattern(models.Model):
     """How a batch is paid for (APBD, kontribusi, kerja sama, …): a list HR edits."""
 
@@ -125,7 +133,7 @@ class Batch(ClusterableModel):
     registration_closes_on = models.DateField(_("registration closes on"))
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     venue = models.CharField(_("venue"), max_length=255, blank=True)
-    meeting_url = models.URLField(_("online meeting link"), blank=True)
+    meeting_url = MeetingURLField(_("online meeting link"), blank=True)
     quota_total = models.PositiveSmallIntegerField(
         _("total quota"), validators=[MinValueValidator(1)]
     )
@@ -259,7 +267,7 @@ class Session(models.Model):
     end_time = models.TimeField(_("ends at"))
     topic = models.CharField(_("topic"), max_length=255)
     room = models.CharField(_("room"), max_length=120, blank=True)
-    meeting_url = models.URLField(_("online meeting link"), blank=True)
+    meeting_url = MeetingURLField(_("online meeting link"), blank=True)
     jp = models.DecimalField(
         _("JP"),
         max_digits=4,

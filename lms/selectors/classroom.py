@@ -240,13 +240,17 @@ def batch_fill_by_unit(*, batch: Batch) -> list[UnitFill]:
 
 def batch_list_with_fill(*, user: User | AnonymousUser) -> QuerySet[Batch]:
     """HR's batch list with the selected and nominated counts (one query)."""
-    return batch_list_for_hr(user=user).annotate(
-        selected_count=Count(
-            "nominations", filter=Q(nominations__status=Nomination.Status.SELECTED)
-        ),
-        nominated_count=Count(
-            "nominations", filter=Q(nominations__status__in=Nomination.QUOTA_STATUSES)
-        ),
+    return (
+        batch_list_for_hr(user=user)
+        .annotate(
+            selected_count=Count(
+                "nominations", filter=Q(nominations__status=Nomination.Status.SELECTED)
+            ),
+            nominated_count=Count(
+                "nominations", filter=Q(nominations__status__in=Nomination.QUOTA_STATUSES)
+            ),
+        )
+        .order_by("-starts_on", "number", "pk")
     )
 
 
