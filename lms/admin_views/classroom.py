@@ -79,7 +79,7 @@ class BatchForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "unit" in self.fields:
-            self.fields["unit"].queryset = orgunit_list_for_hr(user=self.for_user)  # type: ignore[attr-defined]
+            self.fields["unit"].queryset = orgunit_list_for_hr(user=self.for_user)
 
     class Meta:
         model = Batch
@@ -194,7 +194,7 @@ class SessionForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "batch" in self.fields:
-            self.fields["batch"].queryset = batch_list_with_fill(user=self.for_user).exclude(  # type: ignore[attr-defined]
+            self.fields["batch"].queryset = batch_list_with_fill(user=self.for_user).exclude(
                 status__in=[Batch.Status.FINISHED, Batch.Status.CANCELLED]
             )
 

@@ -161,7 +161,7 @@ def nomination_eligibility_problems(*, batch: Batch, employee: Employee) -> list
             % {"positions": ", ".join(p.name for p in positions)}
         )
     if batch.eligible_jenjang:
-        jenjang = employee.position.jenjang if employee.position_id else ""
+        jenjang = employee.position.jenjang if employee.position is not None else ""
         if jenjang != batch.eligible_jenjang:
             problems.append(
                 _("Only the jenjang %(jenjang)s may take part.")

@@ -79,7 +79,7 @@ def _claim_quota(batch: Batch, employee: Employee, *, exclude_pk: int | None = N
             unit__path__startswith=quota.unit.path,
             status__in=Nomination.QUOTA_STATUSES,
         )
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk or 0)
         .count()
     )
     if used >= quota.quota:
@@ -310,7 +310,7 @@ def _enrolment_withdraw(nomination: Nomination) -> None:
 def _promote_waitlist(batch: Batch, actor: User | None) -> list[Nomination]:
     """Fills free seats from the waitlist, first come first served. The batch row is
     locked by the caller."""
-    promoted = []
+    promoted: list[Nomination] = []
     free = batch.quota_total - _selected_count(batch)
     if free <= 0:
         return promoted

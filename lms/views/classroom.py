@@ -195,9 +195,8 @@ def nominate(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = NominateForm(request.POST, user=user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in form.errors.values():
+            messages.error(request, " ".join(str(m) for m in message))
         return redirect("classroom:team")
     try:
         nomination_create(
