@@ -1,12 +1,15 @@
 """Classroom demo (part of seed_demo; docs/classroom.md): funding patterns, two trainers,
 and three batches made through the services as HR and supervisors would:
 
-- a finished batch with attendance, whose participants completed through the
-  completion engine (JP from the sessions attended, certificates);
+- a finished blended batch with attendance, whose participants did the e-learning part
+  (lessons, quiz, evaluation) and completed through the completion engine when HR finished
+  the batch (JP from the sessions attended, certificates);
 - a running batch with a session today from 07:30 to 16:00, so the QR screen and the
   check-in can be tried (the demo trainer and HR manager are its committee, Rina Lestari a
   participant);
-- an open batch of the SAKIP course taking nominations, with per-OPD quotas.
+- an open batch taking nominations, with per-OPD quotas.
+
+All three are batches of the demo's classroom course (SAKIP).
 
 Idempotent: a batch found by course and number is left as it is."""
 
@@ -19,12 +22,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from competencies.models import Employee, OrgUnit
-from competencies.siasn import DevelopmentType
 from lms.models import (
     Attendance,
     Batch,
     BatchUnitQuota,
-    CourseIndexPage,
     CoursePage,
     FundingPattern,
     Nomination,
@@ -33,27 +34,9 @@ from lms.models import (
 )
 
 FUNDING = ("APBD", "Kontribusi peserta", "Kerja sama")
-CLASSROOM_SLUG = "bimtek-pelayanan-tatap-muka"
-
-
-def _course(index: CourseIndexPage) -> CoursePage:
-    course = CoursePage.objects.filter(slug=CLASSROOM_SLUG).first()
-    if course is not None:
-        return course
-    course = CoursePage(
-        title="Bimbingan Teknis Pelayanan Publik (Tatap Muka)",
-        slug=CLASSROOM_SLUG,
-        summary="Bimtek klasikal dua hari: standar pelayanan, pengaduan dan survei kepuasan "
-        "(contoh data demo).",
-        jp_hours=Decimal("12"),
-        delivery_mode=CoursePage.DeliveryMode.KLASIKAL,
-        siasn_development_type=DevelopmentType.BIMBINGAN_TEKNIS,
-        enrolment_policy=CoursePage.EnrolmentPolicy.ASSIGNED,
-        evaluation_required=False,
-    )
-    index.add_child(instance=course)
-    course.save_revision().publish()
-    return course
+# The demo's classroom course (lms/demo/courses_data/06-…): lessons, a quiz and the
+# evaluation are its e-learning part; the batches add the sessions.
+COURSE_SLUG = "sakip-akuntabilitas-kinerja"
 
 
 def _unit(code: str) -> OrgUnit | None:
@@ -76,7 +59,7 @@ def _batch(
         # Open for nominations while the seed nominates; moved on below.
         registration_opens_on=today - datetime.timedelta(days=14),
         registration_closes_on=today + datetime.timedelta(days=7),
-        mode=Batch.Mode.KLASIKAL,
+        mode=fields.pop("mode", Batch.Mode.KLASIKAL),
         venue="Aula BKPSDM Kota Bontang (contoh)",
         quota_total=fields.pop("quota_total", 20),
         status=Batch.Status.OPEN,
@@ -108,7 +91,7 @@ def _sessions(batch: Batch, day: datetime.date, trainers: list[Trainer]) -> list
             end_time=end,
             topic=topic,
             room="Ruang Kelas 1",
-            jp=Decimal("6") if i == 0 else Decimal("4") if i == 1 else Decimal("2"),
+            jp=Decimal(3 - i),  # 3 + 2 + 1 = the course's 6 JP
         )
         session.full_clean()
         session.save()
@@ -131,12 +114,13 @@ def _select(batch: Batch, employees: list[Employee], hr: User) -> list[Nominatio
 
 
 def classroom_demo_seed(*, users: dict[str, User]) -> None:
+    from lms.demo.courses import _finish
     from lms.services.classroom import batch_status_change
 
-    index = CourseIndexPage.objects.first()
+    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
     organiser = _unit("BKPSDM")
     pel = _unit("DPMPTSP.PEL")
-    if index is None or organiser is None or pel is None:
+    if course is None or organiser is None or pel is None:
         return
     hr = users["sdm"]
     for name in FUNDING:
@@ -161,7 +145,6 @@ def classroom_demo_seed(*, users: dict[str, User]) -> None:
             },
         )[0],
     ]
-    course = _course(index)
     colleagues = list(
         Employee.objects.filter(unit=pel, supervisor__user=users["atasan"])
         .exclude(user=users["peserta"])
@@ -170,17 +153,29 @@ def classroom_demo_seed(*, users: dict[str, User]) -> None:
     rina = Employee.objects.get(user=users["peserta"])
     today = timezone.localdate()
 
-    # Finished: two weeks ago, every session attended by one, most by the other.
+    # Finished (blended): two weeks ago; both participants did the e-learning part and
+    # its evaluation, one attended every session, the other missed the last (5 of 6 JP).
     finished, created = _batch(
         course=course,
         number="Angkatan I",
         unit=organiser,
         start=today - datetime.timedelta(days=14),
         completion_threshold_percent=80,
+        mode=Batch.Mode.BLENDED,
     )
     if created and colleagues:
         sessions = _sessions(finished, finished.starts_on, trainers)
         participants = _select(finished, colleagues[:2], hr)
+        for participant in participants:
+            _finish(
+                participant.employee.user,
+                course,
+                grader=users["pelatih"],
+                pre=5,
+                post=9,
+                rating=(5, 4, 5),
+                comment="Praktik menyusun indikator kinerja sangat membantu (contoh).",
+            )
         for n, participant in enumerate(participants):
             for i, session in enumerate(sessions):
                 present = n == 0 or i < 2  # the second missed the last session
@@ -211,18 +206,16 @@ def classroom_demo_seed(*, users: dict[str, User]) -> None:
         for status in (Batch.Status.SELECTION, Batch.Status.RUNNING):
             batch_status_change(batch=running, actor=hr, status=status)
 
-    # Open: the SAKIP course, per-OPD quotas, taking nominations for another week.
-    sakip = CoursePage.objects.filter(slug="sakip-akuntabilitas-kinerja").first()
-    if sakip is not None:
-        opening, created = _batch(
-            course=sakip,
-            number="Angkatan III",
-            unit=organiser,
-            start=today + datetime.timedelta(days=21),
-            quota_total=30,
-        )
-        if created:
-            for code, quota in (("DPMPTSP", 3), ("DUKCAPIL", 2), ("DINKES", 2), ("BKPSDM", 2)):
-                unit = _unit(code)
-                if unit is not None:
-                    BatchUnitQuota.objects.create(batch=opening, unit=unit, quota=quota)
+    # Open: per-OPD quotas, taking nominations for another week.
+    opening, created = _batch(
+        course=course,
+        number="Angkatan III",
+        unit=organiser,
+        start=today + datetime.timedelta(days=21),
+        quota_total=30,
+    )
+    if created:
+        for code, quota in (("DPMPTSP", 3), ("DUKCAPIL", 2), ("DINKES", 2), ("BKPSDM", 2)):
+            unit = _unit(code)
+            if unit is not None:
+                BatchUnitQuota.objects.create(batch=opening, unit=unit, quota=quota)

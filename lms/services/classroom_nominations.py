@@ -219,7 +219,8 @@ def _selected_count(batch: Batch) -> int:
 
 def _select(nomination: Nomination, actor: User | None) -> None:
     """Makes the nomination a participant: an enrolment in the course (through the
-    enrolment service, so completion, JP and certificate follow the one path)."""
+    enrolment service, so completion, JP and certificate follow the one path). An existing
+    enrolment is reused as it is (an assignment keeps its own due date)."""
     from lms.services.enrolments import enrolment_create
 
     batch = nomination.batch
@@ -228,7 +229,6 @@ def _select(nomination: Nomination, actor: User | None) -> None:
         user=nomination.employee.user,
         course=batch.course,
         source=Enrolment.Source.ADMIN,
-        due_on=batch.ends_on,
         actor=actor,
     )
     nomination.enrolment = enrolment

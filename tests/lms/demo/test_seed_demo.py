@@ -188,6 +188,6 @@ def test_seed_demo_adds_a_finished_a_running_and_an_open_classroom_batch(
     assert batches["Angkatan II"].sessions.filter(date=batches["Angkatan II"].starts_on).exists()
     finished = Nomination.objects.filter(batch=batches["Angkatan I"]).select_related("enrolment")
     jp = sorted(n.enrolment.jp_earned for n in finished)
-    assert jp == [Decimal("10.0"), Decimal("12.0")]  # the JP of the sessions attended
+    assert jp == [Decimal("5.0"), Decimal("6.0")]  # the JP of the sessions attended
     completed = Enrolment.objects.filter(classroom_nominations__batch=batches["Angkatan I"])
     assert Certificate.objects.filter(enrolment__in=completed).count() == 2
