@@ -63,3 +63,13 @@ def batch(classroom_course, opd_a, opd_b, hr):
     BatchUnitQuota.objects.create(batch=batch, unit=opd_a, quota=2)
     BatchUnitQuota.objects.create(batch=batch, unit=opd_b, quota=1)
     return batch
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages are asserted in English (the msgids); pages render in the
+    person's language (Indonesian by default), asserted in Indonesian."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -107,5 +107,5 @@ def test_two_nominations_for_the_last_place_admit_one(batch, opd_b):
     )
 
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
-    assert "quota of Dinas Pendidikan" in errors[0].messages[0]
+    assert "Dinas Pendidikan" in errors[0].messages[0]  # the refusal names the OPD
     assert Nomination.objects.filter(batch=batch, unit=opd_b).count() == 1
