@@ -25,7 +25,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -296,7 +296,12 @@ class TrainerViewSet(ModelViewSet):
     menu_label = _("Trainers")
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["name", "kind", "institution", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "institution",
+        BooleanColumn("is_active", label=_("Active")),
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "institution", "expertise"]
 
@@ -310,7 +315,7 @@ class FundingPatternViewSet(ModelViewSet):
     menu_label = _("Funding patterns")
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["name", "is_active"]
+    list_display = ["name", BooleanColumn("is_active", label=_("Active"))]
 
 
 class ClassroomViewSetGroup(ViewSetGroup):
