@@ -34,8 +34,9 @@ from wagtail.admin.widgets import AdminPageChooser
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from accounts.models import User
 from competencies.admin_views.base import ScopedMixin, ScopedObjectMixin, form_error
-from competencies.selectors.hr_scope import orgunit_list_for_hr
+from competencies.selectors.hr_scope import employee_list_for_hr, orgunit_list_for_hr
 from lms.models import Attendance, Batch, CoursePage, FundingPattern, Nomination, Session, Trainer
 from lms.selectors.classroom import (
     batch_fill_by_unit,
@@ -80,6 +81,11 @@ class BatchForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "unit" in self.fields:
             self.fields["unit"].queryset = orgunit_list_for_hr(user=self.for_user)
+        if self.for_user is not None and "committee" in self.fields:
+            # The committee is chosen among the people the HR manager may see.
+            self.fields["committee"].queryset = User.objects.filter(
+                employee__in=employee_list_for_hr(user=self.for_user)
+            ).order_by("first_name", "last_name")
 
     class Meta:
         model = Batch
@@ -287,9 +293,20 @@ class SessionViewSet(ModelViewSet):
 # TRAINERS AND FUNDING ------------------------------------------------------------------------
 
 
+class TrainerForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "employee" in self.fields:
+            self.fields["employee"].queryset = employee_list_for_hr(user=self.for_user)
+
+    class Meta:
+        model = Trainer
+        fields = ["kind", "employee", "name", "institution", "expertise", "email", "is_active"]
+
+
 class TrainerViewSet(ModelViewSet):
     model = Trainer
-    form_fields = ["kind", "employee", "name", "institution", "expertise", "email", "is_active"]
+    form_fields = TrainerForm.Meta.fields
     url_prefix = "kelas/pengajar"
     url_namespace = "lms_classroom_trainers"
     icon = "user"
@@ -304,6 +321,9 @@ class TrainerViewSet(ModelViewSet):
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "institution", "expertise"]
+
+    def get_form_class(self, for_update=False):
+        return TrainerForm
 
 
 class FundingPatternViewSet(ModelViewSet):
