@@ -250,8 +250,21 @@ def register_classroom_urls():
             name="lms_classroom_nomination_decide",
         ),
         path(
+            "kelas/pengajar-jp/",
+            views.TrainerLedgerView.as_view(),
+            name="lms_classroom_trainer_ledger",
+        ),
+        path(
             "kelas/sesi/<int:pk>/presensi/",
             views.SessionAttendanceView.as_view(),
             name="lms_classroom_session_attendance",
         ),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainer_ledger_menu_item():
+    # Right after the classroom group (337).
+    return HRMenuItem(
+        _("Trainer JP ledger"), reverse("lms_classroom_trainer_ledger"), icon_name="user", order=338
+    )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -48,6 +49,7 @@ from lms.selectors.classroom import (
     session_attendance_board,
     session_conflicts,
     session_list_for_hr,
+    trainer_jp_ledger,
 )
 from lms.services.classroom import batch_status_change, session_save
 from lms.services.classroom_attendance import attendance_correct
@@ -472,3 +474,39 @@ class SessionAttendanceView(WagtailAdminTemplateMixin, View):
         else:
             messages.error(request, _("Choose a status and give the reason for the correction."))
         return redirect("lms_classroom_session_attendance", pk=pk)
+
+
+class TrainerLedgerView(WagtailAdminTemplateMixin, View):
+    """JP taught per trainer and year, for honorarium and widyaiswara credit; CSV or XLSX
+    through the one spreadsheet writer."""
+
+    template_name = "lms/classroom/admin/trainer_ledger.html"
+    page_title = _("Trainer JP ledger")
+    header_icon = "user"
+
+    def get(self, request):
+        from competencies.spreadsheets import csv_response, xlsx_response
+
+        try:
+            year = int(request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        rows = trainer_jp_ledger(user=request.user, year=year)
+        export = request.GET.get("format")
+        if export in ("csv", "xlsx"):
+            table: list[list[Any]] = [
+                [
+                    str(_("Trainer")),
+                    str(_("Kind")),
+                    str(_("Institution")),
+                    str(_("Sessions")),
+                    "JP",
+                ],
+                *[[r.trainer, r.kind, r.institution, r.sessions, r.jp] for r in rows],
+            ]
+            filename = f"jp-pengajar-{year}.{export}"
+            if export == "csv":
+                return csv_response(rows=table, filename=filename)
+            return xlsx_response(sheets=[(str(year), table)], filename=filename)
+        context = self.get_context_data(rows=rows, year=year)
+        return TemplateResponse(request, self.template_name, context)

@@ -156,7 +156,7 @@ class Batch(ClusterableModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     completion_threshold_percent = models.PositiveSmallIntegerField(
-        _("attendance needed to complete (% of session JP)"),
+        _("attendance needed to complete (percent of session JP)"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

@@ -471,3 +471,40 @@ def attendance_sheet_data(*, session: Session) -> AttendanceSheet:
         ),
         rows=rows,
     )
+
+
+# --- trainers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    trainer: str
+    kind: str
+    institution: str
+    sessions: int
+    jp: Decimal
+
+
+def trainer_jp_ledger(*, user: User | AnonymousUser, year: int) -> list[LedgerRow]:
+    """JP taught per trainer in a year (sessions × their JP; a session taught by two
+    counts for each), over the batches in the HR manager's scope, cancelled ones left
+    out. Two queries."""
+    sessions = (
+        session_list_for_hr(user=user)
+        .filter(date__year=year)
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .prefetch_related("trainers")
+    )
+    totals: dict[int, list] = {}
+    for session in sessions:
+        for trainer in session.trainers.all():
+            row = totals.setdefault(trainer.pk, [trainer, 0, Decimal("0")])
+            row[1] += 1
+            row[2] += session_jp(session)
+    return sorted(
+        (
+            LedgerRow(t.name, t.get_kind_display(), t.institution, n, jp)
+            for t, n, jp in totals.values()
+        ),
+        key=lambda r: r.trainer,
+    )

@@ -98,3 +98,30 @@ def test_calling_letter_and_attendance_list_are_pdfs(batch, supervisor, staff, h
     sheet = render_attendance_sheet(attendance_sheet_data(session=batch.sessions.get()))
     assert letter.startswith(b"%PDF") and len(letter) > 1000
     assert sheet.startswith(b"%PDF")
+
+
+def test_trainer_ledger_counts_sessions_and_jp_per_year_with_a_csv(client, batch, hr):
+    from django.urls import reverse
+
+    from lms.selectors.classroom import trainer_jp_ledger
+
+    trainer = Trainer.objects.create(kind="external", name="Dr. Sari", institution="Unmul")
+    for hour, jp in ((8, "2"), (10, "3")):
+        session = SessionFactory(
+            batch=batch,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + 1),
+            jp=Decimal(jp),
+        )
+        session.trainers.add(trainer)
+    cancelled = SessionFactory(batch__course=batch.course, batch__status=Batch.Status.CANCELLED)
+    cancelled.trainers.add(trainer)
+
+    [row] = trainer_jp_ledger(user=hr, year=batch.starts_on.year)
+    assert (row.trainer, row.sessions, row.jp) == ("Dr. Sari", 2, Decimal("5.0"))
+
+    client.force_login(hr)
+    url = reverse("lms_classroom_trainer_ledger")
+    assert "Dr. Sari" in client.get(url).content.decode()
+    csv = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Dr. Sari" in csv and "5.0" in csv

@@ -55,6 +55,7 @@ PREFIX_RULES = {
             for area in ("angkatan", "sesi")
             for view in ("edit", "history", "usage", "delete")
         },
+        "/admin/kelas/pengajar-jp/": wagtail_admin(ADMIN_HOME) | hr_only(),
         "/admin/kelas/angkatan/999999/ringkasan/": _OBJECT,
         "/admin/kelas/sesi/999999/presensi/": _OBJECT,
         "/admin/kelas/angkatan/999999/status/": wagtail_admin(POST_ONLY),
