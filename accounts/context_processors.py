@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append({"label": _("Catalogue"), "url": reverse("lms:catalogue")})
     if user is not None and user.is_authenticated:
         items.append({"label": _("My learning"), "url": reverse("lms:dashboard")})
+        # Batches, sessions, calling letters and the committee's pages (docs/classroom.md).
+        items.append({"label": _("Classroom training"), "url": reverse("classroom:my")})
     if user is not None and user.is_authenticated:
         items.append({"label": _("Competency profile"), "url": reverse("competencies:profile")})
         items.append({"label": _("Training history"), "url": reverse("competencies:records")})

@@ -91,6 +91,7 @@ class NotificationKind(models.TextChoices):
     RECORD_DECIDED = "record_decided", _("Training record approved or rejected")
     REMINDER = "reminder", _("Reminder from your supervisor")
     PROPOSAL_ANSWERED = "proposal_answered", _("Answer to a training-need proposal")
+    CLASSROOM = "classroom", _("Classroom training: nominations, selection and timetable")
 
 
 class Notification(models.Model):

@@ -14,13 +14,16 @@ from wagtail.permissions import register_permission_policy
 from competencies.admin_views.base import HRMenuItem
 from lms.admin_views import assignments, course_review, training_needs
 from lms.admin_views.certificates import CertificatePermissionPolicy, CertificateViewSet
+from lms.admin_views.classroom import HRPermissionPolicy
 from lms.admin_views.proposals import ProposalPermissionPolicy, TrainingNeedProposalViewSet
 from lms.admin_views.questions import QuestionViewSet
-from lms.models import Certificate, TrainingNeedProposal
+from lms.models import Batch, Certificate, FundingPattern, Session, Trainer, TrainingNeedProposal
 from lms.services.proposals import ANSWER_ACTION
 
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
 register_permission_policy(TrainingNeedProposal, ProposalPermissionPolicy(TrainingNeedProposal))
+for _classroom_model in (Batch, Session, Trainer, FundingPattern):
+    register_permission_policy(_classroom_model, HRPermissionPolicy(_classroom_model))
 
 
 # QUESTION BANK AND LEARNER REPORTS -------------------------------------------------------
@@ -214,4 +217,74 @@ def register_signing_queue_menu_item():
         reverse("lms_certificates:sign_queue"),
         icon_name="doc-full",
         order=271,
+# CLASSROOM TRAINING ----------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_classroom_log_actions(actions):
+    from lms.services import classroom, classroom_attendance, classroom_nominations
+
+    actions.register_action(
+        classroom.STATUS_ACTION, _("Change a batch's status"), _("Batch status changed")
+    )
+    actions.register_action(classroom.SESSION_ACTION, _("Save a session"), _("Session saved"))
+    actions.register_action(
+        classroom_nominations.NOMINATE_ACTION, _("Nominate for a batch"), _("Nominated")
+    )
+    actions.register_action(
+        classroom_nominations.DECIDE_ACTION, _("Decide a nomination"), _("Nomination decided")
+    )
+    actions.register_action(
+        classroom_nominations.WITHDRAW_ACTION, _("Withdraw a nomination"), _("Nomination withdrawn")
+    )
+    actions.register_action(
+        classroom_attendance.CORRECT_ACTION, _("Correct attendance"), _("Attendance corrected")
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_classroom_viewsets():
+    from lms.admin_views.classroom import ClassroomViewSetGroup
+
+    return ClassroomViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_classroom_urls():
+    from lms.admin_views import classroom as views
+
+    return [
+        path(
+            "kelas/angkatan/<int:pk>/ringkasan/",
+            views.BatchOverviewView.as_view(),
+            name="lms_classroom_batch",
+        ),
+        path(
+            "kelas/angkatan/<int:pk>/status/",
+            views.BatchStatusView.as_view(),
+            name="lms_classroom_batch_status",
+        ),
+        path(
+            "kelas/nominasi/<int:pk>/putuskan/",
+            views.NominationDecideView.as_view(),
+            name="lms_classroom_nomination_decide",
+        ),
+        path(
+            "kelas/pengajar-jp/",
+            views.TrainerLedgerView.as_view(),
+            name="lms_classroom_trainer_ledger",
+        ),
+        path(
+            "kelas/sesi/<int:pk>/presensi/",
+            views.SessionAttendanceView.as_view(),
+            name="lms_classroom_session_attendance",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainer_ledger_menu_item():
+    # Right after the classroom group (337).
+    return HRMenuItem(
+        _("Trainer JP ledger"), reverse("lms_classroom_trainer_ledger"), icon_name="user", order=338
     )

@@ -689,3 +689,16 @@ API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
 API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
 # Celery's autodiscovery reads each app's tasks.py only; the delivery task is in webhooks.py.
 CELERY_IMPORTS = ["competencies.webhooks"]
+
+# CLASSROOM TRAINING
+# ------------------------------------------------------------------------------
+# Batches, sessions and attendance (docs/classroom.md).
+# Minutes in one JP (jam pelajaran) when a session's JP is left empty.
+CLASSROOM_MINUTES_PER_JP = env.int("DJANGO_CLASSROOM_MINUTES_PER_JP", default=45)
+# The rotating attendance QR: a new token every this many seconds; a token is accepted in
+# its own slot and the next one (so a scan just before the turn still works).
+CLASSROOM_QR_SLOT_SECONDS = 30
+# Check-in opens this many minutes before a session starts and closes when it ends;
+# a check-in this many minutes after the start is marked late.
+CLASSROOM_CHECKIN_OPENS_MINUTES = 30
+CLASSROOM_LATE_AFTER_MINUTES = 15

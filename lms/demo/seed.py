@@ -16,6 +16,7 @@ from accounts.roles import Role
 from accounts.services import user_create
 from competencies.demo.seed import competencies_demo_seed
 from competencies.models import AgencySettings
+from lms.demo.classroom import classroom_demo_seed
 from lms.demo.courses import demo_courses_seed
 from lms.models import HomePage
 
@@ -129,6 +130,7 @@ def demo_seed() -> list[DemoLogin]:
     _demo_certificates(users=[users["peserta"], users["atasan"]], revoker=users["admin"])
     _demo_news(home=site.root_page.specific)
     _demo_proposals(users=users)
+    classroom_demo_seed(users=users)
     return logins
 
 

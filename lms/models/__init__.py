@@ -11,6 +11,15 @@ from lms.models.certificates import (
     CertificateSequence,
     CertificateSigningJob,
 )
+from lms.models.classroom import (
+    Attendance,
+    Batch,
+    BatchUnitQuota,
+    FundingPattern,
+    Nomination,
+    Session,
+    Trainer,
+)
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -29,6 +38,13 @@ from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 
 __all__ = [
+    "Attendance",
+    "Batch",
+    "BatchUnitQuota",
+    "FundingPattern",
+    "Nomination",
+    "Session",
+    "Trainer",
     "WorkerHeartbeat",
     "Assignment",
     "AssignmentDueExtension",

@@ -16,6 +16,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,7 @@ from lms.models import (
     QuizAttempt,
     QuizPage,
 )
+from lms.selectors.classroom import classroom_completion_for_enrolment
 from lms.services.bulk import ids_q, rows_insert_new
 
 if TYPE_CHECKING:
@@ -443,6 +445,10 @@ class CompletionState:
     essays_pending: int
     evaluation_required: bool
     evaluation_done: bool
+    # A classroom participant (lms.selectors.classroom): the batch's attendance threshold.
+    attendance_required: bool = False
+    attendance_met: bool = True
+    attended_jp: Decimal | None = None
 
     @property
     def percent(self) -> int:
@@ -463,6 +469,7 @@ class CompletionState:
             and self.quizzes_passed >= self.quizzes_required
             and self.essays_pending == 0
             and (self.evaluation_done or not self.evaluation_required)
+            and (self.attendance_met or not self.attendance_required)
         )
 
 
@@ -497,6 +504,7 @@ def enrolment_completion_state(*, enrolment: Enrolment) -> CompletionState:
         )
     )
     pending = attempts.filter(status=QuizAttempt.Status.AWAITING_GRADING).count()
+    classroom = classroom_completion_for_enrolment(enrolment=enrolment)
     return CompletionState(
         lessons_required=len(lesson_ids),
         lessons_done=len(done_lessons),
@@ -505,6 +513,9 @@ def enrolment_completion_state(*, enrolment: Enrolment) -> CompletionState:
         essays_pending=0 if passed >= quiz_ids else pending,
         evaluation_required=course.evaluation_required,
         evaluation_done=CourseEvaluation.objects.filter(enrolment=enrolment).exists(),
+        attendance_required=classroom.required,
+        attendance_met=classroom.met,
+        attended_jp=classroom.attended_jp if classroom.required else None,
     )
 
 
@@ -529,7 +540,13 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> Enrolment:
         ):
             enrolment.status = Enrolment.Status.COMPLETED
             enrolment.completed_at = timezone.now()
-            enrolment.jp_earned = enrolment.course.jp_hours
+            # A classroom participant is credited the JP of the sessions attended,
+            # never more than the programme's JP.
+            enrolment.jp_earned = (
+                enrolment.course.jp_hours
+                if state.attended_jp is None
+                else min(state.attended_jp, enrolment.course.jp_hours)
+            )
             enrolment.progress_percent = 100
             fields += ["status", "completed_at", "jp_earned", "progress_percent"]
             enrolment_id = enrolment.pk

@@ -37,6 +37,7 @@ LEARNER = [
     "/kompetensi/riwayat/transkrip/",
     "/learning/usulan/",
     "/learning/usulan/baru/",
+    "/learning/kelas/",
     "/accounts/profile/",
     "/accounts/notifications/",
     "/accounts/email/",
@@ -44,7 +45,7 @@ LEARNER = [
     "/accounts/2fa/",
 ]
 
-SUPERVISOR = ["/learning/tim/", "/kompetensi/tim/"]
+SUPERVISOR = ["/learning/tim/", "/kompetensi/tim/", "/learning/kelas/tim/"]
 
 
 def _demo_pages() -> tuple[list[str], list[str]]:

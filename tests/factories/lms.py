@@ -4,6 +4,8 @@ in tests/factories/test_factories.py."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
 import factory
@@ -12,6 +14,7 @@ import wagtail_factories
 from lms.models import (
     Assignment,
     AssignmentRule,
+    Batch,
     Certificate,
     Choice,
     CourseIndexPage,
@@ -20,6 +23,7 @@ from lms.models import (
     LessonPage,
     Question,
     QuizPage,
+    Session,
     TrainingNeedProposal,
     TrainingNeedSupport,
 )
@@ -156,3 +160,39 @@ def choice_question(
     for i, text in enumerate(wrong, start=1):
         ChoiceFactory(question=question, text=text, is_correct=False, sort_order=i)
     return question
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    """An open batch taking nominations today (pass course=<CoursePage>), organised by a
+    new unit; add its timetable with SessionFactory."""
+
+    class Meta:
+        model = Batch
+
+    number = factory.Sequence(lambda n: f"Angkatan {n + 1}")
+    unit = factory.SubFactory("tests.factories.competencies.OrgUnitFactory")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyFunction(timezone.localdate)
+    registration_opens_on = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=7)
+    )
+    registration_closes_on = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=7)
+    )
+    mode = Batch.Mode.KLASIKAL
+    venue = "Aula BKPSDM"
+    quota_total = 10
+    status = Batch.Status.OPEN
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    batch = factory.SubFactory(BatchFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    start_time = datetime.time(8, 0)
+    end_time = datetime.time(9, 30)
+    topic = factory.Sequence(lambda n: f"Materi {n}")
+    room = "Ruang 1"
+    jp = 2

@@ -74,7 +74,12 @@ class World:
 
 # Models whose objects are shared by every unit (the dictionary, positions): their edit
 # page may open for a scoped HR manager, but must not show anyone outside the scope.
-SHARED = {"competencies.competency", "competencies.position"}
+SHARED = {
+    "competencies.competency",
+    "competencies.position",
+    "lms.trainer",
+    "lms.fundingpattern",
+}
 
 
 def _world() -> World:
@@ -126,6 +131,13 @@ def _world() -> World:
 
     from wagtail.models import Site
 
+    from lms.models import FundingPattern, Trainer
+    from tests.factories.lms import BatchFactory, SessionFactory
+
+    classroom_session = SessionFactory(batch=BatchFactory(course=course, unit=disdik))
+    trainer_profile = Trainer.objects.create(kind="external", name="Narasumber Uji")
+    funding = FundingPattern.objects.create(name="APBD uji")
+
     return World(
         hr=hr,
         trainer=UserFactory(roles=[Role.PELATIH]),
@@ -141,6 +153,10 @@ def _world() -> World:
             "lms.question": question,
             "lms.certificate": certificate,
             "lms.trainingneedproposal": proposal,
+            "lms.batch": classroom_session.batch,
+            "lms.session": classroom_session,
+            "lms.trainer": trainer_profile,
+            "lms.fundingpattern": funding,
             "wagtailcore.site": Site.objects.get(is_default_site=True),
             "accounts.user": outsider.user,
             "auth.group": outsider.user.groups.first(),
@@ -198,6 +214,10 @@ def test_every_viewset_has_a_sample():
         "lms.question",
         "lms.certificate",
         "lms.trainingneedproposal",
+        "lms.batch",
+        "lms.session",
+        "lms.trainer",
+        "lms.fundingpattern",
         "wagtailcore.site",
         "accounts.user",
         "auth.group",

@@ -168,3 +168,26 @@ def test_seed_demo_leaves_the_readme_learner_a_valid_certificate_and_revokes_ano
     assert Certificate.objects.filter(
         user__email__endswith="@demo.bontang.example", status=Certificate.Status.REVOKED
     ).exists()
+
+
+def test_seed_demo_adds_a_finished_a_running_and_an_open_classroom_batch(
+    django_capture_on_commit_callbacks,
+):
+    from decimal import Decimal
+
+    from lms.models import Batch, Certificate, Enrolment, Nomination
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+
+    batches = {b.number: b for b in Batch.objects.all()}
+    assert batches["Angkatan I"].status == Batch.Status.FINISHED
+    assert batches["Angkatan II"].status == Batch.Status.RUNNING
+    assert batches["Angkatan III"].is_registration_open
+    assert batches["Angkatan III"].unit_quotas.count() == 4
+    assert batches["Angkatan II"].sessions.filter(date=batches["Angkatan II"].starts_on).exists()
+    finished = Nomination.objects.filter(batch=batches["Angkatan I"]).select_related("enrolment")
+    jp = sorted(n.enrolment.jp_earned for n in finished)
+    assert jp == [Decimal("5.0"), Decimal("6.0")]  # the JP of the sessions attended
+    completed = Enrolment.objects.filter(classroom_nominations__batch=batches["Angkatan I"])
+    assert Certificate.objects.filter(enrolment__in=completed).count() == 2

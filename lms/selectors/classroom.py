@@ -1,0 +1,510 @@
+"""Reads of classroom training (docs/classroom.md): batches in an HR manager's scope,
+the fill of each OPD's quota, eligibility, timetable conflicts, the JP a participant
+attended, and the pages of learners, supervisors and the committee."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.rules import require_hr
+from competencies.models import Employee
+from competencies.selectors.hr_scope import hr_scope_unit
+from lms.models import Attendance, Batch, Enrolment, Nomination, Session
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from lms.classroom_pdf import AttendanceSheet, CallingLetter
+
+
+# --- HR scope ---------------------------------------------------------------------------
+
+
+def batch_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[Batch]:
+    """Batches organised in the HR manager's unit subtree (all for the unscoped)."""
+    require_hr(user)
+    batches = Batch.objects.select_related("course", "unit", "funding")
+    scope = hr_scope_unit(user=user)
+    if scope is not None:
+        batches = batches.filter(unit__path__startswith=scope.path)
+    return batches
+
+
+def batch_get_for_hr(*, user: User | AnonymousUser, pk: int) -> Batch:
+    try:
+        return batch_list_for_hr(user=user).get(pk=pk)
+    except Batch.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def session_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[Session]:
+    return Session.objects.filter(batch__in=batch_list_for_hr(user=user)).select_related(
+        "batch__course"
+    )
+
+
+def nomination_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(batch__in=batch_list_for_hr(user=user)).select_related(
+        "batch__course", "employee__user", "employee__position", "unit", "nominated_by"
+    )
+
+
+def batch_is_committee(*, batch: Batch, user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return batch.committee.filter(pk=user.pk).exists()
+
+
+def batch_get_for_committee(*, user: User | AnonymousUser, pk: int) -> Batch:
+    """A batch its committee member (or an HR manager in scope) runs; 404 otherwise."""
+    batch = Batch.objects.select_related("course").filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    if batch_is_committee(batch=batch, user=user):
+        return batch
+    if user.has_perm("portal.access_hr"):
+        return batch_get_for_hr(user=user, pk=pk)
+    raise Http404
+
+
+def session_get_for_committee(*, user: User | AnonymousUser, pk: int) -> Session:
+    session = Session.objects.select_related("batch__course").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    batch_get_for_committee(user=user, pk=session.batch_id)
+    return session
+
+
+# --- JP ---------------------------------------------------------------------------------
+
+
+def session_default_jp(*, minutes: int) -> Decimal:
+    """The JP of a session of `minutes` when none is set: minutes / 45 (a setting), to
+    one decimal."""
+    per_jp = Decimal(settings.CLASSROOM_MINUTES_PER_JP)
+    return (Decimal(minutes) / per_jp).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def session_jp(session: Session) -> Decimal:
+    return session.jp if session.jp is not None else session_default_jp(minutes=session.minutes)
+
+
+def batch_total_jp(*, batch: Batch) -> Decimal:
+    return sum((session_jp(s) for s in batch.sessions.all()), Decimal("0"))
+
+
+def nomination_attended_jp(*, nomination: Nomination) -> Decimal:
+    """JP of the sessions the participant attended (present or late)."""
+    sessions = Session.objects.filter(
+        attendance__nomination=nomination, attendance__status__in=Attendance.PRESENT
+    )
+    return sum((session_jp(s) for s in sessions), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class ClassroomCompletion:
+    """What attendance says about an enrolment that came from a classroom batch."""
+
+    required: bool
+    met: bool
+    attended_jp: Decimal
+    total_jp: Decimal
+
+
+def classroom_completion_for_enrolment(*, enrolment: Enrolment) -> ClassroomCompletion:
+    """Read by the completion engine (lms.services.enrolments): an enrolment of a
+    selected participant completes only once the batch has finished and the JP of the
+    sessions attended reaches the batch's threshold; the JP credited is that attended JP
+    (capped at the course's JP by the engine)."""
+    nomination = (
+        Nomination.objects.filter(enrolment=enrolment, status=Nomination.Status.SELECTED)
+        .select_related("batch")
+        .order_by("-pk")
+        .first()
+    )
+    if nomination is None:
+        return ClassroomCompletion(False, True, Decimal("0"), Decimal("0"))
+    batch = nomination.batch
+    total = batch_total_jp(batch=batch)
+    attended = nomination_attended_jp(nomination=nomination)
+    met = (
+        batch.status == Batch.Status.FINISHED
+        and total > 0
+        and attended * 100 >= total * batch.completion_threshold_percent
+    )
+    return ClassroomCompletion(True, met, attended, total)
+
+
+# --- eligibility and quota ----------------------------------------------------------------
+
+
+def nomination_eligibility_problems(*, batch: Batch, employee: Employee) -> list[str]:
+    """Each eligibility rule of the batch the employee breaks, named."""
+    problems: list[str] = []
+    if not employee.is_active:
+        problems.append(_("The employee is not active."))
+    positions = list(batch.eligible_positions.all())
+    if positions and employee.position_id not in {p.pk for p in positions}:
+        problems.append(
+            _("Only these positions may take part: %(positions)s.")
+            % {"positions": ", ".join(p.name for p in positions)}
+        )
+    if batch.eligible_jenjang:
+        jenjang = employee.position.jenjang if employee.position is not None else ""
+        if jenjang != batch.eligible_jenjang:
+            problems.append(
+                _("Only the jenjang %(jenjang)s may take part.")
+                % {"jenjang": batch.get_eligible_jenjang_display()}
+            )
+    if batch.golongan_min or batch.golongan_max:
+        low = batch.golongan_min or 0
+        high = batch.golongan_max or 99
+        if not employee.golongan or not low <= employee.golongan <= high:
+            problems.append(
+                _("The golongan must be between %(low)s and %(high)s.")
+                % {
+                    "low": batch.get_golongan_min_display() if batch.golongan_min else "I/a",
+                    "high": batch.get_golongan_max_display() if batch.golongan_max else "IV/e",
+                }
+            )
+    prerequisites = list(batch.prerequisite_courses.all())
+    if prerequisites:
+        done = set(
+            Enrolment.objects.filter(
+                user_id=employee.user_id,
+                course__in=prerequisites,
+                status=Enrolment.Status.COMPLETED,
+            ).values_list("course_id", flat=True)
+        )
+        missing = [c.title for c in prerequisites if c.pk not in done]
+        if missing:
+            problems.append(
+                _("The prerequisite courses are not completed: %(courses)s.")
+                % {"courses": ", ".join(missing)}
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class UnitFill:
+    unit_id: int
+    unit_name: str
+    quota: int | None
+    nominated: int
+    selected: int
+
+    @property
+    def fill_percent(self) -> int | None:
+        if not self.quota:
+            return None
+        return round(100 * self.selected / self.quota)
+
+
+def batch_fill_by_unit(*, batch: Batch) -> list[UnitFill]:
+    """Per OPD: its quota, the nominations using it and the selected participants. Two
+    queries."""
+    quotas = {q.unit_id: q for q in batch.unit_quotas.select_related("unit")}
+    counts = {
+        row["unit_id"]: row
+        for row in batch.nominations.values("unit_id", "unit__name").annotate(
+            nominated=Count("pk", filter=Q(status__in=Nomination.QUOTA_STATUSES)),
+            selected=Count("pk", filter=Q(status=Nomination.Status.SELECTED)),
+        )
+    }
+    rows = []
+    for unit_id in {*quotas, *counts}:
+        quota = quotas.get(unit_id)
+        count = counts.get(unit_id, {})
+        rows.append(
+            UnitFill(
+                unit_id=unit_id,
+                unit_name=quota.unit.name if quota else count.get("unit__name", ""),
+                quota=quota.quota if quota else None,
+                nominated=count.get("nominated", 0),
+                selected=count.get("selected", 0),
+            )
+        )
+    return sorted(rows, key=lambda r: r.unit_name)
+
+
+def batch_list_with_fill(*, user: User | AnonymousUser) -> QuerySet[Batch]:
+    """HR's batch list with the selected and nominated counts (one query)."""
+    return (
+        batch_list_for_hr(user=user)
+        .annotate(
+            selected_count=Count(
+                "nominations", filter=Q(nominations__status=Nomination.Status.SELECTED)
+            ),
+            nominated_count=Count(
+                "nominations", filter=Q(nominations__status__in=Nomination.QUOTA_STATUSES)
+            ),
+        )
+        .order_by("-starts_on", "number", "pk")
+    )
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+def session_conflicts(*, session: Session) -> list[str]:
+    """Other sessions, in any batch, overlapping this one in time that share a trainer or
+    a room. Cancelled batches do not count."""
+    if not (session.date and session.start_time and session.end_time):
+        return []
+    overlapping = (
+        Session.objects.filter(
+            date=session.date, start_time__lt=session.end_time, end_time__gt=session.start_time
+        )
+        .exclude(pk=session.pk)
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .select_related("batch__course")
+        .prefetch_related("trainers")
+    )
+    trainer_ids = set(session.trainers.values_list("pk", flat=True)) if session.pk else set()
+    problems = []
+    for other in overlapping:
+        shared = [t.name for t in other.trainers.all() if t.pk in trainer_ids]
+        if shared:
+            problems.append(
+                _("%(trainers)s also teaches %(other)s at that time.")
+                % {"trainers": ", ".join(shared), "other": f"{other.batch} / {other.topic}"}
+            )
+        if session.room and other.room.strip().lower() == session.room.strip().lower():
+            problems.append(
+                _("The room %(room)s is also booked for %(other)s.")
+                % {"room": session.room, "other": f"{other.batch} / {other.topic}"}
+            )
+    return problems
+
+
+# --- learners, supervisors, committee -----------------------------------------------------
+
+
+def nomination_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Nomination]:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return (
+        Nomination.objects.filter(employee__user_id=user.pk)
+        .select_related("batch__course", "batch__funding")
+        .order_by("-batch__starts_on")
+    )
+
+
+def session_list_upcoming_for_user(
+    *, user: User | AnonymousUser, today: datetime.date | None = None
+) -> QuerySet[Session]:
+    """The sessions of the batches the person is selected for, from today on."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    return (
+        Session.objects.filter(
+            batch__nominations__employee__user_id=user.pk,
+            batch__nominations__status=Nomination.Status.SELECTED,
+            date__gte=today,
+        )
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .select_related("batch__course")
+        .order_by("date", "start_time")
+    )
+
+
+def nomination_get_for_participant(*, user: User | AnonymousUser, batch_id: int) -> Nomination:
+    """The signed-in person's selected place in a batch; 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    nomination = (
+        Nomination.objects.filter(
+            batch_id=batch_id, employee__user_id=user.pk, status=Nomination.Status.SELECTED
+        )
+        .select_related("batch__course", "batch__unit", "employee__user", "employee__unit")
+        .first()
+    )
+    if nomination is None:
+        raise Http404
+    return nomination
+
+
+def nomination_list_for_supervisor(*, user: User | AnonymousUser) -> QuerySet[Nomination]:
+    """Nominations of the supervisor's direct reports, with their attendance counts."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return (
+        Nomination.objects.filter(employee__supervisor__user_id=user.pk)
+        .select_related("batch__course", "employee__user")
+        .annotate(
+            present_count=Count("attendance", filter=Q(attendance__status__in=Attendance.PRESENT))
+        )
+        .order_by("-batch__starts_on", "employee__full_name")
+    )
+
+
+def batch_list_open_for_nomination() -> QuerySet[Batch]:
+    today = timezone.localdate()
+    return (
+        Batch.objects.filter(
+            status=Batch.Status.OPEN,
+            registration_opens_on__lte=today,
+            registration_closes_on__gte=today,
+        )
+        .select_related("course", "funding")
+        .order_by("starts_on")
+    )
+
+
+def session_list_today_for_committee(
+    *, user: User | AnonymousUser, today: datetime.date | None = None
+) -> QuerySet[Session]:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    return (
+        Session.objects.filter(date=today, batch__committee=user)
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .select_related("batch__course")
+        .order_by("start_time")
+    )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    nomination: Nomination
+    attendance: Attendance | None
+
+
+def session_attendance_board(*, session: Session) -> list[BoardRow]:
+    """Every selected participant of the session's batch with their row, if any (two
+    queries, whatever the size)."""
+    nominations = list(
+        Nomination.objects.filter(batch_id=session.batch_id, status=Nomination.Status.SELECTED)
+        .select_related("employee__user", "unit")
+        .order_by("employee__full_name")
+    )
+    rows = {a.nomination_id: a for a in Attendance.objects.filter(session=session)}
+    return [BoardRow(n, rows.get(n.pk)) for n in nominations]
+
+
+def session_attendance_summary(*, session: Session) -> dict[str, int]:
+    counts = dict(
+        Attendance.objects.filter(session=session)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Attendance.Status.values}
+
+
+def batch_jp_delivered(*, batch: Batch) -> Decimal:
+    """JP credited to the batch's completed participants."""
+    total = Enrolment.objects.filter(
+        classroom_nominations__batch=batch, status=Enrolment.Status.COMPLETED
+    ).aggregate(total=Sum("jp_earned"))["total"]
+    return total or Decimal("0")
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def calling_letter_data(*, nomination: Nomination) -> CallingLetter:
+    from django.utils.formats import date_format
+
+    from competencies.models import AgencySettings
+    from lms.classroom_pdf import CallingLetter
+
+    agency = AgencySettings.for_default_site()
+    batch = nomination.batch
+    employee = nomination.employee
+    sessions = tuple(
+        (
+            date_format(s.date, "SHORT_DATE_FORMAT"),
+            f"{s.start_time:%H:%M}–{s.end_time:%H:%M}",
+            s.topic,
+            s.room or s.meeting_url or "",
+        )
+        for s in batch.sessions.all().order_by("date", "start_time")
+    )
+    return CallingLetter(
+        agency=agency.agency_name,
+        number_line=batch.number,
+        course=batch.course.title,
+        participant=employee.display_name,
+        nip=employee.nip,
+        unit=employee.unit.name if employee.unit else "",
+        dates=f"{date_format(batch.starts_on)} – {date_format(batch.ends_on)}",
+        venue=batch.venue or batch.meeting_url,
+        sessions=sessions,
+        issued_on=date_format(timezone.localdate()),
+    )
+
+
+def attendance_sheet_data(*, session: Session) -> AttendanceSheet:
+    from django.utils.formats import date_format
+
+    from lms.classroom_pdf import AttendanceSheet
+
+    rows = tuple(
+        (
+            row.nomination.employee.display_name,
+            row.nomination.employee.nip,
+            row.nomination.unit.name,
+            row.attendance.get_status_display() if row.attendance else "",
+        )
+        for row in session_attendance_board(session=session)
+    )
+    return AttendanceSheet(
+        title=f"{session.batch.course.title} — {session.batch.number}",
+        subtitle=(
+            f"{session.topic} · {date_format(session.date)} "
+            f"{session.start_time:%H:%M}–{session.end_time:%H:%M} WITA"
+            + (f" · {session.room}" if session.room else "")
+        ),
+        rows=rows,
+    )
+
+
+# --- trainers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    trainer: str
+    kind: str
+    institution: str
+    sessions: int
+    jp: Decimal
+
+
+def trainer_jp_ledger(*, user: User | AnonymousUser, year: int) -> list[LedgerRow]:
+    """JP taught per trainer in a year (sessions × their JP; a session taught by two
+    counts for each), over the batches in the HR manager's scope, cancelled ones left
+    out. Two queries."""
+    sessions = (
+        session_list_for_hr(user=user)
+        .filter(date__year=year)
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .prefetch_related("trainers")
+    )
+    totals: dict[int, list] = {}
+    for session in sessions:
+        for trainer in session.trainers.all():
+            row = totals.setdefault(trainer.pk, [trainer, 0, Decimal("0")])
+            row[1] += 1
+            row[2] += session_jp(session)
+    return sorted(
+        (
+            LedgerRow(t.name, t.get_kind_display(), t.institution, n, jp)
+            for t, n, jp in totals.values()
+        ),
+        key=lambda r: r.trainer,
+    )
