@@ -217,6 +217,9 @@ def register_signing_queue_menu_item():
         reverse("lms_certificates:sign_queue"),
         icon_name="doc-full",
         order=271,
+    )
+
+
 # CLASSROOM TRAINING ----------------------------------------------------------------------
 
 

@@ -182,9 +182,7 @@ def jp_years_refresh_for_activity(*, activity: str) -> int:
     JP rule gives them (competencies.services.jp_conversion). Idempotent; returns how
     many employees. Run by `competencies.tasks.jp_years_refresh_for_activity`."""
     ids = sorted(
-        set(
-            TrainingRecord.objects.filter(activity=activity).values_list("employee_id", flat=True)
-        )
+        set(TrainingRecord.objects.filter(activity=activity).values_list("employee_id", flat=True))
     )
     for start in range(0, len(ids), BATCH_SIZE):
         jp_years_refresh(employee_ids=ids[start : start + BATCH_SIZE])

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('competencies', '0015_pppk'),
-        ('lms', '0011_siasn_type'),
+        ("lms", "0014_pades_sttp_content"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
