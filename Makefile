@@ -98,9 +98,14 @@ e2e: e2e-deps ## Browser, accessibility and journey tests only (screenshots in v
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
+# pytest-xdist processes for `make test` (docs/testing.md, "Running in parallel"): the
+# tests marked `services` or `e2e` run afterwards in one process (--serial=only).
+TEST_WORKERS ?= auto
+
 test: install-dev e2e-deps lint typecheck security check ## Lint, checks and the whole test suite (e2e included)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --serial=exclude $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --serial=only $(PYTEST_ARGS)
 
 messages: install-dev ## Extract new strings into the .po files (needs GNU gettext)
 	$(MANAGE) makemessages --locale id --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
