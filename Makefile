@@ -111,9 +111,21 @@ e2e: e2e-deps ## Browser, accessibility and journey tests only (screenshots in v
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
+# pytest-xdist processes for `make test` (docs/testing.md, "Running in parallel"): the
+# tests marked `services` or `e2e` run afterwards in one process (--serial=only).
+# TEST_SERIAL=no runs them among the others instead: only where none of them can start
+# anything (CI's SQLite pass without e2e, where the services tests skip).
+TEST_WORKERS ?= auto
+TEST_SERIAL ?= yes
+
 test: install-dev e2e-deps lint typecheck security check ## Lint, checks and the whole test suite (e2e included)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+ifeq ($(TEST_SERIAL),no)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+else
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --serial=exclude $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --serial=only $(PYTEST_ARGS)
+endif
 
 messages: install-dev ## Extract new strings into the .po files (needs GNU gettext)
 	$(MANAGE) makemessages --locale id --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete

@@ -11,6 +11,40 @@ from django.db import connection
 
 import pytest
 
+# SERIAL AND PARALLEL RUNS (pytest-xdist; docs/testing.md, "Running in parallel") -----------
+
+# Tests that start processes of their own (Celery workers, a redis-server), stop or
+# restart services, or drive a browser against the live server and wait on it: they run
+# in one process, never under pytest-xdist, where they would compete with the other
+# worker for time and for the shared broker. Everything else may run in parallel.
+SERIAL_MARKERS = ("services", "e2e")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--serial",
+        choices=("all", "exclude", "only"),
+        default="all",
+        help="all: every selected test (default); exclude: leave out the tests that must "
+        f"run serially (markers {', '.join(SERIAL_MARKERS)}), for a `-n 2` run; only: run "
+        "just those, in one process.",
+    )
+
+
+def is_serial(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) for name in SERIAL_MARKERS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mode = config.getoption("serial")
+    if mode == "all":
+        return
+    keep = [item for item in items if is_serial(item) == (mode == "only")]
+    if len(keep) != len(items):
+        kept = set(keep)
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = keep
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -94,15 +94,98 @@ def browser(migration_rows, _database_as_migrated) -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
+class DemoSnapshot:
+    """`demo_seed()` once per session, then its rows copied back for each later test.
+
+    Seeding takes seconds on PostgreSQL and every browser test needs the demo data,
+    committed, in a database that the test before emptied (a transactional test ends
+    with a flush). So the first test seeds for real and keeps a copy of every table
+    (`COPY ... TO STDOUT`); a later test that starts from the same rows as that one did
+    (compared by the row count of each table: the rows migrations create, which
+    serialized_rollback has just put back) gets the copy back in one transaction
+    (TRUNCATE, `COPY ... FROM STDIN`, sequences reset past the copied ids; Django's
+    foreign keys are deferred, so the table order does not matter). The rows are those
+    `demo_seed()` would write, with the ids of the first run. Anything else (SQLite, a
+    test that made rows before asking for the demo data) seeds for real."""
+
+    def __init__(self) -> None:
+        self.logins: list[Any] | None = None
+        self.before: dict[str, int] | None = None
+        self.tables: dict[str, bytes] = {}
+
+    def seed(self) -> list[Any]:
+        from django.db import connection
+
+        from lms.demo.seed import demo_seed
+
+        if connection.vendor != "postgresql":
+            return demo_seed()
+        counts = self._counts()
+        if self.logins is not None and counts == self.before:
+            self._restore()
+            return self.logins
+        logins = demo_seed()
+        if self.logins is None:
+            self.before, self.logins = counts, logins
+            self.tables = self._copy_out()
+        return logins
+
+    @staticmethod
+    def _table_names() -> list[str]:
+        from django.db import connection
+
+        return sorted(connection.introspection.django_table_names(only_existing=True))
+
+    def _counts(self) -> dict[str, int]:
+        from django.db import connection
+
+        qn = connection.ops.quote_name
+        tables = self._table_names()
+        sql = " UNION ALL ".join(f"SELECT %s, COUNT(*) FROM {qn(t)}" for t in tables)  # noqa: S608 - table names from Django's introspection
+        with connection.cursor() as cursor:
+            cursor.execute(sql, tables)
+            return dict(cursor.fetchall())
+
+    def _copy_out(self) -> dict[str, bytes]:
+        from django.db import connection
+
+        qn = connection.ops.quote_name
+        tables = {}
+        with connection.cursor() as cursor:
+            for table in self._table_names():
+                with cursor.cursor.copy(f"COPY {qn(table)} TO STDOUT") as copy:
+                    tables[table] = b"".join(bytes(chunk) for chunk in copy)
+        return tables
+
+    def _restore(self) -> None:
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        qn = connection.ops.quote_name
+        models = apps.get_models(include_auto_created=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in self.tables)}")
+            for table, data in self.tables.items():
+                if data:
+                    with cursor.cursor.copy(f"COPY {qn(table)} FROM STDIN") as copy:
+                        copy.write(data)
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot() -> DemoSnapshot:
+    return DemoSnapshot()
+
+
 @pytest.fixture
-def demo_logins(live_server, settings) -> dict[str, Any]:
+def demo_logins(live_server, settings, demo_snapshot) -> dict[str, Any]:
     """The demo data, committed so that the live server thread sees it. Keyed by role
     ("Peserta", "Administrator"...); each has .email, .nip, .password and .role."""
-    from lms.demo.seed import demo_seed
-
     # The Wagtail user bar loads its scripts from this base URL.
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    return {login.role: login for login in demo_seed()}
+    return {login.role: login for login in demo_snapshot.seed()}
 
 
 @dataclass

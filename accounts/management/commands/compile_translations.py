@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,12 @@ class Command(BaseCommand):
                     catalogue = polib.pofile(str(po_path))
                 except (OSError, ValueError) as exc:
                     raise CommandError(f"{po_path}: {exc}") from exc
-                catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+                # Written aside and renamed over the old file, so a process reading the
+                # catalogue meanwhile (another pytest-xdist worker) never sees half of it.
+                mo_path = po_path.with_suffix(".mo")
+                partial = mo_path.with_name(f".{mo_path.stem}.{os.getpid()}.mo")  # git-ignored
+                catalogue.save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 compiled += 1
                 self.stdout.write(f"compiled {po_path.relative_to(settings.BASE_DIR)}")
         if not compiled:
