@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import fcntl
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +147,17 @@ def demo_pki_create(
     if files.signer.exists() and files.root.exists() and not overwrite:
         return files
     files.directory.mkdir(parents=True, exist_ok=True)
+    # One creator at a time (parallel test workers, two processes starting): without the
+    # lock, two creators could leave one's signer beside the other's root.
+    with open(files.directory / ".create.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if files.signer.exists() and files.root.exists() and not overwrite:
+            return files
+        _create(files, signer_name=signer_name, agency=agency, passphrase=passphrase)
+    return files
+
+
+def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -> None:
     root_key = _key()
     root_name = _name(f"DEMO Root CA {agency}", agency)
     root = _certificate(
@@ -189,7 +201,6 @@ def demo_pki_create(
     )
     _write(files.chain, signer.public_bytes(pem) + root.public_bytes(pem))
     _write(files.root, root.public_bytes(pem))
-    return files
 
 
 def is_demo(certificates: list[x509.Certificate]) -> bool:
