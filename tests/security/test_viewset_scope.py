@@ -30,7 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 import pytest
 
 from accounts.roles import Role
-from competencies.models import Assessment, HRScope
+from competencies.models import Assessment, HRScope, JpConversionRule
 from competencies.services.assessments import assessment_create
 from lms.services.authoring import course_authoring_setup
 from tests.factories.accounts import UserFactory
@@ -79,6 +79,7 @@ SHARED = {
     "competencies.position",
     "lms.trainer",
     "lms.fundingpattern",
+    "competencies.jpconversionrule",  # the agency's JP conversion table (seeded)
 }
 
 
@@ -157,6 +158,7 @@ def _world() -> World:
             "lms.session": classroom_session,
             "lms.trainer": trainer_profile,
             "lms.fundingpattern": funding,
+            "competencies.jpconversionrule": JpConversionRule.objects.order_by("pk").first(),
             "wagtailcore.site": Site.objects.get(is_default_site=True),
             "accounts.user": outsider.user,
             "auth.group": outsider.user.groups.first(),
@@ -218,6 +220,7 @@ def test_every_viewset_has_a_sample():
         "lms.session",
         "lms.trainer",
         "lms.fundingpattern",
+        "competencies.jpconversionrule",
         "wagtailcore.site",
         "accounts.user",
         "auth.group",
