@@ -20,16 +20,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_employee_create_makes_an_invited_learner_account(
-    org, django_capture_on_commit_callbacks, settings
+    org, django_capture_on_commit_callbacks, settings, mailoutbox
 ):
     settings.COMPETENCIES_EMPLOYEES_CHANGED_HOOKS = []  # only the invitation here
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         employee = employee_create(
             actor=org.hr, email="Baru@Uji.example", full_name="Rina Lestari",
             nip="199203152019032001", title_suffix="S.Sos.", unit=org.unit_a,
         )  # fmt: skip
 
-    assert len(callbacks) == 1  # the invitation
+    assert [m.to for m in mailoutbox] == [["baru@uji.example"]]  # the invitation, once
     assert employee.user.email == "baru@uji.example"
     assert employee.nip == "199203152019032001"
     assert employee.display_name == "Rina Lestari, S.Sos."

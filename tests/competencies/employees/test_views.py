@@ -82,7 +82,7 @@ def test_nobody_can_delete_an_employee_through_the_admin(org, client):
 
 
 def test_hr_creates_an_employee_through_the_admin_form(
-    org, client, django_capture_on_commit_callbacks, settings
+    org, client, django_capture_on_commit_callbacks, settings, mailoutbox
 ):
     settings.COMPETENCIES_EMPLOYEES_CHANGED_HOOKS = []  # only the invitation here
     client.force_login(org.hr)
@@ -95,13 +95,13 @@ def test_hr_creates_an_employee_through_the_admin_form(
         }
     )  # fmt: skip
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("competencies_employee:add"), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     employee = Employee.objects.get(user__nip="199001012015011001")
     assert employee.user.email == "dimas@uji.example"
-    assert len(callbacks) == 1
+    assert [m.to for m in mailoutbox] == [["dimas@uji.example"]]  # the invitation, once
 
 
 def test_admin_form_shows_nip_errors_in_the_language_of_the_page(org, client):
