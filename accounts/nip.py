@@ -53,6 +53,15 @@ def _parse_date(year: str, month: str, day: str) -> datetime.date | None:
         return None
 
 
+def nip_birth_date(value: str, *, pppk: bool = False) -> datetime.date | None:
+    """The birth date in digits 1–8 of a PNS NIP (the only place the portal keeps it);
+    None for a NI PPPK (its layout is unverified, DOMAIN.md §3) or a malformed number."""
+    value = nip_normalize(value)
+    if pppk or not value.isdigit() or len(value) != NIP_LENGTH:
+        return None
+    return _parse_date(value[0:4], value[4:6], value[6:8])
+
+
 def validate_nip(value: str, *, pppk: bool = False) -> None:
     """Raises ValidationError with one message per broken rule."""
     validate_nip_digits(value)

@@ -279,6 +279,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email")
     display_name = serializers.CharField()
     pangkat = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True, read_only=True)
     unit = UnitSerializer(allow_null=True)
     position = PositionSerializer(allow_null=True)
     supervisor_nip = serializers.SerializerMethodField()
@@ -287,8 +288,8 @@ class EmployeeSerializer(serializers.ModelSerializer):
         model = Employee
         fields = [
             "id", "nip", "email", "full_name", "title_prefix", "title_suffix", "display_name",
-            "employment_type", "golongan", "pangkat", "unit", "position", "supervisor_id",
-            "supervisor_nip", "is_active", "joined_on", "deactivated_at", "created_at",
+            "birth_place", "birth_date", "employment_type", "golongan", "pangkat", "unit",
+            "position", "supervisor_id", "supervisor_nip", "is_active", "joined_on", "deactivated_at", "created_at",
             "updated_at",
         ]  # fmt: skip
 

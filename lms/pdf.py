@@ -74,6 +74,9 @@ class CertificateData:
     # STTP content: rank (pangkat/golongan), position (jabatan), unit, the result
     # classification, and the subjects with their JP (a second page when there are any).
     holder_rank: str = ""
+    # Tempat/tanggal lahir: the place from the employee record, the date from the NIP.
+    holder_birth_place: str = ""
+    holder_birth_date: datetime.date | None = None
     holder_position: str = ""
     holder_unit: str = ""
     qualification: str = ""
@@ -205,6 +208,23 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     if data.holder_nip:
         c.setFont(REGULAR, 12)
         c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
+    # The place and date of birth under the NIP; a long place wraps, and everything
+    # below moves down by the lines it takes.
+    drop = 0.0
+    birth = ", ".join(
+        part
+        for part in (
+            data.holder_birth_place,
+            _date(data.holder_birth_date) if data.holder_birth_date else "",
+        )
+        if part
+    )
+    if birth:
+        c.setFont(REGULAR, 10)
+        text = _("Place/date of birth: %(value)s") % {"value": birth}
+        for line in _wrap(text, REGULAR, 10, w - 160)[:2]:
+            c.drawCentredString(w / 2, h - 259 - drop, line)
+            drop += 12
     details = " · ".join(
         part
         for part in (
@@ -215,10 +235,10 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         if part
     )
     if details:
-        _centred(c, details, h - 260, REGULAR, 10, w - 160)
+        _centred(c, details, h - 260 - drop, REGULAR, 10, w - 160)
     c.setFont(REGULAR, 12)
-    c.drawCentredString(w / 2, h - 277, _("who has completed the training"))
-    _centred(c, data.course_title, h - 300, BOLD, 17, w - 160)
+    c.drawCentredString(w / 2, h - 277 - drop, _("who has completed the training"))
+    _centred(c, data.course_title, h - 300 - drop, BOLD, 17, w - 160)
     period = _date(data.completed_on)
     if data.started_on and data.started_on != data.completed_on:
         period = f"{_date(data.started_on)} – {period}"
@@ -226,22 +246,22 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     _centred(
         c,
         _("%(period)s, %(jp)s lesson hours (JP)") % {"period": period, "jp": jp},
-        h - 322,
+        h - 322 - drop,
         REGULAR,
         12,
         w - 160,
     )
-    below = h - 344
+    below = h - 344 - drop
     if data.qualification:
         _centred(
             c,
             _("with the qualification: %(qualification)s") % {"qualification": data.qualification},
-            h - 338,
+            h - 338 - drop,
             BOLD,
             11,
             w - 160,
         )
-        below = h - 356
+        below = h - 356 - drop
     if data.competencies:
         items = ", ".join(
             f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies

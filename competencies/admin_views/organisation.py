@@ -267,7 +267,7 @@ class EmployeeViewSet(ModelViewSet):
         [
             MultiFieldPanel(
                 [FieldPanel("title_prefix"), FieldPanel("full_name"), FieldPanel("title_suffix"),
-                 FieldPanel("email"), FieldPanel("nip")],
+                 FieldPanel("email"), FieldPanel("nip"), FieldPanel("birth_place")],
                 heading=gettext_lazy("Identity"),
             ),
             MultiFieldPanel(

@@ -156,6 +156,14 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
         "title_suffix", ("gelar_belakang",), gettext_lazy("Titles after the name."), "S.Sos., M.Si."
     ),
     Column(
+        "birth_place",
+        ("tempat_lahir",),
+        gettext_lazy(
+            "Place of birth, printed on certificates. The birth date is read from the NIP."
+        ),
+        "Bontang",
+    ),
+    Column(
         "employment_type",
         ("jenis_pegawai", "status_kepegawaian"),
         gettext_lazy("PNS or PPPK; empty means PNS for a new employee."),

@@ -203,7 +203,7 @@ def _employee_row(
     _full_name(row, values)
     email = row.text("email").lower()
     _check_email(row, email, nip, lookups.emails, seen_emails)
-    for key in ("title_prefix", "title_suffix"):
+    for key in ("title_prefix", "title_suffix", "birth_place"):
         value = cells.optional_text(row, key, _max_length(key))
         if value is not cells.MISSING:
             values[key] = value

@@ -169,6 +169,7 @@ def _create_records(
             full_name=item.values["full_name"],
             title_prefix=item.values.get("title_prefix", ""),
             title_suffix=item.values.get("title_suffix", ""),
+            birth_place=item.values.get("birth_place", ""),
             employment_type=item.values.get("employment_type", Employee.EmploymentType.PNS),
             golongan=item.values.get("golongan"),
             pppk_golongan=item.values.get("pppk_golongan"),

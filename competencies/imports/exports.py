@@ -93,6 +93,7 @@ def employees_export(*, queryset: QuerySet[Employee], file_format: FileFormat) -
             e.user.email,
             e.title_prefix,
             e.title_suffix,
+            e.birth_place,
             e.employment_type,
             e.get_golongan_display()
             if e.golongan

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.nip import validate_nip
+from accounts.nip import nip_birth_date, validate_nip
 from competencies.models.organisation import OrgUnit, Position
 
 
@@ -94,6 +96,9 @@ class Employee(models.Model):
     full_name = models.CharField(_("full name (without titles)"), max_length=200)
     title_prefix = models.CharField(_("academic title before the name"), max_length=40, blank=True)
     title_suffix = models.CharField(_("academic title after the name"), max_length=60, blank=True)
+    # Place of birth (tempat lahir) for the STTP; the birth date is not stored here but
+    # read from the NIP (`birth_date`).
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     employment_type = models.CharField(
         _("employment type"),
         max_length=4,
@@ -158,6 +163,12 @@ class Employee(models.Model):
     @property
     def nip(self) -> str:
         return self.user.nip or ""
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        """From digits 1–8 of a PNS NIP; None for PPPK (NI PPPK layout unverified) and
+        for employees without a NIP."""
+        return nip_birth_date(self.nip, pppk=self.employment_type == self.EmploymentType.PPPK)
 
     @property
     def pangkat(self) -> str:

@@ -94,6 +94,9 @@ class Certificate(models.Model):
     # STTP content (Perka LAN 24/2016; DOMAIN.md §7), snapshotted at issue: the holder's
     # pangkat/golongan, jabatan and unit; the result classification (kualifikasi
     # kelulusan) from the final score; the programme's subjects (mata pelatihan) and JP.
+    # Tempat/tanggal lahir: the place from the employee record, the date from the NIP.
+    holder_birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    holder_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     holder_rank = models.CharField(_("rank (pangkat/golongan)"), max_length=120, blank=True)
     holder_position = models.CharField(_("position (jabatan)"), max_length=255, blank=True)
     holder_unit = models.CharField(_("unit (instansi/unit kerja)"), max_length=255, blank=True)

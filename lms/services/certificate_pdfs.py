@@ -139,6 +139,8 @@ def certificate_data(
         signature_path=signature_path,
         signature_state=signature_state,
         holder_rank=certificate.holder_rank,
+        holder_birth_place=certificate.holder_birth_place,
+        holder_birth_date=certificate.holder_birth_date,
         holder_position=certificate.holder_position,
         holder_unit=certificate.holder_unit,
         qualification=certificate.qualification,

@@ -143,6 +143,8 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
         elif employee.pppk_golongan:
             rank = f"PPPK {employee.get_pppk_golongan_display()}"
         certificate.holder_rank = rank[:120]
+        certificate.holder_birth_place = employee.birth_place[:100]
+        certificate.holder_birth_date = employee.birth_date
         certificate.holder_position = (employee.position.name if employee.position else "")[:255]
         certificate.holder_unit = (employee.unit.name if employee.unit else "")[:255]
     best = (

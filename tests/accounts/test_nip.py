@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 
 import pytest
 
-from accounts.nip import nip_format, nip_mask, nip_normalize, validate_nip
+from accounts.nip import nip_birth_date, nip_format, nip_mask, nip_normalize, validate_nip
 
 
 @pytest.mark.parametrize(
@@ -73,3 +75,10 @@ def test_helpers_normalise_format_and_mask():
     assert nip_normalize("19920315 201903 2 001") == "199203152019032001"
     assert nip_format("199203152019032001") == "19920315 201903 2 001"
     assert nip_mask("199203152019032001") == "1992**********2001"
+
+
+def test_the_birth_date_is_read_from_a_pns_nip_only():
+    assert nip_birth_date("19900312 201503 2 001") == datetime.date(1990, 3, 12)
+    assert nip_birth_date("199003122015032001", pppk=True) is None  # NI PPPK unverified
+    assert nip_birth_date("199013122015032001") is None  # month 13
+    assert nip_birth_date("") is None

@@ -28,6 +28,8 @@ def _all_pages(client, url, params=None):
 
 
 def test_employees_show_hr_fields_and_nested_unit(api, employee):
+    employee.birth_place = "Bontang"
+    employee.save()
     row = api.get("/api/v1/employees/").json()["results"][0]
 
     assert row["nip"] == employee.user.nip
@@ -39,6 +41,10 @@ def test_employees_show_hr_fields_and_nested_unit(api, employee):
     }
     assert row["is_active"] is True
     assert "updated_at" in row
+    # Tempat/tanggal lahir: the place from the record, the date read from the NIP.
+    nip = employee.user.nip
+    assert row["birth_place"] == "Bontang"
+    assert row["birth_date"] == f"{nip[:4]}-{nip[4:6]}-{nip[6:8]}"
 
 
 def test_pages_follow_updated_at_then_id_and_the_page_size_is_capped(api, division, settings):

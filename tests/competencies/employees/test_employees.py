@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from competencies.services.employees import (
     employee_update,
 )
 from tests.factories.accounts import PASSWORD
+from tests.factories.competencies import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,11 @@ def test_employees_cannot_be_hard_deleted_while_they_have_records(org):
     )
     with pytest.raises(ProtectedError):
         employee.delete()
+
+
+def test_birth_date_comes_from_the_nip_and_is_none_for_pppk_or_without_a_nip():
+    employee = EmployeeFactory(user__nip="199003122015032001")
+    assert employee.birth_date == datetime.date(1990, 3, 12)
+    employee.employment_type = Employee.EmploymentType.PPPK
+    assert employee.birth_date is None
+    assert EmployeeFactory(user__nip=None).birth_date is None

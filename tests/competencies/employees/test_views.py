@@ -90,6 +90,7 @@ def test_hr_creates_an_employee_through_the_admin_form(
         {
             "full_name": "Dimas Prakoso", "title_prefix": "", "title_suffix": "S.H.",
             "email": "dimas@uji.example", "nip": "19900101 201501 1 001",
+            "birth_place": "Bontang",
             "employment_type": "PNS", "golongan": "31", "unit": org.unit_a.pk,
             "position": org.staff.pk, "supervisor": "", "joined_on": "2015-01-01",
         }
@@ -101,6 +102,7 @@ def test_hr_creates_an_employee_through_the_admin_form(
     assert response.status_code == 302, response.content.decode()[:3000]
     employee = Employee.objects.get(user__nip="199001012015011001")
     assert employee.user.email == "dimas@uji.example"
+    assert (employee.birth_place, str(employee.birth_date)) == ("Bontang", "1990-01-01")
     assert [m.to for m in mailoutbox] == [["dimas@uji.example"]]  # the invitation, once
 
 

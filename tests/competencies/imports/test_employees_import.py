@@ -622,3 +622,34 @@ def test_an_apostrophe_typed_before_the_nip_is_ignored():
 
     assert _import(data).ok
     assert Employee.objects.get().user.nip == NIP_A
+
+
+def test_the_place_of_birth_column_is_read_by_its_indonesian_name():
+    existing = EmployeeFactory(user__nip=NIP_B, full_name="Budi", birth_place="Samarinda")
+    data = csv_bytes(
+        ["nip", "nama", "surel", "tempat_lahir"],
+        [
+            [NIP_A, "Rina Lestari", "rina@bontang.example", "Bontang"],
+            [NIP_B, "Budi", existing.user.email, ""],
+        ],
+    )
+
+    report = _import(data)
+
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (1, 1)
+    rina = Employee.objects.select_related("user").get(user__nip=NIP_A)
+    assert rina.birth_place == "Bontang"
+    assert rina.birth_date is not None and rina.birth_date.isoformat() == "1992-03-15"
+    existing.refresh_from_db()
+    assert existing.birth_place == ""  # an empty cell clears it, as for the titles
+
+
+def test_a_file_without_the_place_of_birth_column_keeps_it():
+    existing = EmployeeFactory(user__nip=NIP_B, full_name="Budi", birth_place="Samarinda")
+
+    report = _import(csv_bytes(["nip", "name", "email"], [[NIP_B, "Budi", existing.user.email]]))
+
+    assert report.ok, report.errors
+    existing.refresh_from_db()
+    assert existing.birth_place == "Samarinda"

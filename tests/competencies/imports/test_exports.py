@@ -46,7 +46,7 @@ def organisation():
     PositionRequirementFactory(
         position=position, competency=CompetencyFactory(code="M.01"), required_level=3
     )
-    boss = EmployeeFactory(unit=dinas, full_name="Kepala", golongan=41)
+    boss = EmployeeFactory(unit=dinas, full_name="Kepala", golongan=41, birth_place="Bontang")
     EmployeeFactory(
         unit=bidang,
         position=position,
@@ -86,6 +86,8 @@ def test_the_employee_export_has_the_canonical_columns_and_neutralises_formulas(
     names = [row[1] for row in rows[1:]]
     assert '\'=HYPERLINK("x")' in names
     assert all(isinstance(row[0], str) and len(row[0]) == 18 for row in rows[1:])
+    place = [c.key for c in EMPLOYEE_COLUMNS].index("birth_place")
+    assert sorted(row[place] or "" for row in rows[1:]) == ["", "", "Bontang"]
 
 
 def test_the_csv_export_starts_with_a_byte_order_mark_for_excel(organisation):

@@ -83,3 +83,67 @@ def test_long_names_and_subject_titles_stay_on_the_page():
     assert name in first
     # The long subject wrapped onto several lines rather than running past the JP column.
     assert "Antikorupsi" in second and second.count("Penguatan Integritas") == 4
+
+
+def _set_nip(employee, nip: str) -> None:
+    employee.user.nip = nip
+    employee.user.save(update_fields=["nip"])
+
+
+def test_issue_snapshots_place_of_birth_and_the_birth_date_from_the_nip(holder, course):
+    employee = holder.employee
+    _set_nip(employee, "199003122015032001")
+    employee.birth_place = "Bontang"
+    employee.save()
+
+    certificate = certificate_issue(enrolment_id=complete(holder, course).pk)
+
+    assert certificate.holder_birth_place == "Bontang"
+    assert certificate.holder_birth_date == datetime.date(1990, 3, 12)
+    # A snapshot: a later change of the record does not change the certificate.
+    employee.birth_place = "Samarinda"
+    employee.save()
+    certificate.refresh_from_db()
+    assert certificate.holder_birth_place == "Bontang"
+    text = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
+    assert "Tempat/tanggal lahir: Bontang, 12 Maret 1990" in text
+
+
+def test_pppk_holder_without_a_place_gets_no_birth_line(holder, course):
+    employee = holder.employee
+    employee.employment_type = employee.EmploymentType.PPPK
+    employee.save()  # the NI PPPK layout is unverified: no date is read from it
+
+    certificate = certificate_issue(enrolment_id=complete(holder, course).pk)
+
+    assert (certificate.holder_birth_place, certificate.holder_birth_date) == ("", None)
+    text = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
+    assert "lahir" not in text
+
+
+def test_birth_line_shows_only_the_date_without_a_place_and_wraps_a_long_place():
+    only_date = render_certificate(_data(holder_birth_date=datetime.date(1990, 3, 12)))
+    text = PdfReader(io.BytesIO(only_date)).pages[0].extract_text()
+    assert "Tempat/tanggal lahir: 12 Maret 1990" in text
+    assert "lahir" not in PdfReader(io.BytesIO(render_certificate(_data()))).pages[0].extract_text()
+
+    place = "Desa Sangkima Lama Kecamatan Sangatta Selatan Kabupaten Kutai Timur " * 2
+    pdf = render_certificate(
+        _data(holder_birth_place=place.strip()[:100], holder_birth_date=datetime.date(1990, 3, 12))
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "12 Maret 1990" in text and "Sangkima" in text
+
+
+def test_english_certificate_prints_the_birth_line_in_english():
+    pdf = render_certificate(
+        _data(
+            language="en",
+            holder_birth_place="Bontang",
+            holder_birth_date=datetime.date(1990, 3, 12),
+        )
+    )
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Place/date of birth: Bontang, 12 March 1990" in text
