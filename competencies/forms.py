@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,11 @@ from accounts.models import User
 from accounts.nip import nip_normalize, validate_nip
 from competencies.models import Assessment, Competency, Employee, OrgUnit
 from competencies.services.employees import EMPLOYEE_FIELDS
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from competencies.services.proofs import HeldProof
 
 
 class OrgUnitAdminForm(WagtailAdminModelForm):
@@ -268,14 +273,15 @@ class TrainingRecordForm(forms.Form):
             raise forms.ValidationError(self.fields["proof"].error_messages["required"])
         return None
 
-    def hold_proof(self) -> None:
-        """After a failed validation, keeps a valid new upload so the employee need not
-        choose it again (see competencies.services.proofs)."""
-        from competencies.services.proofs import proof_hold
+    def upload_to_hold(self) -> UploadedFile | None:
+        """After a failed validation, a valid new upload the view keeps so the employee
+        need not choose it again (competencies.services.proofs.proof_hold)."""
+        return self.cleaned_data.get("proof") if "proof" not in self.errors else None
 
-        upload = self.cleaned_data.get("proof") if "proof" not in self.errors else None
-        if upload:
-            self.held = proof_hold(employee=self.employee, upload=upload)
+    def show_held(self, held: HeldProof | None) -> None:
+        """Shows the kept proof (`held`, or the one the form was sent with) on the form."""
+        if held is not None:
+            self.held = held
         if self.held is not None:
             # The hidden field is re-rendered from the submitted data: swap in the token.
             self.data = {**self.data, "proof_held": self.held.token}

@@ -34,7 +34,7 @@ from competencies.selectors.jp import (
 )
 from competencies.selectors.records import training_records_for_employee
 from competencies.services.assessments import assessment_create
-from competencies.services.proofs import proof_held_discard, proof_held_file
+from competencies.services.proofs import proof_held_discard, proof_held_file, proof_hold
 from competencies.services.records import training_record_submit
 
 
@@ -195,7 +195,8 @@ def training_record_add(request: AuthenticatedRequest) -> HttpResponse:
                 proof_held_discard(held=form.held)
             messages.success(request, _("Your training record was sent to HR for approval."))
             return redirect("competencies:records")
-        form.hold_proof()
+        upload = form.upload_to_hold()
+        form.show_held(proof_hold(employee=employee, upload=upload) if upload else None)
     return render(
         request,
         "competencies/record_form.html",

@@ -44,7 +44,6 @@ from joserfc.errors import (
     UnsupportedAlgorithmError,
 )
 from joserfc.jwk import KeySet, OKPKey
-from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
 from config.links import certificate_base_url
 from lms.models import Certificate
@@ -63,15 +62,6 @@ warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=Securi
 
 class SigningKeyMissing(Exception):
     """No key at the configured path, and creating one was not allowed."""
-
-
-def b64url(data: bytes) -> str:
-    """Unpadded base64url, as in a JWS segment."""
-    return urlsafe_b64encode(data).decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    return urlsafe_b64decode(text.encode("ascii"))
 
 
 def signing_key_path() -> Path:
