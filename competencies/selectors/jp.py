@@ -102,9 +102,9 @@ def employees_with_jp(*, employees: QuerySet[Employee], year: int) -> QuerySet[E
             WHERE r.employee_id = {employee}.id AND r.status = %s
               AND r.finished_on >= %s AND r.finished_on <= %s
             GROUP BY r.activity
-        ) c"""  # noqa: S608  (table names from _meta; values are parameters)
+        ) c"""  # noqa: S608  # nosec B608 - table names from _meta; values are parameters
     params = (end, TrainingRecord.Status.APPROVED.value, start, end)
-    raw = RawSQL(sql, params, output_field=_JP_FIELD)  # noqa: S611  (see above)
+    raw = RawSQL(sql, params, output_field=_JP_FIELD)  # noqa: S611  # nosec B611 - see above
     # Coalesce (a database function) makes SQLite compare the sum as a number.
     return employees.annotate(jp=Coalesce(raw, Value(Decimal(0)), output_field=_JP_FIELD))
 

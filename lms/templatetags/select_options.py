@@ -20,7 +20,7 @@ register = template.Library()
 def select_field(field: BoundField) -> SafeString:
     widget = field.field.widget
     if type(widget) is not forms.Select or not hasattr(field.field, "choices"):
-        return SafeString(str(field))
+        return field.as_widget()
     value = field.value()
     current = "" if value is None else str(value)
     options = format_html_join(
