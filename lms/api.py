@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
@@ -169,6 +170,28 @@ def classroom_attendance_list_for_api(user: Any) -> QuerySet[Attendance]:
     return api_scoped(rows, user=user, unit_path_field="nomination__unit__path")
 
 
+MAX_ID = 2**31 - 1  # the largest id a PostgreSQL integer key holds
+
+
+class _IdField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        if value == "":  # present but empty: not an integer, as the schema says
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An id: an integer in the range of a key, else a 400 (not a float or an overflow)."""
+
+    field_class = _IdField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class ClassroomBatchFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter(
         field_name="updated_at",
@@ -183,7 +206,7 @@ class ClassroomBatchFilter(django_filters.FilterSet):
         help_text="Batches that start in this year.",
     )
     status = django_filters.ChoiceFilter(choices=Batch.Status.choices)
-    course = django_filters.NumberFilter(field_name="course_id", help_text="A course id.")
+    course = IdFilter(field_name="course_id", help_text="A course id.")
 
     class Meta:
         model = Batch
@@ -196,7 +219,7 @@ class ClassroomSessionFilter(django_filters.FilterSet):
         lookup_expr="gte",
         help_text="Only sessions changed at or after this ISO 8601 date-time.",
     )
-    batch = django_filters.NumberFilter(field_name="batch_id", help_text="A batch id.")
+    batch = IdFilter(field_name="batch_id", help_text="A batch id.")
 
     class Meta:
         model = Session
@@ -209,7 +232,7 @@ class ClassroomParticipantFilter(django_filters.FilterSet):
         lookup_expr="gte",
         help_text="Only participants changed at or after this ISO 8601 date-time.",
     )
-    batch = django_filters.NumberFilter(field_name="batch_id", help_text="A batch id.")
+    batch = IdFilter(field_name="batch_id", help_text="A batch id.")
     nip = django_filters.CharFilter(field_name="employee__user__nip", help_text="The employee's NIP.")  # fmt: skip
     status = django_filters.ChoiceFilter(choices=Nomination.Status.choices)
 
@@ -224,8 +247,8 @@ class ClassroomAttendanceFilter(django_filters.FilterSet):
         lookup_expr="gte",
         help_text="Only attendance rows changed at or after this ISO 8601 date-time.",
     )
-    batch = django_filters.NumberFilter(field_name="session__batch_id", help_text="A batch id.")
-    session = django_filters.NumberFilter(field_name="session_id", help_text="A session id.")
+    batch = IdFilter(field_name="session__batch_id", help_text="A batch id.")
+    session = IdFilter(field_name="session_id", help_text="A session id.")
     nip = django_filters.CharFilter(field_name="nomination__employee__user__nip", help_text="The employee's NIP.")  # fmt: skip
     status = django_filters.ChoiceFilter(choices=Attendance.Status.choices)
 
