@@ -15,7 +15,13 @@ from competencies.api import (
     SiasnKursusView,
     TrainingRecordViewSet,
 )
-from lms.api import CertificateViewSet
+from lms.api import (
+    CertificateViewSet,
+    ClassroomAttendanceViewSet,
+    ClassroomBatchViewSet,
+    ClassroomParticipantViewSet,
+    ClassroomSessionViewSet,
+)
 
 app_name = "api"
 
@@ -24,6 +30,12 @@ router.register("employees", EmployeeViewSet, basename="employee")
 router.register("training-records", TrainingRecordViewSet, basename="training-record")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("classroom/batches", ClassroomBatchViewSet, basename="classroom-batch")
+router.register("classroom/sessions", ClassroomSessionViewSet, basename="classroom-session")
+router.register(
+    "classroom/participants", ClassroomParticipantViewSet, basename="classroom-participant"
+)
+router.register("classroom/attendance", ClassroomAttendanceViewSet, basename="classroom-attendance")
 
 urlpatterns = [
     path("", include(router.urls)),

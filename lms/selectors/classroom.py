@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,6 +203,9 @@ class UnitFill:
     quota: int | None
     nominated: int
     selected: int
+    # Selected participants with no present or late attendance at any session; None
+    # until the batch runs (before that everyone would be one).
+    no_shows: int | None = None
 
     @property
     def fill_percent(self) -> int | None:
@@ -210,18 +213,28 @@ class UnitFill:
             return None
         return round(100 * self.selected / self.quota)
 
+    @property
+    def no_show_percent(self) -> int | None:
+        if self.no_shows is None or not self.selected:
+            return None
+        return round(100 * self.no_shows / self.selected)
+
 
 def batch_fill_by_unit(*, batch: Batch) -> list[UnitFill]:
-    """Per OPD: its quota, the nominations using it and the selected participants. Two
-    queries."""
+    """Per OPD: its quota, the nominations using it, the selected participants and, once
+    the batch runs, the no-shows among them (selected, not present or late at any
+    session). Two queries."""
     quotas = {q.unit_id: q for q in batch.unit_quotas.select_related("unit")}
+    showed_up = Attendance.objects.filter(nomination=OuterRef("pk"), status__in=Attendance.PRESENT)
     counts = {
         row["unit_id"]: row
         for row in batch.nominations.values("unit_id", "unit__name").annotate(
             nominated=Count("pk", filter=Q(status__in=Nomination.QUOTA_STATUSES)),
             selected=Count("pk", filter=Q(status=Nomination.Status.SELECTED)),
+            no_shows=Count("pk", filter=Q(~Exists(showed_up), status=Nomination.Status.SELECTED)),
         )
     }
+    has_run = batch.status in (Batch.Status.RUNNING, Batch.Status.FINISHED)
     rows = []
     for unit_id in {*quotas, *counts}:
         quota = quotas.get(unit_id)
@@ -233,6 +246,7 @@ def batch_fill_by_unit(*, batch: Batch) -> list[UnitFill]:
                 quota=quota.quota if quota else None,
                 nominated=count.get("nominated", 0),
                 selected=count.get("selected", 0),
+                no_shows=count.get("no_shows", 0) if has_run else None,
             )
         )
     return sorted(rows, key=lambda r: r.unit_name)

@@ -29,13 +29,17 @@ from competencies.models import Employee, OrgUnit
 from competencies.selectors.compliance import assignment_unit_figures, jp_unit_summary
 from competencies.selectors.summaries import jp_by_employee_summary
 from lms.models import (
+    Attendance,
+    Batch,
     Certificate,
     CourseEvaluation,
     CoursePage,
     Enrolment,
     NewsIndexPage,
     NewsPage,
+    Session,
 )
+from lms.selectors.classroom import session_jp
 
 if TYPE_CHECKING:
     from lms.models import HomePage
@@ -46,7 +50,7 @@ SMALL_CELL = 5
 SUPPRESSED = "x"
 # Bumped when the suppression rules change, so that no figure cached under the old
 # rules is served (2: jp_average hidden with employees_trained).
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: classroom figures added
 # Figures change slowly (completions, certificates); a quarter of an hour keeps the page
 # cheap under load and fresh enough. PUBLIC_FIGURES_CACHE_SECONDS overrides it.
 DEFAULT_CACHE_SECONDS = 15 * 60
@@ -126,9 +130,25 @@ UNIT_FIELDS: tuple[Field, ...] = (
     Field("assignments", "events"),
     Field("assignments_completed", "events", ("assignments",)),
     Field("assignment_completion_pct", "derived", ("assignments", "assignments_completed")),
+    # Classroom training (docs/classroom.md), batches finished in the year: batches the
+    # agency organised (not about people, like courses_offered), its employees who
+    # attended at least one session, and the session JP they attended (hidden with the
+    # participants, or the JP of a small group would show).
+    Field("classroom_batches", "courses"),
+    Field("classroom_participants", "people", ("employees",)),
+    Field("classroom_jp", "derived", ("classroom_participants",)),
 )
 COUNT_FIELDS = tuple(f for f in UNIT_FIELDS if f.kind in ("people", "events"))
 DERIVED_FIELDS = tuple(f for f in UNIT_FIELDS if f.kind == "derived")
+# Per programme (course run as classroom batches): the same three figures.
+PROGRAMME_FIELDS: tuple[Field, ...] = (
+    Field("course_title", "text"),
+    Field("classroom_batches", "courses"),
+    Field("classroom_participants", "people"),
+    Field("classroom_jp", "derived", ("classroom_participants",)),
+)
+PROGRAMME_COUNT_FIELDS = tuple(f for f in PROGRAMME_FIELDS if f.kind == "people")
+PROGRAMME_DERIVED_FIELDS = tuple(f for f in PROGRAMME_FIELDS if f.kind == "derived")
 COURSE_FIELDS = (
     "course_title",
     "evaluations",
@@ -147,19 +167,26 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _derive(row: dict[str, Any], raw: dict[str, Any]) -> None:
+def _derived_value(name: str, raw: dict[str, Any]) -> float | None:
+    if name == "jp_average":
+        return round(float(raw["jp_total"] / raw["employees"]), 1) if raw["employees"] else None
+    if name == "share_meeting_target_pct":
+        return _pct(raw["employees_meeting_target"], raw["employees"])
+    if name == "assignment_completion_pct":
+        return _pct(raw["assignments_completed"], raw["assignments"])
+    if name == "classroom_jp":
+        return float(raw["classroom_jp"])
+    raise ValueError(name)
+
+
+def _derive(
+    row: dict[str, Any], raw: dict[str, Any], fields: tuple[Field, ...] = DERIVED_FIELDS
+) -> None:
     """Fills the derived fields from the raw (unsuppressed) counts, or None when one of
     their inputs is suppressed."""
-    values = {
-        "jp_average": float(raw["jp_total"] / raw["employees"]) if raw["employees"] else None,
-        "share_meeting_target_pct": _pct(raw["employees_meeting_target"], raw["employees"]),
-        "assignment_completion_pct": _pct(raw["assignments_completed"], raw["assignments"]),
-    }
-    for f in DERIVED_FIELDS:
+    for f in fields:
         hidden = any(i in row["suppressed"] for i in f.of)
-        value = values[f.name]
-        if f.name == "jp_average" and value is not None:
-            value = round(value, 1)
+        value = _derived_value(f.name, raw)
         if hidden:
             row["suppressed"].append(f.name)
             value = None
@@ -183,11 +210,16 @@ def _suppress_primary(raw: dict[str, Any]) -> list[str]:
     return hidden
 
 
-def _suppress(rows: list[dict[str, Any]], raws: list[dict[str, Any]], total: dict) -> None:
-    """Secondary suppression: when exactly one unit's cell in a column is hidden, the
-    city total would reveal it, so the smallest other non-zero cell of that column is
-    hidden too (or, if there is none, the total)."""
-    for f in COUNT_FIELDS:
+def _suppress(
+    rows: list[dict[str, Any]],
+    raws: list[dict[str, Any]],
+    total: dict,
+    fields: tuple[Field, ...] = COUNT_FIELDS,
+) -> None:
+    """Secondary suppression: when exactly one unit's (or programme's) cell in a column
+    is hidden, the city total would reveal it, so the smallest other non-zero cell of that
+    column is hidden too (or, if there is none, the total)."""
+    for f in fields:
         hidden = [r for r in rows if f.name in r["suppressed"]]
         if len(hidden) != 1:
             continue
@@ -210,7 +242,20 @@ def _row(raw: dict[str, Any], hidden: list[str]) -> dict[str, Any]:
     row["suppressed"] = list(hidden)
     for f in COUNT_FIELDS:
         row[f.name] = None if f.name in hidden else raw[f.name]
-    row["courses_offered"] = raw["courses_offered"]
+    for f in UNIT_FIELDS:
+        if f.kind == "courses":
+            row[f.name] = raw[f.name]
+    return row
+
+
+def _programme_row(raw: dict[str, Any]) -> dict[str, Any]:
+    """A programme's row: the participant count hidden when 1–4 (no complement: a course
+    has no group size of its own)."""
+    hidden = [f.name for f in PROGRAMME_COUNT_FIELDS if _is_small(raw[f.name])]
+    row: dict[str, Any] = {"suppressed": hidden}
+    for f in PROGRAMME_FIELDS:
+        if f.kind != "derived":
+            row[f.name] = None if f.name in hidden else raw[f.name]
     return row
 
 
@@ -221,8 +266,79 @@ def _by_top_unit(rows: Any, length: int, key: str = "top_path") -> dict[str, int
     return counts
 
 
-def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], dict]:
-    """Unsuppressed figures per perangkat daerah and for the whole city. Nine queries."""
+@dataclass
+class _ClassroomRaw:
+    """Unsuppressed classroom figures of one year, per top unit path and per course."""
+
+    batches_by_unit: dict[str, int]
+    people_by_unit: dict[str, set[int]]
+    jp_by_unit: dict[str, Decimal]
+    people: set[int]
+    jp: Decimal
+    programmes: list[dict[str, Any]]
+
+
+def _classroom_raw(*, year: int, length: int) -> _ClassroomRaw:
+    """Batches finished in `year` (by their end date): per organising agency the batches;
+    per the participant's OPD (the nomination's unit) the employees who attended (present
+    or late) at least one session, and the session JP they attended; the same per course.
+    Two queries."""
+    finished = Batch.objects.filter(status=Batch.Status.FINISHED, ends_on__year=year)
+    grouped = list(
+        finished.values("course_id", "course__title", top_path=F("unit__path"))
+        .annotate(n=Count("pk"))
+        .order_by("course__title", "course_id")
+    )
+    batches_by_unit = _by_top_unit(grouped, length)
+    attended = Attendance.objects.filter(
+        session__batch__in=finished, status__in=Attendance.PRESENT
+    ).values_list(
+        "session__jp", "session__date", "session__start_time", "session__end_time",
+        "nomination__employee_id", "nomination__unit__path", "session__batch__course_id",
+    )  # fmt: skip
+    people_by_unit: dict[str, set[int]] = defaultdict(set)
+    jp_by_unit: dict[str, Decimal] = defaultdict(Decimal)
+    people_by_course: dict[int, set[int]] = defaultdict(set)
+    jp_by_course: dict[int, Decimal] = defaultdict(Decimal)
+    people: set[int] = set()
+    total_jp = Decimal(0)
+    for jp_set, date, start, end, employee_id, path, course_id in attended:
+        jp = session_jp(Session(jp=jp_set, date=date, start_time=start, end_time=end))
+        top = (path or "")[:length]
+        people_by_unit[top].add(employee_id)
+        jp_by_unit[top] += jp
+        people_by_course[course_id].add(employee_id)
+        jp_by_course[course_id] += jp
+        people.add(employee_id)
+        total_jp += jp
+    courses: dict[int, dict[str, Any]] = {}
+    for g in grouped:  # in title order
+        course = courses.setdefault(g["course_id"], {"title": g["course__title"], "n": 0})
+        course["n"] += g["n"]
+    programmes = [
+        {
+            "course_title": c["title"],
+            "classroom_batches": c["n"],
+            "classroom_participants": len(people_by_course.get(course_id, ())),
+            "classroom_jp": jp_by_course.get(course_id, Decimal(0)),
+        }
+        for course_id, c in courses.items()
+    ]
+    return _ClassroomRaw(
+        batches_by_unit=batches_by_unit,
+        people_by_unit=people_by_unit,
+        jp_by_unit=jp_by_unit,
+        people=people,
+        jp=total_jp,
+        programmes=programmes,
+    )
+
+
+def _raw_unit_figures(
+    *, year: int, target: int
+) -> tuple[list[dict[str, Any]], dict, list[dict[str, Any]]]:
+    """Unsuppressed figures per perangkat daerah, for the whole city and per classroom
+    programme. Eleven queries."""
     units = list(OrgUnit.get_root_nodes().order_by("path"))
     employees = Employee.objects.all()
     # HR's own selectors: active employees, JP and the target rule, assignments.
@@ -262,6 +378,7 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
         .order_by(),
         length,
     )
+    classroom = _classroom_raw(year=year, length=length)
     raws: list[dict[str, Any]] = []
     for s in summaries:
         path = s.unit.path
@@ -279,6 +396,9 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
                 "certificates_issued": certificates.get(path, 0),
                 "assignments": assigned,
                 "assignments_completed": done,
+                "classroom_batches": classroom.batches_by_unit.get(path, 0),
+                "classroom_participants": len(classroom.people_by_unit.get(path, ())),
+                "classroom_jp": classroom.jp_by_unit.get(path, Decimal(0)),
             }
         )
     total: dict[str, Any] = {"unit_code": "", "unit_name": ""}
@@ -296,7 +416,10 @@ def _raw_unit_figures(*, year: int, target: int) -> tuple[list[dict[str, Any]], 
     total["courses_offered"] = sum(offered.values())
     total["course_completions"] = sum(completions.values())
     total["certificates_issued"] = sum(certificates.values())
-    return raws, total
+    total["classroom_batches"] = sum(classroom.batches_by_unit.values())
+    total["classroom_participants"] = len(classroom.people)
+    total["classroom_jp"] = classroom.jp
+    return raws, total, classroom.programmes
 
 
 def _course_ratings(*, year: int) -> list[dict[str, Any]]:
@@ -334,14 +457,19 @@ def _course_ratings(*, year: int) -> list[dict[str, Any]]:
 def public_figures_compute(*, year: int, target: int) -> dict[str, Any]:
     """The suppressed figures for one year: plain data (JSON-ready), cached by
     `public_figures`."""
-    raws, raw_total = _raw_unit_figures(year=year, target=target)
+    raws, raw_total, programme_raws = _raw_unit_figures(year=year, target=target)
     rows = [_row(raw, _suppress_primary(raw)) for raw in raws]
     total = _row(raw_total, _suppress_primary(raw_total))
     total["unit_code"] = ""
     _suppress(rows, raws, total)
+    # Programmes: the same rule on the participant counts (their total is the city's).
+    programmes = [_programme_row(raw) for raw in programme_raws]
+    _suppress(programmes, programme_raws, total, fields=PROGRAMME_COUNT_FIELDS)
     for row, raw in zip(rows, raws, strict=True):
         _derive(row, raw)
     _derive(total, raw_total)
+    for row, raw in zip(programmes, programme_raws, strict=True):
+        _derive(row, raw, PROGRAMME_DERIVED_FIELDS)
     return {
         "year": year,
         "jp_target": target,
@@ -350,6 +478,7 @@ def public_figures_compute(*, year: int, target: int) -> dict[str, Any]:
         "units": rows,
         "total": total,
         "courses": _course_ratings(year=year),
+        "classroom_programmes": programmes,
     }
 
 

@@ -17,6 +17,7 @@ from competencies.models import AgencySettings
 from competencies.spreadsheets import csv_attachment
 from lms.selectors.public import (
     COURSE_FIELDS,
+    PROGRAMME_FIELDS,
     SMALL_CELL,
     SUPPRESSED,
     UNIT_FIELDS,
@@ -123,6 +124,13 @@ def data_csv(request: HttpRequest) -> HttpResponse:
         rows = [["year", *COURSE_FIELDS]]
         rows += [[year, *(_cell(row, f) for f in COURSE_FIELDS)] for row in figures["courses"]]
         name = f"transparansi-evaluasi-{year}.csv"
+    elif request.GET.get("tabel") == "klasikal":
+        columns = [f.name for f in PROGRAMME_FIELDS]
+        rows = [["year", *columns]]
+        rows += [
+            [year, *(_cell(row, c) for c in columns)] for row in figures["classroom_programmes"]
+        ]
+        name = f"transparansi-klasikal-{year}.csv"
     else:
         columns = [f.name for f in UNIT_FIELDS]
         rows = [["year", *columns]]
@@ -201,7 +209,28 @@ DICTIONARY: list[tuple[str, str, Any]] = [
         "decimal",
         _("assignments_completed as a percentage of assignments."),
     ),
-    ("course_title", "text", _("Course title (evaluation table).")),
+    (
+        "classroom_batches",
+        "integer",
+        _(
+            "Classroom or blended batches that finished in the year, organised by the agency "
+            "(programme table: of the course)."
+        ),
+    ),
+    (
+        "classroom_participants",
+        "integer",
+        _(
+            "People who attended (present or late) at least one session of those batches, "
+            "counted in the agency whose quota they used (programme table: of the course)."
+        ),
+    ),
+    (
+        "classroom_jp",
+        "decimal",
+        _("Development hours (JP) of the sessions those participants attended, added up."),
+    ),
+    ("course_title", "text", _("Course title (evaluation and classroom programme tables).")),
     ("evaluations", "integer", _("Course evaluations submitted in the year.")),
     (
         "content_rating, trainer_rating, usefulness_rating",

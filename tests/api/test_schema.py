@@ -18,6 +18,10 @@ ENDPOINTS = {
     "/api/v1/assessments/",
     "/api/v1/compliance/",
     "/api/v1/siasn/kursus/",
+    "/api/v1/classroom/batches/",
+    "/api/v1/classroom/sessions/",
+    "/api/v1/classroom/participants/",
+    "/api/v1/classroom/attendance/",
 }
 
 
