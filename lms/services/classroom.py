@@ -34,7 +34,9 @@ def batch_status_change(*, batch: Batch, actor: User, status: str) -> Batch:
     nominees and withdraws their invitations (the .ics of a cancelled batch is CANCELLED)."""
     batch_get_for_hr(user=actor, pk=batch.pk)  # HR in scope, else 403/404
     with transaction.atomic():
-        batch = Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
+        batch = (
+            Batch.objects.select_for_update(of=("self",)).select_related("course").get(pk=batch.pk)
+        )
         if status not in Batch.TRANSITIONS[batch.status]:
             raise ValidationError(
                 _("A batch cannot go from %(old)s to %(new)s.")

@@ -37,7 +37,7 @@ def _is_supervisor_of(actor: User, employee: Employee) -> bool:
 
 
 def _lock_batch(batch: Batch) -> Batch:
-    return Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
+    return Batch.objects.select_for_update(of=("self",)).select_related("course").get(pk=batch.pk)
 
 
 def _quota_for(batch: Batch, unit: OrgUnit | None) -> BatchUnitQuota | None:
@@ -250,7 +250,7 @@ def nomination_decide(
     with transaction.atomic():
         batch = _lock_batch(nomination.batch)
         nomination = (
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("employee__user", "batch__course")
             .get(pk=nomination.pk)
         )
@@ -315,7 +315,7 @@ def _promote_waitlist(batch: Batch, actor: User | None) -> list[Nomination]:
     if free <= 0:
         return promoted
     waiting = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .filter(batch=batch, status=Nomination.Status.WAITLISTED)
         .select_related("employee__user", "batch__course")
         .order_by("decided_at", "created_at", "pk")[:free]
@@ -350,7 +350,7 @@ def nomination_withdraw(*, nomination: Nomination, actor: User, reason: str = ""
     with transaction.atomic():
         batch = _lock_batch(nomination.batch)
         nomination = (
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("employee__user", "batch__course", "enrolment")
             .get(pk=nomination.pk)
         )

@@ -135,7 +135,8 @@ def test_revoking_a_waiting_certificate_takes_it_out_of_the_queue(waiting, hr_ma
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_database_as_migrated")
 def test_two_signers_at_once_sign_a_certificate_exactly_once(holder, course, signer):
     certificate = certificate_issue(enrolment_id=complete(holder, course).pk)
     signing.get_signer()  # loaded once, before the race
