@@ -226,10 +226,9 @@ class Certificate(models.Model):
         return "expired" if self.is_expired else "valid"
 
 
-class CertificateBulkJob(models.Model):
-    """A ZIP of many certificates' PDFs (one course, or one unit subtree), built by Celery
-    for the HR manager who asked; the file lives in private storage and is served only
-    to them (docs/certificates.md, "Bulk download")."""
+class CertificateJob(models.Model):
+    """What the certificate background jobs share: who asked, the state, the progress bar
+    and the error (a ZIP download, a signing batch)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -243,6 +242,34 @@ class CertificateBulkJob(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class CertificateBulkJob(CertificateJob):
+    """A ZIP of many certificates' PDFs (one course, or one unit subtree), built by Celery
+    for the HR manager who asked; the file lives in private storage and is served only
+    to them (docs/certificates.md, "Bulk download")."""
+
     course = models.ForeignKey(
         "lms.CoursePage",
         verbose_name=_("course"),
@@ -259,23 +286,12 @@ class CertificateBulkJob(models.Model):
         blank=True,
         related_name="+",
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveIntegerField(_("progress"), default=0)
-    total = models.PositiveIntegerField(_("total"), default=0)
     file = models.FileField(_("file"), upload_to="certificate-zips/", blank=True, max_length=255)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate download")
         verbose_name_plural = _("certificate downloads")
         ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} ({self.get_status_display()})"
 
     @property
     def retention_hours(self) -> int:
@@ -286,52 +302,17 @@ class CertificateBulkJob(models.Model):
         """When the ZIP and this job are deleted (lms.tasks.certificate_bulk_jobs_delete_expired)."""
         return self.created_at + datetime.timedelta(hours=self.retention_hours)
 
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.progress * 100 / self.total) if self.total else 0
 
-
-class CertificateSigningJob(models.Model):
+class CertificateSigningJob(CertificateJob):
     """The signer's batch: certificates waiting for the electronic signature, signed by
     Celery one after another with a progress bar (lms.services.certificate_signing).
     Each certificate is signed at most once however often a batch is run again, so a
     stopped batch is simply started again and resumes where it stopped."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
     certificate_ids = models.JSONField(_("certificates"), default=list)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveIntegerField(_("progress"), default=0)
-    total = models.PositiveIntegerField(_("total"), default=0)
     signed = models.PositiveIntegerField(_("signed"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signing batch")
         verbose_name_plural = _("signing batches")
         ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(100 * self.progress / self.total) if self.total else 0
