@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
@@ -259,6 +260,14 @@ class DecisionView(TitledAdminMixin, WagtailAdminTemplateMixin, BaseObjectMixin,
 
     def details(self) -> list[tuple[str, object]]:
         raise NotImplementedError
+
+    def file_link(self, url_name: str, file) -> object:
+        """The "Download" link to the record's private file (served by `url_name`), or a dash."""
+        if not file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse(url_name, args=[self.object.pk]), _("Download")
+        )
 
     def _render(self, form):
         context = self.get_context_data(

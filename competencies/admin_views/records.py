@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
@@ -109,15 +108,6 @@ class AssessmentDecideView(DecisionView):
 
     def details(self):
         a = self.object
-        evidence = (
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("competencies:assessment_evidence", args=[a.pk]),
-                _("Download"),
-            )
-            if a.evidence
-            else "—"
-        )
         return [
             (_("Employee"), f"{a.employee.display_name} (NIP {a.employee.nip or '—'})"),
             (_("Competency"), a.competency),
@@ -126,7 +116,7 @@ class AssessmentDecideView(DecisionView):
             (_("Assessor"), a.assessor or "—"),
             (_("Assessment date"), a.assessed_on),
             (_("Valid until"), a.valid_until or "—"),
-            (_("Evidence"), evidence),
+            (_("Evidence"), self.file_link("competencies:assessment_evidence", a.evidence)),
             (_("Status"), a.get_status_display()),
             (_("Note"), a.note or "—"),
         ]
@@ -279,15 +269,6 @@ class TrainingRecordDecideView(DecisionView):
 
     def details(self):
         r = self.object
-        proof = (
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("competencies:record_proof", args=[r.pk]),
-                _("Download"),
-            )
-            if r.proof
-            else "—"
-        )
         return [
             (_("Employee"), f"{r.employee.display_name} (NIP {r.employee.nip or '—'})"),
             (_("Training name"), r.title),
@@ -297,7 +278,7 @@ class TrainingRecordDecideView(DecisionView):
             (_("Lesson hours (JP)"), jp_display(r.jp)),
             *conversion_details(r),
             (_("Certificate number"), r.certificate_number or "—"),
-            (_("Proof"), proof),
+            (_("Proof"), self.file_link("competencies:record_proof", r.proof)),
             (_("Status"), r.get_status_display()),
         ]
 
