@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.links import portal_base_url, portal_url
@@ -120,15 +120,6 @@ def _enqueue_delivery() -> None:
     xapi_statements_deliver_enqueue()
 
 
-def _queue_delivery_once() -> None:
-    """One delivery task per transaction, however many events it recorded."""
-    if connection.in_atomic_block and any(
-        item[1] is _enqueue_delivery for item in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_enqueue_delivery)
-
-
 def _record(items: list[tuple[str, dict[str, Any]]]) -> None:
     if not items:
         return
@@ -142,7 +133,8 @@ def _record(items: list[tuple[str, dict[str, Any]]]) -> None:
         ],
         ignore_conflicts=True,
     )
-    _queue_delivery_once()
+    # One task per recording transaction would do; a few more find nothing to send.
+    transaction.on_commit(_enqueue_delivery)
 
 
 def _build(

@@ -2,9 +2,10 @@
 with its file-system backend, installed in var/ralph-venv by `make ralph`.
 
 `ralph_lrs` writes a basic-auth credentials file with `ralph auth` (RALPH_AUTH_FILE) and
-serves `ralph.api:app` with the venv's uvicorn on a free port, its statements under a
-temporary directory. Not `ralph runserver`: that one hard-codes uvicorn's reloader,
-which watches the working directory and leaves a child process behind."""
+serves Ralph's app (`ralph_app.py`: the file-system backend set to append) with the
+venv's uvicorn on a free port, its statements under a temporary directory. Not
+`ralph runserver -b fs`: that one hard-codes uvicorn's reloader, which watches the
+working directory and runs the server in a child process."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import secrets
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -49,7 +51,7 @@ class Lrs:
     def statements(self) -> list[dict[str, Any]]:
         """Every statement the LRS holds (GET /xAPI/statements, following `more`)."""
         found: list[dict[str, Any]] = []
-        url = self.endpoint + "statements?limit=500"
+        url = self.endpoint + "statements?limit=100"
         root = self.endpoint.split("/xAPI/")[0]
         while url:
             page = self._get(url)
@@ -85,7 +87,7 @@ def ralph_lrs(tmp_path) -> Lrs:
         "RALPH_RUNSERVER_BACKEND": "fs",
         "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(tmp_path / "statements"),
     }
-    subprocess.run(  # noqa: S603 - fixed arguments
+    subprocess.run(
         [str(bin_dir / "ralph"), "auth", "-u", key, "-p", secret, "-s", "all"]
         + ["-A", "portal-sender", "http://lrs.test", "-w"],
         env=env,
@@ -96,9 +98,9 @@ def ralph_lrs(tmp_path) -> Lrs:
     port = _free_port()
     log = tmp_path / "ralph.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [str(bin_dir / "uvicorn"), "ralph.api:app", "--host", "127.0.0.1"]
-            + ["--port", str(port), "--no-access-log"],
+        process = subprocess.Popen(
+            [str(bin_dir / "uvicorn"), "ralph_app:app", "--app-dir", str(Path(__file__).parent)]
+            + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
             env=env,
             cwd=tmp_path,
             stdout=out,
@@ -117,6 +119,7 @@ def ralph_lrs(tmp_path) -> Lrs:
                 time.sleep(0.2)
         yield lrs
     finally:
+        sys.stdout.write(f"Ralph's log ({log}):\n{log.read_text()[-4000:]}\n")  # on failure
         process.terminate()
         try:
             process.wait(timeout=10)

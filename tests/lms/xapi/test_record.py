@@ -37,7 +37,7 @@ def test_off_by_default_nothing_is_recorded_and_no_query_is_spent(
     assert not any("lms_xapistatement" in q["sql"] for q in off.captured_queries)
 
 
-def test_each_event_is_one_row_and_one_delivery_is_queued_after_commit(
+def test_each_event_is_one_row_and_delivery_is_queued_after_commit(
     xapi_recording, course, lessons, learner, django_capture_on_commit_callbacks
 ):
     # The test runs in one transaction, as a request that records three events would.
@@ -45,8 +45,11 @@ def test_each_event_is_one_row_and_one_delivery_is_queued_after_commit(
         enrolment = enrolment_create(user=learner, course=course)
         lesson_progress_open(user=learner, lesson=lessons[0])
         lesson_progress_complete(user=learner, lesson=lessons[0])
-    assert len(callbacks) == 1  # one delivery task, after commit
-    verbs = list(XapiStatement.objects.order_by("created_at", "verb").values_list("verb", flat=True))
+    # Delivery is queued after commit, never sent inside the learner's transaction.
+    assert callbacks and {c.__name__ for c in callbacks} >= {"_enqueue_delivery"}
+    verbs = list(
+        XapiStatement.objects.order_by("created_at", "verb").values_list("verb", flat=True)
+    )
     assert sorted(verbs) == ["completed", "experienced", "registered"]
     registered = XapiStatement.objects.get(verb="registered")
     assert str(registered.pk) == statement_id(
@@ -55,9 +58,7 @@ def test_each_event_is_one_row_and_one_delivery_is_queued_after_commit(
     assert registered.status == XapiStatement.Status.PENDING
 
 
-def test_recording_an_event_twice_keeps_one_statement(
-    xapi_recording, course, lessons, learner
-):
+def test_recording_an_event_twice_keeps_one_statement(xapi_recording, course, lessons, learner):
     lesson_progress_open_twice = lessons[0]
     enrolment_create(user=learner, course=course)
     lesson_progress_open(user=learner, lesson=lesson_progress_open_twice)
