@@ -100,3 +100,16 @@ def test_the_pseudonym_depends_on_the_secret():
     assert pseudonym(secret="a", user_id=1) != pseudonym(secret="b", user_id=1)
     assert pseudonym(secret="a", user_id=1) != pseudonym(secret="a", user_id=2)
     assert len(pseudonym(secret="a", user_id=1)) == 64
+
+
+def test_staff_see_the_outbox_read_only_in_the_django_admin(
+    xapi_recording, course, learner, client
+):
+    enrolment_create(user=learner, course=course)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    listing = client.get("/django-admin/lms/xapistatement/")
+    assert listing.status_code == 200
+    row = XapiStatement.objects.get()
+    assert str(row.pk) in listing.content.decode()
+    assert client.get("/django-admin/lms/xapistatement/add/").status_code == 403
