@@ -15,7 +15,7 @@ WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: bench
-.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps vendor-scorm-again lock clean
+.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps ralph vendor-scorm-again lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -105,6 +105,17 @@ vendor-scorm-again: ## Refresh static/vendor/scorm-again from the pinned npm pac
 	  sed '/^\/\/# sourceMappingURL=/d' var/vendor/package/dist/$$f > static/vendor/scorm-again/$$f; done
 	cp var/vendor/package/LICENSE static/vendor/scorm-again/LICENSE
 
+# The Ralph LRS for the xAPI tests (tests/lms/xapi, docs/xapi.md), in a venv of its own
+# (its pinned FastAPI/pydantic clash with ours); without it those tests skip, and under
+# REQUIRE_SERVICES=1 (CI) fail.
+RALPH_VENV := var/ralph-venv
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	rm -rf $(RALPH_VENV) && $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet -r requirements-ralph.txt
+	@touch $@
+
+ralph: $(RALPH_VENV)/.installed ## Install the Ralph LRS the xAPI tests start (var/ralph-venv)
+
 e2e-deps: install-dev var/node/node_modules/axe-core/axe.min.js ## Install what the browser tests need (axe-core; chromium comes from apt)
 
 e2e: e2e-deps ## Browser, accessibility and journey tests only (screenshots in var/e2e/)
@@ -118,7 +129,7 @@ e2e: e2e-deps ## Browser, accessibility and journey tests only (screenshots in v
 TEST_WORKERS ?= auto
 TEST_SERIAL ?= yes
 
-test: install-dev e2e-deps lint typecheck security check ## Lint, checks and the whole test suite (e2e included)
+test: install-dev e2e-deps ralph lint typecheck security check ## Lint, checks and the whole test suite (e2e included)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations --verbosity 0
 ifeq ($(TEST_SERIAL),no)
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

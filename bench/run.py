@@ -626,6 +626,84 @@ def certificates_through_celery() -> list[Result]:
     ]  # fmt: skip
 
 
+@measure("xAPI statements to the LRS")
+def xapi_statements_to_lrs() -> list[Result]:
+    """BENCH_XAPI_COUNT (1,000) statements waiting in the xAPI outbox, sent by
+    lms.tasks.xapi_statements_deliver in a real Celery worker (production settings, Redis
+    broker) to a real Ralph LRS (var/ralph-venv, `make ralph`; file-system backend): the
+    time from queueing the task to the last statement marked sent, then checked back in
+    the LRS (GET /xAPI/statements)."""
+    from django.utils import timezone
+
+    from config.celery import app
+    from lms.models import CoursePage, XapiStatement
+    from lms.tasks import xapi_statements_deliver
+    from lms.xapi.statements import Activity, agent_account, pseudonym, statement_build
+    from tests.lms.xapi.ralph_server import RalphNotAvailable, ralph_start
+
+    name = "xAPI statements to the LRS"
+    count, queue = int(os.environ.get("BENCH_XAPI_COUNT", 1000)), "bench-xapi"
+    base = f"http://127.0.0.1:{GUNICORN_PORT}"
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    course = CoursePage.objects.live().first()
+    activity = Activity(
+        id=f"{base}{course.url if course else '/bench/'}", type="course", name="Bench"
+    )
+    now = timezone.now()
+    rows = []
+    for i in range(count):
+        statement = statement_build(
+            base_url=base, key=f"bench:{stamp}:{i}",
+            actor=agent_account(home_page=base, name=pseudonym(secret=stamp, user_id=i)),
+            verb="registered", activity=activity, when=now, language="id-ID", platform="bench",
+        )  # fmt: skip
+        rows.append(XapiStatement(id=statement["id"], verb="registered", statement=statement,
+                                  created_at=now, next_try_at=now))  # fmt: skip
+    XapiStatement.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+
+    with tempfile.TemporaryDirectory(prefix="bench-ralph-") as directory:
+        try:
+            ralph = ralph_start(Path(directory))
+        except RalphNotAvailable as error:
+            return [Result(name, float("nan"), "", detail={"skipped": str(error)})]
+        env = {**os.environ, "XAPI_LRS_ENDPOINT": ralph.endpoint, "XAPI_LRS_KEY": ralph.key,
+               "XAPI_LRS_SECRET": ralph.secret}  # fmt: skip
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--loglevel",
+             "warning", "--concurrency", "1", "--without-gossip", "--without-mingle",
+             "-n", f"bench-xapi-{stamp}@%h"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while not app.control.ping(destination=[f"bench-xapi-{stamp}@{platform.node()}"],
+                                       timeout=1):  # fmt: skip
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    return [
+                        Result(name, float("nan"), "", detail={"error": "worker did not start"})
+                    ]
+            start = time.perf_counter()
+            xapi_statements_deliver.apply_async(queue=queue)
+            sent = 0
+            while sent < count and time.perf_counter() - start < 120:
+                time.sleep(0.1)
+                sent = XapiStatement.objects.filter(
+                    pk__in=ids, status=XapiStatement.Status.SENT
+                ).count()
+            elapsed = time.perf_counter() - start
+            in_lrs = len({s["id"] for s in ralph.statements()} & {str(i) for i in ids})
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+            ralph.stop()
+    return [
+        Result(f"{count:,} xAPI statements delivered to the LRS by the worker", round(elapsed, 2),
+               "s", "≤ 30 s", sent == count and in_lrs == count and elapsed <= 30,
+               detail={"sent": sent, "in_lrs": in_lrs, "lrs": "Ralph 5.1.0 (fs backend)"}),
+    ]  # fmt: skip
+
+
 @measure("gap selectors")
 def gap_selectors() -> list[Result]:
     from django.utils import timezone
@@ -1079,7 +1157,7 @@ ORDER = [
     # that add rows (assignment, certificates, 10,000 imported employees) come last.
     "pages", "floor ratios", "compliance XLSX export", "HTTP load (locust)", "HTTP saturation (wrk)",
     "certificate PDFs", "gap selectors", "HR summaries rebuild", "bulk assignment",
-    "certificates through Celery",
+    "certificates through Celery", "xAPI statements to the LRS",
     "employee import",
 ]  # fmt: skip
 

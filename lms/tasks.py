@@ -258,3 +258,38 @@ def certificate_signing_job_run(self: Task, job_id: int) -> None:
             certificate_signing_job_give_up(job_id=job_id, error=str(error))
             return
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def xapi_statements_deliver(self: Task) -> int:
+    """Queued after commit by every recorded learning event, and every minute
+    (CELERY_BEAT_SCHEDULE) as the sweep for statements still waiting. An LRS that does
+    not answer is retried with backoff (the rows themselves wait as long: 15 s, 30 s,
+    1 min… up to an hour); after the last retry the sweep carries on. Safe to run twice:
+    rows are taken under skip-locked row locks and the statement ids are deterministic,
+    so the LRS keeps each statement once. Returns how many statements were sent."""
+    from lms.services.xapi import xapi_statements_deliver as service
+    from lms.xapi.client import LrsError
+
+    try:
+        return service()
+    except LrsError as error:
+        if self.request.retries >= 8:
+            logger.warning("xAPI delivery gave up retrying; the sweep carries on: %s", error)
+            return 0
+        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
+
+
+def xapi_statements_deliver_enqueue() -> None:
+    """Called after a learning event commits (lms.services.xapi). Nothing may break the
+    learner's request here: a broker that is down (or, with eager Celery, an LRS that is
+    down) is logged, and the minute's sweep sends the statements."""
+    try:
+        xapi_statements_deliver.apply_async(retry=False)
+    except Exception:
+        logger.exception("Could not queue or run xapi_statements_deliver; the sweep will")

@@ -449,6 +449,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "competencies.tasks.current_levels_sweep",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Every minute: xAPI statements still waiting (a lost task, an LRS that was down)
+    # are sent (lms.tasks.xapi_statements_deliver; nothing to do when xAPI is off).
+    "xapi-statements-deliver": {
+        "task": "lms.tasks.xapi_statements_deliver",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
     # /health/ is "degraded" when the newest record is older than
     # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.
@@ -687,8 +694,28 @@ SPECTACULAR_SETTINGS = {
 API_WEBHOOK_URL = env("API_WEBHOOK_URL", default="")
 API_WEBHOOK_SECRET = env("API_WEBHOOK_SECRET", default="")
 API_WEBHOOK_TIMEOUT = float(env("API_WEBHOOK_TIMEOUT", default="") or 10)
+
 # Celery's autodiscovery reads each app's tasks.py only; the delivery task is in webhooks.py.
 CELERY_IMPORTS = ["competencies.webhooks"]
+
+# XAPI STATEMENTS OUT (docs/xapi.md)
+# https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-About.md
+# When XAPI_LRS_ENDPOINT is set (the LRS's xAPI base, e.g. https://lrs.example/xAPI/),
+# every learning event is recorded as an xAPI statement and sent there by a Celery task.
+XAPI_LRS_ENDPOINT = env("XAPI_LRS_ENDPOINT", default="")
+XAPI_LRS_KEY = env("XAPI_LRS_KEY", default="")
+XAPI_LRS_SECRET = env("XAPI_LRS_SECRET", default="")
+# The key of the learners' pseudonyms (HMAC-SHA256 of the user id). Keep it for ever:
+# a new key gives every learner a new pseudonym. Empty: derived from DJANGO_SECRET_KEY.
+XAPI_ACTOR_SECRET = env("XAPI_ACTOR_SECRET", default="")
+# How a learner is named in statements: "pseudonym" (default), "email" (mbox) or "nip"
+# (an account named by the NIP); the last two only if the agency chooses so.
+XAPI_ACTOR_IDENTIFIER = env("XAPI_ACTOR_IDENTIFIER", default="") or "pseudonym"
+XAPI_PLATFORM = env("XAPI_PLATFORM", default="") or "Portal ASN"
+XAPI_LRS_TIMEOUT = float(env("XAPI_LRS_TIMEOUT", default="") or 10)
+# Statements per POST, and POSTs per task run (the next run takes the rest).
+XAPI_BATCH_SIZE = 200
+XAPI_BATCHES_PER_RUN = 50
 
 # CLASSROOM TRAINING
 # ------------------------------------------------------------------------------

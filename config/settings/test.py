@@ -39,6 +39,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
+# xAPI off whatever the environment says; tests/lms/xapi turn it on towards their own LRS.
+XAPI_LRS_ENDPOINT = ""
+
 # One demo PKI for every test run (RSA key generation is slow): created on first use under
 # var/ (git-ignored), never the development one. Tests that need another key set their own.
 LMS_PDF_SIGNER_PKCS12_FILE = str(BASE_DIR / "var" / "keys" / "pdf-signing-test" / "signer.p12")

@@ -36,6 +36,7 @@ from lms.models.pages import (
 from lms.models.proposals import TrainingNeedProposal, TrainingNeedSupport
 from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
+from lms.models.xapi import XapiStatement
 
 __all__ = [
     "Attendance",
@@ -76,4 +77,5 @@ __all__ = [
     "ScormAttempt",
     "ScormLessonPage",
     "ScormPackage",
+    "XapiStatement",
 ]

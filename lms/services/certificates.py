@@ -46,6 +46,7 @@ from competencies.services.records import training_record_from_course, training_
 from competencies.siasn import DevelopmentType
 from lms.models import Certificate, CertificateSequence, CoursePage, Enrolment
 from lms.selectors.certificates import certificate_download_url
+from lms.services import xapi
 from lms.services.certificate_pdfs import (
     certificate_images_snapshot,
     certificate_pdf_ensure,
@@ -263,6 +264,7 @@ def _after_issue(*, certificate: Certificate, enrolment: Enrolment, course: Cour
         url=certificate_download_url(code=certificate.code),
         dedupe_key=f"certificate:{certificate.pk}:issued",
     )
+    xapi.xapi_record_certificate_issued(certificate=certificate, enrolment=enrolment, course=course)
 
 
 # ISSUE -----------------------------------------------------------------------------------
@@ -495,6 +497,7 @@ def certificate_revoke(
         certificate.save()
         _training_record_withdraw(certificate=certificate, actor=actor)
         _revocation_apply(certificate=certificate, actor=actor)
+        xapi.xapi_record_certificate_revoked(certificate=certificate)
         audit_log(
             instance=certificate,
             action="lms.certificate_revoke",
@@ -543,6 +546,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str) -
                 "reason": reason
             }
             old.revocation_category = Certificate.RevocationCategory.REPLACED
+            xapi.xapi_record_certificate_revoked(certificate=old)
         old.save()
         new = Certificate(enrolment=enrolment, user=enrolment.user, replaces=old)
         _snapshot(certificate=new, enrolment=enrolment, course=course, agency=agency, images=images)

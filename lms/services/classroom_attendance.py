@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from competencies.services.audit import audit_log, changes_between, snapshot
 from lms.models import Attendance, Batch, Nomination, Session
 from lms.selectors.classroom import batch_get_for_hr
+from lms.services import xapi
 from lms.services.classroom import require_committee_or_hr
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def attendance_check_in(
     try:
         with transaction.atomic():
             attendance.save()
+            xapi.xapi_record_attendance(attendance=attendance)
     except IntegrityError:
         # A double tap that raced the look-up above: the first row stands.
         return CheckIn(Attendance.objects.get(session=session, nomination=nomination), False)
@@ -174,6 +176,7 @@ def attendance_mark(
                         (attendance.checked_in_at or now) if present else None
                     )
                     attendance.save()
+                xapi.xapi_record_attendance(attendance=attendance)
                 return attendance
         except IntegrityError:
             continue  # the other phone inserted first: update its row
@@ -213,6 +216,7 @@ def attendance_correct(
             attendance.checked_in_at = session.starts_at
         attendance.full_clean()
         attendance.save()
+        xapi.xapi_record_attendance(attendance=attendance)
         audit_log(
             instance=attendance,
             action=CORRECT_ACTION,

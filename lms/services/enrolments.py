@@ -37,6 +37,7 @@ from lms.models import (
     QuizPage,
 )
 from lms.selectors.classroom import classroom_completion_for_enrolment
+from lms.services import xapi
 from lms.services.bulk import ids_q, rows_insert_new
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ def enrolment_create(
         )
         enrolment.full_clean()
         enrolment.save()
+        xapi.xapi_record_enrolled(enrolments=[enrolment], course=course)
     return enrolment
 
 
@@ -175,6 +177,8 @@ def _enrolment_reuse(
     if changed:
         enrolment.full_clean()
         enrolment.save(update_fields=[*changed, "updated_at"])
+        if "status" in changed and enrolment.course is not None:
+            xapi.xapi_record_enrolled(enrolments=[enrolment], course=enrolment.course)
     return enrolment
 
 
@@ -206,12 +210,15 @@ def enrolments_bulk_create(
             .only("pk", "user_id", "status", "source", "due_on", "enrolled_at", "decided_by")
         }
         changed: dict[str, list[Enrolment]] = {}
+        activated: list[Enrolment] = []
         for enrolment in existing.values():
             fields = _enrolment_apply_assignment(
                 enrolment=enrolment, source=source, due_on=due_on, actor=actor, now=now
             )
             if fields:
                 changed.setdefault(",".join(sorted(fields)), []).append(enrolment)
+            if "status" in fields:
+                activated.append(enrolment)
         for key, rows in changed.items():
             for row in rows:
                 row.updated_at = now
@@ -230,6 +237,10 @@ def enrolments_bulk_create(
                 "updated_at": now,
             },
             each={"user_id": [u for u in user_ids if u not in existing]},
+        )
+        xapi.xapi_record_enrolled(enrolments=activated, course=course)
+        xapi.xapi_record_enrolled_ids(
+            course=course, user_ids=[u for u in user_ids if u not in existing]
         )
     return existing
 
@@ -283,6 +294,7 @@ def enrolments_retake(
             for e in done
         ]
         Enrolment.objects.bulk_create(fresh, batch_size=2000)
+        xapi.xapi_record_enrolled_ids(course=course, user_ids=[e.user_id for e in fresh])
     return fresh
 
 
@@ -301,6 +313,8 @@ def enrolment_request_decide(*, enrolment: Enrolment, approve: bool, actor: User
             enrolment.enrolled_at = timezone.now()
         enrolment.full_clean()
         enrolment.save(update_fields=["status", "decided_by", "enrolled_at", "updated_at"])
+        if approve and enrolment.course is not None:
+            xapi.xapi_record_enrolled(enrolments=[enrolment], course=enrolment.course)
     return enrolment
 
 
@@ -379,6 +393,7 @@ def lesson_progress_open(
         enrolment.updated_at = now
     enrolment._prefetched_objects_cache = {"lesson_progress": rows}  # type: ignore[attr-defined]
     progress.enrolment = enrolment
+    xapi.xapi_record_lesson_opened(progress=progress, lesson=lesson, enrolment=enrolment)
     return progress
 
 
@@ -408,6 +423,7 @@ def lesson_progress_complete(
             progress.last_opened_at = now
             progress.full_clean()
             progress.save()
+            xapi.xapi_record_lesson_completed(progress=progress, lesson=lesson, enrolment=enrolment)
         enrolment_completion_check(enrolment=enrolment)
     return progress
 
@@ -554,6 +570,8 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> Enrolment:
         if fields:
             enrolment.full_clean()
             enrolment.save(update_fields=[*set(fields), "updated_at"])
+        if "status" in fields:
+            xapi.xapi_record_course_completed(enrolment=enrolment)
     return enrolment
 
 

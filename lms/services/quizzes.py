@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import AttemptAnswer, Enrolment, Question, QuizAttempt, QuizPage
+from lms.services import xapi
 from lms.services.enrolments import enrolment_completion_check
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ def quiz_attempt_start(*, user: User, quiz: QuizPage, now: datetime | None = Non
         )
         attempt.full_clean()
         attempt.save()
+        xapi.xapi_record_quiz_attempted(attempt=attempt)
         answers = []
         for position, question in enumerate(questions, start=1):
             option_ids = [c.pk for c in question.choices.all()]
@@ -252,6 +254,7 @@ def _submit_locked(*, attempt: QuizAttempt, responses: Responses | None, now: da
     _attempt_finalise(attempt, answers)
     attempt.full_clean()
     attempt.save()
+    xapi.xapi_record_quiz_graded(attempt=attempt)
     enrolment_completion_check(enrolment=attempt.enrolment)
 
 
@@ -302,5 +305,6 @@ def essay_answer_grade(
         answers = list(attempt.answers.all())
         _attempt_finalise(attempt, answers)
         attempt.save()
+        xapi.xapi_record_quiz_graded(attempt=attempt)
         enrolment_completion_check(enrolment=attempt.enrolment)
     return answer
