@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from competencies.models import (
@@ -154,9 +155,17 @@ def idp_statuses(*, employee_ids: Iterable[int], year: int) -> dict[int, str]:
     """{employee id: plan status} for the year; employees without a plan are absent. One
     query whatever the number of employees (the supervisor's team page)."""
     return dict(
-        Idp.objects.filter(employee_id__in=list(employee_ids), year=year).values_list(
-            "employee_id", "status"
-        )
+        Idp.objects.filter(employee_id__in=list(employee_ids), year=year)
+        .order_by()
+        .values_list("employee_id", "status")
+    )
+
+
+def idp_status_subquery(*, year: int) -> Subquery:
+    """The status of the `year` plan of the employee of the outer query (None without
+    one), to annotate an employee list without another query (the team page)."""
+    return Subquery(
+        Idp.objects.filter(employee_id=OuterRef("pk"), year=year).values("status")[:1]
     )
 
 
@@ -389,3 +398,23 @@ def coaching_sessions_for_idp(*, idp: Idp) -> list[CoachingSession]:
         .order_by("-date", "-pk")
     )
 
+
+
+def coaching_for_coach(*, coach: Employee) -> tuple[list[IdpActivity], list[CoachingSession]]:
+    """The coaching and mentoring activities `coach` is named in (of plans not older than
+    last year) and the sessions of those, with their notes: the coach is one of the two."""
+    activities = list(
+        IdpActivity.objects.filter(
+            coach=coach,
+            kind__in=[IdpActivity.Kind.COACHING, IdpActivity.Kind.MENTORING],
+            goal__idp__year__gte=timezone.localdate().year - 1,
+        )
+        .select_related("goal__idp__employee")
+        .order_by("target_date", "pk")
+    )
+    sessions = list(
+        CoachingSession.objects.filter(coach=coach)
+        .select_related("employee", "training_record")
+        .order_by("-date", "-pk")[:100]
+    )
+    return activities, sessions
