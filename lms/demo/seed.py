@@ -17,6 +17,7 @@ from accounts.services import user_create
 from competencies.demo.seed import competencies_demo_seed
 from competencies.models import AgencySettings
 from lms.demo.classroom import classroom_demo_seed
+from lms.demo.idp import idp_demo_seed
 from lms.demo.courses import demo_courses_seed
 from lms.models import HomePage
 
@@ -131,6 +132,7 @@ def demo_seed() -> list[DemoLogin]:
     _demo_news(home=site.root_page.specific)
     _demo_proposals(users=users)
     classroom_demo_seed(users=users)
+    idp_demo_seed(users=users)
     return logins
 
 
