@@ -43,7 +43,5 @@ def idp_agreement_report(request: HttpRequest) -> HttpResponse:
 
 def idp_admin_urls() -> list[Any]:
     return [
-        path(
-            "kompetensi/idp/", idp_agreement_report, name="competencies_idp_agreement_report"
-        ),
+        path("kompetensi/idp/", idp_agreement_report, name="competencies_idp_agreement_report"),
     ]

@@ -288,7 +288,11 @@ def _idps(rng: random.Random, employees: list[Employee], positions: list[Positio
     for employee in employees:
         roll = rng.random()
         status = (
-            Idp.Status.AGREED if roll < 0.5 else Idp.Status.PROPOSED if roll < 0.7 else Idp.Status.DRAFT
+            Idp.Status.AGREED
+            if roll < 0.5
+            else Idp.Status.PROPOSED
+            if roll < 0.7
+            else Idp.Status.DRAFT
         )
         plan = Idp(employee=employee, year=year, status=status)
         if status != Idp.Status.DRAFT:
@@ -302,7 +306,9 @@ def _idps(rng: random.Random, employees: list[Employee], positions: list[Positio
     goals = []
     for plan, employee in zip(plans, employees, strict=True):
         choices = standard.get(employee.position_id or 0, [])
-        for order, competency_id in enumerate(rng.sample(choices, min(len(choices), rng.randint(1, 2)))):
+        for order, competency_id in enumerate(
+            rng.sample(choices, min(len(choices), rng.randint(1, 2)))
+        ):
             goals.append(
                 IdpGoal(
                     idp=plan, competency_id=competency_id, title="Menutup kesenjangan",
@@ -314,8 +320,11 @@ def _idps(rng: random.Random, employees: list[Employee], positions: list[Positio
     IdpActivity.objects.bulk_create(
         [
             IdpActivity(
-                goal=goal, kind=rng.choice(kinds), description="Kegiatan pengembangan",
-                target_date=datetime.date(year, rng.randint(6, 12), 1), expected_jp=2,
+                goal=goal,
+                kind=rng.choice(kinds),
+                description="Kegiatan pengembangan",
+                target_date=datetime.date(year, rng.randint(6, 12), 1),
+                expected_jp=2,
             )  # fmt: skip
             for goal in goals
         ],

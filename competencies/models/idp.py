@@ -75,7 +75,9 @@ class Idp(models.Model):
         verbose_name_plural = _("individual development plans")
         ordering = ["-year", "employee__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "year"], name="competencies_idp_one_a_year"),
+            models.UniqueConstraint(
+                fields=["employee", "year"], name="competencies_idp_one_a_year"
+            ),
         ]
         indexes = [models.Index(fields=["year", "status"], name="competencies_idp_year_idx")]
 

@@ -164,9 +164,7 @@ def idp_statuses(*, employee_ids: Iterable[int], year: int) -> dict[int, str]:
 def idp_status_subquery(*, year: int) -> Subquery:
     """The status of the `year` plan of the employee of the outer query (None without
     one), to annotate an employee list without another query (the team page)."""
-    return Subquery(
-        Idp.objects.filter(employee_id=OuterRef("pk"), year=year).values("status")[:1]
-    )
+    return Subquery(Idp.objects.filter(employee_id=OuterRef("pk"), year=year).values("status")[:1])
 
 
 def idp_agreed_goal_counts(*, year: int, unit_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -397,7 +395,6 @@ def coaching_sessions_for_idp(*, idp: Idp) -> list[CoachingSession]:
         .select_related("employee", "coach", "training_record", "activity")
         .order_by("-date", "-pk")
     )
-
 
 
 def coaching_for_coach(*, coach: Employee) -> tuple[list[IdpActivity], list[CoachingSession]]:

@@ -435,8 +435,10 @@ def coaching_session_log(
         raise ValidationError({"date": _("A session is logged after it took place.")})
     if date.year != activity.goal.idp.year:
         raise ValidationError(
-            {"date": _("The session must fall in %(year)s, the plan's year.")
-             % {"year": activity.goal.idp.year}}
+            {
+                "date": _("The session must fall in %(year)s, the plan's year.")
+                % {"year": activity.goal.idp.year}
+            }
         )
     session = CoachingSession(
         employee=employee,
@@ -488,7 +490,8 @@ def coaching_session_confirm(*, actor: User, session: CoachingSession) -> Coachi
         employee=employee,
         source=TrainingRecord.Source.EXTERNAL,
         source_key=f"coaching:{session.pk}",
-        title=_("%(kind)s: %(topic)s") % {"kind": session.get_kind_display(), "topic": session.topic},
+        title=_("%(kind)s: %(topic)s")
+        % {"kind": session.get_kind_display(), "topic": session.topic},
         organiser=session.coach_label or _("Supervisor"),
         development_type=development_type,
         started_on=session.date,

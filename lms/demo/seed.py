@@ -17,8 +17,8 @@ from accounts.services import user_create
 from competencies.demo.seed import competencies_demo_seed
 from competencies.models import AgencySettings
 from lms.demo.classroom import classroom_demo_seed
-from lms.demo.idp import idp_demo_seed
 from lms.demo.courses import demo_courses_seed
+from lms.demo.idp import idp_demo_seed
 from lms.models import HomePage
 
 DEMO_PASSWORD = "DemoBontang#2026"  # noqa: S105 - documented demo login, not a secret

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 # Batches that may still be planned for: not cancelled, not a draft nobody sees yet.
-_PLANNABLE = [Batch.Status.OPEN, Batch.Status.SELECTION, Batch.Status.RUNNING, Batch.Status.FINISHED]
+_PLANNABLE = [
+    Batch.Status.OPEN,
+    Batch.Status.SELECTION,
+    Batch.Status.RUNNING,
+    Batch.Status.FINISHED,
+]
 
 
 def idp_activity_target(*, kind: str, target_id: int) -> IdpTarget | None:
@@ -42,8 +47,16 @@ def idp_completion_keys(*, user_id: int, activities: Sequence[IdpActivity]) -> d
     """{activity id: source key of the training record its completion made} for course
     and batch activities the user completed (a completed enrolment in the course; for a
     batch, the enrolment its nomination made). Two queries."""
-    course_ids = {a.course_id for a in activities if a.kind == IdpActivity.Kind.COURSE}
-    batch_ids = {a.classroom_batch_id for a in activities if a.kind == IdpActivity.Kind.CLASSROOM}
+    course_ids = {
+        a.course_id
+        for a in activities
+        if a.kind == IdpActivity.Kind.COURSE and a.course_id is not None
+    }
+    batch_ids = {
+        a.classroom_batch_id
+        for a in activities
+        if a.kind == IdpActivity.Kind.CLASSROOM and a.classroom_batch_id is not None
+    }
     keys: dict[int, str] = {}
     by_course: dict[int, int] = {}
     if course_ids:
@@ -68,8 +81,7 @@ def idp_completion_keys(*, user_id: int, activities: Sequence[IdpActivity]) -> d
         if activity.kind == IdpActivity.Kind.COURSE and activity.course_id in by_course:
             keys[activity.pk] = f"enrolment:{by_course[activity.course_id]}"
         elif (
-            activity.kind == IdpActivity.Kind.CLASSROOM
-            and activity.classroom_batch_id in by_batch
+            activity.kind == IdpActivity.Kind.CLASSROOM and activity.classroom_batch_id in by_batch
         ):
             keys[activity.pk] = f"enrolment:{by_batch[activity.classroom_batch_id]}"
     return keys

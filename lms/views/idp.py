@@ -27,8 +27,8 @@ from accounts.submit_once import submit_duplicate_redirect, submit_token_claim
 from competencies.models import CoachingSession, Employee, Idp, IdpActivity, IdpGoal, IdpReview
 from competencies.selectors.idp import (
     IdpRole,
-    coaching_notes_visible,
     coaching_for_coach,
+    coaching_notes_visible,
     coaching_sessions_for_idp,
     coaching_sessions_to_confirm,
     idp_evidence,
@@ -70,9 +70,7 @@ class GoalForm(forms.Form):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=IdpActivity.Kind.choices)
-    description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=255, required=False
-    )
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=255, required=False)
     # Plain numbers shown as lists: an id the list no longer holds (a course deleted
     # while the form was open) reaches the service, which says so clearly.
     course = forms.IntegerField(
@@ -97,10 +95,10 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: object, idp: Idp, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         blank = [("", "—")]
-        self.fields["course"].widget.choices = blank + [  # type: ignore[attr-defined]
+        self.fields["course"].widget.choices = blank + [
             (c.pk, c.title) for c in idp_course_options()
         ]
-        self.fields["batch"].widget.choices = blank + [  # type: ignore[attr-defined]
+        self.fields["batch"].widget.choices = blank + [
             (b.pk, f"{b} ({b.starts_on:%d-%m-%Y})") for b in idp_batch_options(year=idp.year)
         ]
         colleagues = Employee.objects.filter(is_active=True, unit_id=idp.employee.unit_id).exclude(
@@ -108,13 +106,16 @@ class ActivityForm(forms.Form):
         )
         if idp.employee.supervisor_id:
             colleagues = colleagues | Employee.objects.filter(pk=idp.employee.supervisor_id)
-        self.fields["coach"].choices = blank + [  # type: ignore[attr-defined]
+        coach = cast("forms.TypedChoiceField", self.fields["coach"])
+        coach.choices = blank + [
             (e.pk, e.display_name) for e in colleagues.order_by("full_name")[:200]
         ]
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     topic = forms.CharField(label=gettext_lazy("Topic"), max_length=255)
     notes = forms.CharField(
         label=gettext_lazy("Notes (only you and the coach see them)"),
@@ -219,7 +220,9 @@ def idp_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_supervisor": IdpRole.SUPERVISOR in roles,
             "sessions": sessions,
             "evidence": evidence,
-            "reviews": [(stage, label, reviews.get(stage)) for stage, label in IdpReview.Stage.choices],
+            "reviews": [
+                (stage, label, reviews.get(stage)) for stage, label in IdpReview.Stage.choices
+            ],
             "goal_form": GoalForm(),
             "coaching_kinds": (IdpActivity.Kind.COACHING, IdpActivity.Kind.MENTORING),
         },
@@ -373,7 +376,9 @@ def idp_review(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     if stage not in IdpReview.Stage.values:
         raise Http404
     existing = next((r for r in idp.reviews.all() if r.stage == stage), None)
-    form = ReviewForm(request.POST or None, initial={"summary": existing.summary if existing else ""})
+    form = ReviewForm(
+        request.POST or None, initial={"summary": existing.summary if existing else ""}
+    )
     activities = [a for g in idp.goals.all() for a in g.activities.all()]
     evidence = idp_evidence(idp=idp) if idp.status == Idp.Status.AGREED else {}
     if request.method == "POST" and form.is_valid():
@@ -421,7 +426,11 @@ def coaching_session_log(request: HttpRequest, activity_id: int) -> HttpResponse
     if idp.employee.user_id != user.pk and not is_coach:
         raise Http404
     form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
-    back = reverse("idp:detail", args=[idp.pk]) if idp.employee.user_id == user.pk else reverse("idp:my")
+    back = (
+        reverse("idp:detail", args=[idp.pk])
+        if idp.employee.user_id == user.pk
+        else reverse("idp:my")
+    )
     if request.method == "POST" and form.is_valid():
         claim = submit_token_claim(request, scope=f"idp-session:{activity.pk}")
         if claim.duplicate:
@@ -457,4 +466,3 @@ def coaching_session_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             _("Session confirmed: %(jp)s JP counted.") % {"jp": f"{record.jp:g}" if record else 0},
         )
     return redirect(request.POST.get("next") == "team" and "lms:team" or "idp:my")
-

@@ -82,7 +82,9 @@ def test_coaching_sessions_respect_the_monthly_cap(line):
         session = coaching_session_log(
             actor=line.coach.user, activity=activity, date=day, topic=topic
         )
-        jps.append(coaching_session_confirm(actor=line.head.user, session=session).training_record.jp)
+        jps.append(
+            coaching_session_confirm(actor=line.head.user, session=session).training_record.jp
+        )
     # 2 JP a session, at most 4 JP a month: the third session of the month counts 0.
     assert jps == [Decimal(2), Decimal(2), Decimal(0)]
 
@@ -101,7 +103,9 @@ def test_coaching_notes_only_for_the_employee_and_the_coach(line):
 def test_coaching_session_refused_to_others_and_in_the_future(line):
     activity = _coaching(line)
     with pytest.raises(PermissionDenied):
-        coaching_session_log(actor=line.stranger.user, activity=activity, date=_day(line), topic="T")
+        coaching_session_log(
+            actor=line.stranger.user, activity=activity, date=_day(line), topic="T"
+        )
     with pytest.raises(ValidationError):
         coaching_session_log(
             actor=line.employee.user, activity=activity,

@@ -32,9 +32,7 @@ def test_idp_journey_employee_proposes_supervisor_agrees(client, line, home_page
     _login(client, line.employee)
     response = client.get(reverse("idp:my"))
     assert response.status_code == 200
-    response = client.post(
-        reverse("idp:create", args=[line.employee.pk]), {"year": line.year}
-    )
+    response = client.post(reverse("idp:create", args=[line.employee.pk]), {"year": line.year})
     idp = Idp.objects.get(employee=line.employee, year=line.year)
     assert response.url == reverse("idp:detail", args=[idp.pk])
     page = client.get(response.url)
