@@ -19,10 +19,24 @@ from tests.factories.competencies import EmployeeFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client, settings):
+    """Pages are asserted in English here (the portal's second language)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def _login(client, employee_or_user):
     user = getattr(employee_or_user, "user", employee_or_user)
     client.force_login(user)
     return client
+
+
+def test_idp_page_speaks_indonesian_by_default(client, line):
+    client.cookies.clear()
+    _login(client, line.employee)
+    page = client.get(reverse("idp:my")).content.decode()
+    assert "Rencana pengembangan individu" in page
 
 
 def test_idp_journey_employee_proposes_supervisor_agrees(client, line, home_page):
