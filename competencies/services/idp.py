@@ -60,26 +60,25 @@ def _editable_years() -> range:
     return range(today.year - YEARS_BACK, today.year + YEARS_AHEAD + 1)
 
 
-def _back_to_draft(idp: Idp, *, actor: User) -> None:
-    """A change to a proposed or agreed plan: both must agree again."""
-    if idp.status == Idp.Status.DRAFT:
-        idp.save(update_fields=["updated_at"])
-        return
+def _back_to_draft(idp: Idp, *, actor: User, note: str) -> None:
+    """After a change to the plan (`note` says which): the audit entry, and a proposed or
+    agreed plan goes back to draft with both agreements cleared."""
     previous = idp.status
-    idp.status = Idp.Status.DRAFT
-    idp.proposed_by = None
-    idp.proposed_at = None
-    idp.employee_agreed_by = None
-    idp.employee_agreed_at = None
-    idp.supervisor_agreed_by = None
-    idp.supervisor_agreed_at = None
+    if previous != Idp.Status.DRAFT:
+        idp.status = Idp.Status.DRAFT
+        idp.proposed_by = None
+        idp.proposed_at = None
+        idp.employee_agreed_by = None
+        idp.employee_agreed_at = None
+        idp.supervisor_agreed_by = None
+        idp.supervisor_agreed_at = None
     idp.save()
     audit.audit_log(
         instance=idp,
         action=audit.EDIT,
         user=actor,
-        changes={"status": [previous, Idp.Status.DRAFT]},
-        note=_("Changed after it was proposed: back to draft."),
+        changes={"status": [previous, Idp.Status.DRAFT]} if previous != idp.status else None,
+        note=note,
     )
 
 
@@ -140,7 +139,7 @@ def idp_goal_add(
     )
     goal.full_clean()
     goal.save()
-    _back_to_draft(idp, actor=actor)
+    _back_to_draft(idp, actor=actor, note=_("Goal added: %(goal)s") % {"goal": goal.title})
     return goal
 
 
@@ -152,8 +151,9 @@ def idp_goal_delete(*, actor: User, goal: IdpGoal) -> None:
         raise ValidationError(
             _("Sessions were logged under this goal's activities; it cannot be removed.")
         )
+    title = goal.title
     goal.delete()
-    _back_to_draft(idp, actor=actor)
+    _back_to_draft(idp, actor=actor, note=_("Goal removed: %(goal)s") % {"goal": title})
 
 
 # ACTIVITIES ---------------------------------------------------------------------------
@@ -250,7 +250,9 @@ def idp_activity_add(
     )
     activity.full_clean()
     activity.save()
-    _back_to_draft(idp, actor=actor)
+    _back_to_draft(
+        idp, actor=actor, note=_("Activity added: %(activity)s") % {"activity": activity.title}
+    )
     return activity
 
 
@@ -260,8 +262,9 @@ def idp_activity_delete(*, actor: User, activity: IdpActivity) -> None:
     idp_require_access(user=actor, employee=idp.employee)
     if activity.sessions.exists():
         raise ValidationError(_("Sessions were logged under this activity; it cannot be removed."))
+    title = activity.title
     activity.delete()
-    _back_to_draft(idp, actor=actor)
+    _back_to_draft(idp, actor=actor, note=_("Activity removed: %(activity)s") % {"activity": title})
 
 
 # WORKFLOW -----------------------------------------------------------------------------
@@ -347,7 +350,8 @@ def idp_reopen(*, actor: User, idp: Idp) -> Idp:
     """Back to draft on purpose (to change it); both agree again afterwards."""
     idp = _lock(idp)
     idp_require_access(user=actor, employee=idp.employee)
-    _back_to_draft(idp, actor=actor)
+    if idp.status != Idp.Status.DRAFT:
+        _back_to_draft(idp, actor=actor, note=_("Reopened to change it: back to draft."))
     return idp
 
 

@@ -203,3 +203,15 @@ def test_idp_activity_coaching_needs_a_coach(line):
             target_date=datetime.date(line.year, 6, 1), expected_jp=Decimal(2),
         )  # fmt: skip
     assert "coach" in exc.value.message_dict
+
+
+def test_idp_changes_are_in_the_audit_trail(line):
+    from wagtail.models import ModelLogEntry
+
+    idp = idp_create(actor=line.employee.user, employee=line.employee, year=line.year)
+    idp_activity_add(
+        actor=line.hr, goal=idp.goals.first(), kind=IdpActivity.Kind.SELF_STUDY,
+        target_date=datetime.date(line.year, 6, 30), expected_jp=Decimal(2),
+    )  # fmt: skip
+    entry = ModelLogEntry.objects.filter(object_id=str(idp.pk), user=line.hr).get()
+    assert "Activity added" in entry.data["note"]
