@@ -181,3 +181,54 @@ def test_hr_agreement_report_per_opd_in_scope(client, line):
     _login(client, line.other_hr)
     rows = client.get(reverse("competencies_idp_agreement_report")).context["rows"]
     assert [(r.unit, r.agreed) for r in rows] == [(line.lain, 0)]
+
+
+def test_review_page_links_the_completed_course_and_saves(client, line, home_page):
+    from django.utils import timezone
+
+    from competencies.models import IdpReview, TrainingRecord
+    from competencies.services.idp import idp_agree
+    from tests.factories.competencies import TrainingRecordFactory
+    from tests.factories.lms import CoursePageFactory, EnrolmentFactory
+
+    course = CoursePageFactory(parent=home_page)
+    plan = idp_create(actor=line.employee.user, employee=line.employee, year=line.year)
+    for goal in plan.goals.all():
+        idp_activity_add(
+            actor=line.employee.user, goal=goal, kind=IdpActivity.Kind.COURSE,
+            target_id=course.pk, target_date=datetime.date(line.year, 12, 1),
+            expected_jp=Decimal(10),
+        )  # fmt: skip
+    idp_agree(actor=line.supervisor.user, idp=idp_propose(actor=line.employee.user, idp=plan))
+    enrolment = EnrolmentFactory(
+        user=line.employee.user, course=course, status="completed", completed_at=timezone.now()
+    )
+    today = timezone.localdate()
+    TrainingRecordFactory(
+        employee=line.employee, source=TrainingRecord.Source.COURSE, title=course.title,
+        source_key=f"enrolment:{enrolment.pk}", started_on=today, finished_on=today,
+    )  # fmt: skip
+    _login(client, line.supervisor)
+    url = reverse("idp:review", args=[plan.pk, "end_of_year"])
+    page = client.get(url).content.decode()
+    assert course.title in page and "Found automatically" in page
+    response = client.post(url, {"summary": "Tercapai"})
+    assert response.status_code == 302
+    review = IdpReview.objects.get(idp=plan, stage="end_of_year")
+    assert review.summary == "Tercapai" and review.reviewed_by == line.supervisor.user
+    # One completion, two activities on the same course: it backs one of them only.
+    assert review.items.filter(training_record__isnull=False).count() == 1
+
+
+def test_removing_an_activity_asks_first(client, line):
+    plan = idp_create(actor=line.employee.user, employee=line.employee, year=line.year)
+    activity = idp_activity_add(
+        actor=line.employee.user, goal=plan.goals.first(), kind=IdpActivity.Kind.SELF_STUDY,
+        target_date=datetime.date(line.year, 12, 1), expected_jp=Decimal(2),
+    )  # fmt: skip
+    _login(client, line.employee)
+    url = reverse("idp:activity_delete", args=[activity.pk])
+    assert "Remove" in client.get(url).content.decode()
+    assert IdpActivity.objects.filter(pk=activity.pk).exists()
+    client.post(url)
+    assert not IdpActivity.objects.filter(pk=activity.pk).exists()
