@@ -19,6 +19,7 @@ from competencies.admin_views.base import (
     sees_whole_organisation,
 )
 from competencies.admin_views.competencies import CompetencyViewSet
+from competencies.admin_views.idp import idp_admin_urls
 from competencies.admin_views.jp_conversion import (
     JpConversionRuleViewSet,
     TablePermissionPolicy,
@@ -80,6 +81,7 @@ def register_report_urls():
             name="competencies_compliance_report",
         ),
         *jp_admin_urls(),
+        *idp_admin_urls(),
     ]
 
 
@@ -100,6 +102,16 @@ def register_compliance_menu_item():
         reverse("competencies_compliance_report"),
         icon_name="date",
         order=330,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_idp_menu_item():
+    return HRMenuItem(
+        gettext_lazy("Development plans"),
+        reverse("competencies_idp_agreement_report"),
+        icon_name="tasks",
+        order=335,
     )
 
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("learning/usulan/", include("lms.urls.proposals")),
     path("learning/scorm/", include("lms.urls.scorm")),
     path("learning/kelas/", include("lms.urls.classroom")),
+    path("learning/idp/", include("lms.urls.idp")),
     path("learning/", include("lms.urls.learning")),
     path("verify/", include("lms.urls.verify")),
     path("transparansi/", include("lms.urls.public")),

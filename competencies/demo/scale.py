@@ -158,6 +158,7 @@ def scale_seed_hr(
     note("employees", len(employees))
     assessments = _assessments(size, rng, employees, positions)
     note("assessments", assessments)
+    note("development plans", _idps(rng, employees, positions))
     return ScaleHR(
         units=units,
         positions=positions,
@@ -268,3 +269,65 @@ def _assessments(
             )
     Assessment.objects.bulk_create(assessments, batch_size=5000)
     return len(assessments)
+
+
+def _idps(rng: random.Random, employees: list[Employee], positions: list[Position]) -> int:
+    """This year's development plan for every employee (docs/idp.md), in bulk: half
+    agreed, a fifth proposed, the rest drafts; one or two goals on competencies of the
+    position's standard, each with one on-the-job or self-study activity."""
+    from competencies.models import Idp, IdpActivity, IdpGoal
+
+    standard: dict[int, list[int]] = {}
+    for position_id, competency_id in PositionRequirement.objects.filter(
+        position__in=positions
+    ).values_list("position_id", "competency_id"):
+        standard.setdefault(position_id, []).append(competency_id)
+    now = timezone.now()
+    year = timezone.localdate().year
+    plans = []
+    for employee in employees:
+        roll = rng.random()
+        status = (
+            Idp.Status.AGREED
+            if roll < 0.5
+            else Idp.Status.PROPOSED
+            if roll < 0.7
+            else Idp.Status.DRAFT
+        )
+        plan = Idp(employee=employee, year=year, status=status)
+        if status != Idp.Status.DRAFT:
+            plan.proposed_at = plan.employee_agreed_at = now
+            plan.proposed_by_id = plan.employee_agreed_by_id = employee.user_id
+        if status == Idp.Status.AGREED and employee.supervisor is not None:
+            plan.supervisor_agreed_at = now
+            plan.supervisor_agreed_by_id = employee.supervisor.user_id
+        plans.append(plan)
+    plans = Idp.objects.bulk_create(plans, batch_size=2000)
+    goals = []
+    for plan, employee in zip(plans, employees, strict=True):
+        choices = standard.get(employee.position_id or 0, [])
+        for order, competency_id in enumerate(
+            rng.sample(choices, min(len(choices), rng.randint(1, 2)))
+        ):
+            goals.append(
+                IdpGoal(
+                    idp=plan, competency_id=competency_id, title="Menutup kesenjangan",
+                    required_level=3, sort_order=order,
+                )
+            )  # fmt: skip
+    goals = IdpGoal.objects.bulk_create(goals, batch_size=5000)
+    kinds = [IdpActivity.Kind.ON_THE_JOB, IdpActivity.Kind.SELF_STUDY]
+    IdpActivity.objects.bulk_create(
+        [
+            IdpActivity(
+                goal=goal,
+                kind=rng.choice(kinds),
+                description="Kegiatan pengembangan",
+                target_date=datetime.date(year, rng.randint(6, 12), 1),
+                expected_jp=2,
+            )  # fmt: skip
+            for goal in goals
+        ],
+        batch_size=5000,
+    )
+    return len(plans)

@@ -1,6 +1,14 @@
 from competencies.models.assessments import Assessment
 from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope, PppkGolongan
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
+from competencies.models.idp import (
+    CoachingSession,
+    Idp,
+    IdpActivity,
+    IdpGoal,
+    IdpReview,
+    IdpReviewItem,
+)
 from competencies.models.imports import PendingImport
 from competencies.models.jp_conversion import JpConversionRule, JpRecompute
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
@@ -13,12 +21,18 @@ __all__ = [
     "PANGKAT",
     "AgencySettings",
     "Assessment",
+    "CoachingSession",
     "Competency",
     "CurrentLevel",
     "Employee",
     "EmployeeJpYear",
     "Golongan",
     "HRScope",
+    "Idp",
+    "IdpActivity",
+    "IdpGoal",
+    "IdpReview",
+    "IdpReviewItem",
     "JpConversionRule",
     "JpRecompute",
     "OrgUnit",

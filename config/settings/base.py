@@ -649,6 +649,10 @@ COMPETENCIES_STANDARDS_CHANGED_HOOKS: list[str] = ["lms.cache.gaps_changed"]
 COMPETENCIES_PDF_SIGNER = "lms.signing.sign_document"
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
+# Individual development plans (docs/idp.md) ask the lms whether a course or batch may be
+# named in an activity, and which of them the employee completed (the review's evidence).
+COMPETENCIES_IDP_TARGET_SELECTOR = "lms.selectors.idp.idp_activity_target"
+COMPETENCIES_IDP_COMPLETION_SELECTOR = "lms.selectors.idp.idp_completion_keys"
 
 # REST API
 # docs/api.md; https://www.django-rest-framework.org/api-guide/settings/ and

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from competencies.models import Employee
+from competencies.selectors.idp import idp_status_subquery
 from lms.models import AssignmentRecipient, Enrolment
 
 # Reporting lines deeper than this are not followed (and a cycle cannot loop forever).
@@ -50,19 +51,44 @@ class TeamMember:
     employee: Employee
     depth: int
     assignments: list[TeamAssignment] = field(default_factory=list)
+    # The status of this year's development plan (docs/idp.md), None without one.
+    idp_status: str | None = None
 
     @property
     def overdue(self) -> int:
         return sum(1 for a in self.assignments if a.is_overdue)
 
 
-def team_for_supervisor(*, supervisor: Employee) -> list[TeamMember]:
-    """The supervisor's reports with their assignments and progress. One query per
-    level of the tree, plus three."""
-    levels = team_levels(supervisor=supervisor)
-    employees = Employee.objects.filter(pk__in=list(levels)).select_related(
+def _team_employees(*, supervisor: Employee, idp_year: int | None) -> list[tuple[Employee, int]]:
+    """The reports with their depth, as `team_levels` walks them, loaded whole on the way
+    (one query per level of the tree), each with the status of its `idp_year` plan."""
+    found: dict[int, tuple[Employee, int]] = {}
+    employees = Employee.objects.filter(is_active=True).select_related(
         "user", "unit", "position", "supervisor"
     )
+    if idp_year is not None:
+        employees = employees.annotate(idp_status=idp_status_subquery(year=idp_year))
+    frontier = [supervisor.pk]
+    for depth in range(1, TEAM_MAX_DEPTH + 1):
+        level = [
+            e
+            for e in employees.filter(supervisor_id__in=frontier)
+            if e.pk not in found and e.pk != supervisor.pk
+        ]
+        if not level:
+            break
+        for employee in level:
+            found[employee.pk] = (employee, depth)
+        frontier = [e.pk for e in level]
+    return list(found.values())
+
+
+def team_for_supervisor(*, supervisor: Employee, idp_year: int | None = None) -> list[TeamMember]:
+    """The supervisor's reports with their assignments and progress, and with
+    `idp_year` the status of each one's development plan. One query per level of the
+    tree, plus two."""
+    team = _team_employees(supervisor=supervisor, idp_year=idp_year)
+    levels = {e.pk: depth for e, depth in team}
     rows = list(
         AssignmentRecipient.objects.filter(employee_id__in=list(levels))
         .exclude(status=AssignmentRecipient.Status.WITHDRAWN)
@@ -78,7 +104,10 @@ def team_for_supervisor(*, supervisor: Employee) -> list[TeamMember]:
         ).only("user_id", "course_id", "progress_percent")
     }
     today = timezone.localdate()
-    members = {e.pk: TeamMember(employee=e, depth=levels[e.pk]) for e in employees}
+    members = {
+        e.pk: TeamMember(employee=e, depth=depth, idp_status=getattr(e, "idp_status", None))
+        for e, depth in team
+    }
     for r in rows:
         done = r.status == AssignmentRecipient.Status.COMPLETED
         members[r.employee_id].assignments.append(

@@ -35,12 +35,13 @@ def _me(request: HttpRequest) -> Employee | None:
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    members = team_for_supervisor(supervisor=me) if me else []
+    # With this year's development plan of each report (docs/idp.md), in the same query.
+    year = timezone.localdate().year
+    members = team_for_supervisor(supervisor=me, idp_year=year) if me else []
     # Gaps are shown for direct reports only (three queries for all of them); indirect
     # reports are rated by their own direct supervisor.
     gaps = gap_counts_for_employees(employee_ids=[m.employee.pk for m in members if m.depth == 1])
     # This year's JP by the one JP rule (competencies.selectors.jp), one query for everyone.
-    year = timezone.localdate().year
     jp = jp_by_employee(year=year, employee_ids=[m.employee.pk for m in members])
     agency = AgencySettings.for_request(request)
     for member in members:

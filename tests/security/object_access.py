@@ -148,7 +148,49 @@ def training_record_with_proof(owner, *, unit=None, supervisor=None):
     )
 
 
+def development_plan(owner, *, unit=None, supervisor=None):
+    """This year's development plan of `owner` (docs/idp.md)."""
+    from django.utils import timezone
+
+    from competencies.services.idp import idp_create
+    from tests.factories.competencies import EmployeeFactory
+
+    extra = {"unit": unit} if unit is not None else {}
+    employee = EmployeeFactory(user=owner, supervisor=supervisor, **extra)
+    return idp_create(actor=owner, employee=employee, year=timezone.localdate().year)
+
+
+# A plan opens for the employee, their supervisor chain and HR in scope (HR without a
+# scope sees the whole agency); an Atasan who is not in the chain and a Pelatih get 404.
+_IDP_ROLES = {
+    Role.ATASAN: NOT_FOUND,
+    Role.PELATIH: NOT_FOUND,
+    Role.PENGELOLA_SDM: OK,
+    Role.ADMINISTRATOR: OK,
+}
+
 CASES: list[ObjectAccessCase] = [
+    ObjectAccessCase(
+        id="idp-detail",
+        url_name="idp:detail",
+        make=development_plan,
+        kwargs=lambda idp: {"pk": idp.pk},
+        roles=_IDP_ROLES,
+    ),
+    ObjectAccessCase(
+        id="idp-employee-plans",
+        url_name="idp:employee",
+        make=development_plan,
+        kwargs=lambda idp: {"employee_id": idp.employee_id},
+        roles=_IDP_ROLES,
+    ),
+    ObjectAccessCase(
+        id="idp-activity-add",
+        url_name="idp:activity_add",
+        make=lambda owner: development_plan(owner).goals.create(title="Sasaran"),
+        kwargs=lambda goal: {"goal_id": goal.pk},
+        roles=_IDP_ROLES,
+    ),
     ObjectAccessCase(
         id="wagtail-document-in-restricted-collection",
         url_name="wagtaildocs_serve",
