@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -135,7 +136,7 @@ def _batches(
     committee_user_id: int | None = None,
 ) -> list[dict]:
     """Finished batches spread over the past year, then the two running today."""
-    plans = []
+    plans: list[dict[str, Any]] = []
     for i in range(size.batches):
         starts = today - datetime.timedelta(days=2 + (i * 360) // size.batches)
         plans.append(

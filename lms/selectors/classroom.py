@@ -320,7 +320,7 @@ def course_gaps_by_employee(
     if not links or not employees:
         return gaps
     competency_ids = [link.competency_id for link in links]
-    required = {
+    required: dict[tuple[int | None, int], int] = {
         (position_id, competency_id): level
         for position_id, competency_id, level in PositionRequirement.objects.filter(
             position_id__in={e.position_id for e in employees if e.position_id},

@@ -185,11 +185,11 @@ def check_in_code(request: HttpRequest, session_id: int) -> HttpResponse:
 
     session = get_object_or_404(Session.objects.select_related("batch__course"), pk=session_id)
     result = None
-    error = None
+    error: str | None = None
     status = 200
     if request.method == "POST":
         if getattr(request, "limited", False):
-            error = _("Too many attempts. Wait a minute and enter the code again.")
+            error = str(_("Too many attempts. Wait a minute and enter the code again."))
             status = 429
         else:
             try:
