@@ -230,3 +230,60 @@ def test_hr_opens_opds_nominate_hr_selects_participant_checks_in_and_gets_the_ce
     completed = page.locator("section", has=page.locator("#completed-heading"))
     row = completed.get_by_role("row", name=re.compile(re.escape(batch.course.title)))
     expect(row.get_by_role("link", name=t("Download certificate"))).to_be_visible()
+
+
+def test_committee_scans_the_participants_personal_qr_on_a_phone(
+    page, demo_logins, live_server, tmp_path
+):
+    """The participant shows "My check-in QR code"; the committee's phone reads it (here:
+    zbarimg on a screenshot of the code when installed, else the token the page signs),
+    opens the link, sees who it is and records them present."""
+    import shutil
+    import subprocess
+
+    from competencies.models import Employee
+    from config.links import portal_url
+    from lms.models import Attendance, Batch, Nomination
+    from lms.services.classroom_attendance import personal_token_make
+    from tests.factories.lms import SessionFactory
+
+    now = timezone.localtime()
+    start = (now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0)
+    end = (now + datetime.timedelta(minutes=60)).time().replace(second=0, microsecond=0)
+    if end <= start:
+        pytest.skip("the session would cross midnight")
+    running = Batch.objects.get(number="Angkatan II", status=Batch.Status.RUNNING)
+    running.sessions.filter(date=now.date()).delete()  # only this session is open now
+    session = SessionFactory(batch=running, date=now.date(), start_time=start, end_time=end)
+    rina = Employee.objects.get(user__email=demo_logins["Peserta"].email)
+
+    page.set_viewport_size(PHONE)
+    force_sign_in(page, live_server.url, demo_logins["Peserta"].email)
+    page.goto(reverse("classroom:my"))
+    page.get_by_role("link", name=t("My check-in QR code")).first.click()
+    code = page.locator(".qr-code")
+    expect(code).to_be_visible()
+    if shutil.which("zbarimg"):
+        image = tmp_path / "personal-qr.png"
+        code.screenshot(path=str(image))
+        link = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+    else:
+        nomination = Nomination.objects.get(batch=running, employee=rina)
+        token = personal_token_make(nomination=nomination)
+        link = portal_url(reverse("classroom:scan")) + f"?t={token}"
+    assert reverse("classroom:scan") in link, link
+
+    page.context.clear_cookies()
+    force_sign_in(page, live_server.url, demo_logins["Pelatih"].email)  # the committee
+    page.goto(link)
+    expect(page.get_by_text(rina.display_name)).to_be_visible()
+    page.get_by_role("button", name=t("Record as present")).click()
+    expect(page.get_by_role("status")).to_contain_text(rina.display_name)
+    attendance = Attendance.objects.get(session=session, nomination__employee=rina)
+    assert attendance.method == Attendance.Method.PERSONAL_QR
