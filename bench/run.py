@@ -1023,9 +1023,11 @@ def _classroom_today_session(number: str):
 
 @measure("classroom check-in")
 def classroom_check_in() -> list[Result]:
-    """Issue 17: the seeded batch of 500 participants checks in by the room's QR code,
-    CHECK_IN_CONCURRENCY at once (threads, each with its own client and database
-    connection; server time around each POST); then the committee's live attendance screen
+    """Issue 17: the seeded batch of 500 participants checks in by the room's QR code: 50
+    one after the other (the server time with no queue, in the detail), then the other
+    450 CHECK_IN_CONCURRENCY at once (threads, each with its own client and database
+    connection; server time around each POST, which in one process includes waiting for
+    the GIL); then the committee's live attendance screen
     of the 100-person session (queries and server time)."""
     import threading
 
@@ -1051,6 +1053,16 @@ def classroom_check_in() -> list[Result]:
     from django.urls import reverse
 
     url = reverse("classroom:check_in", args=[session.pk])
+    # The first 50 one after the other: the server time of a check-in with no queue.
+    alone: list[float] = []
+    single = Client()
+    for user in users[:CHECK_IN_CONCURRENCY]:
+        single.force_login(user)
+        token = checkin_token_make(session=session)
+        started = time.perf_counter()
+        single.post(url, {"t": token})
+        alone.append((time.perf_counter() - started) * 1000)
+    users = users[CHECK_IN_CONCURRENCY:]
     times: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -1083,7 +1095,7 @@ def classroom_check_in() -> list[Result]:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - wall
-    recorded = Attendance.objects.filter(session=session).count()
+    recorded = Attendance.objects.filter(session=session).count() - len(alone)
     p95 = _p95(times) if times else float("nan")
 
     committee = board.batch.committee.first() or _hr()
@@ -1100,7 +1112,10 @@ def classroom_check_in() -> list[Result]:
                "ms", "≤ 50 ms", p95 <= 50 and not errors and recorded == len(users),
                detail={"url": url, "check_ins": len(times), "recorded": recorded,
                        "errors": len(errors), "median_ms": round(statistics.median(times), 1) if times else None,
-                       "wall_s": round(wall, 1)}),
+                       "wall_s": round(wall, 1),
+                       # In one process the 50 threads share the GIL (and here 2 cores with
+                       # PostgreSQL): the concurrent figure includes that queue.
+                       "one_at_a_time_p95_ms": round(_p95(alone), 1) if alone else None}),
         Result("classroom live attendance screen (100 participants)", board_queries, "queries",
                "≤ 10 queries", status == 200 and board_queries <= 10,
                detail={"url": board_url, "p95_ms": round(_p95(board_times), 1)}),
