@@ -733,3 +733,8 @@ CLASSROOM_QR_SLOT_SECONDS = 30
 # a check-in this many minutes after the start is marked late.
 CLASSROOM_CHECKIN_OPENS_MINUTES = 30
 CLASSROOM_LATE_AFTER_MINUTES = 15
+# A virtual session's check-in code (shown by the host): a new 6-digit code every this many
+# seconds, accepted in its slot and the next; participants may try this many codes per
+# minute (django-ratelimit syntax, per signed-in person).
+CLASSROOM_CODE_SLOT_SECONDS = 300
+CLASSROOM_CODE_RATE = env("DJANGO_CLASSROOM_CODE_RATE", default="10/m")

@@ -6,6 +6,7 @@ and a session's attendance with corrections."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -40,12 +41,15 @@ from competencies.admin_views.base import ScopedMixin, ScopedObjectMixin, form_e
 from competencies.selectors.hr_scope import employee_list_for_hr, orgunit_list_for_hr
 from lms.models import Attendance, Batch, CoursePage, FundingPattern, Nomination, Session, Trainer
 from lms.selectors.classroom import (
+    CourseGap,
     batch_fill_by_unit,
     batch_get_for_hr,
     batch_list_with_fill,
     batch_total_jp,
-    nomination_eligibility_problems,
+    course_gaps_by_employee,
+    eligibility_problems_by_employee,
     nomination_list_for_hr,
+    nomination_overlaps_by_employee,
     session_attendance_board,
     session_conflicts,
     session_list_for_hr,
@@ -183,6 +187,7 @@ class BatchViewSet(ModelViewSet):
                     FieldPanel("eligible_jenjang"),
                     FieldRowPanel([FieldPanel("golongan_min"), FieldPanel("golongan_max")]),
                     FieldPanel("prerequisite_courses"),
+                    FieldPanel("requires_training_need"),
                 ],
                 heading=_("Eligibility"),
             ),
@@ -362,6 +367,14 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 
 
+@dataclass(frozen=True)
+class NominationRow:
+    nomination: Nomination
+    problems: list[str]
+    overlaps: list[str]
+    gaps: list[CourseGap]
+
+
 class BatchOverviewView(WagtailAdminTemplateMixin, View):
     template_name = "lms/classroom/admin/batch_overview.html"
     header_icon = "group"
@@ -376,8 +389,14 @@ class BatchOverviewView(WagtailAdminTemplateMixin, View):
             .filter(batch=self.batch)
             .order_by("status", "unit__name", "employee__full_name")
         )
+        employees = [n.employee for n in nominations]
+        problems = eligibility_problems_by_employee(batch=self.batch, employees=employees)
+        overlaps = nomination_overlaps_by_employee(
+            batch=self.batch, employee_ids=[e.pk for e in employees]
+        )
+        gaps = course_gaps_by_employee(batch=self.batch, employees=employees)
         rows = [
-            (n, nomination_eligibility_problems(batch=self.batch, employee=n.employee))
+            NominationRow(n, problems[n.employee_id], overlaps[n.employee_id], gaps[n.employee_id])
             for n in nominations
         ]
         sessions = list(self.batch.sessions.prefetch_related("trainers"))
@@ -423,6 +442,16 @@ class NominationDecideView(View):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("The decision was saved."))
+                if form.cleaned_data["status"] == Nomination.Status.SELECTED:
+                    overlaps = nomination_overlaps_by_employee(
+                        batch=nomination.batch, employee_ids=[nomination.employee_id]
+                    )[nomination.employee_id]
+                    for overlap in overlaps:
+                        messages.warning(
+                            request,
+                            _("%(name)s: %(overlap)s")
+                            % {"name": nomination.employee.display_name, "overlap": overlap},
+                        )
         return redirect("lms_classroom_batch", pk=nomination.batch_id)
 
 

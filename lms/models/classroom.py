@@ -184,6 +184,14 @@ class Batch(ClusterableModel):
         related_name="+",
         help_text=_("Courses a nominee must have completed."),
     )
+    requires_training_need = models.BooleanField(
+        _("only people with this course assigned or in their training needs"),
+        default=False,
+        help_text=_(
+            "A nominee must have the course assigned, or proposed for them by their "
+            "supervisor, or planned from a training need they proposed or supported."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -415,6 +423,8 @@ class Attendance(models.Model):
         QR = "qr", _("QR scan")
         COMMITTEE = "committee", _("Committee list")
         CORRECTION = "correction", _("HR correction")
+        PERSONAL_QR = "personal", _("Personal QR scanned by the committee")
+        VIRTUAL_CODE = "code", _("Virtual session check-in code")
 
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"

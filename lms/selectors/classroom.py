@@ -151,49 +151,195 @@ def classroom_completion_for_enrolment(*, enrolment: Enrolment) -> ClassroomComp
 
 def nomination_eligibility_problems(*, batch: Batch, employee: Employee) -> list[str]:
     """Each eligibility rule of the batch the employee breaks, named."""
-    problems: list[str] = []
-    if not employee.is_active:
-        problems.append(_("The employee is not active."))
-    positions = list(batch.eligible_positions.all())
-    if positions and employee.position_id not in {p.pk for p in positions}:
-        problems.append(
-            _("Only these positions may take part: %(positions)s.")
-            % {"positions": ", ".join(p.name for p in positions)}
+    return eligibility_problems_by_employee(batch=batch, employees=[employee])[employee.pk]
+
+
+def _training_need_employee_ids(*, batch: Batch, employees: list[Employee]) -> set[int]:
+    """Of the employees, those who have the batch's course in their assignment list (an
+    assignment not withdrawn) or their training needs (a supervisor's proposal pending
+    or approved, or a training-need proposal planned as this course that they proposed
+    or supported). Three queries."""
+    from lms.models import AssignmentRecipient, TrainingNeedProposal, TrainingProposal
+
+    ids = [e.pk for e in employees]
+    found = set(
+        AssignmentRecipient.objects.filter(
+            employee_id__in=ids, assignment__course_id=batch.course_id
         )
-    if batch.eligible_jenjang:
-        jenjang = employee.position.jenjang if employee.position is not None else ""
-        if jenjang != batch.eligible_jenjang:
-            problems.append(
-                _("Only the jenjang %(jenjang)s may take part.")
-                % {"jenjang": batch.get_eligible_jenjang_display()}
-            )
-    if batch.golongan_min or batch.golongan_max:
-        low = batch.golongan_min or 0
-        high = batch.golongan_max or 99
-        if not employee.golongan or not low <= employee.golongan <= high:
-            problems.append(
-                _("The golongan must be between %(low)s and %(high)s.")
-                % {
-                    "low": batch.get_golongan_min_display() if batch.golongan_min else "I/a",
-                    "high": batch.get_golongan_max_display() if batch.golongan_max else "IV/e",
-                }
-            )
+        .exclude(status=AssignmentRecipient.Status.WITHDRAWN)
+        .values_list("employee_id", flat=True)
+    )
+    found |= set(
+        TrainingProposal.objects.filter(
+            employee_id__in=ids,
+            course_id=batch.course_id,
+            status__in=(TrainingProposal.Status.PENDING, TrainingProposal.Status.APPROVED),
+        ).values_list("employee_id", flat=True)
+    )
+    by_user = {e.user_id: e.pk for e in employees if e.user_id}
+    planned = TrainingNeedProposal.objects.filter(
+        planned_course_id=batch.course_id, status=TrainingNeedProposal.Status.PLANNED
+    )
+    for proposer, supporter in planned.filter(
+        Q(proposed_by_id__in=by_user) | Q(supports__user_id__in=by_user)
+    ).values_list("proposed_by_id", "supports__user_id"):
+        for user_id in (proposer, supporter):
+            if user_id in by_user:
+                found.add(by_user[user_id])
+    return found
+
+
+def eligibility_problems_by_employee(
+    *, batch: Batch, employees: list[Employee]
+) -> dict[int, list[str]]:
+    """{employee id: each eligibility rule of the batch they break, named}, in a fixed
+    number of queries whatever the number of employees (their positions loaded)."""
+    problems: dict[int, list[str]] = {e.pk: [] for e in employees}
+    positions = list(batch.eligible_positions.all())
     prerequisites = list(batch.prerequisite_courses.all())
-    if prerequisites:
+    done: set[tuple[int, int]] = set()
+    if prerequisites and employees:
         done = set(
             Enrolment.objects.filter(
-                user_id=employee.user_id,
+                user_id__in=[e.user_id for e in employees],
                 course__in=prerequisites,
                 status=Enrolment.Status.COMPLETED,
-            ).values_list("course_id", flat=True)
+            ).values_list("user_id", "course_id")
         )
-        missing = [c.title for c in prerequisites if c.pk not in done]
+    in_needs = (
+        _training_need_employee_ids(batch=batch, employees=employees)
+        if batch.requires_training_need and employees
+        else set()
+    )
+    for employee in employees:
+        found = problems[employee.pk]
+        if not employee.is_active:
+            found.append(_("The employee is not active."))
+        if positions and employee.position_id not in {p.pk for p in positions}:
+            found.append(
+                _("Only these positions may take part: %(positions)s.")
+                % {"positions": ", ".join(p.name for p in positions)}
+            )
+        if batch.eligible_jenjang:
+            jenjang = employee.position.jenjang if employee.position is not None else ""
+            if jenjang != batch.eligible_jenjang:
+                found.append(
+                    _("Only the jenjang %(jenjang)s may take part.")
+                    % {"jenjang": batch.get_eligible_jenjang_display()}
+                )
+        if batch.golongan_min or batch.golongan_max:
+            low = batch.golongan_min or 0
+            high = batch.golongan_max or 99
+            if not employee.golongan or not low <= employee.golongan <= high:
+                found.append(
+                    _("The golongan must be between %(low)s and %(high)s.")
+                    % {
+                        "low": batch.get_golongan_min_display() if batch.golongan_min else "I/a",
+                        "high": batch.get_golongan_max_display() if batch.golongan_max else "IV/e",
+                    }
+                )
+        missing = [c.title for c in prerequisites if (employee.user_id, c.pk) not in done]
         if missing:
-            problems.append(
+            found.append(
                 _("The prerequisite courses are not completed: %(courses)s.")
                 % {"courses": ", ".join(missing)}
             )
+        if batch.requires_training_need and employee.pk not in in_needs:
+            found.append(
+                _(
+                    "Only people with this course in their assignments or training needs "
+                    "may take part."
+                )
+            )
     return problems
+
+
+def nomination_overlaps_by_employee(
+    *, batch: Batch, employee_ids: list[int]
+) -> dict[int, list[str]]:
+    """{employee id: the other batches, with dates overlapping this one's, they are
+    nominated, waitlisted or selected for}. One query. A warning for HR, not a refusal."""
+    overlaps: dict[int, list[str]] = {pk: [] for pk in employee_ids}
+    if not employee_ids:
+        return overlaps
+    others = (
+        Nomination.objects.filter(
+            employee_id__in=employee_ids,
+            status__in=Nomination.QUOTA_STATUSES,
+            batch__starts_on__lte=batch.ends_on,
+            batch__ends_on__gte=batch.starts_on,
+        )
+        .exclude(batch_id=batch.pk)
+        .exclude(batch__status=Batch.Status.CANCELLED)
+        .select_related("batch__course")
+        .order_by("batch__starts_on", "pk")
+    )
+    for other in others:
+        overlaps[other.employee_id].append(
+            _("Also %(status)s in %(batch)s (%(start)s – %(end)s), whose dates overlap.")
+            % {
+                "status": other.get_status_display().lower(),
+                "batch": other.batch,
+                "start": other.batch.starts_on.isoformat(),
+                "end": other.batch.ends_on.isoformat(),
+            }
+        )
+    return overlaps
+
+
+@dataclass(frozen=True)
+class CourseGap:
+    """One competency the batch's course develops, for one candidate."""
+
+    competency: str
+    current_level: int | None
+    required_level: int
+
+    @property
+    def gap(self) -> int:
+        return max(self.required_level - (self.current_level or 0), 0)
+
+
+def course_gaps_by_employee(
+    *, batch: Batch, employees: list[Employee]
+) -> dict[int, list[CourseGap]]:
+    """{employee id: for each competency the course develops, the candidate's current
+    level (today's current-level summary) against the level their position requires,
+    or the course's target level when the position does not require it}. Three queries
+    (a fourth only for stale summary rows), whatever the number of candidates."""
+    from competencies.models import PositionRequirement
+    from competencies.selectors.summaries import current_levels_summary
+    from lms.models import CourseCompetency
+
+    links = list(
+        CourseCompetency.objects.filter(course_id=batch.course_id)
+        .select_related("competency")
+        .order_by("sort_order", "pk")
+    )
+    gaps: dict[int, list[CourseGap]] = {e.pk: [] for e in employees}
+    if not links or not employees:
+        return gaps
+    competency_ids = [link.competency_id for link in links]
+    required: dict[tuple[int | None, int], int] = {
+        (position_id, competency_id): level
+        for position_id, competency_id, level in PositionRequirement.objects.filter(
+            position_id__in={e.position_id for e in employees if e.position_id},
+            competency_id__in=competency_ids,
+        ).values_list("position_id", "competency_id", "required_level")
+    }
+    levels = current_levels_summary(employee_ids=[e.pk for e in employees])
+    for employee in employees:
+        gaps[employee.pk] = [
+            CourseGap(
+                competency=link.competency.name,
+                current_level=levels.get((employee.pk, link.competency_id)),
+                required_level=required.get(
+                    (employee.position_id, link.competency_id), link.target_level
+                ),
+            )
+            for link in links
+        ]
+    return gaps
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from competencies.services.audit import audit_log, changes_between, snapshot
@@ -31,19 +32,43 @@ if TYPE_CHECKING:
 
 CORRECT_ACTION = "lms.classroom_attendance_correct"
 QR_SALT = "lms.classroom.qr"
+PERSONAL_SALT = "lms.classroom.personal-qr"
+CODE_SALT = "lms.classroom.virtual-code"
+CODE_DIGITS = 6
 
 
 def _slot(now: datetime.datetime) -> int:
     return int(now.timestamp()) // settings.CLASSROOM_QR_SLOT_SECONDS
 
 
-def checkin_token_make(*, session: Session, now: datetime.datetime | None = None) -> str:
-    """The token the committee's screen shows now for the session."""
-    now = now or timezone.now()
-    signer = signing.TimestampSigner(salt=QR_SALT)
+def _token_make(*, salt: str, value: str, now: datetime.datetime) -> str:
     # The signer's own timestamp is "now" of the server; sign the slot too so two
     # tokens of one slot are the same string (the screen may refresh more often).
-    return signer.sign(f"{session.pk}.{_slot(now)}")
+    return signing.TimestampSigner(salt=salt).sign(f"{value}.{_slot(now)}")
+
+
+def _token_open(*, salt: str, token: str, now: datetime.datetime, invalid: str) -> str:
+    """The value signed in a rotating token; refuses a forged token (`invalid`) and one
+    older than two slots."""
+    try:
+        value = signing.TimestampSigner(salt=salt).unsign(token)
+    except signing.BadSignature as exc:
+        raise ValidationError(invalid, code="invalid") from exc
+    value, _sep, slot = value.rpartition(".")
+    try:
+        age = _slot(now) - int(slot)
+    except ValueError as exc:
+        raise ValidationError(invalid, code="invalid") from exc
+    if age < 0 or age > 1:
+        raise ValidationError(
+            _("This QR code has expired. Scan the code on the screen again."), code="expired"
+        )
+    return value
+
+
+def checkin_token_make(*, session: Session, now: datetime.datetime | None = None) -> str:
+    """The token the committee's screen shows now for the session."""
+    return _token_make(salt=QR_SALT, value=str(session.pk), now=now or timezone.now())
 
 
 def checkin_token_check(
@@ -51,28 +76,16 @@ def checkin_token_check(
 ) -> None:
     """Refuses (ValidationError, with the reason) a token that is forged, from another
     session or older than two slots."""
-    now = now or timezone.now()
-    signer = signing.TimestampSigner(salt=QR_SALT)
-    try:
-        value = signer.unsign(token)
-    except signing.BadSignature as exc:
-        raise ValidationError(
-            _("This QR code is not valid. Scan the code on the screen in the room."),
-            code="invalid",
-        ) from exc
-    session_id, _sep, slot = value.partition(".")
+    session_id = _token_open(
+        salt=QR_SALT,
+        token=token,
+        now=now or timezone.now(),
+        invalid=_("This QR code is not valid. Scan the code on the screen in the room."),
+    )
     if session_id != str(session.pk):
         raise ValidationError(
             _("This QR code belongs to another session. Scan the code of this session."),
             code="other_session",
-        )
-    try:
-        age = _slot(now) - int(slot)
-    except ValueError as exc:
-        raise ValidationError(_("This QR code is not valid."), code="invalid") from exc
-    if age < 0 or age > 1:
-        raise ValidationError(
-            _("This QR code has expired. Scan the code on the screen again."), code="expired"
         )
 
 
@@ -81,22 +94,7 @@ def checkin_window(*, session: Session) -> tuple[datetime.datetime, datetime.dat
     return opens, session.ends_at
 
 
-@dataclass(frozen=True)
-class CheckIn:
-    attendance: Attendance
-    created: bool
-
-
-def attendance_check_in(
-    *, session: Session, user: User, token: str, now: datetime.datetime | None = None
-) -> CheckIn:
-    """The participant's own check-in with the room's QR token: only within the window,
-    only for a selected participant, once (a second one returns the first row)."""
-    now = now or timezone.now()
-    checkin_token_check(session=session, token=token, now=now)
-    session = Session.objects.select_related("batch").get(pk=session.pk)
-    if session.batch.status != Batch.Status.RUNNING:
-        raise ValidationError(_("Check-in is not open: the batch is not running."))
+def _check_window(session: Session, now: datetime.datetime) -> None:
     opens, closes = checkin_window(session=session)
     if not opens <= now <= closes:
         raise ValidationError(
@@ -104,13 +102,22 @@ def attendance_check_in(
             % {
                 "opens": timezone.localtime(opens).strftime("%H:%M"),
                 "closes": timezone.localtime(closes).strftime("%H:%M"),
-            }
+            },
+            code="window",
         )
-    nomination = Nomination.objects.filter(
-        batch_id=session.batch_id, employee__user_id=user.pk, status=Nomination.Status.SELECTED
-    ).first()
-    if nomination is None:
-        raise ValidationError(_("You are not a selected participant of this batch."))
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    attendance: Attendance
+    created: bool
+
+
+def _record_present(
+    *, session: Session, nomination: Nomination, by: User, method: str, now: datetime.datetime
+) -> CheckIn:
+    """One row per participant and session: present, or late past the late mark; a
+    second check-in returns the first row."""
     late = now > session.starts_at + datetime.timedelta(
         minutes=settings.CLASSROOM_LATE_AFTER_MINUTES
     )
@@ -121,9 +128,9 @@ def attendance_check_in(
         session=session,
         nomination=nomination,
         status=Attendance.Status.TERLAMBAT if late else Attendance.Status.HADIR,
-        method=Attendance.Method.QR,
+        method=method,
         checked_in_at=now,
-        recorded_by=user,
+        recorded_by=by,
     )
     try:
         with transaction.atomic():
@@ -133,6 +140,157 @@ def attendance_check_in(
         # A double tap that raced the look-up above: the first row stands.
         return CheckIn(Attendance.objects.get(session=session, nomination=nomination), False)
     return CheckIn(attendance, True)
+
+
+def _self_check_in(*, session: Session, user: User, method: str, now: datetime.datetime) -> CheckIn:
+    session = Session.objects.select_related("batch").get(pk=session.pk)
+    if session.batch.status != Batch.Status.RUNNING:
+        raise ValidationError(_("Check-in is not open: the batch is not running."))
+    _check_window(session, now)
+    nomination = Nomination.objects.filter(
+        batch_id=session.batch_id, employee__user_id=user.pk, status=Nomination.Status.SELECTED
+    ).first()
+    if nomination is None:
+        raise ValidationError(_("You are not a selected participant of this batch."))
+    return _record_present(session=session, nomination=nomination, by=user, method=method, now=now)
+
+
+def attendance_check_in(
+    *, session: Session, user: User, token: str, now: datetime.datetime | None = None
+) -> CheckIn:
+    """The participant's own check-in with the room's QR token: only within the window,
+    only for a selected participant, once (a second one returns the first row)."""
+    now = now or timezone.now()
+    checkin_token_check(session=session, token=token, now=now)
+    return _self_check_in(session=session, user=user, method=Attendance.Method.QR, now=now)
+
+
+# --- the participant's personal QR (the committee scans it) -------------------------------
+
+
+def personal_token_make(*, nomination: Nomination, now: datetime.datetime | None = None) -> str:
+    """The token of the participant's personal QR: it names the participant and the
+    batch and rotates like the room's code, so a screenshot stops working within a
+    minute."""
+    return _token_make(
+        salt=PERSONAL_SALT,
+        value=f"{nomination.pk}:{nomination.batch_id}",
+        now=now or timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class PersonalScan:
+    """What the committee's phone shows after scanning a personal QR."""
+
+    nomination: Nomination
+    session: Session
+
+
+def personal_token_read(
+    *, token: str, actor: User, now: datetime.datetime | None = None
+) -> PersonalScan:
+    """Checks a scanned personal QR for the committee member (or HR in scope) of its
+    batch: a valid, fresh token of a selected participant of a running batch with a
+    session open for check-in now. Records nothing."""
+    now = now or timezone.now()
+    invalid = _("This is not a participant's check-in QR code.")
+    value = _token_open(salt=PERSONAL_SALT, token=token, now=now, invalid=invalid)
+    nomination_id, _sep, batch_id = value.partition(":")
+    nomination = (
+        Nomination.objects.select_related("batch__course", "employee", "unit")
+        .filter(pk=int(nomination_id or 0), batch_id=int(batch_id or 0))
+        .first()
+    )
+    if nomination is None:
+        raise ValidationError(invalid, code="invalid")
+    batch = nomination.batch
+    require_committee_or_hr(batch=batch, user=actor)
+    if nomination.status != Nomination.Status.SELECTED:
+        raise ValidationError(
+            _("%(name)s is not a selected participant of this batch.")
+            % {"name": nomination.employee.display_name},
+            code="not_selected",
+        )
+    if batch.status != Batch.Status.RUNNING:
+        raise ValidationError(_("Check-in is not open: the batch is not running."))
+    # The batch's session whose check-in window is open now (the earliest, if two are).
+    opens = now + datetime.timedelta(minutes=settings.CLASSROOM_CHECKIN_OPENS_MINUTES)
+    local = timezone.localtime(now)
+    candidates = Session.objects.filter(batch=batch, date=local.date()).order_by("start_time")
+    for session in candidates:
+        if session.starts_at <= opens and now <= session.ends_at:
+            session.batch = batch
+            return PersonalScan(nomination, session)
+    raise ValidationError(_("No session of this batch is open for check-in now."), code="window")
+
+
+def attendance_check_in_personal(
+    *, token: str, actor: User, now: datetime.datetime | None = None
+) -> CheckIn:
+    """The committee scans the participant's personal QR and confirms: the participant
+    is recorded present (or late) at the batch's session open now, once."""
+    now = now or timezone.now()
+    scan = personal_token_read(token=token, actor=actor, now=now)
+    return _record_present(
+        session=scan.session,
+        nomination=scan.nomination,
+        by=actor,
+        method=Attendance.Method.PERSONAL_QR,
+        now=now,
+    )
+
+
+# --- the virtual session's check-in code --------------------------------------------------
+
+
+def session_is_virtual(session: Session) -> bool:
+    """A session held online: it has a meeting link, or its batch is virtual."""
+    return bool(session.meeting_url) or session.batch.mode == Batch.Mode.VIRTUAL
+
+
+def _code_slot(now: datetime.datetime) -> int:
+    return int(now.timestamp()) // settings.CLASSROOM_CODE_SLOT_SECONDS
+
+
+def _code_for(session: Session, slot: int) -> str:
+    digest = salted_hmac(CODE_SALT, f"{session.pk}.{slot}", algorithm="sha256").hexdigest()
+    return f"{int(digest[:12], 16) % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def checkin_code_make(*, session: Session, now: datetime.datetime | None = None) -> str:
+    """The short code the host of a virtual session shows now; it changes every
+    CLASSROOM_CODE_SLOT_SECONDS and is accepted in its slot and the next."""
+    return _code_for(session, _code_slot(now or timezone.now()))
+
+
+def checkin_code_check(
+    *, session: Session, code: str, now: datetime.datetime | None = None
+) -> None:
+    slot = _code_slot(now or timezone.now())
+    code = "".join(code.split())
+    if not any(constant_time_compare(code, _code_for(session, s)) for s in (slot, slot - 1)):
+        raise ValidationError(
+            _("This check-in code is wrong or has expired. Enter the code the host shows now."),
+            code="invalid",
+        )
+
+
+def attendance_check_in_code(
+    *, session: Session, user: User, code: str, now: datetime.datetime | None = None
+) -> CheckIn:
+    """The participant of a virtual session checks in with the host's code: only within
+    the window, only for a selected participant, once."""
+    now = now or timezone.now()
+    session = Session.objects.select_related("batch").get(pk=session.pk)
+    if not session_is_virtual(session):
+        raise ValidationError(
+            _("This session is held in a room: scan the QR code shown there."), code="not_virtual"
+        )
+    checkin_code_check(session=session, code=code, now=now)
+    return _self_check_in(
+        session=session, user=user, method=Attendance.Method.VIRTUAL_CODE, now=now
+    )
 
 
 def attendance_mark(

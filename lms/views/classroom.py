@@ -5,6 +5,7 @@ phone list, QR screen and printable attendance list; the participant's QR check-
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 import segno
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from config.links import portal_url
@@ -37,9 +39,15 @@ from lms.selectors.classroom import (
 )
 from lms.services.classroom_attendance import (
     attendance_check_in,
+    attendance_check_in_code,
+    attendance_check_in_personal,
     attendance_mark,
+    checkin_code_make,
     checkin_token_make,
     checkin_window,
+    personal_token_make,
+    personal_token_read,
+    session_is_virtual,
 )
 from lms.services.classroom_calendar import batch_calendar_ics
 from lms.services.classroom_nominations import (
@@ -157,6 +165,64 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
         "lms/classroom/check_in.html",
         {"session": session, "token": token, "result": result, "error": error},
         status=400 if error else 200,
+    )
+
+
+def _code_rate(group: str, request: HttpRequest) -> str:
+    return settings.CLASSROOM_CODE_RATE
+
+
+CODE_RATE_GROUP = "lms.classroom.code"
+
+
+@never_cache
+@login_required
+@ratelimit(group=CODE_RATE_GROUP, key="user", rate=_code_rate, method="POST", block=False)
+def check_in_code(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A virtual session: the participant enters the code the host shows. Attempts are
+    rate-limited per person, so six digits cannot be guessed."""
+    from lms.models import Session
+
+    session = get_object_or_404(Session.objects.select_related("batch__course"), pk=session_id)
+    result = None
+    error: str | None = None
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            error = str(_("Too many attempts. Wait a minute and enter the code again."))
+            status = 429
+        else:
+            try:
+                result = attendance_check_in_code(
+                    session=session, user=_user(request), code=request.POST.get("code", "")
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                status = 400
+    response = render(
+        request,
+        "lms/classroom/check_in_code.html",
+        {"session": session, "result": result, "error": error},
+        status=status,
+    )
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+@never_cache
+@login_required
+def my_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant's personal QR for the batch, for the committee to scan; it rotates
+    like the room's code (the page reloads itself)."""
+    nomination = nomination_get_for_participant(user=request.user, batch_id=pk)
+    token = personal_token_make(nomination=nomination)
+    url = portal_url(reverse("classroom:scan")) + f"?t={token}"
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+    return render(
+        request,
+        "lms/classroom/my_qr.html",
+        {"nomination": nomination, "svg": svg, "refresh": QR_REFRESH_SECONDS},
     )
 
 
@@ -301,6 +367,51 @@ def qr_screen(request: HttpRequest, pk: int) -> HttpResponse:
                 for s, n in session_attendance_summary(session=session).items()
                 if s in Attendance.PRESENT
             ),
+        },
+    )
+
+
+@never_cache
+@login_required
+def scan(request: HttpRequest) -> HttpResponse:
+    """The committee's phone opens a participant's personal QR: GET shows who and which
+    session, POST records them present. Only the batch's committee (or HR in scope)."""
+    token = request.POST.get("t") or request.GET.get("t") or ""
+    scan_result = None
+    result = None
+    error = None
+    try:
+        if request.method == "POST":
+            result = attendance_check_in_personal(token=token, actor=_user(request))
+        else:
+            scan_result = personal_token_read(token=token, actor=_user(request))
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return render(
+        request,
+        "lms/classroom/scan.html",
+        {"token": token, "scan": scan_result, "result": result, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@login_required
+def code_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host of a virtual session shows this code to the participants."""
+    session = session_get_for_committee(user=request.user, pk=pk)
+    if not session_is_virtual(session):
+        raise Http404
+    opens, closes = checkin_window(session=session)
+    return render(
+        request,
+        "lms/classroom/code.html",
+        {
+            "session": session,
+            "code": checkin_code_make(session=session),
+            "refresh": QR_REFRESH_SECONDS * 3,
+            "is_open": opens <= timezone.now() <= closes,
+            "minutes": settings.CLASSROOM_CODE_SLOT_SECONDS // 60,
         },
     )
 

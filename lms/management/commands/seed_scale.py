@@ -7,6 +7,8 @@ from competencies.demo.scale import scale_seed_hr
 from competencies.services.summaries import summaries_rebuild
 from lms.demo.scale import STEPS as LMS_STEPS
 from lms.demo.scale import ScaleLMS, scale_seed_lms
+from lms.demo.scale_classroom import STEPS as CLASSROOM_STEPS
+from lms.demo.scale_classroom import scale_seed_classroom
 from lms.services.database import database_analyze
 
 
@@ -16,7 +18,8 @@ class Command(BaseCommand):
         "10,000 employees with accounts and 100,000 assessments (HR half), then 300 courses "
         "of 8 lessons and a quiz, 200,000 enrolments, 1,000,000 lesson-progress rows, 50,000 "
         "certificates with training records, assignments and notices (LMS half; needs the "
-        "catalogue from seed_demo). Deterministic for a seed; a second run on the same "
+        "catalogue from seed_demo), then 400 classroom batches with 2,000 sessions, 12,000 "
+        "participants and 60,000 attendance rows, and two batches running today. Deterministic for a seed; a second run on the same "
         "database does nothing. Use PostgreSQL (COPY)."
     )
 
@@ -31,7 +34,15 @@ class Command(BaseCommand):
                 "Refusing to add benchmark data with production settings; use --force."
             )
         started = time.perf_counter()
-        steps = ("units", "positions", "users", "employees", "assessments", *LMS_STEPS)
+        steps = (
+            "units",
+            "positions",
+            "users",
+            "employees",
+            "assessments",
+            *LMS_STEPS,
+            *CLASSROOM_STEPS,
+        )
 
         def progress(step: str, count: int) -> None:
             done = steps.index(step) + 1 if step in steps else 0
@@ -44,7 +55,10 @@ class Command(BaseCommand):
         except ValueError as error:  # no catalogue: the HR half stands on its own
             self.stdout.write(self.style.WARNING(f"{error} The LMS half was skipped."))
             lms = ScaleLMS(courses=0, enrolments=0, progress_rows=0, certificates=0, created=False)
-        if not result.created and not lms.created:
+        classroom = scale_seed_classroom(
+            seed=options["seed"], factor=options["factor"], progress=progress
+        )
+        if not result.created and not lms.created and not classroom.created:
             self.stdout.write("The scale data is already there; nothing to do.")
             return
         # The rows above were bulk-written past the services: the HR summary tables are
@@ -59,6 +73,8 @@ class Command(BaseCommand):
                 f"Scale data ready: {len(result.employee_ids):,} employees in "
                 f"{len(result.units)} units, {lms.courses:,} courses, {lms.enrolments:,} "
                 f"enrolments, {lms.progress_rows:,} lesson-progress rows, {lms.certificates:,} "
-                f"certificates, in {time.perf_counter() - started:.1f} s."
+                f"certificates, {classroom.batches:,} classroom batches with "
+                f"{classroom.attendance:,} attendance rows, "
+                f"in {time.perf_counter() - started:.1f} s."
             )
         )

@@ -17,8 +17,10 @@ import pytest
 from lms.models import Attendance, Batch, Nomination
 from lms.services.classroom_attendance import (
     attendance_check_in,
+    attendance_check_in_personal,
     attendance_mark,
     checkin_token_make,
+    personal_token_make,
 )
 from lms.services.classroom_nominations import nomination_create, nomination_decide
 from tests.factories.competencies import EmployeeFactory
@@ -109,3 +111,17 @@ def test_two_nominations_for_the_last_place_admit_one(batch, opd_b):
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert "Dinas Pendidikan" in errors[0].messages[0]  # the refusal names the OPD
     assert Nomination.objects.filter(batch=batch, unit=opd_b).count() == 1
+
+
+def test_two_committee_phones_scanning_one_personal_qr_leave_one_row(batch, participant, hr):
+    session = SessionFactory(batch=batch)
+    now = timezone.make_aware(datetime.datetime.combine(session.date, datetime.time(8, 5)))
+    token = personal_token_make(nomination=participant, now=now)
+
+    errors = _race(
+        [lambda: attendance_check_in_personal(token=token, actor=hr, now=now) for _ in range(4)]
+    )
+
+    assert errors == []
+    row = Attendance.objects.get(session=session, nomination=participant)
+    assert row.method == Attendance.Method.PERSONAL_QR

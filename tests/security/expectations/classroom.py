@@ -17,6 +17,8 @@ from tests.security.url_expectations import (
 )
 
 POST_ONLY = Outcome(405)
+# The committee's scan page without a (valid) personal QR token.
+BAD_TOKEN = Outcome(400)
 _MISSING = {"pk": 999999}
 
 EXPECTATIONS = {
@@ -26,6 +28,8 @@ EXPECTATIONS = {
     "classroom:calendar_ics": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
     "classroom:withdraw": Expect(signed_in(POST_ONLY), kwargs=_MISSING),
     "classroom:check_in": Expect(signed_in(NOT_FOUND), kwargs={"session_id": 999999}),
+    "classroom:check_in_code": Expect(signed_in(NOT_FOUND), kwargs={"session_id": 999999}),
+    "classroom:my_qr": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
     "classroom:team": Expect(signed_in()),
     "classroom:nominate": Expect(signed_in(POST_ONLY)),
     "classroom:endorse": Expect(signed_in(POST_ONLY), kwargs=_MISSING),
@@ -33,6 +37,8 @@ EXPECTATIONS = {
     "classroom:session_board": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
     "classroom:mark": Expect(signed_in(POST_ONLY), kwargs=_MISSING),
     "classroom:qr": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
+    "classroom:code": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
+    "classroom:scan": Expect(signed_in(BAD_TOKEN)),
     "classroom:attendance_pdf": Expect(signed_in(NOT_FOUND), kwargs=_MISSING),
 }
 
