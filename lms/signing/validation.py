@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import io
 import logging
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
@@ -134,7 +135,7 @@ def _embedded_revocation(
     signature: EmbeddedPdfSignature,
     roots: list[asn1_x509.Certificate],
     moment: datetime.datetime | None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What the PDF's own revocation information (DSS) says of the signer's certificate
     at the signing time (the timestamp's, else the signer's claim): checked with only
     the embedded CRLs/OCSP responses, each certificate below the root required covered."""
@@ -144,7 +145,7 @@ def _embedded_revocation(
         return {}
     if not dss.crls and not dss.ocsps:
         return {}
-    facts: dict[str, object] = {"revocation_embedded": True}
+    facts: dict[str, Any] = {"revocation_embedded": True}
     try:
         embedded = dss.as_validation_context(
             {
