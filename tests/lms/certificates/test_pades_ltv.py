@@ -180,3 +180,17 @@ def test_the_verify_page_reports_the_embedded_revocation_info_in_plain_words(
 
     assert "Informasi pencabutan (LTV)" in page
     assert "Tertanam: sertifikat penanda tangan tidak dicabut saat menandatangani" in page
+
+
+def test_manage_py_check_names_a_missing_or_stale_crl(pki, settings):
+    from lms.checks import check_pdf_signing_crls
+
+    assert check_pdf_signing_crls() == []
+    demo_pki.demo_crl_write(
+        directory=pki.directory,
+        issued_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=10),
+        days=7,
+    )
+    assert [m.id for m in check_pdf_signing_crls()] == ["lms.W004"]
+    settings.LMS_PDF_SIGNING_CRL_FILES = [str(pki.directory / "hilang.crl")]
+    assert [m.id for m in check_pdf_signing_crls()] == ["lms.E004"]
