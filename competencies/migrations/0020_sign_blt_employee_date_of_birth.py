@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competencies', '0019_sttpbirth_birth_place'),
+        ("competencies", "0019_sttpbirth_birth_place"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='employee',
-            name='date_of_birth',
-            field=models.DateField(blank=True, help_text="For PPPK employees and others whose NIP does not hold the birth date; a PNS's birth date is read from the NIP.", null=True, verbose_name='date of birth'),
+            model_name="employee",
+            name="date_of_birth",
+            field=models.DateField(
+                blank=True,
+                help_text="For PPPK employees and others whose NIP does not hold the birth date; a PNS's birth date is read from the NIP.",
+                null=True,
+                verbose_name="date of birth",
+            ),
         ),
     ]
