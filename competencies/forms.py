@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from accounts.models import User
 from accounts.nip import nip_normalize, validate_nip
 from competencies.models import Assessment, Competency, Employee, OrgUnit
+from competencies.models.employees import date_of_birth_problem
 from competencies.services.employees import EMPLOYEE_FIELDS
 
 if TYPE_CHECKING:
@@ -110,6 +111,13 @@ class EmployeeAdminForm(WagtailAdminModelForm):
                     others = others.exclude(pk=self.instance.user_id)
                 if others.exists():
                     self.add_error("nip", _("Another account already uses this NIP."))
+        problem = date_of_birth_problem(
+            cleaned.get("date_of_birth"),
+            nip=nip,
+            employment_type=cleaned.get("employment_type") or Employee.EmploymentType.PNS,
+        )
+        if problem:
+            self.add_error("date_of_birth", problem)
         if cleaned.get("employment_type") == Employee.EmploymentType.PPPK and cleaned.get(
             "golongan"
         ):

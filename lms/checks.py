@@ -65,3 +65,45 @@ def check_pdf_signing_key(app_configs=None, **kwargs) -> list[checks.CheckMessag
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_pdf_signing_crls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The CRL files of PAdES B-LT (`LMS_PDF_SIGNING_CRL_FILES`): one that cannot be read
+    is an error (every signature would be refused), one past its nextUpdate a warning
+    (signatures are refused until the agency replaces it)."""
+    import datetime
+
+    from django.conf import settings
+
+    from lms.signing import SigningError, revocation
+
+    if not getattr(settings, "LMS_PDF_SIGNER", "") or not revocation.crl_paths():
+        return []
+    try:
+        crls = revocation.crls_load()
+    except SigningError as error:
+        return [
+            checks.Error(
+                str(error),
+                hint="Download the CA's CRL to that path (docs/certificates.md, B-LT).",
+                id="lms.E004",
+            )
+        ]
+    now = datetime.datetime.now(datetime.UTC)
+    stale = [
+        crl["tbs_cert_list"]["issuer"].human_friendly
+        for crl in crls
+        if crl["tbs_cert_list"]["next_update"].native is not None
+        and crl["tbs_cert_list"]["next_update"].native < now
+    ]
+    if not stale:
+        return []
+    return [
+        checks.Warning(
+            "The revocation list (CRL) of " + "; ".join(stale) + " is out of date: PDF "
+            "signatures are refused until it is replaced.",
+            hint="Download the CA's current CRL over the file in LMS_PDF_SIGNING_CRL_FILES.",
+            id="lms.W004",
+        )
+    ]

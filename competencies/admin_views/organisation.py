@@ -267,7 +267,8 @@ class EmployeeViewSet(ModelViewSet):
         [
             MultiFieldPanel(
                 [FieldPanel("title_prefix"), FieldPanel("full_name"), FieldPanel("title_suffix"),
-                 FieldPanel("email"), FieldPanel("nip"), FieldPanel("birth_place")],
+                 FieldPanel("email"), FieldPanel("nip"), FieldPanel("birth_place"),
+                 FieldPanel("date_of_birth")],
                 heading=gettext_lazy("Identity"),
             ),
             MultiFieldPanel(

@@ -158,10 +158,17 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column(
         "birth_place",
         ("tempat_lahir",),
-        gettext_lazy(
-            "Place of birth, printed on certificates. The birth date is read from the NIP."
-        ),
+        gettext_lazy("Place of birth, printed on certificates."),
         "Bontang",
+    ),
+    Column(
+        "date_of_birth",
+        ("tanggal_lahir", "tgl_lahir", "birth_date"),
+        gettext_lazy(
+            "Date of birth, YYYY-MM-DD or DD-MM-YYYY: for PPPK employees (a PNS's is read "
+            "from the NIP; if given, it must agree with it)."
+        ),
+        "",
     ),
     Column(
         "employment_type",

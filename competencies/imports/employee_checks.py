@@ -26,6 +26,7 @@ from competencies.imports.runner import (
     unit_in_scope,
 )
 from competencies.models import Employee, Golongan, OrgUnit, Position, PppkGolongan
+from competencies.models.employees import date_of_birth_problem
 from competencies.selectors.hr_scope import privileged_user_ids
 from competencies.services.employees import EMPLOYEE_FIELDS
 
@@ -234,6 +235,17 @@ def _employee_row(
         if supervisor_nip is not None and supervisor_nip == nip:
             row.error("supervisor_nip", _("An employee cannot be their own supervisor."))
             supervisor_nip = cells.MISSING
+
+    date_of_birth = cells.date(row, "date_of_birth")
+    if date_of_birth is not cells.MISSING:
+        values["date_of_birth"] = date_of_birth
+    problem = date_of_birth_problem(
+        values.get("date_of_birth", employee.date_of_birth if employee else None),
+        nip=nip,
+        employment_type=final_type,
+    )
+    if problem:
+        row.error("date_of_birth", problem)
 
     joined_on = cells.date(row, "joined_on")
     if joined_on is not cells.MISSING:

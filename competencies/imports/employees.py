@@ -170,6 +170,7 @@ def _create_records(
             title_prefix=item.values.get("title_prefix", ""),
             title_suffix=item.values.get("title_suffix", ""),
             birth_place=item.values.get("birth_place", ""),
+            date_of_birth=item.values.get("date_of_birth"),
             employment_type=item.values.get("employment_type", Employee.EmploymentType.PNS),
             golongan=item.values.get("golongan"),
             pppk_golongan=item.values.get("pppk_golongan"),

@@ -94,6 +94,7 @@ def employees_export(*, queryset: QuerySet[Employee], file_format: FileFormat) -
             e.title_prefix,
             e.title_suffix,
             e.birth_place,
+            e.date_of_birth.isoformat() if e.date_of_birth else "",
             e.employment_type,
             e.get_golongan_display()
             if e.golongan

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.nip import nip_birth_date, validate_nip
@@ -96,9 +97,19 @@ class Employee(models.Model):
     full_name = models.CharField(_("full name (without titles)"), max_length=200)
     title_prefix = models.CharField(_("academic title before the name"), max_length=40, blank=True)
     title_suffix = models.CharField(_("academic title after the name"), max_length=60, blank=True)
-    # Place of birth (tempat lahir) for the STTP; the birth date is not stored here but
-    # read from the NIP (`birth_date`).
+    # Place and date of birth (tempat, tanggal lahir) for the STTP. A PNS's birth date is
+    # read from the NIP (`birth_date`); `date_of_birth` is kept for those whose number
+    # carries none (PPPK, no NIP) and, for a PNS, must agree with the NIP (clean()).
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For PPPK employees and others whose NIP does not hold the birth date; "
+            "a PNS's birth date is read from the NIP."
+        ),
+    )
     employment_type = models.CharField(
         _("employment type"),
         max_length=4,
@@ -166,8 +177,12 @@ class Employee(models.Model):
 
     @property
     def birth_date(self) -> datetime.date | None:
-        """From digits 1–8 of a PNS NIP; None for PPPK (NI PPPK layout unverified) and
-        for employees without a NIP."""
+        """From digits 1–8 of a PNS NIP; else the recorded `date_of_birth` (PPPK, whose
+        NI PPPK layout is unverified, and employees without a NIP), or None."""
+        return self.nip_birth_date or self.date_of_birth
+
+    @property
+    def nip_birth_date(self) -> datetime.date | None:
         return nip_birth_date(self.nip, pppk=self.employment_type == self.EmploymentType.PPPK)
 
     @property
@@ -186,10 +201,38 @@ class Employee(models.Model):
             errors["golongan"] = [_("PNS golongan does not apply to PPPK employees.")]
         if self.employment_type != self.EmploymentType.PPPK and self.pppk_golongan:
             errors["pppk_golongan"] = [_("PPPK golongan does not apply to PNS employees.")]
+        message = date_of_birth_problem(
+            self.date_of_birth,
+            nip=self.user.nip or "" if self.user_id else "",
+            employment_type=self.employment_type,
+        )
+        if message:
+            errors["date_of_birth"] = [message]
         if self.supervisor_id and self.supervisor_id == self.pk:
             errors["supervisor"] = [_("An employee cannot be their own supervisor.")]
         if errors:
             raise ValidationError(errors)
+
+
+def date_of_birth_problem(value: datetime.date | None, *, nip: str, employment_type: str) -> str:
+    """Why a recorded date of birth is refused ("" when it is not): a date that
+    contradicts the one a PNS NIP encodes (digits 1–8), or one in the future. The
+    employee form, the service and the employee import share it."""
+    if value is None:
+        return ""
+    if value > timezone.localdate():
+        return str(_("The date of birth cannot be in the future."))
+    from_nip = nip_birth_date(nip, pppk=employment_type == Employee.EmploymentType.PPPK)
+    if from_nip is not None and from_nip != value:
+        return str(
+            _(
+                "The date of birth %(date)s contradicts the NIP, whose digits 1–8 give "
+                "%(nip_date)s. Correct the NIP or the date (or leave the date empty: it is "
+                "read from the NIP)."
+            )
+            % {"date": value.isoformat(), "nip_date": from_nip.isoformat()}
+        )
+    return ""
 
 
 class HRScope(models.Model):

@@ -609,6 +609,11 @@ LMS_PDF_SIGNING_TRUST_ROOTS_FILE = env("LMS_PDF_SIGNING_TRUST_ROOTS_FILE", defau
 # An RFC 3161 timestamping service: signatures become PAdES B-T.
 LMS_PDF_SIGNING_TSA_URL = env("LMS_PDF_SIGNING_TSA_URL", default="")
 LMS_PDF_SIGNING_TSA_TIMEOUT = env.float("LMS_PDF_SIGNING_TSA_TIMEOUT", default=10.0)
+# PAdES B-LT: the certificate revocation lists (PEM or DER files) of the signer's CA,
+# downloaded by the agency (the demo PKI writes var/keys/pdf-signing/crl.pem). When set,
+# the signer's certificate is checked against them before every signature (revoked or
+# out of date: refused) and they are embedded in the PDF's DSS. Never fetched at run time.
+LMS_PDF_SIGNING_CRL_FILES = env.list("LMS_PDF_SIGNING_CRL_FILES", default=[])
 # True: certificates are signed as they are issued (a local key). False: they wait in the
 # signer's queue (the Kepala signs them, e.g. through BSrE with a passphrase per batch).
 LMS_PDF_SIGNING_AUTOMATIC = env.bool("LMS_PDF_SIGNING_AUTOMATIC", default=True)

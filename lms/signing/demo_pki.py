@@ -10,6 +10,9 @@ refuses to create the credential signing key.
     signer.p12     the signer's key and certificate, with the root (passphrase)
     chain.pem      signer + root, as published for download
     tsa.p12        the demo TSA's key and certificate (the tests' in-process TSA)
+    root-key.pem   the demo root's key (encrypted with the demo passphrase), to issue CRLs
+    crl.pem        the demo root's CRL (nothing revoked unless `demo_crl_write` says so):
+                   what `LMS_PDF_SIGNING_CRL_FILES` names for PAdES B-LT signatures
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class DemoPki:
     signer: Path
     chain: Path
     tsa: Path
+    root_key: Path
+    crl: Path
 
 
 def default_directory() -> Path:
@@ -55,6 +60,8 @@ def paths(directory: Path | None = None) -> DemoPki:
         signer=directory / "signer.p12",
         chain=directory / "chain.pem",
         tsa=directory / "tsa.p12",
+        root_key=directory / "root-key.pem",
+        crl=directory / "crl.pem",
     )
 
 
@@ -200,7 +207,77 @@ def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -
         files.tsa, pkcs12.serialize_key_and_certificates(b"tsa", tsa_key, tsa, [root], encryption)
     )
     _write(files.chain, signer.public_bytes(pem) + root.public_bytes(pem))
+    _write(
+        files.root_key,
+        root_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, encryption),
+    )
+    _write(files.crl, _crl(root, root_key, revoked=()))
     _write(files.root, root.public_bytes(pem))
+
+
+# The demo CRL's life: long, so that a demo left alone keeps signing (a real CA's CRL
+# lasts days; the agency replaces the file before its nextUpdate, docs/certificates.md).
+CRL_DAYS = 365
+
+
+def _crl(
+    root: x509.Certificate,
+    root_key: rsa.RSAPrivateKey,
+    *,
+    revoked: tuple[int, ...],
+    days: int = CRL_DAYS,
+    issued_at: datetime.datetime | None = None,
+) -> bytes:
+    now = issued_at or datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(now)
+        .next_update(now + datetime.timedelta(days=days))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+    )
+    for serial in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(now)
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build()
+        )
+    return builder.sign(root_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+
+def demo_crl_write(
+    *,
+    directory: Path | None = None,
+    revoked: tuple[x509.Certificate, ...] = (),
+    days: int = CRL_DAYS,
+    issued_at: datetime.datetime | None = None,
+    passphrase: str = DEMO_PASSPHRASE,
+) -> Path:
+    """Issues the demo root's CRL again (e.g. revoking the demo signer, for the tests, or
+    after `days` ran out) and writes it to crl.pem. Needs root-key.pem (demo PKIs made
+    before it existed have none: delete the directory to make a new one)."""
+    files = paths(directory)
+    root = x509.load_pem_x509_certificate(files.root.read_bytes())
+    root_key = serialization.load_pem_private_key(files.root_key.read_bytes(), passphrase.encode())
+    if not isinstance(root_key, rsa.RSAPrivateKey):
+        raise ValueError("The demo root key is not an RSA key.")
+    _write(
+        files.crl,
+        _crl(
+            root,
+            root_key,
+            revoked=tuple(c.serial_number for c in revoked),
+            days=days,
+            issued_at=issued_at,
+        ),
+    )
+    return files.crl
 
 
 def is_demo(certificates: list[x509.Certificate]) -> bool:

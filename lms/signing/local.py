@@ -1,12 +1,17 @@
 """The `local` signer: a PKCS#12 file and its passphrase, PAdES signatures with pyHanko.
 
 PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, the signing certificate as a signed
-attribute); B-T when `LMS_PDF_SIGNING_TSA_URL` names an RFC 3161 timestamping service.
+attribute); B-T when `LMS_PDF_SIGNING_TSA_URL` names an RFC 3161 timestamping service;
+B-LT (the chain and the CRLs in the document security store, DSS) when
+`LMS_PDF_SIGNING_CRL_FILES` names the CA's revocation lists (lms.signing.revocation):
+the signer's certificate is then checked against them first, offline, and a revoked
+certificate or an out-of-date CRL refuses to sign.
 The key is read once per process (lms.signing.get_signer caches the backend)."""
 
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +30,15 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    InsufficientRevinfoError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+    StaleRevinfoError,
+)
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from lms.signing import (
@@ -34,7 +48,20 @@ from lms.signing import (
     demo_pki,
     embed_attachments,
     outside_event_loop,
+    revocation,
 )
+
+
+class _OfflineRevocationNotice(logging.Filter):
+    """pyHanko warns at every signature that revocation information is embedded while
+    fetching is off. That is this portal's choice (local CRL files, never the network),
+    so the warning would only fill the worker's log, once per certificate."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineRevocationNotice())
 
 # Room kept in the PDF for the CMS object: no dry-run signature to size it (that would
 # sign twice). A 2048/4096-bit chain of three and a timestamp token fit in 16 KiB.
@@ -110,6 +137,11 @@ class LocalSigner:
         )
         if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             self._signer.kept_key = key
+        self._roots = [
+            _certificate_to_asn1(c)
+            for c in [*self.chain, *self._extra_roots()]
+            if c.subject == c.issuer
+        ]
         tsa_url = getattr(settings, "LMS_PDF_SIGNING_TSA_URL", "")
         self._timestamper = (
             RequestsHTTPTimeStamper(
@@ -125,6 +157,28 @@ class LocalSigner:
         if not chain_file or not Path(chain_file).exists():
             return []
         return x509.load_pem_x509_certificates(Path(chain_file).read_bytes())
+
+    @staticmethod
+    def _extra_roots() -> list[x509.Certificate]:
+        roots_file = getattr(settings, "LMS_PDF_SIGNING_TRUST_ROOTS_FILE", "")
+        if not roots_file or not Path(roots_file).exists():
+            return []
+        return x509.load_pem_x509_certificates(Path(roots_file).read_bytes())
+
+    def _validation_context(self) -> ValidationContext | None:
+        """With CRL files configured: the context pyHanko checks the signer (and the TSA)
+        against before signing, and whose CRLs and chain it embeds (DSS). Revocation
+        information is required for every certificate below the root; nothing is fetched."""
+        crls = revocation.crls_load()
+        if not crls:
+            return None
+        return ValidationContext(
+            trust_roots=self._roots,
+            other_certs=[_certificate_to_asn1(c) for c in self.chain],
+            crls=crls,
+            allow_fetching=False,
+            revocation_mode="require",
+        )
 
     def chain_pem(self) -> bytes:
         seen: set[bytes] = set()
@@ -143,6 +197,7 @@ class LocalSigner:
             raise SigningError("The signing certificate has expired; it cannot sign.")
         if now < self.certificate.not_valid_before_utc:
             raise SigningError("The signing certificate is not valid yet.")
+        context = self._validation_context()
         meta = signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD,
             md_algorithm="sha256",
@@ -150,6 +205,11 @@ class LocalSigner:
             reason=request.reason or None,
             location=request.location or None,
             name=request.signer_name or None,
+            validation_context=context,
+            embed_validation_info=context is not None,
+            # The check before signing is about the chain and revocation; which key
+            # usages an agency's certificate carries is its CA's business.
+            signer_key_usage=set(),
         )
         spec = fields.SigFieldSpec(
             sig_field_name=SIGNATURE_FIELD, on_page=request.page, box=request.box
@@ -176,9 +236,40 @@ class LocalSigner:
             raise SigningError(
                 "The timestamping service (TSA) did not answer; try again later.", transient=True
             ) from error
-        except (PdfReadError, PyHankoSigningError, ValueError) as error:
+        except PyHankoSigningError as error:
+            raise _revocation_refusal(error) or SigningError(
+                f"The PDF could not be signed: {error}"
+            ) from error
+        except (PdfReadError, ValueError) as error:
             raise SigningError(f"The PDF could not be signed: {error}") from error
         return output.getvalue()
+
+
+def _revocation_refusal(error: Exception) -> SigningError | None:
+    """pyHanko's "the signer's certificate could not be validated" in the words the
+    signer's queue shows, from the validator's own reason (its cause)."""
+    cause = error.__cause__
+    if isinstance(cause, RevokedError):
+        return SigningError(
+            "The signing certificate is revoked in the CA's revocation list (CRL); it cannot "
+            "sign. Ask the CA for a new certificate."
+        )
+    if isinstance(cause, StaleRevinfoError):
+        return SigningError(
+            "The revocation list (CRL) in LMS_PDF_SIGNING_CRL_FILES is out of date; "
+            "download the CA's current CRL and replace the file."
+        )
+    if isinstance(cause, InsufficientRevinfoError):
+        return SigningError(
+            "The revocation lists (CRL) in LMS_PDF_SIGNING_CRL_FILES do not cover the "
+            "signing certificate (or the timestamping service's); add the CRL of the CA "
+            "that issued it."
+        )
+    if isinstance(cause, ExpiredError):
+        return SigningError("The signing certificate has expired; it cannot sign.")
+    if isinstance(cause, PathBuildingError | PathValidationError):
+        return SigningError(f"The signing certificate does not chain to a trusted root: {cause}")
+    return None
 
 
 def _utcnow():

@@ -1,14 +1,26 @@
 from __future__ import annotations
 
 import datetime
+import http.server
+import threading
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.sign.timestamps import DummyTimeStamper
 
 from accounts.roles import Role
+from lms import signing
 from lms.models import Enrolment
+from lms.signing import demo_pki
 from tests.factories.accounts import UserFactory
 from tests.factories.competencies import EmployeeFactory, OrgUnitFactory
 from tests.factories.lms import EnrolmentFactory
@@ -82,3 +94,50 @@ def certificate(completed):
     from lms.services.certificates import certificate_issue
 
     return certificate_issue(enrolment_id=completed.pk)
+
+
+# An RFC 3161 timestamping service for the PAdES tests (B-T, B-LT), on the demo TSA key.
+
+
+def _demo_tsa() -> DummyTimeStamper:
+    signing.get_signer()  # creates the test PKI on first use
+    path = Path(django_settings.LMS_PDF_SIGNER_PKCS12_FILE).parent / "tsa.p12"
+    key, certificate, _ = pkcs12.load_key_and_certificates(
+        path.read_bytes(), demo_pki.DEMO_PASSPHRASE.encode()
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+
+@pytest.fixture
+def tsa_url():
+    """A tiny RFC 3161 server in a thread: POST a TimeStampReq, get a TimeStampResp."""
+    stamper = _demo_tsa()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()

@@ -5,24 +5,14 @@ tampering reported, bad keys and a silent TSA leave nothing marked signed."""
 
 from __future__ import annotations
 
-import http.server
 import io
 import subprocess
-import threading
-from pathlib import Path
 
-from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pypdf import PdfReader
 
@@ -172,50 +162,6 @@ def test_an_expired_signer_certificate_refuses_to_sign(certificate, monkeypatch)
 
 
 # TIMESTAMPS (PAdES B-T) ------------------------------------------------------------------
-
-
-def _demo_tsa() -> DummyTimeStamper:
-    signing.get_signer()  # creates the test PKI on first use
-    path = Path(django_settings.LMS_PDF_SIGNER_PKCS12_FILE).parent / "tsa.p12"
-    key, certificate, _ = pkcs12.load_key_and_certificates(
-        path.read_bytes(), demo_pki.DEMO_PASSPHRASE.encode()
-    )
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-    )
-
-
-@pytest.fixture
-def tsa_url():
-    """A tiny RFC 3161 server in a thread: POST a TimeStampReq, get a TimeStampResp."""
-    stamper = _demo_tsa()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            body = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
-    server.shutdown()
-    server.server_close()
 
 
 def test_with_a_tsa_the_signature_carries_a_trusted_timestamp(completed, settings, tsa_url):

@@ -109,6 +109,20 @@ def test_issue_snapshots_place_of_birth_and_the_birth_date_from_the_nip(holder, 
     assert "Tempat/tanggal lahir: Bontang, 12 Maret 1990" in text
 
 
+def test_a_pppk_holder_gets_the_birth_date_hr_recorded(holder, course):
+    employee = holder.employee
+    employee.employment_type = employee.EmploymentType.PPPK
+    employee.birth_place = "Bontang"
+    employee.date_of_birth = datetime.date(1988, 6, 12)
+    employee.save()
+
+    certificate = certificate_issue(enrolment_id=complete(holder, course).pk)
+
+    assert certificate.holder_birth_date == datetime.date(1988, 6, 12)
+    text = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
+    assert "Tempat/tanggal lahir: Bontang, 12 Juni 1988" in text
+
+
 def test_pppk_holder_without_a_place_gets_no_birth_line(holder, course):
     employee = holder.employee
     employee.employment_type = employee.EmploymentType.PPPK
