@@ -58,6 +58,25 @@ def test_every_message_is_translated_in_both_catalogues():
         assert not fuzzy, f"{language}: fuzzy {fuzzy[:10]}"
 
 
+def test_plural_entries_have_as_many_forms_as_the_language():
+    """Indonesian has one plural form (nplurals=1): an entry with two makes `msgfmt -c` fail."""
+    import re
+    from pathlib import Path
+
+    import polib
+
+    locale = Path(__file__).resolve().parents[2] / "locale"
+    for language in ("id", "en"):
+        catalogue = polib.pofile(str(locale / language / "LC_MESSAGES" / "django.po"))
+        nplurals = int(re.search(r"nplurals=(\d+)", catalogue.metadata["Plural-Forms"]).group(1))
+        wrong = [
+            e.msgid
+            for e in catalogue
+            if e.msgid_plural and any(e.msgstr_plural.values()) and len(e.msgstr_plural) != nplurals
+        ]
+        assert not wrong, f"{language}: {len(wrong)} entries with other than {nplurals} forms: {wrong[:5]}"
+
+
 def test_an_english_browser_still_gets_indonesian_until_the_person_switches(client, home_page):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="id">' in html
