@@ -20,6 +20,11 @@ from lms.models.classroom import (
     Session,
     Trainer,
 )
+from lms.models.classroom_evaluation import (
+    BatchEvaluation,
+    BatchEvaluationReceipt,
+    TrainerEvaluation,
+)
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -40,11 +45,14 @@ from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 __all__ = [
     "Attendance",
     "Batch",
+    "BatchEvaluation",
+    "BatchEvaluationReceipt",
     "BatchUnitQuota",
     "FundingPattern",
     "Nomination",
     "Session",
     "Trainer",
+    "TrainerEvaluation",
     "WorkerHeartbeat",
     "Assignment",
     "AssignmentDueExtension",
