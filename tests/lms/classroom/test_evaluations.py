@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -117,7 +118,7 @@ def test_the_evaluation_is_closed_before_the_last_session(finished, trainers):
     nomination = _participant(finished)
     Batch.objects.filter(pk=finished.pk).update(status=Batch.Status.RUNNING)
     finished.refresh_from_db()
-    finished.sessions.update(date=datetime.date.today() + datetime.timedelta(days=2))
+    finished.sessions.update(date=timezone.localdate() + datetime.timedelta(days=2))
     with pytest.raises(ValidationError, match="last session"):
         _submit(nomination, trainers)
 
@@ -129,9 +130,7 @@ def test_only_the_trainers_of_the_sessions_attended_are_rated(finished, trainers
     with pytest.raises(ValidationError, match="Sri Wahyuni"):
         _submit(nomination, trainers, ratings={})
     assert _submit(nomination, trainers, ratings={trainers[0].pk: RATING}).created
-    assert list(TrainerEvaluation.objects.values_list("trainer_id", flat=True)) == [
-        trainers[0].pk
-    ]
+    assert list(TrainerEvaluation.objects.values_list("trainer_id", flat=True)) == [trainers[0].pk]
 
 
 def test_a_rating_out_of_range_saves_nothing(finished, trainers):
@@ -228,7 +227,9 @@ def test_a_required_evaluation_is_met_by_the_batch_evaluation(
     enrolment = Enrolment.objects.get(pk=nomination.enrolment_id)
     assert enrolment.status == Enrolment.Status.ACTIVE  # attendance met, evaluation missing
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(Nomination.objects.get(pk=nomination.pk), trainers, ratings={trainers[0].pk: RATING})
+        _submit(
+            Nomination.objects.get(pk=nomination.pk), trainers, ratings={trainers[0].pk: RATING}
+        )
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.COMPLETED
     assert enrolment.jp_earned == Decimal("6.0")
@@ -268,9 +269,7 @@ def test_the_form_tells_a_participant_who_did_not_attend(client, finished, train
     assert not BatchEvaluation.objects.exists()
 
 
-def test_results_page_is_for_the_committee_and_hr_not_participants(
-    client, finished, trainers, hr
-):
+def test_results_page_is_for_the_committee_and_hr_not_participants(client, finished, trainers, hr):
     nomination = _participant(finished)
     url = reverse("classroom_evaluation:results", args=[finished.pk])
     client.force_login(nomination.employee.user)
