@@ -296,3 +296,36 @@ def test_a_trainer_sees_averages_but_never_comments(client, finished, trainers):
     assert "5,00" in html or "5.00" in html
     assert "rahasia" not in html
     assert "P0" not in html
+
+
+def test_hr_sees_a_trainers_ratings_and_the_ledger_export_carries_them(
+    client, finished, trainers, hr
+):
+    for i in range(5):
+        _submit(_participant(finished, name=f"P{i}"), trainers, comments="tidak untuk pengajar")
+    client.force_login(hr)
+    page = client.get(reverse("lms_classroom_trainer_ratings", args=[trainers[0].pk]))
+    assert page.status_code == 200
+    assert page.context["overall"].average == Decimal("5.00")
+    assert "tidak untuk pengajar" not in page.content.decode()
+    export = client.get(
+        reverse("lms_classroom_trainer_ledger"),
+        {"year": finished.starts_on.year, "format": "csv"},
+    )
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].endswith("Average rating (1–5)") or "rata-rata" in lines[0].lower()
+    assert any(line.startswith("Sri Wahyuni") and line.endswith(",5,5.00") for line in lines)
+
+
+def test_a_scoped_hr_manager_sees_no_ratings_from_batches_outside_their_scope(
+    client, finished, trainers
+):
+    from tests.factories.competencies import HRScopeFactory, OrgUnitFactory
+
+    for i in range(5):
+        _submit(_participant(finished, name=f"P{i}"), trainers)
+    elsewhere = HRScopeFactory(unit=OrgUnitFactory(name="Kecamatan")).user
+    client.force_login(elsewhere)
+    page = client.get(reverse("lms_classroom_trainer_ratings", args=[trainers[0].pk]))
+    assert page.status_code == 200
+    assert page.context["rows"] == [] and page.context["overall"] is None
