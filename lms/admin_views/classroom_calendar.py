@@ -12,14 +12,18 @@ from django.views import View
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from competencies.models import OrgUnit
 from competencies.selectors.hr_scope import orgunit_list_for_hr
 from lms.models import Batch
 from lms.selectors.classroom_calendar import batch_calendar_month, month_parse
 
 
 class CalendarFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Organised by"), queryset=None, required=False, empty_label=_("All OPDs")
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organised by"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("All OPDs"),
     )
     mode = forms.ChoiceField(
         label=_("Mode"), choices=[("", _("All modes")), *Batch.Mode.choices], required=False
@@ -27,7 +31,7 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = orgunit_list_for_hr(user=user)
+        self.fields["unit"].queryset = orgunit_list_for_hr(user=user)  # type: ignore[attr-defined]
 
 
 class BatchCalendarView(WagtailAdminTemplateMixin, View):

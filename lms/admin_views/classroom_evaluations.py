@@ -35,7 +35,10 @@ class TrainerRatingsView(WagtailAdminTemplateMixin, View):
             trainer=self.trainer,
             rows=rows,
             overall=overall,
-            labels=[str(TrainerEvaluation._meta.get_field(i).verbose_name) for i in TRAINER_ITEMS],
+            labels=[
+                str(getattr(TrainerEvaluation._meta.get_field(i), "verbose_name", i))
+                for i in TRAINER_ITEMS
+            ],
             min_answers=EVALUATION_MIN_ANSWERS,
         )
         return TemplateResponse(request, self.template_name, context)

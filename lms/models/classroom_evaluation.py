@@ -9,6 +9,8 @@ that a second submission changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,7 @@ EVENT_ITEMS = ("organisation_rating", "facilities_rating", "committee_rating", "
 TRAINER_ITEMS = ("mastery_rating", "delivery_rating", "interaction_rating")
 
 
-def _likert(label: str) -> models.PositiveSmallIntegerField:
+def _likert(label: Any) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label,
         choices=LIKERT_CHOICES,

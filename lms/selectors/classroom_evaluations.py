@@ -200,7 +200,7 @@ def _combine(trainer_id: int, name: str, rows: list[dict]) -> TrainerResult | No
     answers = sum(r["answers"] for r in shown)
     if not answers:
         return None
-    items = {
+    items: dict[str, Decimal | None] = {
         i: Decimal(str(sum(r[i] * r["answers"] for r in shown) / answers)).quantize(Decimal("0.01"))
         for i in TRAINER_ITEMS
     }
@@ -210,7 +210,7 @@ def _combine(trainer_id: int, name: str, rows: list[dict]) -> TrainerResult | No
         answers=answers,
         shown=True,
         items=items,
-        average=_average({i: float(v) for i, v in items.items()}, TRAINER_ITEMS),
+        average=_average({i: float(v) for i, v in items.items() if v is not None}, TRAINER_ITEMS),
     )
 
 

@@ -96,6 +96,6 @@ def batch_evaluation_submit(
         receipt = BatchEvaluationReceipt.objects.create(
             nomination=nomination, submitted_at=timezone.now()
         )
-        if nomination.enrolment_id is not None:
+        if nomination.enrolment is not None:
             enrolment_completion_check(enrolment=nomination.enrolment)
     return EvaluationSubmitted(receipt, created=True)
