@@ -250,6 +250,14 @@ def trainer_ratings_by_batch(
     return [TrainerBatchRow(b, per_batch.get(b.pk)) for b in taught], overall
 
 
+def batch_is_taught_by(*, batch: Batch, user: User | AnonymousUser) -> bool:
+    """Whether the person is a trainer of one of the batch's sessions (a committee member
+    may be): they then see the batch's results as a trainer does, without comments."""
+    if not user.is_authenticated:
+        return False
+    return batch.sessions.filter(trainers__employee__user_id=user.pk).exists()
+
+
 def trainer_profile_for_user(*, user: User | AnonymousUser) -> Trainer | None:
     """The signed-in person's trainer profile (internal trainers), if any."""
     if not user.is_authenticated:

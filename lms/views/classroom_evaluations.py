@@ -22,6 +22,7 @@ from lms.selectors.classroom_evaluations import (
     EVALUATION_MIN_ANSWERS,
     batch_evaluation_is_open,
     batch_evaluation_results,
+    batch_is_taught_by,
     nomination_get_for_evaluation,
     nomination_has_attended,
     nomination_has_evaluated,
@@ -121,15 +122,18 @@ def _item_rows(model: Any, items: tuple[str, ...], values: dict) -> list[tuple[s
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    """One batch's results, for its committee and HR in scope (404 for anyone else)."""
+    """One batch's results, for its committee and HR in scope (404 for anyone else); a
+    viewer who taught in the batch gets no comments, as on the trainer's own page."""
     batch = batch_get_for_committee(user=request.user, pk=pk)
-    summary = batch_evaluation_results(batch=batch)
+    taught = batch_is_taught_by(batch=batch, user=request.user)
+    summary = batch_evaluation_results(batch=batch, with_comments=not taught)
     return render(
         request,
         "lms/classroom/evaluation_results.html",
         {
             "batch": batch,
             "summary": summary,
+            "taught": taught,
             "event_rows": _item_rows(BatchEvaluation, EVENT_ITEMS, summary.items),
             "trainer_labels": [_label(TrainerEvaluation, i) for i in TRAINER_ITEMS],
             "trainers": [(t, [t.items[i] for i in TRAINER_ITEMS]) for t in summary.trainers],

@@ -329,3 +329,18 @@ def test_a_scoped_hr_manager_sees_no_ratings_from_batches_outside_their_scope(
     page = client.get(reverse("lms_classroom_trainer_ratings", args=[trainers[0].pk]))
     assert page.status_code == 200
     assert page.context["rows"] == [] and page.context["overall"] is None
+
+
+def test_a_committee_member_who_taught_in_the_batch_sees_no_comments(client, finished, trainers):
+    employee = EmployeeFactory(user__roles=[Role.PELATIH])
+    trainers[0].kind = "internal"
+    trainers[0].employee = employee
+    trainers[0].save()
+    finished.committee.add(employee.user)
+    for i in range(5):
+        _submit(_participant(finished, name=f"P{i}"), trainers, comments=f"rahasia {i}")
+    client.force_login(employee.user)
+    page = client.get(reverse("classroom_evaluation:results", args=[finished.pk]))
+    assert page.status_code == 200
+    assert page.context["summary"].shown
+    assert "rahasia" not in page.content.decode()
