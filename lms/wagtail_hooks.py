@@ -291,3 +291,32 @@ def register_trainer_ledger_menu_item():
     return HRMenuItem(
         _("Trainer JP ledger"), reverse("lms_classroom_trainer_ledger"), icon_name="user", order=338
     )
+
+
+# CLASSROOM EVALUATION AND CALENDAR -------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_classroom_evaluation_urls():
+    from lms.admin_views import classroom_calendar, classroom_evaluations
+
+    return [
+        path(
+            "kelas/kalender/",
+            classroom_calendar.BatchCalendarView.as_view(),
+            name="lms_classroom_calendar",
+        ),
+        path(
+            "kelas/pengajar/<int:pk>/penilaian/",
+            classroom_evaluations.TrainerRatingsView.as_view(),
+            name="lms_classroom_trainer_ratings",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_batch_calendar_menu_item():
+    # Right after the trainer JP ledger (338).
+    return HRMenuItem(
+        _("Batch calendar"), reverse("lms_classroom_calendar"), icon_name="date", order=339
+    )

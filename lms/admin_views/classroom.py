@@ -53,8 +53,8 @@ from lms.selectors.classroom import (
     session_attendance_board,
     session_conflicts,
     session_list_for_hr,
-    trainer_jp_ledger,
 )
+from lms.selectors.classroom_evaluations import trainer_jp_ledger_with_ratings
 from lms.services.classroom import batch_status_change, session_save
 from lms.services.classroom_attendance import attendance_correct
 from lms.services.classroom_nominations import nomination_decide
@@ -520,7 +520,7 @@ class TrainerLedgerView(WagtailAdminTemplateMixin, View):
             year = int(request.GET.get("year") or timezone.localdate().year)
         except ValueError:
             year = timezone.localdate().year
-        rows = trainer_jp_ledger(user=request.user, year=year)
+        rows = trainer_jp_ledger_with_ratings(user=request.user, year=year)
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):
             table: list[list[Any]] = [
@@ -530,8 +530,21 @@ class TrainerLedgerView(WagtailAdminTemplateMixin, View):
                     str(_("Institution")),
                     str(_("Sessions")),
                     "JP",
+                    str(_("Evaluation answers")),
+                    str(_("Average rating (1–5)")),
                 ],
-                *[[r.trainer, r.kind, r.institution, r.sessions, r.jp] for r in rows],
+                *[
+                    [
+                        r.row.trainer,
+                        r.row.kind,
+                        r.row.institution,
+                        r.row.sessions,
+                        r.row.jp,
+                        r.answers,
+                        r.average if r.average is not None else "",
+                    ]
+                    for r in rows
+                ],
             ]
             filename = f"jp-pengajar-{year}.{export}"
             if export == "csv":

@@ -113,6 +113,42 @@ def _select(batch: Batch, employees: list[Employee], hr: User) -> list[Nominatio
     return selected
 
 
+# The demo participants' answers about the finished batch (event items, then the items for
+# each trainer of the sessions they attended), one set per participant.
+DEMO_ANSWERS = (
+    ((4, 4, 5, 5), (5, 4, 5), "Praktik menyusun indikator kinerja sangat membantu (contoh)."),
+    ((5, 3, 4, 4), (4, 4, 4), "Ruang kelas agak panas siang hari (contoh)."),
+)
+
+
+def _evaluate(batch: Batch) -> None:
+    """The finished batch's participants evaluate it through the service (once each: a
+    participant who has answered is skipped, so seeding again adds nothing)."""
+    from lms.models import BatchEvaluationReceipt
+    from lms.models.classroom_evaluation import EVENT_ITEMS, TRAINER_ITEMS
+    from lms.selectors.classroom_evaluations import nomination_trainers_to_evaluate
+    from lms.services.classroom_evaluations import batch_evaluation_submit
+
+    batch.refresh_from_db(fields=["status"])  # moved on through the service above
+    if batch.status != Batch.Status.FINISHED:
+        return
+    participants = batch.nominations.filter(status=Nomination.Status.SELECTED).select_related(
+        "employee__user"
+    )
+    for answers, participant in zip(DEMO_ANSWERS, participants.order_by("pk"), strict=False):
+        if BatchEvaluationReceipt.objects.filter(nomination=participant).exists():
+            continue
+        event, trainer, comment = answers
+        trainers = nomination_trainers_to_evaluate(nomination=participant)
+        batch_evaluation_submit(
+            user=participant.employee.user,
+            batch=batch,
+            event=dict(zip(EVENT_ITEMS, event, strict=True)),
+            trainers={t.pk: dict(zip(TRAINER_ITEMS, trainer, strict=True)) for t in trainers},
+            comments=comment,
+        )
+
+
 def classroom_demo_seed(*, users: dict[str, User]) -> None:
     from lms.demo.courses import _finish
     from lms.services.classroom import batch_status_change
@@ -193,6 +229,8 @@ def classroom_demo_seed(*, users: dict[str, User]) -> None:
         )
         for status in (Batch.Status.SELECTION, Batch.Status.RUNNING, Batch.Status.FINISHED):
             batch_status_change(batch=finished, actor=hr, status=status)
+
+    _evaluate(finished)
 
     # Running: today's sessions, Rina selected, committee = trainer + HR.
     running, created = _batch(course=course, number="Angkatan II", unit=organiser, start=today)

@@ -20,6 +20,11 @@ from lms.models.classroom import (
     Session,
     Trainer,
 )
+from lms.models.classroom_evaluation import (
+    BatchEvaluation,
+    BatchEvaluationReceipt,
+    TrainerEvaluation,
+)
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -41,11 +46,14 @@ from lms.models.xapi import XapiStatement
 __all__ = [
     "Attendance",
     "Batch",
+    "BatchEvaluation",
+    "BatchEvaluationReceipt",
     "BatchUnitQuota",
     "FundingPattern",
     "Nomination",
     "Session",
     "Trainer",
+    "TrainerEvaluation",
     "WorkerHeartbeat",
     "Assignment",
     "AssignmentDueExtension",

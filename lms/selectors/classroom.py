@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from accounts.rules import require_hr
 from competencies.models import Employee
 from competencies.selectors.hr_scope import hr_scope_unit
-from lms.models import Attendance, Batch, Enrolment, Nomination, Session
+from lms.models import (
+    Attendance,
+    Batch,
+    BatchEvaluationReceipt,
+    Enrolment,
+    Nomination,
+    Session,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -120,6 +127,9 @@ class ClassroomCompletion:
     met: bool
     attended_jp: Decimal
     total_jp: Decimal
+    # The participant has answered the batch's evaluation (lms.models.classroom_evaluation):
+    # it counts as the course's evaluation when the course requires one.
+    evaluated: bool = False
 
 
 def classroom_completion_for_enrolment(*, enrolment: Enrolment) -> ClassroomCompletion:
@@ -143,7 +153,8 @@ def classroom_completion_for_enrolment(*, enrolment: Enrolment) -> ClassroomComp
         and total > 0
         and attended * 100 >= total * batch.completion_threshold_percent
     )
-    return ClassroomCompletion(True, met, attended, total)
+    evaluated = BatchEvaluationReceipt.objects.filter(nomination=nomination).exists()
+    return ClassroomCompletion(True, met, attended, total, evaluated)
 
 
 # --- eligibility and quota ----------------------------------------------------------------
@@ -643,6 +654,7 @@ class LedgerRow:
     institution: str
     sessions: int
     jp: Decimal
+    trainer_id: int = 0
 
 
 def trainer_jp_ledger(*, user: User | AnonymousUser, year: int) -> list[LedgerRow]:
@@ -663,7 +675,7 @@ def trainer_jp_ledger(*, user: User | AnonymousUser, year: int) -> list[LedgerRo
             row[2] += session_jp(session)
     return sorted(
         (
-            LedgerRow(t.name, t.get_kind_display(), t.institution, n, jp)
+            LedgerRow(t.name, t.get_kind_display(), t.institution, n, jp, t.pk)
             for t, n, jp in totals.values()
         ),
         key=lambda r: r.trainer,

@@ -528,7 +528,9 @@ def enrolment_completion_state(*, enrolment: Enrolment) -> CompletionState:
         quizzes_passed=len(passed),
         essays_pending=0 if passed >= quiz_ids else pending,
         evaluation_required=course.evaluation_required,
-        evaluation_done=CourseEvaluation.objects.filter(enrolment=enrolment).exists(),
+        # A classroom participant's batch evaluation counts as the course's evaluation.
+        evaluation_done=classroom.evaluated
+        or CourseEvaluation.objects.filter(enrolment=enrolment).exists(),
         attendance_required=classroom.required,
         attendance_met=classroom.met,
         attended_jp=classroom.attended_jp if classroom.required else None,

@@ -24,6 +24,7 @@ from lms.models import (
     Question,
     QuizPage,
     Session,
+    Trainer,
     TrainingNeedProposal,
     TrainingNeedSupport,
 )
@@ -196,3 +197,14 @@ class SessionFactory(factory.django.DjangoModelFactory):
     topic = factory.Sequence(lambda n: f"Materi {n}")
     room = "Ruang 1"
     jp = 2
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    """An external speaker (narasumber); pass kind/employee for an internal one."""
+
+    class Meta:
+        model = Trainer
+
+    kind = Trainer.Kind.EXTERNAL
+    name = factory.Sequence(lambda n: f"Narasumber {n}")
+    institution = "Universitas Mulawarman"

@@ -191,3 +191,9 @@ def test_seed_demo_adds_a_finished_a_running_and_an_open_classroom_batch(
     assert jp == [Decimal("5.0"), Decimal("6.0")]  # the JP of the sessions attended
     completed = Enrolment.objects.filter(classroom_nominations__batch=batches["Angkatan I"])
     assert Certificate.objects.filter(enrolment__in=completed).count() == 2
+    # Both participants evaluated the batch and the trainers of the sessions they attended.
+    from lms.models import BatchEvaluation, BatchEvaluationReceipt, TrainerEvaluation
+
+    assert BatchEvaluationReceipt.objects.filter(nomination__in=finished).count() == 2
+    assert BatchEvaluation.objects.filter(batch=batches["Angkatan I"]).count() == 2
+    assert TrainerEvaluation.objects.filter(evaluation__batch=batches["Angkatan I"]).count() == 4
