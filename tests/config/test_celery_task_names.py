@@ -38,6 +38,7 @@ PINNED_TASK_NAMES = {
     "lms.tasks.enrolment_competency_evidence",
     "lms.tasks.enrolment_competency_evidence_sweep",
     "lms.tasks.worker_heartbeat_record",
+    "lms.tasks.xapi_statements_deliver",
 }
 
 # Celery's Django fix-up closes the database connections when it imports the task modules.
