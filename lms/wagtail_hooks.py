@@ -291,3 +291,11 @@ def register_trainer_ledger_menu_item():
     return HRMenuItem(
         _("Trainer JP ledger"), reverse("lms_classroom_trainer_ledger"), icon_name="user", order=338
     )
+
+
+@hooks.register("register_admin_urls")
+def register_development_plan_urls():
+    from lms.admin_views.development_plan import development_plan_admin_urls
+
+    return development_plan_admin_urls()
+

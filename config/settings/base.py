@@ -642,6 +642,10 @@ COMPETENCIES_STANDARDS_CHANGED_HOOKS: list[str] = ["lms.cache.gaps_changed"]
 COMPETENCIES_PDF_SIGNER = "lms.signing.sign_document"
 # The JP compliance report asks this selector for assignment figures per unit.
 COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment_unit_summary"
+# The development plan (docs/development-plan.md) asks these for what the linked batches
+# and courses delivered, and for the proposals and courses it is built from.
+COMPETENCIES_PLAN_REALISATION_SELECTOR = "lms.selectors.development_plan.plan_realisation"
+COMPETENCIES_PLAN_SOURCES_SELECTOR = "lms.selectors.development_plan.plan_sources_from_lms"
 
 # REST API
 # docs/api.md; https://www.django-rest-framework.org/api-guide/settings/ and

@@ -20,6 +20,7 @@ from lms.models.classroom import (
     Session,
     Trainer,
 )
+from lms.models.development_plan import PlanItemBatch, PlanItemCourse
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -38,6 +39,8 @@ from lms.models.quizzes import AttemptAnswer, Choice, Question, QuizAttempt
 from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 
 __all__ = [
+    "PlanItemBatch",
+    "PlanItemCourse",
     "Attendance",
     "Batch",
     "BatchUnitQuota",
