@@ -229,4 +229,3 @@ def register_development_plan_menu_item():
         icon_name="list-ul",
         order=335,
     )
-

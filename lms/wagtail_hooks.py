@@ -298,4 +298,3 @@ def register_development_plan_urls():
     from lms.admin_views.development_plan import development_plan_admin_urls
 
     return development_plan_admin_urls()
-

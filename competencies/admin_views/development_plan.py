@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +39,7 @@ from competencies.selectors.development_plan import (
     plan_get_for_hr,
     plan_item_get_for_hr,
     plan_list_for_hr,
+    require_plan_reader,
 )
 from competencies.services.development_plan import (
     may_approve_plan,
@@ -58,18 +59,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def require_plan_reader(user: Any) -> None:
-    """HR (any scope) reads the plans; so does the head of agency, who approves them."""
-    if not (user.has_perm("portal.access_hr") or may_approve_plan(user)):
-        raise PermissionDenied
-
-
 def _show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
     text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     messages.error(request, text or _("You may not do this."))
 
 
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
+def _form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -80,7 +75,11 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
 def _money(value: Decimal | None) -> str:
     from django.utils.formats import number_format
 
-    return "" if value is None else number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return (
+        ""
+        if value is None
+        else number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    )
 
 
 # PLANS ----------------------------------------------------------------------------------
@@ -89,7 +88,10 @@ def _money(value: Decimal | None) -> str:
 class PlanCreateForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2020, max_value=2100)
     note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -174,7 +176,11 @@ def plan_build(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "competencies/development_plan/build.html",
-        {"plan": plan, "candidates": candidates, "can_edit": plan.is_editable and may_prepare_plan(request.user)},
+        {
+            "plan": plan,
+            "candidates": candidates,
+            "can_edit": plan.is_editable and may_prepare_plan(request.user),
+        },
     )
 
 
@@ -202,12 +208,17 @@ class PlanItemForm(forms.ModelForm):
         self.fields["target_unit"].queryset = OrgUnit.objects.order_by("path")  # type: ignore[attr-defined]
         self.fields["target_position"].queryset = Position.objects.order_by("name")  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
-            nips = self.instance.target_employees.select_related("user").values_list("user__nip", flat=True)
+            nips = self.instance.target_employees.select_related("user").values_list(
+                "user__nip", flat=True
+            )
             self.fields["target_nips"].initial = "\n".join(n for n in nips if n)
 
     def clean_target_nips(self) -> list[Employee]:
         nips = [n.replace(" ", "") for n in self.cleaned_data["target_nips"].split() if n.strip()]
-        found = {e.user.nip: e for e in Employee.objects.select_related("user").filter(user__nip__in=nips)}
+        found = {
+            e.user.nip: e
+            for e in Employee.objects.select_related("user").filter(user__nip__in=nips)
+        }
         missing = [n for n in nips if n not in found]
         if missing:
             raise forms.ValidationError(
@@ -281,7 +292,7 @@ def plan_item_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # DECISIONS ------------------------------------------------------------------------------
 
-_ACTIONS = {
+_ACTIONS: dict[str, tuple[Any, Any, Any]] = {
     "submit": (plan_submit, gettext_lazy("Submit the plan for approval?"), gettext_lazy("The plan was submitted for approval.")),
     "approve": (plan_approve, gettext_lazy("Approve the plan? It is locked once approved."), gettext_lazy("The plan was approved.")),
     "return": (plan_return, gettext_lazy("Return the plan to BKPSDM for changes?"), gettext_lazy("The plan was returned.")),
@@ -345,7 +356,9 @@ def _opd_label(row: Any) -> str:
 
 
 @require_GET
-def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_report(
+    request: HttpRequest, pk: int
+) -> HttpResponse | StreamingHttpResponse | FileResponse:
     require_plan_reader(request.user)
     plan = plan_get_for_hr(user=request.user, pk=pk)
     report = development_plan_report(plan=plan)
@@ -376,12 +389,20 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     if export == "pdf":
 
         def text(row: Figures) -> tuple[str, ...]:
-            return tuple("" if v is None else _money(v) if isinstance(v, Decimal) else str(v) for v in _values(row))
+            return tuple(
+                "" if v is None else _money(v) if isinstance(v, Decimal) else str(v)
+                for v in _values(row)
+            )
 
         data = PlanPDF(
-            title=_("Competency development plan %(year)s: planned and realised") % {"year": plan.year},
+            title=_("Competency development plan %(year)s: planned and realised")
+            % {"year": plan.year},
             subtitle=_("Revision %(revision)s, %(status)s. Printed %(date)s.")
-            % {"revision": plan.revision, "status": plan.get_status_display(), "date": timezone.localdate().isoformat()},
+            % {
+                "revision": plan.revision,
+                "status": plan.get_status_display(),
+                "date": timezone.localdate().isoformat(),
+            },
             header=header,
             items=tuple((_item_label(r), *text(r)) for r in report.items),
             opds=tuple((_opd_label(r), *text(r)) for r in report.opds),
@@ -414,7 +435,11 @@ def plan_spend_document(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from exc
     if not spend.attachment:
         raise Http404
-    return FileResponse(spend.attachment.open("rb"), as_attachment=True, filename=spend.attachment.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        spend.attachment.open("rb"),
+        as_attachment=True,
+        filename=(spend.attachment.name or "").rsplit("/", 1)[-1],
+    )
 
 
 def development_plan_urls() -> list[Any]:
@@ -449,6 +474,3 @@ def development_plan_urls() -> list[Any]:
             name="competencies_plan_spend_document",
         ),
     ]
-
-
-

@@ -10,116 +10,402 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competencies', '0019_sttpbirth_birth_place'),
+        ("competencies", "0019_sttpbirth_birth_place"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DevelopmentPlan',
+            name="DevelopmentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2020), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('status', models.CharField(choices=[('draft', 'Draft (being prepared)'), ('submitted', 'Submitted for approval'), ('approved', 'Approved'), ('superseded', 'Superseded by a later revision')], default='draft', max_length=10, verbose_name='status')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('prepared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='prepared by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2020),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="revision")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft (being prepared)"),
+                            ("submitted", "Submitted for approval"),
+                            ("approved", "Approved"),
+                            ("superseded", "Superseded by a later revision"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "prepared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="prepared by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'competency development plan',
-                'verbose_name_plural': 'competency development plans',
-                'ordering': ['-year', '-revision'],
-                'permissions': [('approve_developmentplan', 'Can approve the competency development plan')],
+                "verbose_name": "competency development plan",
+                "verbose_name_plural": "competency development plans",
+                "ordering": ["-year", "-revision"],
+                "permissions": [
+                    ("approve_developmentplan", "Can approve the competency development plan")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentPlanItem',
+            name="DevelopmentPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='item key')),
-                ('title', models.CharField(max_length=200, verbose_name='activity')),
-                ('target_kind', models.CharField(choices=[('unit', 'A unit (with its sub-units)'), ('position', 'Holders of a position'), ('people', 'Named employees')], max_length=10, verbose_name='target group')),
-                ('route', models.CharField(choices=[('classical', 'Classical (training, course, seminar)'), ('non_classical', 'Non-classical (coaching, e-learning, internship …)')], max_length=15, verbose_name='route')),
-                ('provider', models.CharField(blank=True, max_length=200, verbose_name='provider')),
-                ('planned_batches', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(500)], verbose_name='planned batches')),
-                ('planned_participants', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='planned participants')),
-                ('planned_jp', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('2000'))], verbose_name='planned JP per participant')),
-                ('cost_basis', models.CharField(choices=[('per_participant', 'Unit cost × participants'), ('lump_sum', 'Lump sum')], default='per_participant', max_length=15, verbose_name='cost basis')),
-                ('unit_cost', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=15, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000'))], verbose_name='cost per participant (Rp)')),
-                ('lump_sum', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=15, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('100000000000'))], verbose_name='lump sum (Rp)')),
-                ('funding', models.CharField(choices=[('apbd', 'APBD (regional budget)'), ('apbn', 'APBN (state budget)'), ('grant', 'Grant / partner'), ('none', 'No cost (own resources)')], max_length=10, verbose_name='funding source')),
-                ('source', models.CharField(choices=[('gaps', 'Competency gaps'), ('training_needs', 'Training-needs report'), ('proposals', "Employees' proposals"), ('idp', 'Individual development plans'), ('manual', 'Added by hand')], default='manual', max_length=15, verbose_name='drawn from')),
-                ('gap_at_plan', models.PositiveIntegerField(default=0, verbose_name='below standard at plan time')),
-                ('gap_employee_ids', models.JSONField(blank=True, default=list, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competencies.competency', verbose_name='competency')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='competencies.developmentplan', verbose_name='plan')),
-                ('target_employees', models.ManyToManyField(blank=True, related_name='+', to='competencies.employee', verbose_name='target employees')),
-                ('target_position', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competencies.position', verbose_name='target position')),
-                ('target_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competencies.orgunit', verbose_name='target unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="item key"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="activity")),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[
+                            ("unit", "A unit (with its sub-units)"),
+                            ("position", "Holders of a position"),
+                            ("people", "Named employees"),
+                        ],
+                        max_length=10,
+                        verbose_name="target group",
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("classical", "Classical (training, course, seminar)"),
+                            ("non_classical", "Non-classical (coaching, e-learning, internship …)"),
+                        ],
+                        max_length=15,
+                        verbose_name="route",
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=200, verbose_name="provider")),
+                (
+                    "planned_batches",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MaxValueValidator(500)],
+                        verbose_name="planned batches",
+                    ),
+                ),
+                (
+                    "planned_participants",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100000),
+                        ],
+                        verbose_name="planned participants",
+                    ),
+                ),
+                (
+                    "planned_jp",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("2000")),
+                        ],
+                        verbose_name="planned JP per participant",
+                    ),
+                ),
+                (
+                    "cost_basis",
+                    models.CharField(
+                        choices=[
+                            ("per_participant", "Unit cost × participants"),
+                            ("lump_sum", "Lump sum"),
+                        ],
+                        default="per_participant",
+                        max_length=15,
+                        verbose_name="cost basis",
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=15,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000")),
+                        ],
+                        verbose_name="cost per participant (Rp)",
+                    ),
+                ),
+                (
+                    "lump_sum",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=15,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("100000000000")),
+                        ],
+                        verbose_name="lump sum (Rp)",
+                    ),
+                ),
+                (
+                    "funding",
+                    models.CharField(
+                        choices=[
+                            ("apbd", "APBD (regional budget)"),
+                            ("apbn", "APBN (state budget)"),
+                            ("grant", "Grant / partner"),
+                            ("none", "No cost (own resources)"),
+                        ],
+                        max_length=10,
+                        verbose_name="funding source",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("gaps", "Competency gaps"),
+                            ("training_needs", "Training-needs report"),
+                            ("proposals", "Employees' proposals"),
+                            ("idp", "Individual development plans"),
+                            ("manual", "Added by hand"),
+                        ],
+                        default="manual",
+                        max_length=15,
+                        verbose_name="drawn from",
+                    ),
+                ),
+                (
+                    "gap_at_plan",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="below standard at plan time"
+                    ),
+                ),
+                ("gap_employee_ids", models.JSONField(blank=True, default=list, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="competencies.competency",
+                        verbose_name="competency",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="competencies.developmentplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "target_employees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="competencies.employee",
+                        verbose_name="target employees",
+                    ),
+                ),
+                (
+                    "target_position",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="competencies.position",
+                        verbose_name="target position",
+                    ),
+                ),
+                (
+                    "target_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="competencies.orgunit",
+                        verbose_name="target unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan item',
-                'verbose_name_plural': 'plan items',
-                'ordering': ['plan', 'competency__code', 'pk'],
+                "verbose_name": "plan item",
+                "verbose_name_plural": "plan items",
+                "ordering": ["plan", "competency__code", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentPlanSpend',
+            name="DevelopmentPlanSpend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.UUIDField(db_index=True, verbose_name='plan item')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=15, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('100000000000'))], verbose_name='amount (Rp)')),
-                ('spent_on', models.DateField(verbose_name='date')),
-                ('document_number', models.CharField(max_length=100, verbose_name='document number')),
-                ('attachment', models.FileField(blank=True, upload_to=competencies.models.development_plan.spend_upload_to, validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='document (PDF or image)')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('cancel_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for cancelling')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='entered at')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_key", models.UUIDField(db_index=True, verbose_name="plan item")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=15,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(Decimal("100000000000")),
+                        ],
+                        verbose_name="amount (Rp)",
+                    ),
+                ),
+                ("spent_on", models.DateField(verbose_name="date")),
+                (
+                    "document_number",
+                    models.CharField(max_length=100, verbose_name="document number"),
+                ),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True,
+                        upload_to=competencies.models.development_plan.spend_upload_to,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["pdf", "jpg", "jpeg", "png"]
+                            )
+                        ],
+                        verbose_name="document (PDF or image)",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
+                (
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="reason for cancelling"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="entered at")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan spending',
-                'verbose_name_plural': 'plan spending',
-                'ordering': ['spent_on', 'pk'],
+                "verbose_name": "plan spending",
+                "verbose_name_plural": "plan spending",
+                "ordering": ["spent_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='developmentplan',
-            constraint=models.UniqueConstraint(fields=('year', 'revision'), name='competencies_devplan_one_revision_number'),
+            model_name="developmentplan",
+            constraint=models.UniqueConstraint(
+                fields=("year", "revision"), name="competencies_devplan_one_revision_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'approved')), fields=('year',), name='competencies_devplan_one_approved_a_year'),
+            model_name="developmentplan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "approved")),
+                fields=("year",),
+                name="competencies_devplan_one_approved_a_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), fields=('year',), name='competencies_devplan_one_open_a_year'),
+            model_name="developmentplan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted"])),
+                fields=("year",),
+                name="competencies_devplan_one_open_a_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplanitem',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='competencies_devplanitem_key'),
+            model_name="developmentplanitem",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "key"), name="competencies_devplanitem_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplanitem',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_cost__gte', 0), ('lump_sum__gte', 0)), name='competencies_devplanitem_cost_not_negative'),
+            model_name="developmentplanitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_cost__gte", 0), ("lump_sum__gte", 0)),
+                name="competencies_devplanitem_cost_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplanspend',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='competencies_devplanspend_amount_positive'),
+            model_name="developmentplanspend",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="competencies_devplanspend_amount_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='developmentplanspend',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled', False)), fields=('item_key', 'document_number'), name='competencies_devplanspend_one_document'),
+            model_name="developmentplanspend",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cancelled", False)),
+                fields=("item_key", "document_number"),
+                name="competencies_devplanspend_one_document",
+            ),
         ),
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -239,7 +240,7 @@ class DevelopmentPlanItem(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.target_kind == self.TargetKind.UNIT and not self.target_unit_id:
             errors["target_unit"] = _("Choose the unit the item is for.")
         if self.target_kind == self.TargetKind.POSITION and not self.target_position_id:
@@ -262,8 +263,7 @@ class DevelopmentPlanItem(models.Model):
             and self.unit_cost * self.planned_participants > MAX_AMOUNT
         ):
             errors["unit_cost"] = _(
-                "Cost per participant × participants is above Rp 100 billion: check the "
-                "amounts."
+                "Cost per participant × participants is above Rp 100 billion: check the amounts."
             )
         if errors:
             raise ValidationError(errors)

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.module_loading import import_string
 
-from accounts.rules import require_hr
 from competencies.models import (
     Competency,
     DevelopmentPlan,
@@ -37,8 +37,17 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def require_plan_reader(user: User | AnonymousUser) -> None:
+    """HR (any scope) reads the plans; so does the head of agency, who approves them (the
+    `competencies.approve_development_plan` rule) and need not be HR."""
+    if not (
+        user.has_perm("portal.access_hr") or user.has_perm("competencies.approve_development_plan")
+    ):
+        raise PermissionDenied
+
+
 def plan_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[DevelopmentPlan]:
-    require_hr(user)
+    require_plan_reader(user)
     return DevelopmentPlan.objects.select_related("prepared_by", "approved_by").order_by(
         "-year", "-revision"
     )
@@ -52,7 +61,7 @@ def plan_get_for_hr(*, user: User | AnonymousUser, pk: int) -> DevelopmentPlan:
 
 
 def plan_item_get_for_hr(*, user: User | AnonymousUser, pk: int) -> DevelopmentPlanItem:
-    require_hr(user)
+    require_plan_reader(user)
     try:
         return DevelopmentPlanItem.objects.select_related(
             "plan", "competency", "target_unit", "target_position"
@@ -82,7 +91,7 @@ class _Population:
     """Active employees (id → (unit path, position id)), the named people of each item,
     and who is below standard in what, now."""
 
-    employees: dict[int, tuple[str, int | None]]
+    employees: dict[int, tuple[str, Any]]
     people: dict[int, set[int]]
     below: dict[int, set[int]]  # competency id → employee ids below standard
 
@@ -118,7 +127,9 @@ def _target_ids(item: DevelopmentPlanItem, population: _Population) -> set[int]:
         path = item.target_unit.path
         return {pk for pk, (p, _pos) in population.employees.items() if p.startswith(path)}
     if item.target_kind == kinds.POSITION:
-        return {pk for pk, (_p, pos) in population.employees.items() if pos == item.target_position_id}
+        return {
+            pk for pk, (_p, pos) in population.employees.items() if pos == item.target_position_id
+        }
     return set()
 
 
@@ -129,7 +140,10 @@ def plan_item_gap_now(*, items: list[DevelopmentPlanItem]) -> dict[int, tuple[in
     result = {}
     for item in items:
         target = _target_ids(item, population)
-        result[item.pk] = (len(target), sorted(target & population.below.get(item.competency_id, set())))
+        result[item.pk] = (
+            len(target),
+            sorted(target & population.below.get(item.competency_id, set())),
+        )
     return result
 
 
@@ -166,7 +180,9 @@ class PlanCandidate:
         return (self.below + self.votes + self.idp_goals, self.below, self.votes)
 
 
-def plan_idp_goal_counts(*, year: int, unit_ids: Iterable[int] | None = None) -> dict[int, int] | None:
+def plan_idp_goal_counts(
+    *, year: int, unit_ids: Iterable[int] | None = None
+) -> dict[int, int] | None:
     """{competency id: agreed IDP goals of `year`}, or None while the portal has no IDPs.
 
     MERGE POINT (issue 18 §2): once `competencies.selectors.idp` exists, return
@@ -311,9 +327,7 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
     keys = [str(i.key) for i in items]
     spent: dict[str, Decimal] = {
         str(key): total
-        for key, total in DevelopmentPlanSpend.objects.filter(
-            item_key__in=keys, cancelled=False
-        )
+        for key, total in DevelopmentPlanSpend.objects.filter(item_key__in=keys, cancelled=False)
         .values_list("item_key")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -333,9 +347,9 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
         target = _target_ids(item, population)
         below_now = target & population.below.get(item.competency_id, set())
         at_plan = set(item.gap_employee_ids) if approved else below_now
-        closed = {
-            e for e in at_plan if e in population.employees
-        } - population.below.get(item.competency_id, set())
+        closed = {e for e in at_plan if e in population.employees} - population.below.get(
+            item.competency_id, set()
+        )
         real = realised.get(str(item.key), {})
         home = item.target_unit.path[:length] if item.target_unit is not None else None
         row = ItemRow(

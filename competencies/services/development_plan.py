@@ -57,7 +57,9 @@ def may_approve_plan(user: Any) -> bool:
 
 def _require_preparer(actor: User) -> None:
     if not may_prepare_plan(actor):
-        raise PermissionDenied(_("Only BKPSDM staff who see the whole organisation prepare the plan."))
+        raise PermissionDenied(
+            _("Only BKPSDM staff who see the whole organisation prepare the plan.")
+        )
 
 
 def _locked_message(plan: DevelopmentPlan) -> str:
@@ -93,7 +95,9 @@ def plan_create(*, actor: User, year: int, note: str = "") -> DevelopmentPlan:
     existing = DevelopmentPlan.objects.filter(year=year).order_by("-revision").first()
     if existing is not None:
         if existing.status in (DevelopmentPlan.Status.DRAFT, DevelopmentPlan.Status.SUBMITTED):
-            raise ValidationError(_("A plan for %(year)s is already being prepared.") % {"year": year})
+            raise ValidationError(
+                _("A plan for %(year)s is already being prepared.") % {"year": year}
+            )
         raise ValidationError(
             _("The plan for %(year)s is approved already: start a revision of it instead.")
             % {"year": year}
@@ -124,9 +128,12 @@ def plan_item_save(
         else None
     )
     item.full_clean()
-    if item.target_kind == DevelopmentPlanItem.TargetKind.PEOPLE and not target_employees:
-        if adding or not item.target_employees.exists():
-            raise ValidationError({"target_employees": _("Name at least one employee.")})
+    if (
+        item.target_kind == DevelopmentPlanItem.TargetKind.PEOPLE
+        and not target_employees
+        and (adding or not item.target_employees.exists())
+    ):
+        raise ValidationError({"target_employees": _("Name at least one employee.")})
     item.save()
     if target_employees is not None:
         item.target_employees.set(
@@ -174,7 +181,9 @@ def plan_build_from_candidates(
         item = DevelopmentPlanItem(
             plan=plan,
             competency=c.competency,
-            title=(course or _("Development of %(competency)s") % {"competency": c.competency.name})[:200],
+            title=(
+                course or _("Development of %(competency)s") % {"competency": c.competency.name}
+            )[:200],
             target_kind=DevelopmentPlanItem.TargetKind.UNIT,
             target_unit=c.unit,
             route=DevelopmentPlanItem.Route.CLASSICAL
@@ -261,7 +270,12 @@ def plan_approve(*, actor: User, plan: DevelopmentPlan) -> DevelopmentPlan:
     for old in previous:
         old.status = DevelopmentPlan.Status.SUPERSEDED
         old.save(update_fields=["status", "updated_at"])
-        audit.audit_log(instance=old, action=audit.EDIT, user=actor, changes={"status": ["approved", "superseded"]})
+        audit.audit_log(
+            instance=old,
+            action=audit.EDIT,
+            user=actor,
+            changes={"status": ["approved", "superseded"]},
+        )
     plan.status = DevelopmentPlan.Status.APPROVED
     plan.approved_by = actor
     plan.approved_at = timezone.now()
@@ -342,7 +356,9 @@ def plan_spend_add(
     plan = _lock(item.plan)
     if plan.status != DevelopmentPlan.Status.APPROVED:
         raise ValidationError(
-            _("Spending is entered on the approved plan in force, not on a draft or an old revision.")
+            _(
+                "Spending is entered on the approved plan in force, not on a draft or an old revision."
+            )
         )
     spend = DevelopmentPlanSpend(
         item_key=item.key,
@@ -355,13 +371,13 @@ def plan_spend_add(
     )
     if attachment is not None:
         spend.attachment = attachment
-    spend.full_clean()
     if DevelopmentPlanSpend.objects.filter(
         item_key=item.key, document_number=spend.document_number, cancelled=False
     ).exists():
         raise ValidationError(
             {"document_number": _("This document is already entered for this item.")}
         )
+    spend.full_clean()
     spend.save()
     audit.audit_log(
         instance=spend,
@@ -373,7 +389,9 @@ def plan_spend_add(
 
 
 @transaction.atomic
-def plan_spend_cancel(*, actor: User, spend: DevelopmentPlanSpend, reason: str) -> DevelopmentPlanSpend:
+def plan_spend_cancel(
+    *, actor: User, spend: DevelopmentPlanSpend, reason: str
+) -> DevelopmentPlanSpend:
     """A wrong entry is cancelled with a reason, never edited or deleted (the trail)."""
     _require_preparer(actor)
     spend = DevelopmentPlanSpend.objects.select_for_update().get(pk=spend.pk)

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from competencies.admin_views.development_plan import require_plan_reader
 from competencies.forms import check_proof_file
 from competencies.models import DevelopmentPlan, DevelopmentPlanSpend
 from competencies.selectors.development_plan import (
     development_plan_report,
     plan_item_get_for_hr,
     plan_spend_list,
+    require_plan_reader,
 )
 from competencies.services.development_plan import (
     may_prepare_plan,
@@ -47,8 +47,12 @@ if TYPE_CHECKING:
 class SpendForm(forms.Form):
     # Text, so that "1.500.000" or "-5" reach the service and get its clear message.
     amount = forms.CharField(label=gettext_lazy("Amount (Rp)"), max_length=30)
-    spent_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    document_number = forms.CharField(label=gettext_lazy("Document number (SP2D, kuitansi …)"), max_length=100)
+    spent_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    document_number = forms.CharField(
+        label=gettext_lazy("Document number (SP2D, kuitansi …)"), max_length=100
+    )
     attachment = forms.FileField(label=gettext_lazy("Document (PDF or image)"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
@@ -69,8 +73,12 @@ class SpendForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    batch = forms.ModelChoiceField(label=gettext_lazy("Classroom batch"), queryset=Batch.objects.none(), required=False)
-    course = forms.ModelChoiceField(label=gettext_lazy("E-learning course"), queryset=CoursePage.objects.none(), required=False)
+    batch = forms.ModelChoiceField(
+        label=gettext_lazy("Classroom batch"), queryset=Batch.objects.none(), required=False
+    )
+    course = forms.ModelChoiceField(
+        label=gettext_lazy("E-learning course"), queryset=CoursePage.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +108,9 @@ def plan_item_realisation(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The spending was entered."))
                     return redirect("lms_plan_item_realisation", item.pk)
             elif action == "cancel":
-                spend = DevelopmentPlanSpend.objects.filter(pk=request.POST.get("spend"), item_key=item.key).first()
+                spend = DevelopmentPlanSpend.objects.filter(
+                    pk=request.POST.get("spend") or 0, item_key=item.key
+                ).first()
                 if spend is None:
                     raise Http404
                 plan_spend_cancel(actor=actor, spend=spend, reason=request.POST.get("reason", ""))
@@ -108,16 +118,22 @@ def plan_item_realisation(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("lms_plan_item_realisation", item.pk)
             elif action in ("link", "unlink", "course_clear"):
                 if action == "unlink":
-                    plan_item_batch_unlink(actor=actor, item=item, batch_id=int(request.POST.get("batch") or 0))
+                    plan_item_batch_unlink(
+                        actor=actor, item=item, batch_id=int(request.POST.get("batch") or 0)
+                    )
                 elif action == "course_clear":
                     plan_item_course_set(actor=actor, item=item, course=None)
                 else:
                     link_form = LinkForm(request.POST, prefix="link")
                     if link_form.is_valid():
                         if link_form.cleaned_data["batch"]:
-                            plan_item_batch_link(actor=actor, item=item, batch=link_form.cleaned_data["batch"])
+                            plan_item_batch_link(
+                                actor=actor, item=item, batch=link_form.cleaned_data["batch"]
+                            )
                         if link_form.cleaned_data["course"]:
-                            plan_item_course_set(actor=actor, item=item, course=link_form.cleaned_data["course"])
+                            plan_item_course_set(
+                                actor=actor, item=item, course=link_form.cleaned_data["course"]
+                            )
                 messages.success(request, _("The links were saved."))
                 return redirect("lms_plan_item_realisation", item.pk)
         except ValidationError as exc:

@@ -6,39 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0016_sttpbirth_birth_place'),
+        ("lms", "0016_sttpbirth_birth_place"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanItemBatch',
+            name="PlanItemBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.UUIDField(db_index=True, verbose_name='plan item')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('batch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_item_link', to='lms.batch', verbose_name='batch')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_key", models.UUIDField(db_index=True, verbose_name="plan item")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "batch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_item_link",
+                        to="lms.batch",
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'batch of a plan item',
-                'verbose_name_plural': 'batches of plan items',
+                "verbose_name": "batch of a plan item",
+                "verbose_name_plural": "batches of plan items",
             },
         ),
         migrations.CreateModel(
-            name='PlanItemCourse',
+            name="PlanItemCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.UUIDField(unique=True, verbose_name='plan item')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_item_links', to='lms.coursepage', verbose_name='course')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_key", models.UUIDField(unique=True, verbose_name="plan item")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_item_links",
+                        to="lms.coursepage",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course of a plan item',
-                'verbose_name_plural': 'courses of plan items',
+                "verbose_name": "course of a plan item",
+                "verbose_name_plural": "courses of plan items",
             },
         ),
     ]

@@ -42,7 +42,9 @@ def _empty() -> dict[str, Any]:
 def _add(figures: dict[str, Any], employee_id: int, path: str, length: int, jp: Decimal) -> None:
     figures["participants"].add(employee_id)
     figures["jp"] += jp
-    unit = figures["units"].setdefault((path or "")[:length], {"participants": set(), "jp": Decimal(0)})
+    unit = figures["units"].setdefault(
+        (path or "")[:length], {"participants": set(), "jp": Decimal(0)}
+    )
     unit["participants"].add(employee_id)
     unit["jp"] += jp
 
@@ -61,12 +63,12 @@ def plan_realisation(
     if not keys:
         return result
     batch_item: dict[int, str] = {}
-    for batch_id, key, status in PlanItemBatch.objects.filter(item_key__in=keys).values_list(
+    for batch_id, batch_key, status in PlanItemBatch.objects.filter(item_key__in=keys).values_list(
         "batch_id", "item_key", "batch__status"
     ):
-        batch_item[batch_id] = str(key)
+        batch_item[batch_id] = str(batch_key)
         if status == Batch.Status.FINISHED:
-            result[str(key)]["batches"] += 1
+            result[str(batch_key)]["batches"] += 1
     if batch_item:
         attended = Attendance.objects.filter(
             session__batch_id__in=list(batch_item), status__in=Attendance.PRESENT
@@ -84,14 +86,14 @@ def plan_realisation(
         )
     }
     if course_item:
-        start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001 - made aware
-        end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))  # noqa: DTZ001
+        year_start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001 - made aware
+        year_end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))  # noqa: DTZ001
         completions = (
             Enrolment.objects.filter(
                 course_id__in=list(course_item),
                 status=Enrolment.Status.COMPLETED,
-                completed_at__gte=start,
-                completed_at__lt=end,
+                completed_at__gte=year_start,
+                completed_at__lt=year_end,
                 user__employee__isnull=False,
                 classroom_nominations__isnull=True,
             )
@@ -99,12 +101,14 @@ def plan_realisation(
             .distinct()
         )
         for course_id, employee_id, path in completions:
-            key, jp = course_item[course_id]
-            _add(result[key], employee_id, path, top_length, jp or Decimal(0))
+            item_key, course_jp = course_item[course_id]
+            _add(result[item_key], employee_id, path, top_length, course_jp or Decimal(0))
     return result
 
 
-def plan_sources_from_lms(*, competency_ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
+def plan_sources_from_lms(
+    *, competency_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Any]]:
     """Per competency: open proposals and their votes (employees' proposals), and the
     live courses that close its gaps (the training-needs report's course links). Three
     queries."""
@@ -116,14 +120,18 @@ def plan_sources_from_lms(*, competency_ids: Iterable[int] | None = None) -> dic
     sources: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"proposals": 0, "votes": 0, "course": None}
     )
-    for competency_id, n in proposals.values_list("competency_id").annotate(n=Count("pk")).order_by():
+    for competency_id, n in (
+        proposals.values_list("competency_id").annotate(n=Count("pk")).order_by()
+    ):
         sources[competency_id]["proposals"] = n
     votes = TrainingNeedSupport.objects.filter(proposal__in=proposals)
     for competency_id, n in (
         votes.values_list("proposal__competency_id").annotate(n=Count("pk")).order_by()
     ):
         sources[competency_id]["votes"] = n
-    links = CourseCompetency.objects.filter(course__live=True).order_by("-target_level", "course_id")
+    links = CourseCompetency.objects.filter(course__live=True).order_by(
+        "-target_level", "course_id"
+    )
     if competency_ids is not None:
         links = links.filter(competency_id__in=list(competency_ids))
     for competency_id, course_id, title in links.values_list(
@@ -154,8 +162,8 @@ def plan_item_links(*, item_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     links: dict[str, dict[str, Any]] = {k: {"batches": [], "course": None} for k in keys}
     for link in PlanItemBatch.objects.filter(item_key__in=keys).select_related("batch__course"):
         links[str(link.item_key)]["batches"].append(link.batch)
-    for link in PlanItemCourse.objects.filter(item_key__in=keys).select_related("course"):
-        links[str(link.item_key)]["course"] = link.course
+    for course_link in PlanItemCourse.objects.filter(item_key__in=keys).select_related("course"):
+        links[str(course_link.item_key)]["course"] = course_link.course
     return links
 
 
@@ -271,7 +279,10 @@ def plan_public_figures_compute(*, year: int) -> dict[str, Any] | None:
             )
         )
     raw_total = _plan_raw(report.total)
-    total = _public_row(raw_total, {"item": "TOTAL", "competency": "", "route": "", "target_kind": "", "funding": ""})
+    total = _public_row(
+        raw_total,
+        {"item": "TOTAL", "competency": "", "route": "", "target_kind": "", "funding": ""},
+    )
     _suppress(rows, raws, total, fields=PLAN_PEOPLE_FIELDS)
     for row, raw in [*zip(rows, raws, strict=True), (total, raw_total)]:
         for f in PLAN_DERIVED_FIELDS:

@@ -41,7 +41,9 @@ def plan_item_batch_link(*, actor: User, item: DevelopmentPlanItem, batch: Batch
             link = PlanItemBatch.objects.create(batch=batch, item_key=item.key, linked_by=actor)
     except IntegrityError as exc:
         raise ValidationError(_("This batch is already linked to another plan item.")) from exc
-    audit.audit_log(instance=item, action=PLAN_LINK, user=actor, changes={"batch": [None, str(batch)]})
+    audit.audit_log(
+        instance=item, action=PLAN_LINK, user=actor, changes={"batch": [None, str(batch)]}
+    )
     return link
 
 
@@ -50,7 +52,9 @@ def plan_item_batch_unlink(*, actor: User, item: DevelopmentPlanItem, batch_id: 
     _require_preparer(actor)
     deleted, _rows = PlanItemBatch.objects.filter(batch_id=batch_id, item_key=item.key).delete()
     if deleted:
-        audit.audit_log(instance=item, action=PLAN_LINK, user=actor, changes={"batch": [batch_id, None]})
+        audit.audit_log(
+            instance=item, action=PLAN_LINK, user=actor, changes={"batch": [batch_id, None]}
+        )
 
 
 @transaction.atomic
@@ -64,10 +68,17 @@ def plan_item_course_set(
     if course is None:
         if current is not None:
             current.delete()
-            audit.audit_log(instance=item, action=PLAN_LINK, user=actor, changes={"course": [str(current.course_id), None]})
+            audit.audit_log(
+                instance=item,
+                action=PLAN_LINK,
+                user=actor,
+                changes={"course": [str(current.course_id), None]},
+            )
         return None
     other_keys = list(
-        DevelopmentPlanItem.objects.filter(plan=item.plan).exclude(key=item.key).values_list("key", flat=True)
+        DevelopmentPlanItem.objects.filter(plan=item.plan)
+        .exclude(key=item.key)
+        .values_list("key", flat=True)
     )
     if PlanItemCourse.objects.filter(course=course, item_key__in=other_keys).exists():
         raise ValidationError(_("This course already counts for another item of the plan."))
@@ -79,5 +90,7 @@ def plan_item_course_set(
         current.save(update_fields=["course", "linked_by"])
     else:
         current = PlanItemCourse.objects.create(item_key=item.key, course=course, linked_by=actor)
-    audit.audit_log(instance=item, action=PLAN_LINK, user=actor, changes={"course": [None, course.title]})
+    audit.audit_log(
+        instance=item, action=PLAN_LINK, user=actor, changes={"course": [None, course.title]}
+    )
     return current

@@ -243,16 +243,70 @@ DICTIONARY: list[tuple[str, str, Any]] = [
     ),
     ("course_title", "text", _("Course title (evaluation and classroom programme tables).")),
     ("item", "text", _("Development plan table: the plan item (activity); TOTAL on the last row.")),
-    ("competency", "text", _("Development plan table: the competency the item develops (code and name).")),
-    ("route, target_kind, funding", "text", _("Development plan table: classical or non-classical route, the kind of target group (a unit, a position, named employees) and the funding source.")),
-    ("target_size", "integer", _("Development plan table: active employees in the item's target group now.")),
-    ("planned_batches, planned_participants, planned_jp", "integer / decimal", _("Development plan table: batches, participants and JP (all participants together) in the approved plan.")),
-    ("planned_cost", "integer", _("Development plan table: the approved budget of the item in rupiah (cost per participant × participants, or a lump sum).")),
-    ("batches_held", "integer", _("Development plan table: classroom batches linked to the item that have finished.")),
-    ("spent", "integer", _("Development plan table: money spent on the item in rupiah, as entered by BKPSDM with its documents.")),
-    ("participants", "integer", _("Development plan table: employees who attended a linked batch or completed the item's e-learning course in the year.")),
-    ("below_standard_at_plan, gaps_closed", "integer", _("Development plan table: employees of the target group below the standard of the competency when the plan was approved, and how many of them meet it now.")),
-    ("jp_delivered, cost_per_participant, cost_per_jp", "decimal / integer", _("Development plan table: the JP delivered to those participants, and the money spent per participant and per JP delivered.")),
+    (
+        "competency",
+        "text",
+        _("Development plan table: the competency the item develops (code and name)."),
+    ),
+    (
+        "route, target_kind, funding",
+        "text",
+        _(
+            "Development plan table: classical or non-classical route, the kind of target group (a unit, a position, named employees) and the funding source."
+        ),
+    ),
+    (
+        "target_size",
+        "integer",
+        _("Development plan table: active employees in the item's target group now."),
+    ),
+    (
+        "planned_batches, planned_participants, planned_jp",
+        "integer / decimal",
+        _(
+            "Development plan table: batches, participants and JP (all participants together) in the approved plan."
+        ),
+    ),
+    (
+        "planned_cost",
+        "integer",
+        _(
+            "Development plan table: the approved budget of the item in rupiah (cost per participant × participants, or a lump sum)."
+        ),
+    ),
+    (
+        "batches_held",
+        "integer",
+        _("Development plan table: classroom batches linked to the item that have finished."),
+    ),
+    (
+        "spent",
+        "integer",
+        _(
+            "Development plan table: money spent on the item in rupiah, as entered by BKPSDM with its documents."
+        ),
+    ),
+    (
+        "participants",
+        "integer",
+        _(
+            "Development plan table: employees who attended a linked batch or completed the item's e-learning course in the year."
+        ),
+    ),
+    (
+        "below_standard_at_plan, gaps_closed",
+        "integer",
+        _(
+            "Development plan table: employees of the target group below the standard of the competency when the plan was approved, and how many of them meet it now."
+        ),
+    ),
+    (
+        "jp_delivered, cost_per_participant, cost_per_jp",
+        "decimal / integer",
+        _(
+            "Development plan table: the JP delivered to those participants, and the money spent per participant and per JP delivered."
+        ),
+    ),
     ("evaluations", "integer", _("Course evaluations submitted in the year.")),
     (
         "content_rating, trainer_rating, usefulness_rating",

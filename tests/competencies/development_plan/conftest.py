@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -29,6 +29,13 @@ from tests.factories.competencies import (
     PositionFactory,
     PositionRequirementFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English; one test checks the Indonesian."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

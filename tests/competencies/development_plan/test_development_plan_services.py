@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-import pytest
 from wagtail.models import ModelLogEntry
+
+import pytest
 
 from competencies.models import DevelopmentPlan, DevelopmentPlanItem, DevelopmentPlanSpend
 from competencies.selectors.development_plan import plan_candidates
@@ -53,9 +54,15 @@ def test_plan_item_planned_cost_unit_cost_times_participants_or_lump_sum(draft, 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("unit_cost", Decimal("-1")), ("unit_cost", Decimal("2000000000")), ("planned_participants", 0)],
+    [
+        ("unit_cost", Decimal("-1")),
+        ("unit_cost", Decimal("2000000000")),
+        ("planned_participants", 0),
+    ],
 )
-def test_plan_item_save_refuses_negative_or_absurd_amounts(draft, bkpsdm, competency, opd_a, field, value):
+def test_plan_item_save_refuses_negative_or_absurd_amounts(
+    draft, bkpsdm, competency, opd_a, field, value
+):
     item = make_item(draft, competency=competency, target_unit=opd_a, **{field: value})
     with pytest.raises(ValidationError) as exc:
         plan_item_save(actor=bkpsdm, item=item)
@@ -70,13 +77,17 @@ def test_plan_item_save_refuses_a_unit_target_without_unit(draft, bkpsdm, compet
 
 
 def test_plan_item_save_named_people_need_someone(draft, bkpsdm, competency):
-    item = make_item(draft, competency=competency, target_kind=DevelopmentPlanItem.TargetKind.PEOPLE)
+    item = make_item(
+        draft, competency=competency, target_kind=DevelopmentPlanItem.TargetKind.PEOPLE
+    )
     with pytest.raises(ValidationError):
         plan_item_save(actor=bkpsdm, item=item, target_employees=[])
     assert not DevelopmentPlanItem.objects.exists()
 
 
-def test_plan_approval_fixes_the_gap_and_locks_the_plan(approved, bkpsdm, competency, opd_a, staff_a):
+def test_plan_approval_fixes_the_gap_and_locks_the_plan(
+    approved, bkpsdm, competency, opd_a, staff_a
+):
     item = approved.items.get()
     assert approved.status == DevelopmentPlan.Status.APPROVED
     assert item.gap_at_plan == 6
@@ -98,7 +109,9 @@ def test_plan_locked_message_in_indonesian(approved, bkpsdm):
     assert "dikunci" in exc.value.messages[0]
 
 
-def test_plan_approve_needs_the_permission_and_a_submitted_plan(draft, bkpsdm, head, competency, opd_a):
+def test_plan_approve_needs_the_permission_and_a_submitted_plan(
+    draft, bkpsdm, head, competency, opd_a
+):
     plan_item_save(actor=bkpsdm, item=make_item(draft, competency=competency, target_unit=opd_a))
     with pytest.raises(ValidationError):
         plan_approve(actor=head, plan=draft)  # not submitted
@@ -178,21 +191,31 @@ def test_plan_spend_add_refuses_a_date_outside_the_plan_year(approved, bkpsdm):
 
 
 def test_plan_spend_add_refuses_a_draft_plan(draft, bkpsdm, competency, opd_a, spend_date):
-    item = plan_item_save(actor=bkpsdm, item=make_item(draft, competency=competency, target_unit=opd_a))
+    item = plan_item_save(
+        actor=bkpsdm, item=make_item(draft, competency=competency, target_unit=opd_a)
+    )
     with pytest.raises(ValidationError, match="approved plan"):
-        plan_spend_add(actor=bkpsdm, item=item, amount="1", spent_on=spend_date, document_number="X")
+        plan_spend_add(
+            actor=bkpsdm, item=item, amount="1", spent_on=spend_date, document_number="X"
+        )
 
 
 def test_plan_spend_cancel_keeps_the_entry(approved, bkpsdm, spend_date):
     spend = plan_spend_add(
-        actor=bkpsdm, item=approved.items.get(), amount="10", spent_on=spend_date, document_number="A"
+        actor=bkpsdm,
+        item=approved.items.get(),
+        amount="10",
+        spent_on=spend_date,
+        document_number="A",
     )
     plan_spend_cancel(actor=bkpsdm, spend=spend, reason="Salah ketik")
     spend.refresh_from_db()
     assert spend.cancelled and spend.cancel_reason == "Salah ketik"
 
 
-def test_plan_build_from_gaps_prefills_items_once(draft, bkpsdm, competency, opd_a, opd_b, staff_a, staff_b, year):
+def test_plan_build_from_gaps_prefills_items_once(
+    draft, bkpsdm, competency, opd_a, opd_b, staff_a, staff_b, year
+):
     candidates = plan_candidates(year=year)
     assert [(c.unit, c.below) for c in candidates] == [(opd_a, 6), (opd_b, 2)]
     assert plan_build_from_candidates(actor=bkpsdm, plan=draft, candidates=candidates) == 2

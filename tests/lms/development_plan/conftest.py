@@ -1,4 +1,5 @@
 from tests.competencies.development_plan.conftest import (  # noqa: F401 - fixtures
+    _english,
     approved,
     bkpsdm,
     competency,

@@ -9,8 +9,6 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,9 +42,13 @@ def delivered(approved, bkpsdm, course_index, staff_a, staff_b, opd_a, year, spe
     item's e-learning course (4 JP) completed this year by one employee of OPD B; two
     spending entries."""
     item = approved.items.get()
-    course = CoursePageFactory(parent=course_index, title="Bimtek", delivery_mode=CoursePage.DeliveryMode.KLASIKAL)
+    course = CoursePageFactory(
+        parent=course_index, title="Bimtek", delivery_mode=CoursePage.DeliveryMode.KLASIKAL
+    )
     day = datetime.date(year, 5, 4)
-    batch = BatchFactory(course=course, unit=opd_a, status=Batch.Status.FINISHED, starts_on=day, ends_on=day)
+    batch = BatchFactory(
+        course=course, unit=opd_a, status=Batch.Status.FINISHED, starts_on=day, ends_on=day
+    )
     session = SessionFactory(batch=batch, jp=2, date=day)
     for employee in staff_a[:5]:
         _attend(session, employee)
@@ -57,8 +59,12 @@ def delivered(approved, bkpsdm, course_index, staff_a, staff_b, opd_a, year, spe
         completed_at=timezone.make_aware(datetime.datetime(year, 6, 1, 10)),  # noqa: DTZ001
     )  # fmt: skip
     plan_item_course_set(actor=bkpsdm, item=item, course=elearning)
-    plan_spend_add(actor=bkpsdm, item=item, amount="6000000", spent_on=spend_date, document_number="SP2D-1")
-    plan_spend_add(actor=bkpsdm, item=item, amount="3000000", spent_on=spend_date, document_number="SP2D-2")
+    plan_spend_add(
+        actor=bkpsdm, item=item, amount="6000000", spent_on=spend_date, document_number="SP2D-1"
+    )
+    plan_spend_add(
+        actor=bkpsdm, item=item, amount="3000000", spent_on=spend_date, document_number="SP2D-2"
+    )
     return item
 
 
@@ -81,9 +87,16 @@ def test_realisation_follows_the_item_into_a_revision(delivered, approved, bkpsd
     assert (row.participants, row.spent) == (6, Decimal("9000000"))
 
 
-def test_batch_link_refuses_another_year_and_a_second_item(approved, bkpsdm, course_index, opd_a, year):
+def test_batch_link_refuses_another_year_and_a_second_item(
+    approved, bkpsdm, course_index, opd_a, year
+):
     course = CoursePageFactory(parent=course_index)
-    old = BatchFactory(course=course, unit=opd_a, starts_on=datetime.date(year - 1, 3, 1), ends_on=datetime.date(year - 1, 3, 2))
+    old = BatchFactory(
+        course=course,
+        unit=opd_a,
+        starts_on=datetime.date(year - 1, 3, 1),
+        ends_on=datetime.date(year - 1, 3, 2),
+    )
     with pytest.raises(ValidationError, match="outside the plan year"):
         plan_item_batch_link(actor=bkpsdm, item=approved.items.get(), batch=old)
 
@@ -112,7 +125,9 @@ def test_public_figures_suppress_small_cells(approved, bkpsdm, staff_a, competen
     from competencies.models import Assessment
     from tests.factories.competencies import AssessmentFactory
 
-    AssessmentFactory(employee=staff_a[0], competency=competency, level=3, status=Assessment.Status.APPROVED)
+    AssessmentFactory(
+        employee=staff_a[0], competency=competency, level=3, status=Assessment.Status.APPROVED
+    )
     public = plan_public_figures_compute(year=year)
     item = public["items"][0]
     # One gap closed: a single person's progress is not published, nor what derives from it.
@@ -124,7 +139,9 @@ def test_public_figures_suppress_small_cells(approved, bkpsdm, staff_a, competen
     assert public["total"]["gaps_closed"] is None
 
 
-def test_public_pages_show_the_plan_without_personal_data(delivered, approved, client, year, staff_a):
+def test_public_pages_show_the_plan_without_personal_data(
+    delivered, approved, client, year, staff_a
+):
     page = client.get(reverse("public:dashboard"), {"tahun": year})
     assert page.status_code == 200
     assert "Bimtek pelayanan publik" in page.content.decode()
@@ -134,7 +151,9 @@ def test_public_pages_show_the_plan_without_personal_data(delivered, approved, c
     text = json.dumps(plan)
     for employee in staff_a:
         assert employee.full_name not in text and employee.user.nip not in text
-    csv = client.get(reverse("public:data_csv"), {"tahun": year, "tabel": "rencana"}).content.decode("utf-8-sig")
+    csv = client.get(
+        reverse("public:data_csv"), {"tahun": year, "tabel": "rencana"}
+    ).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("year,item,competency")
     assert "TOTAL" in csv.splitlines()[-1]
     assert "target_size" in client.get(reverse("public:data_dictionary")).content.decode()
