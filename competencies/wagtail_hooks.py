@@ -220,9 +220,18 @@ def register_development_plan_urls():
     return development_plan_urls()
 
 
+class PlanMenuItem(HRMenuItem):
+    """HR, and the head of agency who approves the plan without being HR."""
+
+    def is_shown(self, request):
+        return super().is_shown(request) or request.user.has_perm(
+            "competencies.approve_development_plan"
+        )
+
+
 @hooks.register("register_admin_menu_item")
 def register_development_plan_menu_item():
-    return HRMenuItem(
+    return PlanMenuItem(
         gettext_lazy("Development plan"),
         reverse("competencies_plan_list"),
         name="development-plan",

@@ -140,3 +140,9 @@ def test_spend_form_refuses_bad_amounts_and_dates(client, bkpsdm, approved, year
     response = client.post(url, {**base, "spend-amount": "1.500.000"})
     assert response.status_code == 302
     assert DevelopmentPlanSpend.objects.get().amount == 1500000
+
+
+def test_the_head_of_agency_finds_the_plans_in_the_admin_menu(client, head_admin):
+    client.force_login(head_admin)
+    page = client.get(reverse("wagtailadmin_home"))
+    assert reverse("competencies_plan_list") in page.content.decode()
