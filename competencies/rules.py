@@ -27,3 +27,20 @@ rules.add_perm(
 )
 rules.add_perm("competencies.change_employee_record", manages_employee)
 rules.add_perm("competencies.rate_employee", manages_employee | supervises_employee)
+
+
+@rules.predicate
+def approves_development_plan(user) -> bool:
+    """The head of agency (docs/development-plan.md): the model permission
+    `competencies.approve_developmentplan`, given to their account or a group. Not
+    implied by the Administrator role: approving public money is not an IT task."""
+    from django.contrib.auth.backends import ModelBackend
+
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and ModelBackend().has_perm(user, "competencies.approve_developmentplan")
+    )
+
+
+rules.add_perm("competencies.approve_development_plan", approves_development_plan)

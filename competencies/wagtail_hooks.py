@@ -206,3 +206,47 @@ def register_hr_log_actions(actions):
         gettext_lazy("Reject training record"),
         gettext_lazy("Training record rejected"),
     )
+
+
+@hooks.register("register_log_actions")
+def register_development_plan_log_actions(actions):
+    for code, label, message in (
+        ("competencies.plan_submit", gettext_lazy("Submit the development plan"), gettext_lazy("Development plan submitted")),
+        ("competencies.plan_approve", gettext_lazy("Approve the development plan"), gettext_lazy("Development plan approved")),
+        ("competencies.plan_return", gettext_lazy("Return the development plan"), gettext_lazy("Development plan returned for changes")),
+        ("competencies.plan_revise", gettext_lazy("Revise the development plan"), gettext_lazy("Development plan revision started")),
+        ("competencies.plan_spend", gettext_lazy("Enter plan spending"), gettext_lazy("Plan spending entered")),
+        ("competencies.plan_spend_cancel", gettext_lazy("Cancel plan spending"), gettext_lazy("Plan spending cancelled")),
+        ("competencies.plan_link", gettext_lazy("Link training to a plan item"), gettext_lazy("Training linked to a plan item")),
+    ):  # fmt: skip
+        actions.register_action(code, label, message)
+
+
+# DEVELOPMENT PLAN ------------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_development_plan_urls():
+    from competencies.admin_views.development_plan import development_plan_urls
+
+    return development_plan_urls()
+
+
+class PlanMenuItem(HRMenuItem):
+    """HR, and the head of agency who approves the plan without being HR."""
+
+    def is_shown(self, request):
+        return super().is_shown(request) or request.user.has_perm(
+            "competencies.approve_development_plan"
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_development_plan_menu_item():
+    return PlanMenuItem(
+        gettext_lazy("Development plan"),
+        reverse("competencies_plan_list"),
+        name="development-plan",
+        icon_name="list-ul",
+        order=335,
+    )

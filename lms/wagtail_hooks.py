@@ -320,3 +320,10 @@ def register_batch_calendar_menu_item():
     return HRMenuItem(
         _("Batch calendar"), reverse("lms_classroom_calendar"), icon_name="date", order=339
     )
+
+
+@hooks.register("register_admin_urls")
+def register_development_plan_urls():
+    from lms.admin_views.development_plan import development_plan_admin_urls
+
+    return development_plan_admin_urls()

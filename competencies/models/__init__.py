@@ -1,4 +1,9 @@
 from competencies.models.assessments import Assessment
+from competencies.models.development_plan import (
+    DevelopmentPlan,
+    DevelopmentPlanItem,
+    DevelopmentPlanSpend,
+)
 from competencies.models.employees import PANGKAT, Employee, Golongan, HRScope, PppkGolongan
 from competencies.models.framework import LEVELS, Competency, ProficiencyLevel
 from competencies.models.idp import (
@@ -24,6 +29,9 @@ __all__ = [
     "CoachingSession",
     "Competency",
     "CurrentLevel",
+    "DevelopmentPlan",
+    "DevelopmentPlanItem",
+    "DevelopmentPlanSpend",
     "Employee",
     "EmployeeJpYear",
     "Golongan",

@@ -658,6 +658,10 @@ COMPETENCIES_ASSIGNMENT_SUMMARY_SELECTOR = "lms.selectors.assignments.assignment
 # named in an activity, and which of them the employee completed (the review's evidence).
 COMPETENCIES_IDP_TARGET_SELECTOR = "lms.selectors.idp.idp_activity_target"
 COMPETENCIES_IDP_COMPLETION_SELECTOR = "lms.selectors.idp.idp_completion_keys"
+# The development plan (docs/development-plan.md) asks these for what the linked batches
+# and courses delivered, and for the proposals and courses it is built from.
+COMPETENCIES_PLAN_REALISATION_SELECTOR = "lms.selectors.development_plan.plan_realisation"
+COMPETENCIES_PLAN_SOURCES_SELECTOR = "lms.selectors.development_plan.plan_sources_from_lms"
 
 # REST API
 # docs/api.md; https://www.django-rest-framework.org/api-guide/settings/ and

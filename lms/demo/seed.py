@@ -18,6 +18,7 @@ from competencies.demo.seed import competencies_demo_seed
 from competencies.models import AgencySettings
 from lms.demo.classroom import classroom_demo_seed
 from lms.demo.courses import demo_courses_seed
+from lms.demo.development_plan import development_plan_demo_seed
 from lms.demo.idp import idp_demo_seed
 from lms.models import HomePage
 
@@ -133,6 +134,7 @@ def demo_seed() -> list[DemoLogin]:
     _demo_proposals(users=users)
     classroom_demo_seed(users=users)
     idp_demo_seed(users=users)
+    development_plan_demo_seed(users=users)
     return logins
 
 

@@ -25,6 +25,7 @@ from lms.models.classroom_evaluation import (
     BatchEvaluationReceipt,
     TrainerEvaluation,
 )
+from lms.models.development_plan import PlanItemBatch, PlanItemCourse
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
@@ -44,6 +45,8 @@ from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 from lms.models.xapi import XapiStatement
 
 __all__ = [
+    "PlanItemBatch",
+    "PlanItemCourse",
     "Attendance",
     "Batch",
     "BatchEvaluation",

@@ -15,6 +15,7 @@ from wagtail.models import Site
 
 from competencies.models import AgencySettings
 from competencies.spreadsheets import csv_attachment
+from lms.selectors.development_plan import PLAN_FIELDS, plan_public_figures
 from lms.selectors.public import (
     COURSE_FIELDS,
     PROGRAMME_FIELDS,
@@ -97,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "small_cell": SMALL_CELL,
             "share_chart": _chart(units, "share_meeting_target_pct", 100),
             "jp_chart": _chart(units, "jp_average", jp_max),
+            "plan": plan_public_figures(year=year),
         },
     )
 
@@ -124,6 +126,14 @@ def data_csv(request: HttpRequest) -> HttpResponse:
         rows = [["year", *COURSE_FIELDS]]
         rows += [[year, *(_cell(row, f) for f in COURSE_FIELDS)] for row in figures["courses"]]
         name = f"transparansi-evaluasi-{year}.csv"
+    elif request.GET.get("tabel") == "rencana":
+        plan = plan_public_figures(year=year) or {"items": [], "total": None}
+        columns = [f.name for f in PLAN_FIELDS]
+        rows = [["year", *columns]]
+        rows += [[year, *(_cell(row, c) for c in columns)] for row in plan["items"]]
+        if plan["total"] is not None:
+            rows.append([year, *(_cell(plan["total"], c) for c in columns)])
+        name = f"transparansi-rencana-{year}.csv"
     elif request.GET.get("tabel") == "klasikal":
         columns = [f.name for f in PROGRAMME_FIELDS]
         rows = [["year", *columns]]
@@ -147,6 +157,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
     figures = _figures(request, year)
     payload = {
         **figures,
+        "development_plan": plan_public_figures(year=year),
         "data_dictionary": request.build_absolute_uri("/transparansi/kamus-data/"),
         "licence": "CC BY 4.0",
     }
@@ -231,6 +242,71 @@ DICTIONARY: list[tuple[str, str, Any]] = [
         _("Development hours (JP) of the sessions those participants attended, added up."),
     ),
     ("course_title", "text", _("Course title (evaluation and classroom programme tables).")),
+    ("item", "text", _("Development plan table: the plan item (activity); TOTAL on the last row.")),
+    (
+        "competency",
+        "text",
+        _("Development plan table: the competency the item develops (code and name)."),
+    ),
+    (
+        "route, target_kind, funding",
+        "text",
+        _(
+            "Development plan table: classical or non-classical route, the kind of target group (a unit, a position, named employees) and the funding source."
+        ),
+    ),
+    (
+        "target_size",
+        "integer",
+        _("Development plan table: active employees in the item's target group now."),
+    ),
+    (
+        "planned_batches, planned_participants, planned_jp",
+        "integer / decimal",
+        _(
+            "Development plan table: batches, participants and JP (all participants together) in the approved plan."
+        ),
+    ),
+    (
+        "planned_cost",
+        "integer",
+        _(
+            "Development plan table: the approved budget of the item in rupiah (cost per participant × participants, or a lump sum)."
+        ),
+    ),
+    (
+        "batches_held",
+        "integer",
+        _("Development plan table: classroom batches linked to the item that have finished."),
+    ),
+    (
+        "spent",
+        "integer",
+        _(
+            "Development plan table: money spent on the item in rupiah, as entered by BKPSDM with its documents."
+        ),
+    ),
+    (
+        "participants",
+        "integer",
+        _(
+            "Development plan table: employees who attended a linked batch or completed the item's e-learning course in the year."
+        ),
+    ),
+    (
+        "below_standard_at_plan, gaps_closed",
+        "integer",
+        _(
+            "Development plan table: employees of the target group below the standard of the competency when the plan was approved, and how many of them meet it now."
+        ),
+    ),
+    (
+        "jp_delivered, cost_per_participant, cost_per_jp",
+        "decimal / integer",
+        _(
+            "Development plan table: the JP delivered to those participants, and the money spent per participant and per JP delivered."
+        ),
+    ),
     ("evaluations", "integer", _("Course evaluations submitted in the year.")),
     (
         "content_rating, trainer_rating, usefulness_rating",

@@ -215,3 +215,17 @@ def test_idp_changes_are_in_the_audit_trail(line):
     )  # fmt: skip
     entry = ModelLogEntry.objects.filter(object_id=str(idp.pk), user=line.hr).get()
     assert "Activity added" in entry.data["note"]
+
+
+def test_the_agencys_plan_weighs_the_agreed_idp_goals(line):
+    """Issue 18 §3: the yearly plan is built from the agreed IDPs too."""
+    from competencies.selectors.development_plan import plan_candidates
+
+    before = plan_candidates(year=line.year, lms_sources={})
+    assert before and all(c.idp_goals == 0 for c in before)
+
+    idp = idp_propose(actor=line.employee.user, idp=_plan_with_activity(line))
+    idp_agree(actor=line.supervisor.user, idp=idp)
+
+    after = {c.competency.pk: c.idp_goals for c in plan_candidates(year=line.year, lms_sources={})}
+    assert after[line.c1.pk] == 1 and after[line.c2.pk] == 1

@@ -1,0 +1,311 @@
+"""The LMS side of the agency's development plan (docs/development-plan.md): what the
+linked classroom batches and e-learning courses delivered for each plan item, the
+training-needs and proposal figures HR builds the plan from, the batches and courses HR
+may link, and the plan's public figures (one selector for HR and the public:
+`competencies.selectors.development_plan.development_plan_report`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from competencies.models import DevelopmentPlan
+from competencies.selectors.development_plan import (
+    PlanReport,
+    development_plan_report,
+)
+from lms.models import (
+    Attendance,
+    Batch,
+    CoursePage,
+    Enrolment,
+    PlanItemBatch,
+    PlanItemCourse,
+    Session,
+    TrainingNeedProposal,
+    TrainingNeedSupport,
+)
+from lms.selectors.classroom import session_jp
+from lms.selectors.public import SMALL_CELL, Field, _is_small, _suppress
+
+
+def _empty() -> dict[str, Any]:
+    return {"batches": 0, "participants": set(), "jp": Decimal(0), "units": {}}
+
+
+def _add(figures: dict[str, Any], employee_id: int, path: str, length: int, jp: Decimal) -> None:
+    figures["participants"].add(employee_id)
+    figures["jp"] += jp
+    unit = figures["units"].setdefault(
+        (path or "")[:length], {"participants": set(), "jp": Decimal(0)}
+    )
+    unit["participants"].add(employee_id)
+    unit["jp"] += jp
+
+
+def plan_realisation(
+    *, item_keys: Iterable[str], year: int, top_length: int
+) -> dict[str, dict[str, Any]]:
+    """{item key: {"batches", "participants" (employee ids), "jp", "units": {OPD path:
+    {"participants", "jp"}}}}. Batches held are the linked batches finished; their
+    participants attended (present or late) a session, counted in the OPD whose quota
+    they used, with the JP of the sessions attended. E-learning: completions in the plan
+    year of the item's course by employees, outside a classroom batch (those count
+    through their batch), each worth the course's JP. Four queries."""
+    keys = [str(k) for k in item_keys]
+    result: dict[str, dict[str, Any]] = {k: _empty() for k in keys}
+    if not keys:
+        return result
+    batch_item: dict[int, str] = {}
+    for batch_id, batch_key, status in PlanItemBatch.objects.filter(item_key__in=keys).values_list(
+        "batch_id", "item_key", "batch__status"
+    ):
+        batch_item[batch_id] = str(batch_key)
+        if status == Batch.Status.FINISHED:
+            result[str(batch_key)]["batches"] += 1
+    if batch_item:
+        attended = Attendance.objects.filter(
+            session__batch_id__in=list(batch_item), status__in=Attendance.PRESENT
+        ).values_list(
+            "session__jp", "session__date", "session__start_time", "session__end_time",
+            "nomination__employee_id", "nomination__unit__path", "session__batch_id",
+        )  # fmt: skip
+        for jp_set, date, start, end, employee_id, path, batch_id in attended:
+            jp = session_jp(Session(jp=jp_set, date=date, start_time=start, end_time=end))
+            _add(result[batch_item[batch_id]], employee_id, path, top_length, jp)
+    course_item = {
+        course_id: (str(key), jp)
+        for key, course_id, jp in PlanItemCourse.objects.filter(item_key__in=keys).values_list(
+            "item_key", "course_id", "course__jp_hours"
+        )
+    }
+    if course_item:
+        year_start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001 - made aware
+        year_end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))  # noqa: DTZ001
+        completions = (
+            Enrolment.objects.filter(
+                course_id__in=list(course_item),
+                status=Enrolment.Status.COMPLETED,
+                completed_at__gte=year_start,
+                completed_at__lt=year_end,
+                user__employee__isnull=False,
+                classroom_nominations__isnull=True,
+            )
+            .values_list("course_id", "user__employee__id", "user__employee__unit__path")
+            .distinct()
+        )
+        for course_id, employee_id, path in completions:
+            item_key, course_jp = course_item[course_id]
+            _add(result[item_key], employee_id, path, top_length, course_jp or Decimal(0))
+    return result
+
+
+def plan_sources_from_lms(
+    *, competency_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per competency: open proposals and their votes (employees' proposals), and the
+    live courses that close its gaps (the training-needs report's course links). Three
+    queries."""
+    from lms.models import CourseCompetency
+
+    proposals = TrainingNeedProposal.objects.filter(status__in=TrainingNeedProposal.SUPPORTABLE)
+    if competency_ids is not None:
+        proposals = proposals.filter(competency_id__in=list(competency_ids))
+    sources: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"proposals": 0, "votes": 0, "course": None}
+    )
+    for competency_id, n in (
+        proposals.values_list("competency_id").annotate(n=Count("pk")).order_by()
+    ):
+        sources[competency_id]["proposals"] = n
+    votes = TrainingNeedSupport.objects.filter(proposal__in=proposals)
+    for competency_id, n in (
+        votes.values_list("proposal__competency_id").annotate(n=Count("pk")).order_by()
+    ):
+        sources[competency_id]["votes"] = n
+    links = CourseCompetency.objects.filter(course__live=True).order_by(
+        "-target_level", "course_id"
+    )
+    if competency_ids is not None:
+        links = links.filter(competency_id__in=list(competency_ids))
+    for competency_id, course_id, title in links.values_list(
+        "competency_id", "course_id", "course__title"
+    ):
+        if sources[competency_id]["course"] is None:
+            sources[competency_id]["course"] = {"id": course_id, "title": title}
+    return dict(sources)
+
+
+def plan_batch_choices() -> QuerySet[Batch]:
+    """Batches HR may link to an item: not cancelled, not yet linked."""
+    return (
+        Batch.objects.exclude(status=Batch.Status.CANCELLED)
+        .filter(plan_item_link__isnull=True)
+        .select_related("course")
+        .order_by("-starts_on")
+    )
+
+
+def plan_course_choices() -> QuerySet[CoursePage]:
+    return CoursePage.objects.live().order_by("title")
+
+
+def plan_item_links(*, item_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{item key: {"batches": [Batch], "course": CoursePage | None}}. Two queries."""
+    keys = [str(k) for k in item_keys]
+    links: dict[str, dict[str, Any]] = {k: {"batches": [], "course": None} for k in keys}
+    for link in PlanItemBatch.objects.filter(item_key__in=keys).select_related("batch__course"):
+        links[str(link.item_key)]["batches"].append(link.batch)
+    for course_link in PlanItemCourse.objects.filter(item_key__in=keys).select_related("course"):
+        links[str(course_link.item_key)]["course"] = course_link.course
+    return links
+
+
+# PUBLIC FIGURES ---------------------------------------------------------------------------
+
+PLAN_FIELDS: tuple[Field, ...] = (
+    Field("item", "text"),
+    Field("competency", "text"),
+    Field("route", "text"),
+    Field("target_kind", "text"),
+    Field("funding", "text"),
+    Field("target_size", "people"),
+    Field("planned_batches", "courses"),
+    Field("planned_participants", "courses"),
+    Field("planned_jp", "courses"),
+    Field("planned_cost", "courses"),
+    Field("batches_held", "courses"),
+    Field("spent", "courses"),
+    Field("participants", "people"),
+    Field("below_standard_at_plan", "people"),
+    Field("gaps_closed", "people"),
+    # JP of a handful of participants would show what those people did; the costs per
+    # participant and per JP would give the count back.
+    Field("jp_delivered", "derived", ("participants",)),
+    Field("cost_per_participant", "derived", ("participants",)),
+    Field("cost_per_jp", "derived", ("participants",)),
+)
+PLAN_PEOPLE_FIELDS = tuple(f for f in PLAN_FIELDS if f.kind == "people")
+PLAN_DERIVED_FIELDS = tuple(f for f in PLAN_FIELDS if f.kind == "derived")
+
+
+def _per(amount: Decimal, count: Decimal | int) -> int | None:
+    return int(round(amount / count)) if count else None
+
+
+def _plan_raw(row: Any) -> dict[str, Any]:
+    return {
+        "target_size": row.target_size,
+        "planned_batches": row.planned_batches,
+        "planned_participants": row.planned_participants,
+        "planned_jp": float(row.planned_jp),
+        "planned_cost": int(round(row.planned_cost)),
+        "batches_held": row.batches_held,
+        "spent": int(round(row.spent)),
+        "participants": row.participants,
+        "below_standard_at_plan": row.below_at_plan,
+        "gaps_closed": row.gaps_closed,
+        "_jp": row.jp_delivered,
+        "_spent": row.spent,
+    }
+
+
+def _plan_derived(name: str, raw: dict[str, Any]) -> float | int | None:
+    if name == "jp_delivered":
+        return float(raw["_jp"])
+    if name == "cost_per_participant":
+        return _per(raw["_spent"], raw["participants"])
+    if name == "cost_per_jp":
+        return _per(raw["_spent"], raw["_jp"])
+    raise ValueError(name)
+
+
+def _public_row(raw: dict[str, Any], text: dict[str, str]) -> dict[str, Any]:
+    hidden = [f.name for f in PLAN_PEOPLE_FIELDS if _is_small(raw[f.name])]
+    row: dict[str, Any] = {**text, "suppressed": hidden}
+    for f in PLAN_FIELDS:
+        if f.kind in ("people", "courses"):
+            row[f.name] = None if f.name in hidden else raw[f.name]
+    return row
+
+
+def plan_public_figures(*, year: int) -> dict[str, Any] | None:
+    """`plan_public_figures_compute`, cached per year like the dashboard's other figures
+    (PUBLIC_FIGURES_CACHE_SECONDS, a quarter of an hour by default)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from lms.selectors.public import DEFAULT_CACHE_SECONDS
+
+    key = f"lms:public-plan:v1:{year}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = plan_public_figures_compute(year=year) or {}
+        timeout = getattr(settings, "PUBLIC_FIGURES_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        cache.set(key, figures, timeout)
+    return figures or None
+
+
+def plan_public_figures_compute(*, year: int) -> dict[str, Any] | None:
+    """The approved plan of `year` and its realisation for the public dashboard, from
+    HR's own report (`development_plan_report`): per item and in total, with counts of
+    people below SMALL_CELL suppressed (and, when exactly one item's count is, the
+    smallest other one or the total; see lms.selectors.public._suppress). None when the
+    year has no approved plan. No personal data: items, money, counts."""
+    plan = DevelopmentPlan.objects.filter(year=year, status=DevelopmentPlan.Status.APPROVED).first()
+    if plan is None:
+        return None
+    report: PlanReport = development_plan_report(plan=plan)
+    raws, rows = [], []
+    for r in report.items:
+        raw = _plan_raw(r)
+        raws.append(raw)
+        rows.append(
+            _public_row(
+                raw,
+                {
+                    "item": r.item.title,
+                    "competency": f"{r.item.competency.code} {r.item.competency.name}",
+                    "route": r.item.get_route_display(),
+                    "target_kind": r.item.get_target_kind_display(),
+                    "funding": r.item.get_funding_display(),
+                },
+            )
+        )
+    raw_total = _plan_raw(report.total)
+    total = _public_row(
+        raw_total,
+        {"item": "TOTAL", "competency": "", "route": "", "target_kind": "", "funding": ""},
+    )
+    _suppress(rows, raws, total, fields=PLAN_PEOPLE_FIELDS)
+    for row, raw in [*zip(rows, raws, strict=True), (total, raw_total)]:
+        for f in PLAN_DERIVED_FIELDS:
+            hidden = any(i in row["suppressed"] for i in f.of)
+            row[f.name] = None if hidden else _plan_derived(f.name, raw)
+            if hidden:
+                row["suppressed"].append(f.name)
+    return {
+        "year": year,
+        "revision": plan.revision,
+        "approved_at": plan.approved_at.isoformat(timespec="seconds") if plan.approved_at else None,
+        "items": rows,
+        "total": total,
+    }
+
+
+__all__ = [
+    "PLAN_FIELDS",
+    "SMALL_CELL",
+    "plan_batch_choices",
+    "plan_course_choices",
+    "plan_item_links",
+    "plan_public_figures",
+    "plan_realisation",
+    "plan_sources_from_lms",
+]

@@ -1,0 +1,16 @@
+from tests.competencies.development_plan.conftest import (  # noqa: F401 - fixtures
+    _english,
+    approved,
+    bkpsdm,
+    competency,
+    draft,
+    head,
+    opd_a,
+    opd_b,
+    position,
+    scoped_hr,
+    spend_date,
+    staff_a,
+    staff_b,
+    year,
+)
