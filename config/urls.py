@@ -46,6 +46,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("learning/usulan/", include("lms.urls.proposals")),
     path("learning/scorm/", include("lms.urls.scorm")),
+    path("learning/h5p/", include("lms.urls.h5p")),
     path("learning/kelas/", include("lms.urls.classroom")),
     path("learning/", include("lms.urls.learning")),
     path("verify/", include("lms.urls.verify")),

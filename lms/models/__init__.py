@@ -21,6 +21,7 @@ from lms.models.classroom import (
     Trainer,
 )
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
+from lms.models.h5p import H5pLessonPage, H5pPackage, H5pResult
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
     CourseCompetency,
@@ -73,6 +74,9 @@ __all__ = [
     "Question",
     "QuizAttempt",
     "QuizPage",
+    "H5pLessonPage",
+    "H5pPackage",
+    "H5pResult",
     "ScormAttempt",
     "ScormLessonPage",
     "ScormPackage",

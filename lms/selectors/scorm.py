@@ -36,15 +36,21 @@ def scorm_package_for_user(*, user: User | AnonymousUser, token: str) -> ScormPa
     )
     if package is None or package.course is None:
         return None
-    course = package.course
+    return package if course_content_visible_to(user=user, course=package.course) else None
+
+
+def course_content_visible_to(*, user: User | AnonymousUser, course: CoursePage) -> bool:
+    """Whether `user` may read the uploaded content packages (SCORM, H5P) of `course`: a
+    learner of the course (current enrolment, in progress or completed), a trainer of the
+    course, or someone who may edit the course in the admin (its editors and reviewers)."""
+    if not user.is_authenticated:
+        return False
     enrolled = Enrolment.objects.filter(
         user=user, course=course, is_current=True, status__in=LEARNING
     ).exists()
     if enrolled or is_course_trainer(user, course):
-        return package
-    if CoursePage.objects.get(pk=course.pk).permissions_for_user(user).can_edit():
-        return package
-    return None
+        return True
+    return CoursePage.objects.get(pk=course.pk).permissions_for_user(user).can_edit()
 
 
 def scorm_attempt_for_owner(*, user: User | AnonymousUser, uuid: str) -> ScormAttempt | None:

@@ -45,7 +45,13 @@ def scorm_file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     package = scorm_package_for_user(user=request.user, token=token)
     if package is None or not package_path_is_safe(path):
         raise Http404
-    name = package.storage_prefix + posixpath.normpath(path)
+    return package_file_response(prefix=package.storage_prefix, path=path)
+
+
+def package_file_response(*, prefix: str, path: str) -> HttpResponseBase:
+    """A file of an unpacked content package (SCORM or H5P) with the package's headers;
+    404 when it does not exist. The caller has checked access and the path."""
+    name = prefix + posixpath.normpath(path)
     # exists() first: S3's open() is lazy and would fail only while streaming.
     if not default_storage.exists(name):
         raise Http404
