@@ -258,3 +258,11 @@ def certificate_signing_job_run(self: Task, job_id: int) -> None:
             certificate_signing_job_give_up(job_id=job_id, error=str(error))
             return
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def content_packages_cleanup() -> int:
+    """Unused SCORM and H5P packages (lms.services.content_packages); safe to run twice."""
+    from lms.services.content_packages import content_packages_cleanup as service
+
+    return service().packages
