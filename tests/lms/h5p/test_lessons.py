@@ -187,3 +187,22 @@ def test_mark_as_completed_is_404_for_an_h5p_lesson(client, h5p, enrolled):
     client.get(h5p.url)
     url = reverse("lms:lesson_complete", kwargs={"lesson_id": h5p.pk})
     assert client.post(url).status_code == 404
+
+
+def test_lesson_page_query_count_stays_constant(client, course, h5p, learner):
+    from lms.services.enrolments import enrolment_create
+    from tests.perf.queries import LEARNER_PAGE_LIMIT, assert_constant_queries, page_get
+
+    enrolment_create(user=learner, course=course, source=Enrolment.Source.ADMIN)
+    client.force_login(learner)
+
+    def grow():
+        for _ in range(3):
+            other = UserFactory()
+            enrolment_create(user=other, course=course, source=Enrolment.Source.ADMIN)
+            client.force_login(other)
+            client.get(h5p.url)
+            _post(client, h5p, _statement("answered"))
+        client.force_login(learner)
+
+    assert_constant_queries(page_get(client, h5p.url), grow=grow, limit=LEARNER_PAGE_LIMIT)
