@@ -15,7 +15,7 @@ WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: bench
-.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps ralph vendor-scorm-again lock clean
+.PHONY: help run serve install install-dev install-bench migrate seed messages translations static test test-postgres lint format check typecheck security e2e e2e-deps ralph vendor-scorm-again vendor-h5p-standalone lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -115,6 +115,21 @@ $(RALPH_VENV)/.installed: requirements-ralph.txt
 	@touch $@
 
 ralph: $(RALPH_VENV)/.installed ## Install the Ralph LRS the xAPI tests start (var/ralph-venv)
+
+# h5p-standalone, the player of H5P lessons (docs/h5p.md), is committed under
+# static/vendor/h5p-standalone/ like scorm-again: the player scripts, its styles, fonts
+# and images from the pinned npm tarball (checked against its SHA-256).
+H5P_STANDALONE_VERSION := 3.8.2
+H5P_STANDALONE_SHA256 := de7844ac07d5baddf5664c03738f25755914854b472f9b093251300ea1fec391
+vendor-h5p-standalone: ## Refresh static/vendor/h5p-standalone from the pinned npm package
+	mkdir -p var/vendor && cd var/vendor && npm pack h5p-standalone@$(H5P_STANDALONE_VERSION) --silent
+	echo "$(H5P_STANDALONE_SHA256)  var/vendor/h5p-standalone-$(H5P_STANDALONE_VERSION).tgz" | sha256sum -c -
+	rm -rf var/vendor/package && tar xzf var/vendor/h5p-standalone-$(H5P_STANDALONE_VERSION).tgz -C var/vendor
+	rm -rf static/vendor/h5p-standalone/styles static/vendor/h5p-standalone/fonts static/vendor/h5p-standalone/images
+	cp -R var/vendor/package/dist/styles var/vendor/package/dist/fonts var/vendor/package/dist/images static/vendor/h5p-standalone/
+	cp var/vendor/package/dist/main.bundle.js var/vendor/package/dist/frame.bundle.js \
+	  var/vendor/package/dist/main.bundle.js.LICENSE.txt static/vendor/h5p-standalone/
+	cp var/vendor/package/LICENSE static/vendor/h5p-standalone/LICENSE
 
 e2e-deps: install-dev var/node/node_modules/axe-core/axe.min.js ## Install what the browser tests need (axe-core; chromium comes from apt)
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("learning/usulan/", include("lms.urls.proposals")),
     path("learning/scorm/", include("lms.urls.scorm")),
     path("learning/kelas/evaluasi/", include("lms.urls.classroom_evaluations")),
+    path("learning/h5p/", include("lms.urls.h5p")),
     path("learning/kelas/", include("lms.urls.classroom")),
     path("learning/idp/", include("lms.urls.idp")),
     path("learning/", include("lms.urls.learning")),

@@ -293,3 +293,11 @@ def xapi_statements_deliver_enqueue() -> None:
         xapi_statements_deliver.apply_async(retry=False)
     except Exception:
         logger.exception("Could not queue or run xapi_statements_deliver; the sweep will")
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def content_packages_cleanup() -> int:
+    """Unused SCORM and H5P packages (lms.services.content_packages); safe to run twice."""
+    from lms.services.content_packages import content_packages_cleanup as service
+
+    return service().packages

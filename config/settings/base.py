@@ -430,6 +430,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60,
         "options": {"expires": 55},
     },
+    # Daily at 02:40 WITA, outside working hours: remove unpacked SCORM/H5P packages that
+    # no lesson, draft or attempt uses any more (lms.services.content_packages).
+    "content-packages-cleanup": {
+        "task": "lms.tasks.content_packages_cleanup",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Hourly at minute 20: delete bulk certificate ZIPs (and their jobs) older than
     # LMS_CERTIFICATE_ZIP_RETENTION_HOURS; hourly keeps a file at most an hour past it.
     "certificate-bulk-jobs-delete-expired": {

@@ -27,6 +27,7 @@ from lms.models.classroom_evaluation import (
 )
 from lms.models.development_plan import PlanItemBatch, PlanItemCourse
 from lms.models.enrolments import CourseEvaluation, Enrolment, LessonProgress
+from lms.models.h5p import H5pLessonPage, H5pPackage, H5pResult
 from lms.models.heartbeat import WorkerHeartbeat
 from lms.models.pages import (
     CourseCompetency,
@@ -85,6 +86,9 @@ __all__ = [
     "Question",
     "QuizAttempt",
     "QuizPage",
+    "H5pLessonPage",
+    "H5pPackage",
+    "H5pResult",
     "ScormAttempt",
     "ScormLessonPage",
     "ScormPackage",

@@ -56,6 +56,7 @@ def _route_pages(parent: Page, path_components: list[str]) -> dict[str, Page]:
             "courseindexpage",
             "coursepage__offering_unit",
             "lessonpage__scormlessonpage__package",
+            "lessonpage__h5plessonpage__package",
             "quizpage",
         )
         .annotate(view_restricted=_view_restriction_exists())
@@ -73,6 +74,9 @@ def _route_pages(parent: Page, path_components: list[str]) -> dict[str, Page]:
             page._view_restricted = row.view_restricted
         elif name == "scormlessonpage":  # a LessonPage subclass (lms/models/scorm.py)
             page = row.lessonpage.scormlessonpage
+            page._view_restricted = row.view_restricted
+        elif name == "h5plessonpage":  # a LessonPage subclass (lms/models/h5p.py)
+            page = row.lessonpage.h5plessonpage
             page._view_restricted = row.view_restricted
         pages[row.url_path] = page
     return pages
@@ -405,7 +409,12 @@ class CoursePage(LearnerRouteMixin, Page):
     ]
 
     parent_page_types = ["lms.CourseIndexPage"]
-    subpage_types = ["lms.LessonPage", "lms.ScormLessonPage", "lms.QuizPage"]
+    subpage_types = [
+        "lms.LessonPage",
+        "lms.ScormLessonPage",
+        "lms.H5pLessonPage",
+        "lms.QuizPage",
+    ]
 
     class Meta:
         verbose_name = _("course")

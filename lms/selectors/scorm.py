@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -36,15 +38,21 @@ def scorm_package_for_user(*, user: User | AnonymousUser, token: str) -> ScormPa
     )
     if package is None or package.course is None:
         return None
-    course = package.course
+    return package if course_content_visible_to(user=user, course=package.course) else None
+
+
+def course_content_visible_to(*, user: User | AnonymousUser, course: CoursePage) -> bool:
+    """Whether `user` may read the uploaded content packages (SCORM, H5P) of `course`: a
+    learner of the course (current enrolment, in progress or completed), a trainer of the
+    course, or someone who may edit the course in the admin (its editors and reviewers)."""
+    if not user.is_authenticated:
+        return False
     enrolled = Enrolment.objects.filter(
         user=user, course=course, is_current=True, status__in=LEARNING
     ).exists()
     if enrolled or is_course_trainer(user, course):
-        return package
-    if CoursePage.objects.get(pk=course.pk).permissions_for_user(user).can_edit():
-        return package
-    return None
+        return True
+    return CoursePage.objects.get(pk=course.pk).permissions_for_user(user).can_edit()
 
 
 def scorm_attempt_for_owner(*, user: User | AnonymousUser, uuid: str) -> ScormAttempt | None:
@@ -173,3 +181,55 @@ def scorm_launch_context(
         "scorm_attempt": attempt,
         "scorm_player": player,
     }
+
+
+# --- the trainer's report ----------------------------------------------------------------
+
+
+def scorm_lessons_of_course(*, course: CoursePage) -> QuerySet[ScormLessonPage]:
+    return ScormLessonPage.objects.child_of(course).order_by("path")
+
+
+def scorm_lesson_get_for_report(*, course: CoursePage, lesson_id: int) -> ScormLessonPage:
+    """A SCORM lesson of `course` (the caller has checked that the viewer may see the
+    course's report), or 404."""
+    lesson = scorm_lessons_of_course(course=course).filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+def scorm_attempt_report(
+    *, course: CoursePage, lesson: ScormLessonPage, user: User
+) -> QuerySet[ScormAttempt]:
+    """The latest attempt of each learner at each item of the lesson, within their current
+    enrolment cycle and the viewer's scope (lms.selectors.trainer.course_report_scope),
+    annotated with the number of attempts (`attempt_count`) and the time of all of them
+    (`all_seconds`). One query per page, whatever the number of learners."""
+    from lms.selectors.trainer import course_report_scope
+
+    scope = course_report_scope(course=course, user=user)
+    same_item = ScormAttempt.objects.filter(
+        enrolment_id=OuterRef("enrolment_id"),
+        lesson_id=OuterRef("lesson_id"),
+        sco_identifier=OuterRef("sco_identifier"),
+    )
+    return (
+        ScormAttempt.objects.filter(
+            scope.learners("user"), lesson=lesson, enrolment__is_current=True
+        )
+        .exclude(Exists(same_item.filter(number__gt=OuterRef("number"))))
+        .annotate(
+            attempt_count=Subquery(
+                same_item.order_by().values("sco_identifier").annotate(n=Count("pk")).values("n")
+            ),
+            all_seconds=Subquery(
+                same_item.order_by()
+                .values("sco_identifier")
+                .annotate(s=Sum(F("previous_sessions_seconds") + F("session_seconds")))
+                .values("s")
+            ),
+        )
+        .select_related("user", "enrolment")
+        .order_by("user__first_name", "user__last_name", "user__email", "sco_identifier")
+    )

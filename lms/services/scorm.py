@@ -71,11 +71,22 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
-def scorm_package_check(*, upload: UploadedFile) -> CheckedPackage:
-    """Checks an uploaded SCORM ZIP without unpacking it, or raises PackageError: the size,
-    the number of files, every member's path (no `..`, absolute paths or symlinks), the
-    declared unpacked size and compression ratios (zip bombs), the manifest in either
-    SCORM namespace, and that every launch file is in the package."""
+@dataclass
+class CheckedZip:
+    """A ZIP whose central directory passed package_zip_check: its file members (no
+    directories), their names and declared unpacked total."""
+
+    archive: zipfile.ZipFile
+    members: list[zipfile.ZipInfo]
+    names: set[str]
+    size_bytes: int
+
+
+def package_zip_check(*, upload: UploadedFile) -> CheckedZip:
+    """The checks every uploaded content package (SCORM, H5P) passes, from the ZIP's
+    central directory only, or PackageError: the size, the number of files, every member's
+    path (no `..`, absolute paths or symlinks), encryption, the declared unpacked size and
+    compression ratios (zip bombs)."""
     max_bytes = settings.SCORM_PACKAGE_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise PackageError(
@@ -128,18 +139,40 @@ def scorm_package_check(*, upload: UploadedFile) -> CheckedPackage:
             _("Unpacked, the package would be larger than %(limit)s MB.")
             % {"limit": _mb(settings.SCORM_PACKAGE_MAX_UNPACKED_BYTES)}
         )
+    return CheckedZip(archive=archive, members=members, names=names, size_bytes=total)
+
+
+def package_member_read(*, archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
+    """A small member (a manifest) read whole, or PackageError."""
+    info = archive.getinfo(name)
+    if info.file_size > max_bytes:
+        raise PackageError(_("%(name)s is too large.") % {"name": name})
+    try:
+        with archive.open(info) as source:
+            data = source.read(max_bytes + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+        raise PackageError(_("%(name)s cannot be read from the ZIP.") % {"name": name}) from error
+    if len(data) > max_bytes:
+        raise PackageError(_("%(name)s is too large.") % {"name": name})
+    return data
+
+
+def scorm_package_check(*, upload: UploadedFile) -> CheckedPackage:
+    """Checks an uploaded SCORM ZIP without unpacking it, or raises PackageError: the ZIP
+    (package_zip_check), the manifest in either SCORM namespace, and that every launch
+    file is in the package."""
+    checked = package_zip_check(upload=upload)
+    archive, members, names, total = (
+        checked.archive,
+        checked.members,
+        checked.names,
+        checked.size_bytes,
+    )
     if MANIFEST not in names:
         raise PackageError(
             _("imsmanifest.xml is missing at the top of the package: is this a SCORM package?")
         )
-    manifest_info = archive.getinfo(MANIFEST)
-    if manifest_info.file_size > MANIFEST_MAX_BYTES:
-        raise PackageError(_("imsmanifest.xml is too large."))
-    try:
-        with archive.open(manifest_info) as source:
-            data = source.read(MANIFEST_MAX_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
-        raise PackageError(_("imsmanifest.xml cannot be read from the ZIP.")) from error
+    data = package_member_read(archive=archive, name=MANIFEST, max_bytes=MANIFEST_MAX_BYTES)
     try:
         manifest = manifest_parse(data)
     except ManifestError as error:
@@ -190,6 +223,34 @@ class _LimitedReader(File):
         return self._limit
 
 
+def package_unpack(
+    *, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], prefix: str
+) -> None:
+    """Copies the checked members under `prefix` in the default storage, one at a time in
+    chunks (never the whole package in memory). A failure removes what was written; the
+    archive is closed in any case."""
+    written: list[str] = []
+    try:
+        for info in members:
+            name = prefix + info.filename
+            with archive.open(info) as source:
+                saved = default_storage.save(name, _LimitedReader(source, info.file_size, name))
+            written.append(saved)
+            if saved != name:  # the storage renamed it: the package's links would break
+                raise PackageError(_("The package could not be unpacked."))
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    finally:
+        archive.close()
+
+
+def package_files_delete(*, prefix: str, names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(prefix + name)
+
+
 def scorm_package_store(
     *, checked: CheckedPackage, actor: User | None, course: CoursePage | None = None
 ) -> ScormPackage:
@@ -206,25 +267,17 @@ def scorm_package_store(
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         course=course,
     )
-    written: list[str] = []
+    package_unpack(archive=checked.archive, members=checked.members, prefix=package.storage_prefix)
     try:
-        for info in checked.members:
-            name = package.storage_prefix + info.filename
-            with checked.archive.open(info) as source:
-                saved = default_storage.save(name, _LimitedReader(source, info.file_size, name))
-            written.append(saved)
-            if saved != name:  # the storage renamed it: the package's links would break
-                raise PackageError(_("The package could not be unpacked."))
         with transaction.atomic():
             package.full_clean()
             package.save()
             audit_log(instance=package, action=CREATE, user=package.uploaded_by)
     except Exception:
-        for name in written:
-            default_storage.delete(name)
+        package_files_delete(
+            prefix=package.storage_prefix, names=[m.filename for m in checked.members]
+        )
         raise
-    finally:
-        checked.archive.close()
     return package
 
 

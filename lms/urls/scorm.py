@@ -1,4 +1,5 @@
-"""/learning/scorm/: a SCORM package's files and the runtime's commits (docs/scorm.md)."""
+"""/learning/scorm/: a SCORM package's files, the runtime's commits and the trainer's
+report of attempts (docs/scorm.md)."""
 
 from django.urls import path
 
@@ -9,4 +10,14 @@ app_name = "scorm"
 urlpatterns = [
     path("attempts/<uuid:uuid>/commit/", views.scorm_commit, name="commit"),
     path("p/<str:token>/<path:path>", views.scorm_file, name="file"),
+    path(
+        "reports/courses/<int:course_id>/lessons/<int:lesson_id>/",
+        views.scorm_report,
+        name="report",
+    ),
+    path(
+        "reports/courses/<int:course_id>/lessons/<int:lesson_id>/export.csv",
+        views.scorm_report_export,
+        name="report_export",
+    ),
 ]

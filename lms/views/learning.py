@@ -108,8 +108,8 @@ def course_resume(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lesson_complete(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    # A SCORM lesson completes only through its package's runtime (docs/scorm.md).
-    lessons = LessonPage.objects.filter(scormlessonpage__isnull=True)
+    # A SCORM or H5P lesson completes only through its package (docs/scorm.md, h5p.md).
+    lessons = LessonPage.objects.filter(scormlessonpage__isnull=True, h5plessonpage__isnull=True)
     lesson = page_get_for_request(request=request, queryset=lessons, pk=lesson_id)
     try:
         lesson_progress_complete(user=_user(request), lesson=lesson)

@@ -7,15 +7,30 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.selectors.scorm import scorm_attempt_for_owner, scorm_package_for_user
+from competencies.spreadsheets import csv_attachment
+from lms.selectors.scorm import (
+    scorm_attempt_for_owner,
+    scorm_attempt_report,
+    scorm_lesson_get_for_report,
+    scorm_package_for_user,
+)
+from lms.selectors.trainer import course_get_for_report
 from lms.services.scorm import package_path_is_safe, scorm_attempt_commit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # The package is third-party HTML and JavaScript: it may run inline and eval'd scripts
 # (authoring tools need them) but only in a frame of the portal, and it can load and
@@ -45,7 +60,13 @@ def scorm_file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     package = scorm_package_for_user(user=request.user, token=token)
     if package is None or not package_path_is_safe(path):
         raise Http404
-    name = package.storage_prefix + posixpath.normpath(path)
+    return package_file_response(prefix=package.storage_prefix, path=path)
+
+
+def package_file_response(*, prefix: str, path: str) -> HttpResponseBase:
+    """A file of an unpacked content package (SCORM or H5P) with the package's headers;
+    404 when it does not exist. The caller has checked access and the path."""
+    name = prefix + posixpath.normpath(path)
     # exists() first: S3's open() is lazy and would fail only while streaming.
     if not default_storage.exists(name):
         raise Http404
@@ -96,3 +117,89 @@ def scorm_commit(request: HttpRequest, uuid: str) -> JsonResponse:
             "courseCompleted": result.course_completed,
         }
     )
+
+
+# --- the trainer's report of attempts ----------------------------------------------------
+
+REPORT_PAGE_SIZE = 50
+
+
+def _hms(seconds: int | None) -> str:
+    seconds = int(seconds or 0)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _report(request: HttpRequest, course_id: int, lesson_id: int):
+    user = cast("User", request.user)
+    course = course_get_for_report(course_id=course_id, user=user)
+    lesson = scorm_lesson_get_for_report(course=course, lesson_id=lesson_id)
+    return course, lesson, scorm_attempt_report(course=course, lesson=lesson, user=user)
+
+
+@login_required
+@require_GET
+def scorm_report(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+    """The learners' attempts at a SCORM lesson: for each learner and item the latest
+    attempt's status and score, the time over all attempts and their number."""
+    course, lesson, attempts = _report(request, course_id, lesson_id)
+    page = Paginator(attempts, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for attempt in page:
+        attempt.total_hms = _hms(attempt.all_seconds)
+    titles = {
+        sco["identifier"]: sco["title"] for sco in (lesson.package.scos if lesson.package else [])
+    }
+    return render(
+        request,
+        "lms/trainer/scorm_report.html",
+        {
+            "course": course,
+            "lesson": lesson,
+            "page": page,
+            "item_titles": titles,
+            "several_items": len(titles) > 1,
+        },
+    )
+
+
+@login_required
+@require_GET
+def scorm_report_export(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+    course, lesson, attempts = _report(request, course_id, lesson_id)
+    titles = {
+        sco["identifier"]: sco["title"] for sco in (lesson.package.scos if lesson.package else [])
+    }
+    rows: list[list[Any]] = [
+        [
+            _("Name"),
+            _("E-mail"),
+            _("NIP"),
+            _("Item"),
+            _("Completion status"),
+            _("Success status"),
+            _("Score"),
+            _("Scaled score"),
+            _("Total time"),
+            _("Attempts"),
+            _("Completed at"),
+            _("Last activity"),
+        ]
+    ]
+    for attempt in attempts.iterator(chunk_size=500):
+        rows.append(
+            [
+                attempt.user.get_full_name(),
+                attempt.user.email,
+                attempt.user.nip or "",
+                titles.get(attempt.sco_identifier, attempt.sco_identifier),
+                attempt.completion_status,
+                attempt.success_status,
+                "" if attempt.score_raw is None else attempt.score_raw,
+                "" if attempt.score_scaled is None else attempt.score_scaled,
+                _hms(attempt.all_seconds),
+                attempt.attempt_count,
+                attempt.completed_at.isoformat() if attempt.completed_at else "",
+                attempt.updated_at.isoformat(),
+            ]
+        )
+    # Names and item titles are typed by people: the shared writer guards every cell.
+    return csv_attachment(rows=rows, filename=f"course-{course.pk}-scorm-{lesson.pk}.csv")

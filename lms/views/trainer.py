@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from competencies.spreadsheets import csv_attachment
 from lms.forms import EnrolmentDecisionForm, EssayGradeForm
 from lms.models import AttemptAnswer, Enrolment
+from lms.selectors.scorm import scorm_lessons_of_course
 from lms.selectors.trainer import (
     course_get_for_report,
     course_list_for_trainer,
@@ -64,6 +65,7 @@ def trainer_course_report(request: HttpRequest, course_id: int) -> HttpResponse:
             "report": course_report(course=course, user=_user(request)),
             "requests": pending_requests(course=course, user=_user(request)),
             "can_grade": request.user.has_perm("lms.grade_course", course),
+            "scorm_lessons": scorm_lessons_of_course(course=course),
         },
     )
 
