@@ -74,7 +74,9 @@ def test_plural_entries_have_as_many_forms_as_the_language():
             for e in catalogue
             if e.msgid_plural and any(e.msgstr_plural.values()) and len(e.msgstr_plural) != nplurals
         ]
-        assert not wrong, f"{language}: {len(wrong)} entries with other than {nplurals} forms: {wrong[:5]}"
+        assert not wrong, (
+            f"{language}: {len(wrong)} entries with other than {nplurals} forms: {wrong[:5]}"
+        )
 
 
 def test_an_english_browser_still_gets_indonesian_until_the_person_switches(client, home_page):
