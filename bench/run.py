@@ -1021,11 +1021,15 @@ def _seed(factor: float, seed: int) -> dict:
         start = time.perf_counter()
         scale_seed_lms(seed=seed, factor=factor, progress=note)
         timings["scale data, LMS half, seeded in (s)"] = round(time.perf_counter() - start, 1)
-        from django.db import connection
+        # The rows were bulk-written past the services: build the HR summary tables that
+        # the HR reports read (as `seed_scale` does), then give the planner real counts.
+        from competencies.services.summaries import summaries_rebuild
+        from lms.services.database import database_analyze
 
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        start = time.perf_counter()
+        summaries_rebuild()
+        timings["HR summary tables built in (s)"] = round(time.perf_counter() - start, 1)
+        database_analyze()
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("compile_translations", verbosity=0)
     return timings
