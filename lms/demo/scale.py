@@ -28,7 +28,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from accounts.models import Notification, NotificationKind
-from competencies.demo.scale import SCALE_DOMAIN
+from competencies.demo.scale import SCALE_DOMAIN, foreign_keys_validated_once
 from competencies.models import Employee, OrgUnit, TrainingRecord
 from competencies.siasn import DevelopmentType
 from lms.models import (
@@ -155,45 +155,6 @@ def _page_indexing_paused():
     finally:
         for model in models_:
             post_save.connect(post_save_signal_handler, sender=model)
-
-
-@contextmanager
-def _foreign_keys_validated_once(models_: Sequence[type[models.Model]]):
-    """On PostgreSQL: drops the foreign keys of these tables for the bulk fill and adds them
-    back, unchanged (same name, same definition), at the end, in the same transaction.
-
-    Django's foreign keys are `DEFERRABLE INITIALLY DEFERRED`: each row COPY writes queues
-    one check per key, run at COMMIT as one index look-up and row lock each. At factor 1
-    that is ~2.7 million checks, and the seed sat in COMMIT for over 15 minutes on the
-    shared 2-core machine (bench/NOTES.md). Adding a key back validates every row in one
-    join instead (PostgreSQL's own advice for populating a database): a million rows in
-    1.5 s against 30 s of deferred checks, measured on a table pair. Nothing is skipped:
-    a row pointing nowhere still fails the seed, at the `ADD CONSTRAINT`, and the whole
-    transaction rolls back with the keys as they were."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    tables = [m._meta.db_table for m in models_]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)",
-            [[connection.ops.quote_name(t) for t in tables] + tables],
-        )
-        keys = cursor.fetchall()
-        # Dropping a key alters the referenced table too, which PostgreSQL refuses while
-        # checks of rows written earlier in this transaction are pending: run them now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table, name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for table, name, definition in keys:
-            # Names and definitions come from the catalogue, not from input.
-            cursor.execute(
-                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
-            )
 
 
 # PAGES -------------------------------------------------------------------------------------
@@ -410,7 +371,7 @@ def scale_seed_lms(
     bulk_tables = (
         Enrolment, LessonProgress, Certificate, TrainingRecord, AssignmentRecipient, Notification
     )  # fmt: skip
-    with _foreign_keys_validated_once(bulk_tables):
+    with foreign_keys_validated_once(bulk_tables):
         enrolment_ids = _enrolments(plans, courses, size.lessons_per_course)
         note("enrolments", len(enrolment_ids))
         rows = _lesson_progress(plans, enrolment_ids)
