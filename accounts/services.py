@@ -23,6 +23,7 @@ from accounts.cache import unread_count_forget
 from accounts.models import Notification, NotificationKind, NotificationPreference, User
 from config.celery import enqueue_on_commit
 from config.links import portal_url
+from config.sql import execute_binary
 
 
 @transaction.atomic
@@ -338,9 +339,9 @@ def _notifications_insert(
         user_ids,
         str(pending),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        fresh_user_ids, with_email = cursor.fetchone()
+    # Binary parameters: the id array is not quoted into text in Python (config/sql.py).
+    rows = execute_binary(sql, values)
+    fresh_user_ids, with_email = rows[0] if rows else (None, 0)
     return list(fresh_user_ids or []), bool(with_email)
 
 

@@ -440,7 +440,7 @@ def floor_ratios() -> list[Result]:
     }
     server = _gunicorn()
     try:
-        time.sleep(5)
+        _wait_until_serving()
         for name, url, _f in pages:
             _http_rate(url, cookie_of[name], seconds=1)  # warm every worker
             rates[name] = _http_rate(url, cookie_of[name], seconds=seconds)
@@ -953,8 +953,8 @@ def bulk_assignment() -> list[Result]:
             f"assign one course to {created:,} employees",
             round(first, 2),
             "s",
-            target="≤ 2 s",
-            met=first <= 2.0,
+            target="≤ 1 s (issue 23; PRODUCT.md ≤ 2 s)",
+            met=first <= 1.0,
             detail={
                 "active_employees": people,
                 "notices": Notification.objects.filter(
@@ -1022,7 +1022,7 @@ def http_load() -> list[Result]:
         )
     gunicorn = _gunicorn()
     try:
-        time.sleep(4)
+        _wait_until_serving()
         duration = 20
         out = subprocess.run(
             ["wrk", "-t", "2", "-c", "20", "-d", f"{duration}s", "--latency", "-s", script.name,
@@ -1039,7 +1039,8 @@ def http_load() -> list[Result]:
     stats = json.loads(line[4:])
     p95 = stats["p95"] / 1000
     return [
-        Result("HTTP saturation: p95 with 20 wrk connections, no think time", round(p95, 1), "ms", "—", None,
+        Result("HTTP saturation: p95 with 20 wrk connections, no think time", round(p95, 1), "ms",
+               "≤ 300 ms (issue 23)", stats["requests"] > 0 and p95 <= 300 and stats["errors"] == 0,
                detail={"p50_ms": stats["p50"] / 1000, "p99_ms": stats["p99"] / 1000,
                        "requests_per_second": round(stats["requests"] / duration, 1),
                        "errors": stats["errors"], "non_2xx": stats["non2xx"], "paths": paths}),
@@ -1129,6 +1130,26 @@ def _gunicorn() -> subprocess.Popen:
     )  # fmt: skip
 
 
+def _wait_until_serving(*, timeout: float = 180, warm: int = 12) -> None:
+    """Waits until gunicorn answers, then sends a few requests so that every worker has
+    imported the project before the measure starts (a fixed sleep was not enough on the
+    loaded shared machine: wrk then counted no request at all, and locust's p95 held the
+    workers' start-up)."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while time.monotonic() < deadline and answered < warm:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=60)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            conn.close()
+            answered += 1
+        except OSError:
+            time.sleep(0.5)
+
+
 @measure("HTTP load (locust)")
 def http_load_locust() -> list[Result]:
     """20 concurrent signed-in learners (locust headless, 1–3 s think time, a mix of the
@@ -1146,7 +1167,7 @@ def http_load_locust() -> list[Result]:
     env = {**os.environ, "BENCH_LOCUST_USERS": str(workdir / "users.json")}
     server = _gunicorn()
     try:
-        time.sleep(5)
+        _wait_until_serving()
         run = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(users), "-r", "5", "-t", f"{duration}s", "--host", f"http://127.0.0.1:{GUNICORN_PORT}",
@@ -1334,11 +1355,15 @@ def _seed(factor: float, seed: int) -> dict:
         timings["scale data, classroom, seeded in (s)"] = round(time.perf_counter() - start, 1)
         seeded = True
     if seeded:
-        from django.db import connection
+        # The rows were bulk-written past the services: build the HR summary tables that
+        # the HR reports read (as `seed_scale` does), then give the planner real counts.
+        from competencies.services.summaries import summaries_rebuild
+        from lms.services.database import database_analyze
 
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        start = time.perf_counter()
+        summaries_rebuild()
+        timings["HR summary tables built in (s)"] = round(time.perf_counter() - start, 1)
+        database_analyze()
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("compile_translations", verbosity=0)
     return timings

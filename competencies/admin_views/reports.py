@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -203,14 +203,17 @@ class GapReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     header_icon = "tasks"
 
     def get(self, request):
-        units = orgunit_list_for_hr(user=request.user)  # raises PermissionDenied
+        # Read once: the filter's options, the chosen unit and the heat-map's rows.
+        units = list(orgunit_list_for_hr(user=request.user))  # raises PermissionDenied
         scope = hr_scope_unit(user=request.user)
         root = None
         if request.GET.get("unit"):
-            root = get_object_or_404(units, pk=request.GET["unit"])
+            root = next((u for u in units if str(u.pk) == request.GET["unit"]), None)
+            if root is None:
+                raise Http404
         elif scope is not None:
             root = scope
-        heatmap = gap_heatmap(root=root)
+        heatmap = gap_heatmap(root=root, units=units)
         position_summary = None
         position = None
         if request.GET.get("position"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,10 +144,12 @@ class HeatMap:
 
 def _gap_rows(
     employees: QuerySet[Employee], *, as_of: datetime.date | None
-) -> tuple[list[tuple[int, int, str]], dict[int, list[tuple[int, int]]], dict]:
-    """Three queries: employees (id, position, unit path), requirements per position,
-    current levels: today's from the current-level table (`current_levels_summary`), or
-    computed by the rule for another day `as_of`."""
+) -> tuple[
+    list[tuple[int, int, str]], dict[int, list[tuple[int, int]]], dict, dict[int, Competency]
+]:
+    """Three queries: employees (id, position, unit path), requirements per position with
+    their competencies, current levels: today's from the current-level table
+    (`current_levels_summary`), or computed by the rule for another day `as_of`."""
     rows = list(
         employees.filter(is_active=True, position__isnull=False).values_list(
             "id", "position_id", "unit__path"
@@ -155,17 +157,25 @@ def _gap_rows(
     )
     position_ids = {position_id for _, position_id, _ in rows}
     requirements: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for position_id, competency_id, level in PositionRequirement.objects.filter(
+    competencies: dict[int, Competency] = {}
+    for requirement in PositionRequirement.objects.filter(
         position_id__in=position_ids
-    ).values_list("position_id", "competency_id", "required_level"):
-        requirements[position_id].append((competency_id, level))
+    ).select_related("competency"):
+        requirements[requirement.position_id].append(
+            (requirement.competency_id, requirement.required_level)
+        )
+        competencies[requirement.competency_id] = requirement.competency
     active = employees.filter(is_active=True).values("id")
     levels = (
         current_levels_summary(employee_ids=active)
         if as_of is None
         else current_levels(employee_ids=active, as_of=as_of)
     )
-    return rows, requirements, levels
+    return rows, requirements, levels, competencies
+
+
+def _by_code(competencies: dict[int, Competency], ids: Iterable[int]) -> list[Competency]:
+    return sorted((competencies[pk] for pk in set(ids)), key=lambda c: c.code)
 
 
 def _accumulate(cell: GapCell, required_level: int, current_level: int | None) -> None:
@@ -177,14 +187,14 @@ def _accumulate(cell: GapCell, required_level: int, current_level: int | None) -
 
 
 def _summarise(employees: QuerySet[Employee], *, as_of: datetime.date | None) -> GapSummary:
-    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    rows, requirements, levels, by_id = _gap_rows(employees, as_of=as_of)
     cells: dict[int, GapCell] = defaultdict(GapCell)
     for employee_id, position_id, _ in rows:
         for competency_id, required_level in requirements.get(position_id, []):
             _accumulate(
                 cells[competency_id], required_level, levels.get((employee_id, competency_id))
             )
-    competencies = list(Competency.objects.filter(pk__in=cells.keys()).order_by("code"))
+    competencies = _by_code(by_id, cells.keys())
     return GapSummary(competencies=competencies, cells=dict(cells), employees=len(rows))
 
 
@@ -211,18 +221,33 @@ def position_gap_summary(
     return _summarise(employees, as_of=as_of)
 
 
-def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = None) -> HeatMap:
+def gap_heatmap(
+    *,
+    root: OrgUnit | None = None,
+    as_of: datetime.date | None = None,
+    units: Sequence[OrgUnit] | None = None,
+) -> HeatMap:
     """Units × competencies. Rows are the children of `root` (the perangkat daerah when
-    root is None); each row aggregates its whole subtree. Five queries."""
+    root is None); each row aggregates its whole subtree. Four queries; three when the
+    caller passes the `units` it has already read (every unit of `root`'s subtree, or of
+    the organisation when root is None), from which the rows are taken."""
     if root is None:
-        units = list(OrgUnit.get_root_nodes().order_by("path"))
         employees = Employee.objects.all()
+        rows_of = [u for u in units if u.depth == 1] if units is not None else None
+        units = rows_of if rows_of is not None else list(OrgUnit.get_root_nodes())
     else:
-        units = list(root.get_children().order_by("path")) or [root]
         employees = Employee.objects.filter(unit__path__startswith=root.path)
+        if units is not None:
+            children = [
+                u for u in units if u.depth == root.depth + 1 and u.path.startswith(root.path)
+            ]
+        else:
+            children = list(root.get_children())
+        units = children or [root]
+    units = sorted(units, key=lambda u: u.path)
     row_length = len(units[0].path) if units else 0
     unit_by_path = {u.path: u for u in units}
-    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    rows, requirements, levels, by_id = _gap_rows(employees, as_of=as_of)
     cells: dict[tuple[int, int], GapCell] = defaultdict(GapCell)
     for employee_id, position_id, unit_path in rows:
         unit = unit_by_path.get((unit_path or "")[:row_length])
@@ -234,8 +259,7 @@ def gap_heatmap(*, root: OrgUnit | None = None, as_of: datetime.date | None = No
                 required_level,
                 levels.get((employee_id, competency_id)),
             )
-    competency_ids = {competency_id for _, competency_id in cells}
-    competencies = list(Competency.objects.filter(pk__in=competency_ids).order_by("code"))
+    competencies = _by_code(by_id, (competency_id for _, competency_id in cells))
     return HeatMap(units=units, competencies=competencies, cells=dict(cells))
 
 
@@ -245,7 +269,7 @@ def employee_gaps(
     """(employee id, competency id, required level, current level) for every competency
     an active employee's position requires and the employee is below. Three queries
     whatever the number of employees (batch form of `competency_gaps_for_employee`)."""
-    rows, requirements, levels = _gap_rows(employees, as_of=as_of)
+    rows, requirements, levels, _competencies = _gap_rows(employees, as_of=as_of)
     gaps = []
     for employee_id, position_id, _path in rows:
         for competency_id, required_level in requirements.get(position_id, []):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from accounts.models import Notification, NotificationKind
-from competencies.demo.scale import SCALE_DOMAIN
+from competencies.demo.scale import SCALE_DOMAIN, foreign_keys_validated_once
 from competencies.models import Employee, OrgUnit, TrainingRecord
 from competencies.siasn import DevelopmentType
 from lms.models import (
@@ -57,6 +57,7 @@ STEPS = (
     "training records",
     "assignments",
     "notifications",
+    "foreign keys checked",
 )
 
 
@@ -367,19 +368,24 @@ def scale_seed_lms(
     now = timezone.now()
     today = timezone.localdate(now)
     plans = _plans(size, rng, courses, people, unit_course, now)
-    enrolment_ids = _enrolments(plans, courses, size.lessons_per_course)
-    note("enrolments", len(enrolment_ids))
-    rows = _lesson_progress(plans, enrolment_ids)
-    note("lesson progress", rows)
+    bulk_tables = (
+        Enrolment, LessonProgress, Certificate, TrainingRecord, AssignmentRecipient, Notification
+    )  # fmt: skip
+    with foreign_keys_validated_once(bulk_tables):
+        enrolment_ids = _enrolments(plans, courses, size.lessons_per_course)
+        note("enrolments", len(enrolment_ids))
+        rows = _lesson_progress(plans, enrolment_ids)
+        note("lesson progress", rows)
 
-    certificates = _certificates(plans, enrolment_ids, people)
-    note("certificates", certificates)
-    records = _training_records(plans, enrolment_ids, people)
-    note("training records", records)
-    recipients = _assignments(unit_course, people, plans, now, today)
-    note("assignments", recipients)
-    notices = _notifications(plans, now)
-    note("notifications", notices)
+        certificates = _certificates(plans, enrolment_ids, people)
+        note("certificates", certificates)
+        records = _training_records(plans, enrolment_ids, people)
+        note("training records", records)
+        recipients = _assignments(unit_course, people, plans, now, today)
+        note("assignments", recipients)
+        notices = _notifications(plans, now)
+        note("notifications", notices)
+    note("foreign keys checked", len(bulk_tables))
     return ScaleLMS(
         courses=len(courses),
         enrolments=len(enrolment_ids),

@@ -14,6 +14,8 @@ from django.db import connection, models
 from django.db.models import F, Lookup, Q
 from django.utils import timezone
 
+from config.sql import execute_binary
+
 
 class _AnyOf(Lookup):
     """`<column> = ANY(<array>)`: one parameter for any number of ids, and PostgreSQL
@@ -53,7 +55,8 @@ def rows_insert_new(
     PostgreSQL: one `INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING` whatever the
     number of rows (COPY cannot skip conflicting rows). Elsewhere: `bulk_create` with
     `ignore_conflicts`. No signals, no keys returned. Values in `each` go to psycopg as
-    they are: ints, strings, dates, aware datetimes or None (no JSON)."""
+    they are: ints, strings, dates, aware datetimes or None (no JSON); on PostgreSQL they
+    go in PostgreSQL's binary format (`config.sql.execute_binary`)."""
     lengths = {len(values) for values in each.values()}
     if len(lengths) != 1:
         raise ValueError("`each` needs at least one list, all of the same length")
@@ -114,5 +117,5 @@ def rows_insert_new(
         f"SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) AS v({names}) "
         "ON CONFLICT DO NOTHING"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *array_params])
+    # Binary parameters: the arrays are not quoted into text in Python (config/sql.py).
+    execute_binary(sql, [*params, *array_params])

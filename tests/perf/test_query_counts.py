@@ -46,16 +46,42 @@ HR_PAGES = {
 }
 
 
-# Today's counts on SQLite (issue 23: the reports read the summary tables, the HR scope is
-# read once per request). Ten of them are the signed-in Wagtail admin's own (session,
-# user, two permission reads, the user profile, the roles, the locales and the page,
-# collection and site permissions of the menu); the report's own are 5 to 7.
-HR_PAGE_LIMITS = {"gap heat-map": 16, "compliance report page": 17, "training-needs report": 16}
+# Today's counts, on SQLite and PostgreSQL alike, with what the reports read at scale
+# (`hr_scale`: positions that require a competency, a course that develops it). Ten of
+# them are the signed-in Wagtail admin's own (session, user, two permission reads, the
+# user profile, the roles, the locales and the page, collection and site permissions of
+# the menu); the report's own are 6 to 9 (the HR scope, the filter's units, the summary
+# tables). Issue 23's target is 10 in all: not met yet (docs/performance.md).
+HR_PAGE_LIMITS = {"gap heat-map": 16, "compliance report page": 17, "training-needs report": 19}
+
+
+@pytest.fixture
+def hr_scale(scale):
+    """`scale` with the inputs the HR reports read at city scale: every employee holds a
+    position that requires a competency, and the first course develops it (so the gap
+    and training-needs queries all run); `grow()` keeps it so for new employees."""
+    from competencies.models import Employee, PositionRequirement
+    from lms.models import CourseCompetency
+    from tests.factories.competencies import CompetencyFactory, PositionFactory
+
+    competency = CompetencyFactory()
+    position = PositionFactory()
+    PositionRequirement.objects.create(position=position, competency=competency, required_level=3)
+    CourseCompetency.objects.create(course=scale.course, competency=competency, target_level=3)
+    grow = scale.grow
+
+    def grow_holding_the_position(**kwargs):
+        grow(**kwargs)
+        Employee.objects.filter(position__isnull=True).update(position=position)
+
+    Employee.objects.filter(position__isnull=True).update(position=position)
+    scale.grow = grow_holding_the_position
+    return scale
 
 
 @pytest.mark.parametrize("page", list(HR_PAGES))
-def test_hr_report_queries_do_not_grow_with_employees(page, scale, constant_queries):
-    constant_queries(scale, HR_PAGES[page], scale.hr, limit=HR_PAGE_LIMITS[page])
+def test_hr_report_queries_do_not_grow_with_employees(page, hr_scale, constant_queries):
+    constant_queries(hr_scale, HR_PAGES[page], hr_scale.hr, limit=HR_PAGE_LIMITS[page])
 
 
 def test_compliance_xlsx_export_queries_do_not_grow(scale, constant_queries):

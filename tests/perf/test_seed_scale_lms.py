@@ -93,3 +93,62 @@ def test_seed_scale_without_a_catalogue_builds_the_hr_half_only(db):
 
     assert "seed_demo" in out.getvalue() and "LMS half was skipped" in out.getvalue()
     assert not CoursePage.objects.exists()
+
+
+def _foreign_keys() -> set[tuple[str, str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f'"
+        )
+        return set(cursor.fetchall())
+
+
+def test_seed_scale_puts_every_foreign_key_back_as_it_was(home_page):
+    """PostgreSQL: the bulk fill drops the learner tables' foreign keys and adds them back
+    (one validating join instead of millions of deferred checks at COMMIT)."""
+    from django.db import connection
+
+    from tests.factories.lms import CourseIndexPageFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (COPY path)")
+    before = _foreign_keys()
+    CourseIndexPageFactory(parent=home_page)
+    call_command("seed_scale", "--factor", "0.01", "--seed", "5", stdout=StringIO())
+    assert _foreign_keys() == before
+
+
+def test_a_row_pointing_nowhere_still_fails_the_seed(home_page, monkeypatch):
+    """The keys are validated when they are added back: a dangling reference rolls the
+    whole LMS half back, keys included."""
+    from django.db import IntegrityError, connection
+
+    from lms.demo import scale
+    from tests.factories.lms import CourseIndexPageFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (COPY path)")
+    before = _foreign_keys()
+    CourseIndexPageFactory(parent=home_page)
+    from competencies.demo.scale import scale_seed_hr
+
+    scale_seed_hr(seed=5, factor=0.01)
+    real = scale._notifications
+
+    def dangling(plans, now):
+        count = real(plans, now)
+        scale.bulk_insert(
+            Notification,
+            ("user_id", "kind", "params", "url", "dedupe_key", "email_status"),
+            [(10**9, "assignment_new", {}, "", "dangling", "skipped")],
+        )
+        return count + 1
+
+    monkeypatch.setattr(scale, "_notifications", dangling)
+    with pytest.raises(IntegrityError):
+        scale.scale_seed_lms(seed=5, factor=0.01)
+    assert not Enrolment.objects.exists()
+    assert _foreign_keys() == before
