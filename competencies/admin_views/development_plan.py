@@ -115,7 +115,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(plan_list_for_hr(user=request.user), 20).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
-        "competencies/development_plan/list.html",
+        "competencies/admin/development_plan/list.html",
         {"page": page, "form": form, "can_prepare": may_prepare_plan(request.user)},
     )
 
@@ -133,7 +133,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_prepare = may_prepare_plan(request.user)
     return TemplateResponse(
         request,
-        "competencies/development_plan/detail.html",
+        "competencies/admin/development_plan/detail.html",
         {
             "plan": plan,
             "items": [(i, _money(i.planned_cost), jp_display(i.planned_jp_total)) for i in items],
@@ -175,7 +175,7 @@ def plan_build(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("competencies_plan_detail", plan.pk)
     return TemplateResponse(
         request,
-        "competencies/development_plan/build.html",
+        "competencies/admin/development_plan/build.html",
         {
             "plan": plan,
             "candidates": candidates,
@@ -255,7 +255,7 @@ def plan_item_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) ->
             return redirect("competencies_plan_detail", plan.pk)
     return TemplateResponse(
         request,
-        "competencies/development_plan/item_form.html",
+        "competencies/admin/development_plan/item_form.html",
         {"plan": plan, "item": item, "form": form},
     )
 
@@ -280,7 +280,7 @@ def plan_item_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("competencies_plan_detail", item.plan_id)
     return TemplateResponse(
         request,
-        "competencies/development_plan/confirm.html",
+        "competencies/admin/development_plan/confirm.html",
         {
             "plan": item.plan,
             "title": _("Remove the item “%(title)s”?") % {"title": item.title},
@@ -320,7 +320,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("competencies_plan_detail", result.pk)
     return TemplateResponse(
         request,
-        "competencies/development_plan/confirm.html",
+        "competencies/admin/development_plan/confirm.html",
         {"plan": plan, "title": question, "button": _("Confirm"), "reason": action == "return"},
     )
 
@@ -413,7 +413,7 @@ def plan_report(
         return response
     return TemplateResponse(
         request,
-        "competencies/development_plan/report.html",
+        "competencies/admin/development_plan/report.html",
         {
             "plan": plan,
             "report": report,

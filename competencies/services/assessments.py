@@ -265,6 +265,7 @@ def assessments_withdraw_for_source(
     return len(assessments)
 
 
+@transaction.atomic  # its row lock needs a transaction: a Celery worker has none
 def assessments_from_course_completion(
     *,
     employee_id: int,

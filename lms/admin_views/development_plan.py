@@ -154,7 +154,7 @@ def plan_item_realisation(request: HttpRequest, pk: int) -> HttpResponse:
     in_force = item.plan.status == DevelopmentPlan.Status.APPROVED
     return TemplateResponse(
         request,
-        "lms/development_plan/item.html",
+        "lms/admin/development_plan/item.html",
         {
             "item": item,
             "plan": item.plan,
