@@ -18,8 +18,10 @@ from tests.factories.accounts import UserFactory
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT"}
-# Not dates for people to read: month-and-year headings and the HTML `datetime` value.
-LITERAL_OK = {"F Y", "c", "Y-m-d"}
+# Not dates for people to read: month-and-year headings and the HTML `datetime` value; a
+# month grid's day cells ("6", or "30 Nov" for a day of the month before, beside a
+# <time datetime> with the whole date).
+LITERAL_OK = {"F Y", "c", "Y-m-d", "j", "j M"}
 
 
 def test_templates_use_the_locale_date_formats():
