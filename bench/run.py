@@ -251,10 +251,10 @@ def pages() -> list[Result]:
         if user_factory:
             user = user_factory()
             if url.startswith("/api/"):
-                from rest_framework.authtoken.models import Token
+                # The API reads hashed tokens (accounts.api), not DRF's authtoken table.
+                from accounts.api import api_token_issue
 
-                token, _created = Token.objects.get_or_create(user=user)
-                client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+                client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_token_issue(user=user)}"
             else:
                 client.force_login(user)
         response = client.get(url)
