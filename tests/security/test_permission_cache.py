@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import pytest
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+import pytest
 
 from accounts.models import User
 from accounts.roles import Role
