@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from celery.signals import task_postrun, task_prerun
@@ -227,7 +227,7 @@ def _on_permission_m2m_changed(sender: Any, action: str, **kwargs: Any) -> None:
         permissions_changed()
 
 
-def _permission_models() -> list[type]:
+def _permission_models() -> list[type[Model]]:
     """The rows behind the permission reads above (page and collection paths included:
     a moved page or collection changes what a kept page or collection permission
     covers)."""

@@ -68,9 +68,9 @@ class PermissionCacheMiddleware:
         user = request.user
         if not user.is_authenticated:
             return self.get_response(request)
-        stamp, attached = permissions_attach(user)  # type: ignore[arg-type]
+        stamp, attached = permissions_attach(user)
         response = self.get_response(request)
-        permissions_keep(user, stamp, attached)  # type: ignore[arg-type]
+        permissions_keep(user, stamp, attached)
         return response
 
 
