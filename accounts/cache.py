@@ -99,7 +99,8 @@ def _roles_key(user_id: int) -> str:
 
 def nav_roles(user: User) -> frozenset[str]:
     """`user_roles` for the navigation, cached across requests. Permission checks keep
-    using `user_roles` (read once per request)."""
+    using `user_roles` (read once per request, or kept with the permission reads below
+    under the permissions version)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, roles._CACHE_ATTR, None)  # already read in this request
@@ -232,6 +233,7 @@ def _permission_models() -> list[type[Model]]:
     a moved page or collection changes what a kept page or collection permission
     covers)."""
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
     from wagtail.models import (
         Collection,
@@ -243,6 +245,7 @@ def _permission_models() -> list[type[Model]]:
     return [
         Group,
         Permission,
+        ContentType,  # a permission's name is its content type's app label and its codename
         GroupPagePermission,
         GroupCollectionPermission,
         GroupSitePermission,

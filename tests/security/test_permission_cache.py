@@ -157,3 +157,22 @@ def test_a_kept_entry_is_never_served_to_another_user(hr, hr_client, home_page):
     client.force_login(learner)
     assert _denied(client, GAP_HEATMAP)
     assert hr_client.get(GAP_HEATMAP).status_code == 200
+
+
+def test_moving_a_page_or_a_collection_changes_the_permissions_version(home_page):
+    """A kept page or collection permission holds its page's or collection's path: a move
+    must make it read afresh (Wagtail's collection edit saves and moves in one
+    transaction, so the bump after commit follows the move)."""
+    from wagtail.models import Page
+
+    from accounts.cache import PERMISSIONS_VERSION
+    from config import request_cache
+
+    first = home_page.add_child(instance=Page(title="Satu", slug="satu"))
+    second = home_page.add_child(instance=Page(title="Dua", slug="dua"))
+    before = request_cache.version(PERMISSIONS_VERSION)
+    first.move(second, pos="last-child")
+    after_page = request_cache.version(PERMISSIONS_VERSION)
+    assert after_page != before
+    Collection.get_first_root_node().add_child(name="Foto")
+    assert request_cache.version(PERMISSIONS_VERSION) != after_page
