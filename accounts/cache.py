@@ -11,7 +11,17 @@ callback to every service that notifies.) The timeouts bound what a write that b
 these hooks (a raw insert) can leave behind.
 
 Both keys of the signed-in user are read in the request's one prefetch round trip
-(config/request_cache.py, `prefetch`)."""
+(config/request_cache.py, `prefetch`).
+
+The signed-in user's **permission reads** (Django's user and group permissions, the roles,
+Wagtail's page, collection and site permissions: what each caches on the user object for
+one request) are kept across requests too, under a stamp of the permissions version and
+the user's active and superuser flags (`permissions_attach`, `permissions_keep`, called
+by accounts.middleware.PermissionCacheMiddleware). The version changes at once and again
+after commit on every write that could change anyone's permissions (`_on_permissions_
+changed`), so a removed group or permission counts from the very next request; the
+flags are compared with the user row read on every request, so even a raw UPDATE of
+them counts. See docs/security.md "Permission cache"."""
 
 from __future__ import annotations
 
@@ -23,7 +33,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models import Model, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from celery.signals import task_postrun, task_prerun
 
@@ -88,7 +99,8 @@ def _roles_key(user_id: int) -> str:
 
 def nav_roles(user: User) -> frozenset[str]:
     """`user_roles` for the navigation, cached across requests. Permission checks keep
-    using `user_roles` (read once per request)."""
+    using `user_roles` (read once per request, or kept with the permission reads below
+    under the permissions version)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, roles._CACHE_ATTR, None)  # already read in this request
@@ -138,9 +150,120 @@ def _on_group_changed(sender: Any, instance: Group, **kwargs: Any) -> None:
         nav_roles_forget(_members(instance))
 
 
+# PERMISSIONS -----------------------------------------------------------------------------
+
+PERMISSIONS_VERSION = "accounts:permissions-version"
+# Signals change the version; the timeout only bounds the size of what is kept.
+PERMISSIONS_TIMEOUT = 60 * 60
+
+# What Django's ModelBackend, accounts/roles.py and Wagtail's permission policies keep on
+# the user object for one request, each filled by its owner on first use.
+PERMISSION_ATTRS = (
+    "_perm_cache",
+    "_user_perm_cache",
+    "_group_perm_cache",
+    roles._CACHE_ATTR,
+    "_page_permission_cache",
+    "_collection_permission_cache",
+    "_site_permission_cache",
+)
+
+
+def _permissions_key(user_id: int) -> str:
+    return f"accounts:permissions:{user_id}"
+
+
+def _permissions_stamp(user: User) -> tuple:
+    """What a user's kept permission reads must have been read under."""
+    return (
+        request_cache.version(PERMISSIONS_VERSION),
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+    )
+
+
+def permissions_attach(user: User) -> tuple[tuple, frozenset[str]]:
+    """Sets on `user` the permission reads kept under the current stamp (so the checks of
+    this request read no permission table); returns the stamp and the names set, for
+    `permissions_keep` at the end of the request."""
+    stamp = _permissions_stamp(user)
+    entry = request_cache.get(_permissions_key(user.pk))
+    if entry is None or entry[0] != stamp:
+        return stamp, frozenset()
+    for name, value in entry[1].items():
+        setattr(user, name, value)
+    return stamp, frozenset(entry[1])
+
+
+def permissions_keep(user: User, stamp: tuple, attached: frozenset[str]) -> None:
+    """Keeps the permission reads this request made (with those it was given) under the
+    stamp taken when it started: a change committed meanwhile has changed the version,
+    so what is kept here is never served under it."""
+    values = {name: getattr(user, name) for name in PERMISSION_ATTRS if hasattr(user, name)}
+    if not values or set(values) <= attached:
+        return
+    for name, value in values.items():
+        if isinstance(value, QuerySet):  # Wagtail's policies only iterate them
+            values[name] = list(value)
+    key = _permissions_key(user.pk)
+    cache.set(key, (stamp, values), PERMISSIONS_TIMEOUT)
+    request_cache.remember(key, (stamp, values))
+
+
+def permissions_changed() -> None:
+    """Everyone's kept permission reads are read afresh (at once and after commit)."""
+    request_cache.bump(PERMISSIONS_VERSION)
+
+
+def _on_permissions_changed(sender: Any, **kwargs: Any) -> None:
+    permissions_changed()
+
+
+def _on_permission_m2m_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    from accounts.models import User
+
+    watched = (User.groups.through, User.user_permissions.through, Group.permissions.through)
+    if sender in watched and action.startswith("post_"):
+        permissions_changed()
+
+
+def _permission_models() -> list[type[Model]]:
+    """The rows behind the permission reads above (page and collection paths included:
+    a moved page or collection changes what a kept page or collection permission
+    covers)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        GroupSitePermission,
+    )
+
+    return [
+        Group,
+        Permission,
+        ContentType,  # a permission's name is its content type's app label and its codename
+        GroupPagePermission,
+        GroupCollectionPermission,
+        GroupSitePermission,
+        Collection,
+    ]
+
+
 def prefetch(request: Any, user_id: int | None) -> list[str]:
-    """The header's keys of the signed-in user (config/request_cache.py)."""
-    return [] if user_id is None else [_roles_key(user_id), _unread_key(user_id)]
+    """The header's keys and the kept permission reads of the signed-in user, and the
+    permissions version (config/request_cache.py)."""
+    if user_id is None:
+        return []
+    return [
+        _roles_key(user_id),
+        _unread_key(user_id),
+        PERMISSIONS_VERSION,
+        _permissions_key(user_id),
+    ]
 
 
 def connect_signals() -> None:
@@ -157,4 +280,16 @@ def connect_signals() -> None:
     )
     post_save.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_saved")
     pre_delete.connect(_on_group_changed, sender=Group, dispatch_uid="accounts.cache.group_deleted")
+    m2m_changed.connect(_on_permission_m2m_changed, dispatch_uid="accounts.cache.perms_m2m")
+    for model in _permission_models():
+        label = model._meta.label_lower
+        post_save.connect(
+            _on_permissions_changed, sender=model, dispatch_uid=f"accounts.cache.saved.{label}"
+        )
+        post_delete.connect(
+            _on_permissions_changed, sender=model, dispatch_uid=f"accounts.cache.deleted.{label}"
+        )
+    from wagtail.signals import post_page_move
+
+    post_page_move.connect(_on_permissions_changed, dispatch_uid="accounts.cache.page_moved")
     request_cache.register(prefetch)

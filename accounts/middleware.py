@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from allauth.mfa.utils import is_mfa_enabled
 
-from accounts.cache import nav_roles
+from accounts.cache import nav_roles, permissions_attach, permissions_keep
 from accounts.roles import user_requires_mfa
 
 # Paths a person without a second factor may still reach: signing in and out, setting up
@@ -53,6 +53,25 @@ STAFF_LAST_SEEN_KEY = "_portal_staff_last_seen"
 # The timestamp is written at most this often, so a busy admin page does not save the
 # session on every request; the timeout is that much less exact.
 _LAST_SEEN_RESOLUTION = 60
+
+
+class PermissionCacheMiddleware:
+    """Gives the signed-in user the permission reads kept from their earlier requests and
+    keeps what this request read for the next (accounts/cache.py, "PERMISSIONS"): the
+    Wagtail admin's shell reads no permission table once warm. Right after
+    PrefetchMiddleware, before anything checks a permission."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        stamp, attached = permissions_attach(user)
+        response = self.get_response(request)
+        permissions_keep(user, stamp, attached)
+        return response
 
 
 class StaffIdleTimeoutMiddleware:

@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # One cache round trip for the lookups of every page (config/request_cache.py).
     "config.request_cache.PrefetchMiddleware",
+    # The signed-in user's permission reads kept across requests (accounts/cache.py).
+    "accounts.middleware.PermissionCacheMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",  # SESSIONS below
     "accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
