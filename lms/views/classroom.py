@@ -218,7 +218,9 @@ def my_qr(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = nomination_get_for_participant(user=request.user, batch_id=pk)
     token = personal_token_make(nomination=nomination)
     url = portal_url(reverse("classroom:scan")) + f"?t={token}"
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+    svg = segno.make(url, error="m").svg_inline(
+        scale=8, border=2, dark="#000", light="#fff", omitsize=True
+    )
     return render(
         request,
         "lms/classroom/my_qr.html",
@@ -352,7 +354,9 @@ def qr_screen(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_get_for_committee(user=request.user, pk=pk)
     token = checkin_token_make(session=session)
     url = portal_url(reverse("classroom:check_in", args=[session.pk])) + f"?t={token}"
-    svg = segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+    svg = segno.make(url, error="m").svg_inline(
+        scale=10, border=2, dark="#000", light="#fff", omitsize=True
+    )
     opens, closes = checkin_window(session=session)
     return render(
         request,

@@ -5,6 +5,7 @@ limit on codes."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -141,6 +142,9 @@ def test_scan_page_shows_the_participant_and_records_on_post_only(
     client.force_login(staff[0].user)
     page = client.get(reverse("classroom:my_qr", args=[batch.pk]))
     assert page.status_code == 200 and b"<svg" in page.content
+    # Scaled by its viewBox to fit the phone: a fixed width would be clipped, not shrunk.
+    svg = re.search(r"<svg[^>]*>", page.content.decode()).group(0)
+    assert "viewBox" in svg and "width=" not in svg
     token = personal_token_make(nomination=nomination)
     client.force_login(committee)
     url = reverse("classroom:scan") + f"?t={token}"

@@ -105,6 +105,9 @@ def test_the_qr_screen_opens_a_check_in_that_records_once(client, live_session, 
     assert screen.status_code == 200
     html = screen.content.decode()
     assert "<svg" in html and 'http-equiv="refresh"' in html
+    # Scaled by its viewBox to the screen: a fixed width would be clipped, not shrunk.
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    assert "viewBox" in svg and "width=" not in svg
 
     token = checkin_token_make(session=live_session)
     client.force_login(staff[0].user)
