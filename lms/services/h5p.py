@@ -18,15 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from competencies.services.audit import CREATE, audit_log
 from lms.models import Enrolment, LessonProgress
 from lms.models.h5p import H5pLessonPage, H5pPackage, H5pResult
 from lms.services.enrolments import lesson_progress_complete
 from lms.services.scorm import (
     PackageError,
-    package_files_delete,
     package_member_read,
-    package_unpack,
+    package_unpack_and_save,
     package_zip_check,
 )
 
@@ -147,18 +145,7 @@ def h5p_package_store(
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         course=course,
     )
-    package_unpack(archive=checked.archive, members=checked.members, prefix=package.storage_prefix)
-    try:
-        with transaction.atomic():
-            package.full_clean()
-            package.save()
-            audit_log(instance=package, action=CREATE, user=package.uploaded_by)
-    except Exception:
-        package_files_delete(
-            prefix=package.storage_prefix, names=[m.filename for m in checked.members]
-        )
-        raise
-    return package
+    return package_unpack_and_save(package=package, checked=checked)
 
 
 # --- results -----------------------------------------------------------------------------

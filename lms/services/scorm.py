@@ -14,7 +14,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from competencies.services.audit import CREATE, audit_log
 from lms.models import Enrolment, LessonProgress
+from lms.models.h5p import H5pPackage
 from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 from lms.scorm_manifest import VERSION_12, Manifest, ManifestError, manifest_parse
 from lms.services.enrolments import lesson_progress_complete
@@ -251,6 +252,31 @@ def package_files_delete(*, prefix: str, names: list[str]) -> None:
         default_storage.delete(prefix + name)
 
 
+class _Unpackable(Protocol):
+    archive: zipfile.ZipFile
+    members: list[zipfile.ZipInfo]
+
+
+PackageT = TypeVar("PackageT", ScormPackage, H5pPackage)
+
+
+def package_unpack_and_save(*, package: PackageT, checked: _Unpackable) -> PackageT:
+    """Unpacks a checked package (SCORM or H5P) under the new record's unguessable prefix,
+    then saves and audits the record; a failure of either removes what was written."""
+    package_unpack(archive=checked.archive, members=checked.members, prefix=package.storage_prefix)
+    try:
+        with transaction.atomic():
+            package.full_clean()
+            package.save()
+            audit_log(instance=package, action=CREATE, user=package.uploaded_by)
+    except Exception:
+        package_files_delete(
+            prefix=package.storage_prefix, names=[m.filename for m in checked.members]
+        )
+        raise
+    return package
+
+
 def scorm_package_store(
     *, checked: CheckedPackage, actor: User | None, course: CoursePage | None = None
 ) -> ScormPackage:
@@ -267,18 +293,7 @@ def scorm_package_store(
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         course=course,
     )
-    package_unpack(archive=checked.archive, members=checked.members, prefix=package.storage_prefix)
-    try:
-        with transaction.atomic():
-            package.full_clean()
-            package.save()
-            audit_log(instance=package, action=CREATE, user=package.uploaded_by)
-    except Exception:
-        package_files_delete(
-            prefix=package.storage_prefix, names=[m.filename for m in checked.members]
-        )
-        raise
-    return package
+    return package_unpack_and_save(package=package, checked=checked)
 
 
 # --- attempts ----------------------------------------------------------------------------
