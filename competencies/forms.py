@@ -17,6 +17,7 @@ from competencies.services.employees import EMPLOYEE_FIELDS
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
 
     from competencies.services.proofs import HeldProof
 
@@ -334,9 +335,7 @@ class ComplianceFilterForm(forms.Form):
         label=_("Year"), min_value=2000, max_value=2100, required=False,
         help_text=_("Empty: this year."),
     )  # fmt: skip
-    unit = forms.ModelChoiceField(
-        label=_("Unit (with its sub-units)"), queryset=OrgUnit.objects.none(), required=False
-    )
+    unit = forms.ChoiceField(label=_("Unit (with its sub-units)"), required=False, choices=())
     position_kind = forms.ChoiceField(label=_("Position kind"), required=False, choices=())
     golongan = forms.TypedChoiceField(
         label=_("Golongan"), required=False, coerce=int, empty_value=None, choices=()
@@ -345,15 +344,24 @@ class ComplianceFilterForm(forms.Form):
         label=_("Show everyone, not only those below the target"), required=False
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units: QuerySet[OrgUnit], **kwargs):
+        """`units`: the HR manager's units. Read only when the form is drawn or a unit is
+        chosen, and through the same queryset (its result is kept) that the report's
+        summary rows use, so the page reads the units once and an export not at all."""
         super().__init__(*args, **kwargs)
         from competencies.models import Golongan, Position
 
-        unit = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit.queryset = units if units is not None else OrgUnit.objects.all()
-        unit.label_from_instance = lambda obj: obj.indented_name  # type: ignore[method-assign]
+        self._units = units
+        cast(forms.ChoiceField, self.fields["unit"]).choices = lambda: [
+            ("", "—"),
+            *((str(u.pk), u.indented_name) for u in units),
+        ]
         cast(forms.ChoiceField, self.fields["position_kind"]).choices = [
             ("", "—"),
             *Position.Kind.choices,
         ]
         cast(forms.ChoiceField, self.fields["golongan"]).choices = [("", "—"), *Golongan.choices]
+
+    def clean_unit(self) -> OrgUnit | None:
+        pk = self.cleaned_data.get("unit") or ""
+        return next((u for u in self._units if str(u.pk) == pk), None) if pk else None

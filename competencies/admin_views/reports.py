@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from accounts.nip import nip_format
 from competencies.admin_views.base import TitledAdminMixin
 from competencies.forms import ComplianceFilterForm
-from competencies.models import AgencySettings, OrgUnit, Position
+from competencies.models import AgencySettings, Position
 from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_summary
 from competencies.selectors.compliance import (
     ComplianceFilters,
@@ -51,6 +51,7 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     header_icon = "date"
 
     def get(self, request):
+        # One queryset (its result is kept) for the filter's choices and the summary rows.
         units = orgunit_list_for_hr(user=request.user)  # PermissionDenied if not HR
         scope = hr_scope_unit(user=request.user)
         form = ComplianceFilterForm(
@@ -82,11 +83,13 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
             return self._xlsx(listing, year, rules)
 
         root = filters.unit
-        summary_units = (
-            list(root.get_children().order_by("path"))
-            if root
-            else list(OrgUnit.get_root_nodes().order_by("path"))
-        )
+        # The unit's children, or the root units, from `units` (in tree order by path).
+        if root is not None:
+            summary_units = [
+                u for u in units if u.depth == root.depth + 1 and u.path.startswith(root.path)
+            ]
+        else:
+            summary_units = [u for u in units if u.depth == 1]
         if root is not None and not summary_units:
             summary_units = [root]
         if export == "pdf":

@@ -139,3 +139,20 @@ def test_learners_cannot_open_the_compliance_report(org, client):
     response = client.get(reverse("competencies_compliance_report"))
 
     assert response.status_code in (302, 403)
+
+
+def test_choosing_a_unit_lists_its_subtree_and_summarises_its_children(org, people, client):
+    client.force_login(org.hr)
+    url = reverse("competencies_compliance_report")
+
+    html = client.get(url, {"year": YEAR, "unit": org.dinas.pk, "all_employees": "on"}).content
+    page = html.decode()
+    assert "Ani Kurang" in page and "Cici Lain" in page
+    assert org.unit_a.name in page and org.unit_b.name in page  # the summary's rows
+
+    page = client.get(url, {"year": YEAR, "unit": org.unit_b.pk, "all_employees": "on"}).content
+    assert "Cici Lain" in page.decode() and "Ani Kurang" not in page.decode()
+
+    # A unit outside the list is refused by the form: the whole scope is shown.
+    page = client.get(url, {"year": YEAR, "unit": 999999, "all_employees": "on"}).content
+    assert "Ani Kurang" in page.decode() and "Cici Lain" in page.decode()
