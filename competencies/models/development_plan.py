@@ -36,6 +36,10 @@ MAX_UNIT_COST = Decimal("1000000000")
 MAX_PARTICIPANTS = 100_000
 MAX_JP = Decimal("2000")
 FIRST_PLAN_YEAR = 2020
+# Names the public figures of the plan (lms.selectors.development_plan.plan_public_figures):
+# bumped when an approval, a realisation link or a spending entry commits
+# (competencies.services.development_plan.plan_public_figures_changed).
+PUBLIC_FIGURES_VERSION_KEY = "competencies:plan-public-version"
 
 
 def spend_upload_to(instance: DevelopmentPlanSpend, filename: str) -> str:

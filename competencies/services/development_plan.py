@@ -21,9 +21,10 @@ from competencies.models import (
     DevelopmentPlanSpend,
     Employee,
 )
-from competencies.models.development_plan import MAX_AMOUNT
+from competencies.models.development_plan import MAX_AMOUNT, PUBLIC_FIGURES_VERSION_KEY
 from competencies.selectors.development_plan import PlanCandidate, plan_item_gap_now
 from competencies.services import audit
+from config import request_cache
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -84,6 +85,14 @@ def _require_editable(plan: DevelopmentPlan) -> None:
 def _lock(plan: DevelopmentPlan) -> DevelopmentPlan:
     """The plan's row, locked for this transaction, with its current status."""
     return DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def plan_public_figures_changed() -> None:
+    """The public figures of the plan (the transparency dashboard, the open data) are
+    computed afresh at the next request: their version is bumped at once and again when
+    the transaction commits (a request in between would otherwise cache the old rows
+    under the new version). Called by approval, the realisation links and spending."""
+    request_cache.bump(PUBLIC_FIGURES_VERSION_KEY)
 
 
 # THE PLAN --------------------------------------------------------------------------------
@@ -281,6 +290,7 @@ def plan_approve(*, actor: User, plan: DevelopmentPlan) -> DevelopmentPlan:
     plan.approved_at = timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit.audit_log(instance=plan, action=PLAN_APPROVE, user=actor)
+    plan_public_figures_changed()
     return plan
 
 
@@ -385,6 +395,7 @@ def plan_spend_add(
         user=actor,
         changes={"amount": [None, str(spend.amount)], "item": [None, item.title]},
     )
+    plan_public_figures_changed()
     return spend
 
 
@@ -403,4 +414,5 @@ def plan_spend_cancel(
     spend.cancel_reason = reason.strip()[:500]
     spend.save(update_fields=["cancelled", "cancel_reason"])
     audit.audit_log(instance=spend, action=PLAN_SPEND_CANCEL, user=actor, note=spend.cancel_reason)
+    plan_public_figures_changed()
     return spend

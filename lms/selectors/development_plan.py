@@ -237,13 +237,18 @@ def _public_row(raw: dict[str, Any], text: dict[str, str]) -> dict[str, Any]:
 
 def plan_public_figures(*, year: int) -> dict[str, Any] | None:
     """`plan_public_figures_compute`, cached per year like the dashboard's other figures
-    (PUBLIC_FIGURES_CACHE_SECONDS, a quarter of an hour by default)."""
+    (PUBLIC_FIGURES_CACHE_SECONDS, a quarter of an hour by default) under a version that
+    an approval, a realisation link and a spending entry bump when they commit
+    (`plan_public_figures_changed`): those show on the very next request."""
     from django.conf import settings
     from django.core.cache import cache
 
+    from competencies.models.development_plan import PUBLIC_FIGURES_VERSION_KEY
+    from config import request_cache
     from lms.selectors.public import DEFAULT_CACHE_SECONDS
 
-    key = f"lms:public-plan:v1:{year}"
+    version = request_cache.version(PUBLIC_FIGURES_VERSION_KEY)
+    key = f"lms:public-plan:v1:{version}:{year}"
     figures = cache.get(key)
     if figures is None:
         figures = plan_public_figures_compute(year=year) or {}

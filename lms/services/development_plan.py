@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 
 from competencies.models import DevelopmentPlanItem
 from competencies.services import audit
-from competencies.services.development_plan import _require_preparer
+from competencies.services.development_plan import (
+    _require_preparer,
+    plan_public_figures_changed,
+)
 from lms.models import Batch, CoursePage, PlanItemBatch, PlanItemCourse
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ def plan_item_batch_link(*, actor: User, item: DevelopmentPlanItem, batch: Batch
     audit.audit_log(
         instance=item, action=PLAN_LINK, user=actor, changes={"batch": [None, str(batch)]}
     )
+    plan_public_figures_changed()
     return link
 
 
@@ -55,6 +59,7 @@ def plan_item_batch_unlink(*, actor: User, item: DevelopmentPlanItem, batch_id: 
         audit.audit_log(
             instance=item, action=PLAN_LINK, user=actor, changes={"batch": [batch_id, None]}
         )
+        plan_public_figures_changed()
 
 
 @transaction.atomic
@@ -74,6 +79,7 @@ def plan_item_course_set(
                 user=actor,
                 changes={"course": [str(current.course_id), None]},
             )
+            plan_public_figures_changed()
         return None
     other_keys = list(
         DevelopmentPlanItem.objects.filter(plan=item.plan)
@@ -93,4 +99,5 @@ def plan_item_course_set(
     audit.audit_log(
         instance=item, action=PLAN_LINK, user=actor, changes={"course": [None, course.title]}
     )
+    plan_public_figures_changed()
     return current
