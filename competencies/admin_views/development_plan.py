@@ -13,15 +13,23 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.nip import NIP_LENGTH, nip_normalize
 from competencies.development_plan_pdf import PlanPDF, render_plan_report
 from competencies.formats import jp_display
 from competencies.models import (
@@ -39,8 +47,10 @@ from competencies.selectors.development_plan import (
     plan_get_for_hr,
     plan_item_get_for_hr,
     plan_list_for_hr,
+    plan_people_search,
     require_plan_reader,
 )
+from competencies.selectors.hr_scope import employee_list_for_hr
 from competencies.services.development_plan import (
     may_approve_plan,
     may_prepare_plan,
@@ -188,6 +198,8 @@ def plan_build(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PlanItemForm(forms.ModelForm):
+    # The no-JavaScript path and the picker's store: the picker (plan-people-picker.js)
+    # adds the NIPs of the employees HR finds by name or NIP to this list.
     target_nips = forms.CharField(
         label=gettext_lazy("Named employees (NIP, one a line)"),
         required=False,
@@ -203,8 +215,9 @@ class PlanItemForm(forms.ModelForm):
             "unit_cost", "lump_sum", "funding", "source",
         ]  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["target_unit"].queryset = OrgUnit.objects.order_by("path")  # type: ignore[attr-defined]
         self.fields["target_position"].queryset = Position.objects.order_by("name")  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
@@ -214,17 +227,35 @@ class PlanItemForm(forms.ModelForm):
             self.fields["target_nips"].initial = "\n".join(n for n in nips if n)
 
     def clean_target_nips(self) -> list[Employee]:
-        nips = [n.replace(" ", "") for n in self.cleaned_data["target_nips"].split() if n.strip()]
+        """Each line a NIP (spaces, dots and dashes ignored) of an employee in the HR
+        manager's scope; every bad line is named. An employee outside the scope gets the
+        same answer as a NIP nobody has (the scope does not tell who exists elsewhere)."""
+        nips = list(
+            dict.fromkeys(nip_normalize(n) for n in self.cleaned_data["target_nips"].split())
+        )
+        nips = [n for n in nips if n]
+        malformed = [n for n in nips if not n.isdigit() or len(n) != NIP_LENGTH]
+        errors = [
+            _("“%(nip)s” is not a NIP: a NIP has exactly 18 digits.") % {"nip": n}
+            for n in malformed[:5]
+        ]
+        wellformed = [n for n in nips if n not in malformed]
         found = {
             e.user.nip: e
-            for e in Employee.objects.select_related("user").filter(user__nip__in=nips)
+            for e in employee_list_for_hr(user=self.user)
+            .select_related(None)
+            .select_related("user")
+            .filter(user__nip__in=wellformed, is_active=True)
         }
-        missing = [n for n in nips if n not in found]
+        missing = [n for n in wellformed if n not in found]
         if missing:
-            raise forms.ValidationError(
-                _("No employee with NIP %(nips)s.") % {"nips": ", ".join(missing[:5])}
+            errors.append(
+                _("No employee with NIP %(nips)s among the employees you manage.")
+                % {"nips": ", ".join(missing[:5])}
             )
-        return [found[n] for n in nips]
+        if errors:
+            raise forms.ValidationError(errors)
+        return [found[n] for n in wellformed]
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,7 +269,7 @@ def plan_item_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) ->
         # Locked: say so at once rather than after the user typed a change.
         _show_error(request, ValidationError(_locked(plan)))
         return redirect("competencies_plan_detail", plan.pk)
-    form = PlanItemForm(request.POST or None, instance=item)
+    form = PlanItemForm(request.POST or None, instance=item, user=request.user)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
         item.plan = plan
@@ -256,7 +287,31 @@ def plan_item_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) ->
     return TemplateResponse(
         request,
         "competencies/admin/development_plan/item_form.html",
-        {"plan": plan, "item": item, "form": form},
+        {
+            "plan": plan,
+            "item": item,
+            "form": form,
+            "people_search_url": reverse("competencies_plan_people_search"),
+        },
+    )
+
+
+@require_GET
+def plan_people_search_view(request: HttpRequest) -> JsonResponse:
+    """The named-people picker's search (JSON): employees in the HR manager's scope by
+    name or NIP, with name, NIP and unit."""
+    people = plan_people_search(user=request.user, query=request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "nip": e.user.nip,
+                    "name": e.full_name,
+                    "unit": e.unit.name if e.unit else "",
+                }
+                for e in people
+            ]
+        }
     )
 
 
@@ -445,6 +500,11 @@ def plan_spend_document(request: HttpRequest, pk: int) -> FileResponse:
 def development_plan_urls() -> list[Any]:
     return [
         path("kompetensi/rencana/", plan_list, name="competencies_plan_list"),
+        path(
+            "kompetensi/rencana/pegawai/",
+            plan_people_search_view,
+            name="competencies_plan_people_search",
+        ),
         path("kompetensi/rencana/<int:pk>/", plan_detail, name="competencies_plan_detail"),
         path("kompetensi/rencana/<int:pk>/susun/", plan_build, name="competencies_plan_build"),
         path("kompetensi/rencana/<int:pk>/laporan/", plan_report, name="competencies_plan_report"),

@@ -47,6 +47,37 @@ def require_plan_reader(user: User | AnonymousUser) -> None:
         raise PermissionDenied
 
 
+PEOPLE_SEARCH_LIMIT = 20
+
+
+def plan_people_search(*, user: User | AnonymousUser, query: str) -> list[Employee]:
+    """The active employees in the HR manager's scope (`employee_list_for_hr`: their
+    unit subtree, never other units') whose name contains `query` or whose NIP starts
+    with it (spaces, dots and dashes ignored), for the named-people picker of a plan
+    item; at most PEOPLE_SEARCH_LIMIT, by name. Two queries (the scope, the rows); only
+    the scope for a query under two characters (nothing is searched)."""
+    from django.db.models import Q
+
+    from accounts.nip import nip_normalize
+    from competencies.selectors.hr_scope import employee_list_for_hr
+
+    employees = employee_list_for_hr(user=user)
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    digits = nip_normalize(query)
+    match = Q(full_name__icontains=query)
+    if digits.isdigit():
+        match |= Q(user__nip__startswith=digits)
+    rows = (
+        employees.filter(match, is_active=True)
+        .select_related(None)
+        .select_related("user", "unit")
+        .order_by("full_name", "pk")[:PEOPLE_SEARCH_LIMIT]
+    )
+    return list(rows)
+
+
 def plan_list_for_hr(*, user: User | AnonymousUser) -> QuerySet[DevelopmentPlan]:
     require_plan_reader(user)
     return DevelopmentPlan.objects.select_related("prepared_by", "approved_by").order_by(

@@ -14,6 +14,7 @@ _404 = wagtail_admin(ADMIN_HOME) | _HR_404
 PREFIX_RULES = {
     "admin/": {
         "/admin/kompetensi/rencana/": wagtail_admin(ADMIN_HOME) | hr_only(),
+        "/admin/kompetensi/rencana/pegawai/": wagtail_admin(ADMIN_HOME) | hr_only(),
         "/admin/kompetensi/rencana/999999/": _404,
         "/admin/kompetensi/rencana/999999/susun/": _404,
         "/admin/kompetensi/rencana/999999/laporan/": _404,
