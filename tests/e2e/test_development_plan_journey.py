@@ -210,3 +210,53 @@ def test_idp_agreed_plan_built_approved_and_realised_shows_on_the_public_dashboa
     expect(item_row).to_contain_text("2.500.000")
     cells = item_row.locator("td")
     expect(cells.nth(4)).to_have_text("5")  # participants: four earlier, the employee now
+
+
+def test_named_people_picker_finds_in_scope_employees_by_keyboard(
+    page, live_server, home_page, check_a11y
+):
+    """BKPSDM adds a named-people item: types a name in the picker, presses Enter, tabs
+    to the result's Add button and presses Enter; the NIP lands on the list the form
+    sends. axe checks the form with the results shown."""
+    from accounts.roles import Role
+    from competencies.models import DevelopmentPlanItem
+    from competencies.services.development_plan import plan_create
+    from tests.factories.accounts import UserFactory
+    from tests.factories.competencies import CompetencyFactory, EmployeeFactory, OrgUnitFactory
+
+    unit = OrgUnitFactory(name="Dinas Kependudukan", code="DUKCAPIL")
+    competency = CompetencyFactory(code="T.902", name_id="Mentoring")
+    wanted = EmployeeFactory(unit=unit, full_name="Sari Wulandari")
+    EmployeeFactory(unit=unit, full_name="Sarmin Hadi")
+    bkpsdm = UserFactory(roles=[Role.PENGELOLA_SDM])
+    plan = plan_create(actor=bkpsdm, year=timezone.localdate().year)
+
+    _as(page, live_server, bkpsdm)
+    page.goto(reverse("competencies_plan_item_add", args=[plan.pk]))
+    search = page.get_by_label(t("Find an employee by name or NIP"))
+    search.fill("sari w")
+    search.press("Enter")
+    results = page.locator("[data-people-results] li")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text(
+        f"Sari Wulandari — {wanted.user.nip} — Dinas Kependudukan"
+    )
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_target_nips")).to_have_value(wanted.user.nip)
+    expect(page.locator("#people-status")).to_contain_text("Sari Wulandari")
+    check_a11y(page)
+
+    page.locator("#id_competency").select_option(str(competency.pk))
+    page.locator("#id_title").fill("Mentoring pelayanan")
+    page.locator("#id_target_kind").select_option("people")
+    page.locator("#id_route").select_option("non_classical")
+    page.locator("#id_provider").fill("BKPSDM")
+    page.locator("#id_funding").select_option("none")
+    page.locator("#id_planned_participants").fill("1")
+    page.locator("#id_planned_jp").fill("10")
+    page.locator("#id_source").select_option("manual")
+    page.get_by_role("button", name=t("Save"), exact=True).click()
+    expect(page.get_by_text(t("The item was saved."))).to_be_visible()
+    item = DevelopmentPlanItem.objects.get(plan=plan)
+    assert list(item.target_employees.all()) == [wanted]
