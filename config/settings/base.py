@@ -622,6 +622,12 @@ LMS_PDF_SIGNING_TSA_TIMEOUT = env.float("LMS_PDF_SIGNING_TSA_TIMEOUT", default=1
 # the signer's certificate is checked against them before every signature (revoked or
 # out of date: refused) and they are embedded in the PDF's DSS. Never fetched at run time.
 LMS_PDF_SIGNING_CRL_FILES = env.list("LMS_PDF_SIGNING_CRL_FILES", default=[])
+# PAdES B-LT with OCSP: the responder asked about the signer's certificate before every
+# signature (its answer embedded in the DSS; revoked: refused; down or slow: the queue
+# retries later). A URL, or "aia" for the responder named in the signer's certificate.
+# Only this address is ever asked; "" (default): no OCSP.
+LMS_PDF_SIGNING_OCSP_URL = env("LMS_PDF_SIGNING_OCSP_URL", default="")
+LMS_PDF_SIGNING_OCSP_TIMEOUT = env.float("LMS_PDF_SIGNING_OCSP_TIMEOUT", default=10.0)
 # True: certificates are signed as they are issued (a local key). False: they wait in the
 # signer's queue (the Kepala signs them, e.g. through BSrE with a passphrase per batch).
 LMS_PDF_SIGNING_AUTOMATIC = env.bool("LMS_PDF_SIGNING_AUTOMATIC", default=True)

@@ -30,7 +30,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 # Every demo subject carries this in its organisational unit; production refuses it.
 DEMO_MARK = "DEMO - TIDAK SAH UNTUK PRODUKSI"
@@ -92,6 +92,7 @@ def _certificate(
     years: int,
     key_usage: x509.KeyUsage,
     extended: list[x509.ObjectIdentifier] | None = None,
+    ocsp_url: str = "",
 ) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
     builder = (
@@ -113,6 +114,17 @@ def _certificate(
         )
     if extended:
         builder = builder.add_extension(x509.ExtendedKeyUsage(extended), critical=True)
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -146,9 +158,12 @@ def demo_pki_create(
     passphrase: str = DEMO_PASSPHRASE,
     overwrite: bool = False,
     signer_file: str | None = None,
+    ocsp_url: str = "",
 ) -> DemoPki:
     """Creates the demo root, signer and TSA (or keeps existing files unless
-    `overwrite`). Returns the paths."""
+    `overwrite`). Returns the paths. `ocsp_url` (the tests' local responder) goes in the
+    signer's certificate (Authority Information Access); `make run` sets none and stays
+    offline, with the demo CRL."""
     files = paths(directory)
     files = dataclasses.replace(files, signer=files.directory / (signer_file or "signer.p12"))
     if files.signer.exists() and files.root.exists() and not overwrite:
@@ -160,11 +175,19 @@ def demo_pki_create(
         fcntl.flock(lock, fcntl.LOCK_EX)
         if files.signer.exists() and files.root.exists() and not overwrite:
             return files
-        _create(files, signer_name=signer_name, agency=agency, passphrase=passphrase)
+        _create(
+            files,
+            signer_name=signer_name,
+            agency=agency,
+            passphrase=passphrase,
+            ocsp_url=ocsp_url,
+        )
     return files
 
 
-def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -> None:
+def _create(
+    files: DemoPki, *, signer_name: str, agency: str, passphrase: str, ocsp_url: str = ""
+) -> None:
     root_key = _key()
     root_name = _name(f"DEMO Root CA {agency}", agency)
     root = _certificate(
@@ -185,6 +208,7 @@ def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -
         ca=False,
         years=5,
         key_usage=_usage(sign_certificates=False),
+        ocsp_url=ocsp_url,
     )
     tsa_key = _key()
     tsa = _certificate(
