@@ -464,6 +464,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Daily at 03:15 WITA: the demo PKI's CRL issued again before it runs out (development
+    # and demos only: it does nothing in production or for an agency's own PKI).
+    "demo-crl-renew": {
+        "task": "lms.tasks.demo_crl_renew",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
     # /health/ is "degraded" when the newest record is older than
     # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.

@@ -12,7 +12,9 @@ refuses to create the credential signing key.
     tsa.p12        the demo TSA's key and certificate (the tests' in-process TSA)
     root-key.pem   the demo root's key (encrypted with the demo passphrase), to issue CRLs
     crl.pem        the demo root's CRL (nothing revoked unless `demo_crl_write` says so):
-                   what `LMS_PDF_SIGNING_CRL_FILES` names for PAdES B-LT signatures
+                   what `LMS_PDF_SIGNING_CRL_FILES` names for PAdES B-LT signatures;
+                   re-issued before it runs out (`demo_crl_renew`: seed_demo, the
+                   `demo_crl_renew` command, the daily Celery task), never in production
 """
 
 from __future__ import annotations
@@ -240,7 +242,8 @@ def _create(
 
 
 # The demo CRL's life: long, so that a demo left alone keeps signing (a real CA's CRL
-# lasts days; the agency replaces the file before its nextUpdate, docs/certificates.md).
+# lasts days; the agency replaces the file before its nextUpdate, docs/certificates.md);
+# `demo_crl_renew` issues it again when less than CRL_RENEW_DAYS_LEFT days are left.
 CRL_DAYS = 365
 
 
@@ -304,6 +307,59 @@ def demo_crl_write(
     return files.crl
 
 
+# Renewed when less than this is left before its nextUpdate (the daily task, seed_demo).
+CRL_RENEW_DAYS_LEFT = 30
+
+
+def demo_crl_renew(
+    *,
+    directory: Path | None = None,
+    days_left: int = CRL_RENEW_DAYS_LEFT,
+    passphrase: str = DEMO_PASSPHRASE,
+) -> bool:
+    """Issues the demo root's CRL again when crl.pem is missing, unreadable, out of date
+    or within `days_left` days of its nextUpdate, keeping the serials it revoked. Safe to
+    run twice or at once (a lock; the second finds it fresh). Only a DEMO root's CRL is
+    ever written; a PKI without its root key (made before CRLs existed) is left alone.
+    Returns whether a new CRL was written."""
+    files = paths(directory)
+    if not files.root.exists() or not files.root_key.exists():
+        return False
+    root = x509.load_pem_x509_certificate(files.root.read_bytes())
+    if not is_demo([root]):
+        return False
+    with open(files.directory / ".create.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        revoked: tuple[int, ...] = ()
+        try:
+            current = x509.load_pem_x509_crl(files.crl.read_bytes())
+        except (OSError, ValueError):
+            current = None
+        if current is not None:
+            next_update = current.next_update_utc
+            margin = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days_left)
+            if next_update is not None and next_update > margin:
+                return False
+            revoked = tuple(entry.serial_number for entry in current)
+        root_key = serialization.load_pem_private_key(
+            files.root_key.read_bytes(), passphrase.encode()
+        )
+        if not isinstance(root_key, rsa.RSAPrivateKey):
+            return False
+        _write(files.crl, _crl(root, root_key, revoked=revoked))
+    return True
+
+
+def demo_crl_ensure() -> bool:
+    """`seed_demo` / `make run`, `manage.py demo_crl_renew` and the daily Celery task:
+    renews the demo CRL beside the configured PKCS#12 file when it runs out. Never in
+    production (LMS_PDF_SIGNER_DEMO_AUTOCREATE is off there, and only a DEMO root's CRL
+    is written)."""
+    if settings.LMS_PDF_SIGNER != "local" or not settings.LMS_PDF_SIGNER_DEMO_AUTOCREATE:
+        return False
+    return demo_crl_renew(directory=Path(settings.LMS_PDF_SIGNER_PKCS12_FILE).parent)
+
+
 def is_demo(certificates: list[x509.Certificate]) -> bool:
     """Whether any certificate of a chain is a demo one (its subject or issuer carries
     the DEMO mark)."""
@@ -325,6 +381,7 @@ def demo_pki_ensure() -> DemoPki | None:
         return None
     path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
     if path.exists():
+        demo_crl_ensure()
         return None
     agency = AgencySettings.for_default_site()
     files = demo_pki_create(
