@@ -6,7 +6,8 @@ B-LT (the chain, the CRLs and the OCSP answer in the document security store, DS
 `LMS_PDF_SIGNING_CRL_FILES` names the CA's revocation lists and/or
 `LMS_PDF_SIGNING_OCSP_URL` its OCSP responder (lms.signing.revocation): the signer's
 certificate is then checked against them first, and a revoked certificate or an
-out-of-date CRL refuses to sign.
+out-of-date CRL refuses to sign. B-LTA (a document timestamp over the DSS) when both a
+TSA and revocation sources are configured.
 The key is read once per process (lms.signing.get_signer caches the backend)."""
 
 from __future__ import annotations
@@ -204,6 +205,10 @@ class LocalSigner:
             name=request.signer_name or None,
             validation_context=context,
             embed_validation_info=context is not None,
+            # PAdES B-LTA: with a TSA, a document timestamp over the DSS just written, so
+            # the validation data are themselves timestamped (renewable before the TSA's
+            # certificate expires by timestamping again).
+            use_pades_lta=context is not None and self._timestamper is not None,
             # The check before signing is about the chain and revocation; which key
             # usages an agency's certificate carries is its CA's business.
             signer_key_usage=set(),
