@@ -4,17 +4,26 @@ validation data of its last signature — the chain, the CRLs of
 to the document security store (DSS) in an incremental update with pyHanko's
 `add_validation_info`, which leaves the signed bytes untouched. The signer's (and the
 timestamp's) certificate is validated against them first, with nothing fetched by
-pyHanko: a revoked or uncovered certificate is refused like a local signature."""
+pyHanko: a revoked or uncovered certificate is refused like a local signature. With
+`LMS_PDF_SIGNING_TSA_URL` a document timestamp then covers the DSS (PAdES B-LTA)."""
 
 from __future__ import annotations
 
 import io
 
+from django.conf import settings
+
+import requests
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.sign.validation import add_validation_info
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import (
@@ -27,6 +36,9 @@ from pyhanko_certvalidator.errors import (
 )
 
 from lms.signing import SigningError, outside_event_loop, revocation
+
+# Room for the document timestamp's CMS object (a token and the TSA's chain).
+DOCUMENT_TIMESTAMP_BYTES = 16 * 1024
 
 
 def revocation_sources_configured() -> bool:
@@ -109,4 +121,38 @@ def validation_info_append(
         ) from error
     except (PdfError, ValueError) as error:
         raise SigningError(f"The validation data could not be added: {error}") from error
-    return output.getvalue()
+    tsa_url = getattr(settings, "LMS_PDF_SIGNING_TSA_URL", "")
+    if not tsa_url:
+        return output.getvalue()
+    return _document_timestamp(output.getvalue(), tsa_url=tsa_url, context=context)
+
+
+def _document_timestamp(pdf: bytes, *, tsa_url: str, context: ValidationContext) -> bytes:
+    """PAdES B-LTA: an RFC 3161 document timestamp over the PDF and its DSS, the TSA's
+    certificate validated (and its revocation data added) with the same context."""
+    timestamper = RequestsHTTPTimeStamper(
+        tsa_url, timeout=getattr(settings, "LMS_PDF_SIGNING_TSA_TIMEOUT", 10)
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    try:
+        stamped = outside_event_loop(
+            lambda: PdfTimeStamper(timestamper).timestamp_pdf(
+                writer,
+                "sha256",
+                validation_context=context,
+                bytes_reserved=DOCUMENT_TIMESTAMP_BYTES,
+            )
+        )
+    except (TimestampRequestError, requests.RequestException) as error:
+        raise SigningError(
+            "The timestamping service (TSA) did not answer; try again later.", transient=True
+        ) from error
+    except PyHankoSigningError as error:
+        raise refusal_for(error.__cause__) or SigningError(
+            f"The document timestamp could not be added: {error}"
+        ) from error
+    except (PathBuildingError, PathValidationError) as error:
+        raise refusal_for(error) or SigningError(
+            f"The document timestamp could not be added: {error}"
+        ) from error
+    return stamped.getvalue()

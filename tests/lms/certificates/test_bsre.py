@@ -193,15 +193,18 @@ def ltv_pki(tmp_path_factory, settings):
     return _ltv_pki(tmp_path_factory, settings)
 
 
-def _offline_status(pdf: bytes, files, *, with_dss: bool):
-    """pyHanko's validator, revocation information required, nothing fetched."""
-    reader = PdfFileReader(io.BytesIO(pdf))
-    root = asn1_x509.Certificate.load(
+def _root(files) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(
         x509.load_pem_x509_certificate(files.root.read_bytes()).public_bytes(
             serialization.Encoding.DER
         )
     )
-    options = {"trust_roots": [root], "allow_fetching": False, "revocation_mode": "require"}
+
+
+def _offline_status(pdf: bytes, files, *, with_dss: bool):
+    """pyHanko's validator, revocation information required, nothing fetched."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    options = {"trust_roots": [_root(files)], "allow_fetching": False, "revocation_mode": "require"}
     if with_dss:
         context = DocumentSecurityStore.read_dss(reader).as_validation_context(options)
     else:
@@ -266,3 +269,27 @@ def test_without_revocation_sources_the_gateways_pdf_is_stored_as_it_came(bsre):
     signed = bsre.sign(render_certificate(_data()), request=_request())
 
     assert not pdf_signature_check(signed).revocation_embedded
+
+
+def test_with_a_tsa_the_gateways_pdf_gets_a_document_timestamp_b_lta(
+    ltv_pki, settings, tsa_url, bsre, gateway
+):
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    settings.LMS_PDF_SIGNING_TSA_URL = tsa_url
+    settings.LMS_BSRE_TIMEOUT = 30
+    signing.reset()
+    gateway["prepare"]()
+
+    signed = signing.get_signer().sign(render_certificate(_data()), request=_request())
+
+    reader = PdfFileReader(io.BytesIO(signed))
+    (document_timestamp,) = reader.embedded_timestamp_signatures
+    assert "/DSS" in reader.get_historical_root(document_timestamp.signed_revision)
+    context = DocumentSecurityStore.read_dss(reader).as_validation_context(
+        {"trust_roots": [_root(ltv_pki)], "allow_fetching": False, "revocation_mode": "require"}
+    )
+    timestamp = validate_pdf_timestamp(document_timestamp, context)
+    assert timestamp.intact and timestamp.valid and timestamp.trusted
+    assert _offline_status(signed, ltv_pki, with_dss=True).trusted
+    assert pdf_signature_check(signed).valid
