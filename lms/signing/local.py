@@ -161,10 +161,11 @@ class LocalSigner:
         return x509.load_pem_x509_certificates(Path(roots_file).read_bytes())
 
     def _validation_context(self) -> ValidationContext | None:
-        """With CRL files or an OCSP responder configured: the context pyHanko checks the signer (and the TSA)
-        against before signing, and whose CRLs and chain it embeds (DSS). Revocation
-        information is required for every certificate below the root; pyHanko fetches nothing
-        (the OCSP answer is asked by lms.signing.revocation, from the configured URL only)."""
+        """With CRL files or an OCSP responder configured: the context pyHanko checks the
+        signer (and the TSA) against before signing, and whose CRLs, OCSP answer and chain
+        it embeds (DSS). Revocation information is required for every certificate below
+        the root; pyHanko fetches nothing (the OCSP answer is asked by
+        lms.signing.revocation, from the configured URL only)."""
         crls = revocation.crls_load()
         ocsps = revocation.ocsp_responses(self.chain)
         if not crls and not ocsps:
