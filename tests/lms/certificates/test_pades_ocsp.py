@@ -205,3 +205,14 @@ def test_a_certificate_naming_no_responder_says_to_use_the_crl(
         signing.get_signer().sign(b"%PDF-1.7", request=signing.SignatureRequest(box=None))
     assert not raised.value.transient
     assert ocsp_responder["asked"] == 0
+
+
+def test_manage_py_check_names_a_bad_ocsp_setting(tmp_path_factory, settings, ocsp_responder):
+    from lms.checks import check_pdf_signing_ocsp
+
+    _pki(tmp_path_factory, settings, ocsp_responder, aia="", configured="aia")
+    assert [m.id for m in check_pdf_signing_ocsp()] == ["lms.W005"]
+    settings.LMS_PDF_SIGNING_OCSP_URL = "ftp://ocsp.example"
+    assert [m.id for m in check_pdf_signing_ocsp()] == ["lms.E005"]
+    _pki(tmp_path_factory, settings, ocsp_responder, aia=ocsp_responder["url"], configured="aia")
+    assert check_pdf_signing_ocsp() == []
