@@ -107,3 +107,38 @@ def check_pdf_signing_crls(app_configs=None, **kwargs) -> list[checks.CheckMessa
             id="lms.W004",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_pdf_signing_ocsp(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`LMS_PDF_SIGNING_OCSP_URL`: not an http(s) URL nor "aia" is an error; a local
+    signing certificate that names no OCSP responder a warning (every signature would be
+    refused: validators ignore an OCSP answer for such a certificate)."""
+    from django.conf import settings
+
+    from lms.signing import SigningError, get_signer, revocation
+
+    url = getattr(settings, "LMS_PDF_SIGNING_OCSP_URL", "")
+    if not getattr(settings, "LMS_PDF_SIGNER", "") or not url:
+        return []
+    if url != revocation.OCSP_FROM_CERTIFICATE and not url.startswith(("http://", "https://")):
+        return [
+            checks.Error(
+                f'LMS_PDF_SIGNING_OCSP_URL must be an http(s) URL or "aia", not {url!r}.',
+                id="lms.E005",
+            )
+        ]
+    if settings.LMS_PDF_SIGNER != "local":
+        return []
+    try:
+        certificate = get_signer().certificate
+        revocation.ocsp_url_for(certificate)
+    except SigningError as error:
+        return [
+            checks.Warning(
+                str(error),
+                hint="Use the CA's CRL (LMS_PDF_SIGNING_CRL_FILES) for this certificate.",
+                id="lms.W005",
+            )
+        ]
+    return []

@@ -301,3 +301,12 @@ def content_packages_cleanup() -> int:
     from lms.services.content_packages import content_packages_cleanup as service
 
     return service().packages
+
+
+@shared_task(ignore_result=True)
+def demo_crl_renew() -> bool:
+    """Daily (CELERY_BEAT_SCHEDULE): the demo PKI's CRL issued again before it runs out,
+    so a long-running demo keeps signing B-LT. Nothing in production (lms.signing.demo_pki)."""
+    from lms.signing import demo_pki
+
+    return demo_pki.demo_crl_ensure()

@@ -464,6 +464,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Daily at 03:15 WITA: the demo PKI's CRL issued again before it runs out (development
+    # and demos only: it does nothing in production or for an agency's own PKI).
+    "demo-crl-renew": {
+        "task": "lms.tasks.demo_crl_renew",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Every minute: a worker records that it is alive (lms.tasks.worker_heartbeat_record);
     # /health/ is "degraded" when the newest record is older than
     # HEALTH_CHECK_WORKER_MAX_AGE_MINUTES. Expires unrun, so an outage leaves no backlog.
@@ -622,6 +628,12 @@ LMS_PDF_SIGNING_TSA_TIMEOUT = env.float("LMS_PDF_SIGNING_TSA_TIMEOUT", default=1
 # the signer's certificate is checked against them before every signature (revoked or
 # out of date: refused) and they are embedded in the PDF's DSS. Never fetched at run time.
 LMS_PDF_SIGNING_CRL_FILES = env.list("LMS_PDF_SIGNING_CRL_FILES", default=[])
+# PAdES B-LT with OCSP: the responder asked about the signer's certificate before every
+# signature (its answer embedded in the DSS; revoked: refused; down or slow: the queue
+# retries later). A URL, or "aia" for the responder named in the signer's certificate.
+# Only this address is ever asked; "" (default): no OCSP.
+LMS_PDF_SIGNING_OCSP_URL = env("LMS_PDF_SIGNING_OCSP_URL", default="")
+LMS_PDF_SIGNING_OCSP_TIMEOUT = env.float("LMS_PDF_SIGNING_OCSP_TIMEOUT", default=10.0)
 # True: certificates are signed as they are issued (a local key). False: they wait in the
 # signer's queue (the Kepala signs them, e.g. through BSrE with a passphrase per batch).
 LMS_PDF_SIGNING_AUTOMATIC = env.bool("LMS_PDF_SIGNING_AUTOMATIC", default=True)

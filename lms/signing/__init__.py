@@ -49,6 +49,8 @@ SETTINGS = (
     "LMS_PDF_SIGNING_TSA_URL",
     "LMS_PDF_SIGNING_TSA_TIMEOUT",
     "LMS_PDF_SIGNING_CRL_FILES",
+    "LMS_PDF_SIGNING_OCSP_URL",
+    "LMS_PDF_SIGNING_OCSP_TIMEOUT",
     "LMS_PDF_SIGNING_TRUST_ROOTS_FILE",
     "LMS_BSRE_URL",
     "LMS_BSRE_USERNAME",
@@ -127,8 +129,12 @@ def get_signer() -> PdfSigner:
 
 
 def reset() -> None:
-    """Forgets the loaded backends (after a key was created or rotated)."""
+    """Forgets the loaded backends (after a key was created or rotated) and the OCSP
+    answers kept for reuse."""
+    from lms.signing import revocation
+
     _backend.cache_clear()
+    revocation.ocsp_reset()
 
 
 def trust_roots() -> list[x509.Certificate]:

@@ -14,6 +14,10 @@ them against your gateway, docs/certificates.md "BSrE"):
 - any other status: a JSON body whose `message` or `error` says why (a wrong passphrase,
   an unknown NIK, a suspended certificate).
 
+With revocation sources configured (`LMS_PDF_SIGNING_CRL_FILES`, `LMS_PDF_SIGNING_OCSP_URL`)
+the signed PDF gets its validation data appended here (PAdES B-LT, lms.signing.ltv) before
+it is stored; a revoked certificate or a responder that is down refuses (nothing stored).
+
 It could not be reached from where this was written: it is tested against a local HTTP
 server implementing exactly these shapes (tests/lms/certificates/test_bsre.py)."""
 
@@ -24,9 +28,10 @@ import io
 from django.conf import settings
 
 import requests
+from cryptography import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from lms.signing import SignatureRequest, SigningError, embed_attachments
+from lms.signing import SignatureRequest, SigningError, embed_attachments, ltv, trust_roots
 
 SIGN_PATH = "/api/sign/pdf"
 
@@ -49,6 +54,16 @@ class BsreSigner:
             return b""
         with open(chain_file, "rb") as handle:
             return handle.read()
+
+    def _long_term(self, signed: bytes) -> bytes:
+        """PAdES B-LT when revocation sources are configured: the gateway's signature
+        gets its validation data appended (lms.signing.ltv), checked against the roots
+        the verify page trusts (the chain file's and LMS_PDF_SIGNING_TRUST_ROOTS_FILE's)."""
+        if not ltv.revocation_sources_configured():
+            return signed
+        chain_pem = self.chain_pem()
+        chain = x509.load_pem_x509_certificates(chain_pem) if chain_pem.strip() else []
+        return ltv.validation_info_append(signed, roots=trust_roots(), chain=chain)
 
     def sign(self, pdf: bytes, *, request: SignatureRequest) -> bytes:
         if not request.passphrase:
@@ -77,7 +92,7 @@ class BsreSigner:
                 "The BSrE gateway cannot be reached; try again later.", transient=True
             ) from error
         if response.status_code == 200 and response.content.startswith(b"%PDF-"):
-            return response.content
+            return self._long_term(response.content)
         message = _gateway_message(response)
         if response.status_code >= 500 or response.status_code == 429:
             raise SigningError(f"The BSrE gateway failed: {message}", transient=True)

@@ -12,7 +12,9 @@ refuses to create the credential signing key.
     tsa.p12        the demo TSA's key and certificate (the tests' in-process TSA)
     root-key.pem   the demo root's key (encrypted with the demo passphrase), to issue CRLs
     crl.pem        the demo root's CRL (nothing revoked unless `demo_crl_write` says so):
-                   what `LMS_PDF_SIGNING_CRL_FILES` names for PAdES B-LT signatures
+                   what `LMS_PDF_SIGNING_CRL_FILES` names for PAdES B-LT signatures;
+                   re-issued before it runs out (`demo_crl_renew`: seed_demo, the
+                   `demo_crl_renew` command, the daily Celery task), never in production
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 # Every demo subject carries this in its organisational unit; production refuses it.
 DEMO_MARK = "DEMO - TIDAK SAH UNTUK PRODUKSI"
@@ -92,6 +94,7 @@ def _certificate(
     years: int,
     key_usage: x509.KeyUsage,
     extended: list[x509.ObjectIdentifier] | None = None,
+    ocsp_url: str = "",
 ) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
     builder = (
@@ -113,6 +116,17 @@ def _certificate(
         )
     if extended:
         builder = builder.add_extension(x509.ExtendedKeyUsage(extended), critical=True)
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -146,9 +160,12 @@ def demo_pki_create(
     passphrase: str = DEMO_PASSPHRASE,
     overwrite: bool = False,
     signer_file: str | None = None,
+    ocsp_url: str = "",
 ) -> DemoPki:
     """Creates the demo root, signer and TSA (or keeps existing files unless
-    `overwrite`). Returns the paths."""
+    `overwrite`). Returns the paths. `ocsp_url` (the tests' local responder) goes in the
+    signer's certificate (Authority Information Access); `make run` sets none and stays
+    offline, with the demo CRL."""
     files = paths(directory)
     files = dataclasses.replace(files, signer=files.directory / (signer_file or "signer.p12"))
     if files.signer.exists() and files.root.exists() and not overwrite:
@@ -160,11 +177,19 @@ def demo_pki_create(
         fcntl.flock(lock, fcntl.LOCK_EX)
         if files.signer.exists() and files.root.exists() and not overwrite:
             return files
-        _create(files, signer_name=signer_name, agency=agency, passphrase=passphrase)
+        _create(
+            files,
+            signer_name=signer_name,
+            agency=agency,
+            passphrase=passphrase,
+            ocsp_url=ocsp_url,
+        )
     return files
 
 
-def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -> None:
+def _create(
+    files: DemoPki, *, signer_name: str, agency: str, passphrase: str, ocsp_url: str = ""
+) -> None:
     root_key = _key()
     root_name = _name(f"DEMO Root CA {agency}", agency)
     root = _certificate(
@@ -185,6 +210,7 @@ def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -
         ca=False,
         years=5,
         key_usage=_usage(sign_certificates=False),
+        ocsp_url=ocsp_url,
     )
     tsa_key = _key()
     tsa = _certificate(
@@ -216,7 +242,8 @@ def _create(files: DemoPki, *, signer_name: str, agency: str, passphrase: str) -
 
 
 # The demo CRL's life: long, so that a demo left alone keeps signing (a real CA's CRL
-# lasts days; the agency replaces the file before its nextUpdate, docs/certificates.md).
+# lasts days; the agency replaces the file before its nextUpdate, docs/certificates.md);
+# `demo_crl_renew` issues it again when less than CRL_RENEW_DAYS_LEFT days are left.
 CRL_DAYS = 365
 
 
@@ -280,6 +307,59 @@ def demo_crl_write(
     return files.crl
 
 
+# Renewed when less than this is left before its nextUpdate (the daily task, seed_demo).
+CRL_RENEW_DAYS_LEFT = 30
+
+
+def demo_crl_renew(
+    *,
+    directory: Path | None = None,
+    days_left: int = CRL_RENEW_DAYS_LEFT,
+    passphrase: str = DEMO_PASSPHRASE,
+) -> bool:
+    """Issues the demo root's CRL again when crl.pem is missing, unreadable, out of date
+    or within `days_left` days of its nextUpdate, keeping the serials it revoked. Safe to
+    run twice or at once (a lock; the second finds it fresh). Only a DEMO root's CRL is
+    ever written; a PKI without its root key (made before CRLs existed) is left alone.
+    Returns whether a new CRL was written."""
+    files = paths(directory)
+    if not files.root.exists() or not files.root_key.exists():
+        return False
+    root = x509.load_pem_x509_certificate(files.root.read_bytes())
+    if not is_demo([root]):
+        return False
+    with open(files.directory / ".create.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        revoked: tuple[int, ...] = ()
+        try:
+            current = x509.load_pem_x509_crl(files.crl.read_bytes())
+        except (OSError, ValueError):
+            current = None
+        if current is not None:
+            next_update = current.next_update_utc
+            margin = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days_left)
+            if next_update is not None and next_update > margin:
+                return False
+            revoked = tuple(entry.serial_number for entry in current)
+        root_key = serialization.load_pem_private_key(
+            files.root_key.read_bytes(), passphrase.encode()
+        )
+        if not isinstance(root_key, rsa.RSAPrivateKey):
+            return False
+        _write(files.crl, _crl(root, root_key, revoked=revoked))
+    return True
+
+
+def demo_crl_ensure() -> bool:
+    """`seed_demo` / `make run`, `manage.py demo_crl_renew` and the daily Celery task:
+    renews the demo CRL beside the configured PKCS#12 file when it runs out. Never in
+    production (LMS_PDF_SIGNER_DEMO_AUTOCREATE is off there, and only a DEMO root's CRL
+    is written)."""
+    if settings.LMS_PDF_SIGNER != "local" or not settings.LMS_PDF_SIGNER_DEMO_AUTOCREATE:
+        return False
+    return demo_crl_renew(directory=Path(settings.LMS_PDF_SIGNER_PKCS12_FILE).parent)
+
+
 def is_demo(certificates: list[x509.Certificate]) -> bool:
     """Whether any certificate of a chain is a demo one (its subject or issuer carries
     the DEMO mark)."""
@@ -301,6 +381,7 @@ def demo_pki_ensure() -> DemoPki | None:
         return None
     path = Path(settings.LMS_PDF_SIGNER_PKCS12_FILE)
     if path.exists():
+        demo_crl_ensure()
         return None
     agency = AgencySettings.for_default_site()
     files = demo_pki_create(

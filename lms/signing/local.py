@@ -2,10 +2,12 @@
 
 PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, the signing certificate as a signed
 attribute); B-T when `LMS_PDF_SIGNING_TSA_URL` names an RFC 3161 timestamping service;
-B-LT (the chain and the CRLs in the document security store, DSS) when
-`LMS_PDF_SIGNING_CRL_FILES` names the CA's revocation lists (lms.signing.revocation):
-the signer's certificate is then checked against them first, offline, and a revoked
-certificate or an out-of-date CRL refuses to sign.
+B-LT (the chain, the CRLs and the OCSP answer in the document security store, DSS) when
+`LMS_PDF_SIGNING_CRL_FILES` names the CA's revocation lists and/or
+`LMS_PDF_SIGNING_OCSP_URL` its OCSP responder (lms.signing.revocation): the signer's
+certificate is then checked against them first, and a revoked certificate or an
+out-of-date CRL refuses to sign. B-LTA (a document timestamp over the DSS) when both a
+TSA and revocation sources are configured.
 The key is read once per process (lms.signing.get_signer caches the backend)."""
 
 from __future__ import annotations
@@ -31,14 +33,6 @@ from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import (
-    ExpiredError,
-    InsufficientRevinfoError,
-    PathBuildingError,
-    PathValidationError,
-    RevokedError,
-    StaleRevinfoError,
-)
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from lms.signing import (
@@ -47,6 +41,7 @@ from lms.signing import (
     SigningError,
     demo_pki,
     embed_attachments,
+    ltv,
     outside_event_loop,
     revocation,
 )
@@ -166,16 +161,20 @@ class LocalSigner:
         return x509.load_pem_x509_certificates(Path(roots_file).read_bytes())
 
     def _validation_context(self) -> ValidationContext | None:
-        """With CRL files configured: the context pyHanko checks the signer (and the TSA)
-        against before signing, and whose CRLs and chain it embeds (DSS). Revocation
-        information is required for every certificate below the root; nothing is fetched."""
+        """With CRL files or an OCSP responder configured: the context pyHanko checks the
+        signer (and the TSA) against before signing, and whose CRLs, OCSP answer and chain
+        it embeds (DSS). Revocation information is required for every certificate below
+        the root; pyHanko fetches nothing (the OCSP answer is asked by
+        lms.signing.revocation, from the configured URL only)."""
         crls = revocation.crls_load()
-        if not crls:
+        ocsps = revocation.ocsp_responses(self.chain)
+        if not crls and not ocsps:
             return None
         return ValidationContext(
             trust_roots=self._roots,
             other_certs=[_certificate_to_asn1(c) for c in self.chain],
             crls=crls,
+            ocsps=ocsps,
             allow_fetching=False,
             revocation_mode="require",
         )
@@ -207,6 +206,10 @@ class LocalSigner:
             name=request.signer_name or None,
             validation_context=context,
             embed_validation_info=context is not None,
+            # PAdES B-LTA: with a TSA, a document timestamp over the DSS just written, so
+            # the validation data are themselves timestamped (renewable before the TSA's
+            # certificate expires by timestamping again).
+            use_pades_lta=context is not None and self._timestamper is not None,
             # The check before signing is about the chain and revocation; which key
             # usages an agency's certificate carries is its CA's business.
             signer_key_usage=set(),
@@ -248,28 +251,7 @@ class LocalSigner:
 def _revocation_refusal(error: Exception) -> SigningError | None:
     """pyHanko's "the signer's certificate could not be validated" in the words the
     signer's queue shows, from the validator's own reason (its cause)."""
-    cause = error.__cause__
-    if isinstance(cause, RevokedError):
-        return SigningError(
-            "The signing certificate is revoked in the CA's revocation list (CRL); it cannot "
-            "sign. Ask the CA for a new certificate."
-        )
-    if isinstance(cause, StaleRevinfoError):
-        return SigningError(
-            "The revocation list (CRL) in LMS_PDF_SIGNING_CRL_FILES is out of date; "
-            "download the CA's current CRL and replace the file."
-        )
-    if isinstance(cause, InsufficientRevinfoError):
-        return SigningError(
-            "The revocation lists (CRL) in LMS_PDF_SIGNING_CRL_FILES do not cover the "
-            "signing certificate (or the timestamping service's); add the CRL of the CA "
-            "that issued it."
-        )
-    if isinstance(cause, ExpiredError):
-        return SigningError("The signing certificate has expired; it cannot sign.")
-    if isinstance(cause, PathBuildingError | PathValidationError):
-        return SigningError(f"The signing certificate does not chain to a trusted root: {cause}")
-    return None
+    return ltv.refusal_for(error.__cause__)
 
 
 def _utcnow():

@@ -36,6 +36,7 @@ PINNED_TASK_NAMES = {
     "lms.tasks.certificate_issue_sweep",
     "lms.tasks.certificate_pdfs_regenerate",
     "lms.tasks.content_packages_cleanup",
+    "lms.tasks.demo_crl_renew",
     "lms.tasks.enrolment_competency_evidence",
     "lms.tasks.enrolment_competency_evidence_sweep",
     "lms.tasks.worker_heartbeat_record",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import http.server
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,5 +140,90 @@ def tsa_url():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()
+
+
+# An OCSP responder (RFC 6960) for the B-LT tests: a tiny HTTP server in a thread that
+# answers with `cryptography`'s x509.ocsp, signed by the demo root's key (the CA answers
+# for the certificates it issued). `state["status"]`: "good", "revoked", "slow" (answers
+# after a second), "try_later" (the responder's own "try later" status).
+
+
+@pytest.fixture
+def ocsp_responder():
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509 import ocsp
+
+    state: dict = {"status": "good", "asked": 0, "directory": None}
+
+    loaded: dict = {}
+
+    def pki() -> tuple:
+        directory = Path(state["directory"])
+        if directory not in loaded:
+            passphrase = demo_pki.DEMO_PASSPHRASE.encode()
+            loaded[directory] = (
+                x509.load_pem_x509_certificate((directory / "root.pem").read_bytes()),
+                serialization.load_pem_private_key(
+                    (directory / "root-key.pem").read_bytes(), passphrase
+                ),
+                pkcs12.load_key_and_certificates(
+                    (directory / "signer.p12").read_bytes(), passphrase
+                )[1],
+            )
+        return loaded[directory]
+
+    def answer(request_der: bytes) -> bytes:
+        if state["status"] == "try_later":
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.TRY_LATER
+            ).public_bytes(serialization.Encoding.DER)
+        root, root_key, signer = pki()
+        request = ocsp.load_der_ocsp_request(request_der)
+        assert request.serial_number == signer.serial_number
+        now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
+        revoked = state["status"] == "revoked"
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response(
+                cert=signer,
+                issuer=root,
+                algorithm=hashes.SHA1(),  # noqa: S303 - the CertID hash of RFC 6960
+                cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+                this_update=now,
+                next_update=now + datetime.timedelta(days=1),
+                revocation_time=now - datetime.timedelta(days=1) if revoked else None,
+                revocation_reason=x509.ReasonFlags.key_compromise if revoked else None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, root)
+        )
+        return builder.sign(root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            state["asked"] += 1
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if state["status"] == "slow":
+                time.sleep(2.0)
+            data = answer(body)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/ocsp-response")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client gave up waiting ("slow")
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state["url"] = f"http://127.0.0.1:{server.server_address[1]}/ocsp"
+    yield state
     server.shutdown()
     server.server_close()

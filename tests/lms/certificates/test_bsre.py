@@ -1,7 +1,9 @@
 """The BSrE client (lms.signing.bsre) against a local gateway implementing the documented
 request and response shapes: Basic auth, multipart file/nik/passphrase/tampilan, the
 signed PDF back on success, a JSON error otherwise, and a gateway too slow to answer.
-The fake gateway signs with the demo key, so pyHanko can validate what comes back."""
+The fake gateway signs with the demo key, so pyHanko can validate what comes back.
+With revocation sources configured, the portal makes the gateway's signature PAdES B-LT
+(the chain and the CRL / OCSP answer appended to the DSS), valid with embedded data only."""
 
 from __future__ import annotations
 
@@ -9,15 +11,24 @@ import base64
 import email.parser
 import email.policy
 import http.server
+import io
 import json
 import threading
 import time
 
 import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko_certvalidator import ValidationContext
 
 from lms import signing
 from lms.pdf import SIGNATURE_BOX, render_certificate
-from lms.signing import SignatureRequest, SigningError
+from lms.signing import SignatureRequest, SigningError, demo_pki
 from lms.signing.bsre import BsreSigner
 from lms.signing.local import LocalSigner
 from lms.signing.validation import pdf_signature_check
@@ -39,12 +50,27 @@ def _fields(handler: http.server.BaseHTTPRequestHandler) -> dict[str, bytes]:
     }
 
 
+class _GatewaySigner(LocalSigner):
+    """The gateway signs B-B (or B-T): validation data are the portal's to add."""
+
+    def _validation_context(self):
+        return None
+
+
 @pytest.fixture
 def gateway(db):
     """A local BSrE gateway: the documented shapes, plus 'slow' mode (answers late)."""
-    local = LocalSigner()  # the demo key stands in for the signer's certificate at BSrE
     seen: list[dict[str, bytes]] = []
     mode = {"slow": False}
+    local: list[LocalSigner] = []  # the demo key stands in for the signer's certificate
+
+    def prepare() -> None:  # with the test's PKI settings, before the client's timeout runs
+        local[:] = [_GatewaySigner()]
+
+    def sign(pdf: bytes) -> bytes:
+        if not local:
+            prepare()
+        return local[0].sign(pdf, request=SignatureRequest(box=None))
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def _json(self, status: int, body: dict) -> None:
@@ -68,7 +94,7 @@ def gateway(db):
                 return self._json(400, {"message": "NIK tidak terdaftar"})
             if fields.get("passphrase", b"").decode() != PASSPHRASE:
                 return self._json(400, {"error": "Passphrase anda salah"})
-            signed = local.sign(fields["file"], request=SignatureRequest(box=None))
+            signed = sign(fields["file"])
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
             self.send_header("Content-Length", str(len(signed)))
@@ -81,7 +107,12 @@ def gateway(db):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "seen": seen, "mode": mode}
+    yield {
+        "url": f"http://127.0.0.1:{server.server_address[1]}/",
+        "seen": seen,
+        "mode": mode,
+        "prepare": prepare,
+    }
     server.shutdown()
     server.server_close()
 
@@ -95,6 +126,7 @@ def bsre(settings, gateway):
     settings.LMS_BSRE_NIK = NIK
     settings.LMS_BSRE_TIMEOUT = 0.3
     signing.reset()
+    gateway["prepare"]()
     yield signing.get_signer()
     signing.reset()
 
@@ -139,3 +171,125 @@ def test_a_gateway_that_does_not_answer_in_time_is_a_transient_error(bsre, gatew
 
     assert raised.value.transient
     assert "did not answer" in str(raised.value)
+
+
+def _ltv_pki(tmp_path_factory, settings, *, ocsp_url: str = ""):
+    """A demo PKI of the test's own standing in for BSrE's CA: its chain published
+    (LMS_PDF_SIGNER_CHAIN_FILE), its CRL configured (or, with `ocsp_url` in the signer's
+    certificate, its OCSP responder instead)."""
+    directory = tmp_path_factory.mktemp("bsre-pki")
+    files = demo_pki.demo_pki_create(directory=directory, ocsp_url=ocsp_url)
+    settings.LMS_PDF_SIGNER_PKCS12_FILE = str(files.signer)
+    settings.LMS_PDF_SIGNER_CHAIN_FILE = str(files.chain)
+    settings.LMS_PDF_SIGNING_CRL_FILES = [] if ocsp_url else [str(files.crl)]
+    settings.LMS_PDF_SIGNING_OCSP_URL = ocsp_url
+    settings.LMS_BSRE_TIMEOUT = 30
+    signing.reset()
+    return files
+
+
+@pytest.fixture
+def ltv_pki(tmp_path_factory, settings):
+    return _ltv_pki(tmp_path_factory, settings)
+
+
+def _root(files) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(files.root.read_bytes()).public_bytes(
+            serialization.Encoding.DER
+        )
+    )
+
+
+def _offline_status(pdf: bytes, files, *, with_dss: bool):
+    """pyHanko's validator, revocation information required, nothing fetched."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    options = {"trust_roots": [_root(files)], "allow_fetching": False, "revocation_mode": "require"}
+    if with_dss:
+        context = DocumentSecurityStore.read_dss(reader).as_validation_context(options)
+    else:
+        context = ValidationContext(crls=[], **options)
+    return validate_pdf_signature(reader.embedded_regular_signatures[-1], context)
+
+
+def test_the_gateways_pdf_gets_its_validation_data_and_validates_with_it_alone(ltv_pki, bsre):
+    signed = bsre.sign(render_certificate(_data()), request=_request())
+
+    reader = PdfFileReader(io.BytesIO(signed))
+    assert len(reader.embedded_regular_signatures) == 1  # the gateway's, untouched
+    dss = DocumentSecurityStore.read_dss(reader)
+    assert len(dss.crls) == 1 and dss.certs
+    status = _offline_status(signed, ltv_pki, with_dss=True)
+    assert status.intact and status.valid and status.trusted
+    assert not _offline_status(signed, ltv_pki, with_dss=False).trusted
+    check = pdf_signature_check(signed)
+    assert check.valid and check.revocation_embedded and check.revocation_confirmed
+
+
+def test_with_ocsp_the_gateways_pdf_embeds_the_responders_answer(
+    tmp_path_factory, settings, ocsp_responder, bsre, gateway
+):
+    files = _ltv_pki(tmp_path_factory, settings, ocsp_url=ocsp_responder["url"])
+    gateway["prepare"]()
+    ocsp_responder["directory"] = files.directory
+
+    signed = signing.get_signer().sign(render_certificate(_data()), request=_request())
+
+    dss = DocumentSecurityStore.read_dss(PdfFileReader(io.BytesIO(signed)))
+    assert len(dss.ocsps) == 1 and not dss.crls
+    assert _offline_status(signed, files, with_dss=True).trusted
+    assert ocsp_responder["asked"] == 1
+
+
+def test_a_revoked_ocsp_answer_refuses_the_gateways_pdf(
+    tmp_path_factory, settings, ocsp_responder, bsre, gateway
+):
+    files = _ltv_pki(tmp_path_factory, settings, ocsp_url=ocsp_responder["url"])
+    gateway["prepare"]()
+    ocsp_responder["directory"] = files.directory
+    ocsp_responder["status"] = "revoked"
+
+    with pytest.raises(SigningError) as raised:
+        signing.get_signer().sign(render_certificate(_data()), request=_request())
+    assert not raised.value.transient
+
+
+def test_a_certificate_revoked_in_the_crl_is_refused_after_the_gateway_signed(ltv_pki, bsre):
+    _, certificate, _ = pkcs12.load_key_and_certificates(
+        ltv_pki.signer.read_bytes(), demo_pki.DEMO_PASSPHRASE.encode()
+    )
+    demo_pki.demo_crl_write(directory=ltv_pki.directory, revoked=(certificate,))
+
+    with pytest.raises(SigningError, match="revoked") as raised:
+        bsre.sign(render_certificate(_data()), request=_request())
+    assert not raised.value.transient
+
+
+def test_without_revocation_sources_the_gateways_pdf_is_stored_as_it_came(bsre):
+    signed = bsre.sign(render_certificate(_data()), request=_request())
+
+    assert not pdf_signature_check(signed).revocation_embedded
+
+
+def test_with_a_tsa_the_gateways_pdf_gets_a_document_timestamp_b_lta(
+    ltv_pki, settings, tsa_url, bsre, gateway
+):
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    settings.LMS_PDF_SIGNING_TSA_URL = tsa_url
+    settings.LMS_BSRE_TIMEOUT = 30
+    signing.reset()
+    gateway["prepare"]()
+
+    signed = signing.get_signer().sign(render_certificate(_data()), request=_request())
+
+    reader = PdfFileReader(io.BytesIO(signed))
+    (document_timestamp,) = reader.embedded_timestamp_signatures
+    assert "/DSS" in reader.get_historical_root(document_timestamp.signed_revision)
+    context = DocumentSecurityStore.read_dss(reader).as_validation_context(
+        {"trust_roots": [_root(ltv_pki)], "allow_fetching": False, "revocation_mode": "require"}
+    )
+    timestamp = validate_pdf_timestamp(document_timestamp, context)
+    assert timestamp.intact and timestamp.valid and timestamp.trusted
+    assert _offline_status(signed, ltv_pki, with_dss=True).trusted
+    assert pdf_signature_check(signed).valid

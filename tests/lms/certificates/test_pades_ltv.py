@@ -194,3 +194,38 @@ def test_manage_py_check_names_a_missing_or_stale_crl(pki, settings):
     assert [m.id for m in check_pdf_signing_crls()] == ["lms.W004"]
     settings.LMS_PDF_SIGNING_CRL_FILES = [str(pki.directory / "hilang.crl")]
     assert [m.id for m in check_pdf_signing_crls()] == ["lms.E004"]
+
+
+def test_with_a_tsa_the_dss_is_covered_by_a_document_timestamp_b_lta(
+    pki, completed, settings, tsa_url
+):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    settings.LMS_PDF_SIGNING_TSA_URL = tsa_url
+    signing.reset()
+
+    certificate = certificate_issue(enrolment_id=completed.pk)
+
+    pdf = _stored(certificate)
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (document_timestamp,) = reader.embedded_timestamp_signatures
+    dss = DocumentSecurityStore.read_dss(reader)
+    assert dss.crls  # the DSS the timestamp covers (it was written before it)
+    context = dss.as_validation_context(
+        {"trust_roots": [_root(pki)], "allow_fetching": False, "revocation_mode": "require"}
+    )
+    timestamp = validate_pdf_timestamp(document_timestamp, context)
+    assert timestamp.intact and timestamp.valid and timestamp.trusted
+    # It covers the signature's revision and the DSS written after it (in the
+    # timestamp's own revision); pyHanko may then append the timestamp's own validation
+    # data (an "LTA update", allowed).
+    signature = reader.embedded_regular_signatures[-1]
+    assert document_timestamp.signed_revision > signature.signed_revision
+    assert "/DSS" in reader.get_historical_root(document_timestamp.signed_revision)
+    assert "/DSS" not in reader.get_historical_root(signature.signed_revision)
+    assert timestamp.coverage >= SignatureCoverageLevel.ENTIRE_REVISION
+    assert timestamp.modification_level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+    assert _offline_status(pdf, pki, with_dss=True).trusted
+    assert pdf_signature_check(pdf).valid
