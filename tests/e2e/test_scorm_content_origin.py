@@ -1,0 +1,119 @@
+"""The SCORM package on a separate content origin (docs/scorm.md, "A separate content
+origin"), played in Chromium. The portal runs at http://127.0.0.1:<port> and the content
+origin is http://localhost:<port>: the same live server, two browser origins. The
+package's own JavaScript finds scorm-again's API in the content origin's player page,
+which takes the learner's data from the lesson page and sends the commits back to it by
+postMessage; the lesson page POSTs them. The package suspends, a new session resumes,
+completing it completes the course, and the package never sees the portal's cookies or
+DOM."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.helpers import expect, force_sign_in, t
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _tab(browser, portal: str, email: str, problems: list[str]):
+    context = browser.new_context(base_url=portal, locale="id-ID")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    force_sign_in(tab, portal, email)
+    return tab
+
+
+def _until(tab, check, what: str) -> None:
+    for _ in range(100):
+        if check():
+            return
+        tab.wait_for_timeout(100)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _package_frame(tab):
+    for frame in tab.frames:
+        if "/learning/scorm/f/" in frame.url:
+            return frame
+    pytest.fail(f"no package frame in {[f.url for f in tab.frames]}")
+
+
+def test_scorm_package_on_the_content_origin_talks_through_the_bridge(
+    browser, live_server, home_page, settings
+):
+    from accounts.roles import Role
+    from lms.models import Certificate, Enrolment, ScormAttempt
+    from lms.services.enrolments import enrolment_create
+    from tests.factories.accounts import UserFactory
+    from tests.factories.lms import CourseIndexPageFactory, CoursePageFactory
+    from tests.lms.scorm.conftest import scorm_lesson
+    from tests.lms.scorm.packages import scorm12_zip
+
+    port = urlsplit(live_server.url).port
+    portal = f"http://127.0.0.1:{port}"
+    content = f"http://localhost:{port}"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.LMS_PACKAGE_CONTENT_ORIGIN = content
+    settings.WAGTAILADMIN_BASE_URL = portal
+    trainer = UserFactory(roles=[Role.PELATIH])
+    index = CourseIndexPageFactory(parent=home_page)
+    course = CoursePageFactory(parent=index, title="Pelayanan Prima SCORM", owner=trainer)
+    lesson = scorm_lesson(course=course, data=scorm12_zip(), title="Modul interaktif")
+    learner = UserFactory(roles=[Role.PESERTA])
+    enrolment = enrolment_create(user=learner, course=course, source=Enrolment.Source.ADMIN)
+    lesson_url = portal + urlsplit(lesson.url).path
+    problems: list[str] = []
+
+    # First session: the package saves its place and suspends.
+    tab = _tab(browser, portal, learner.email, problems)
+    tab.goto(lesson_url)
+    frame = tab.frame_locator("#scorm-frame").frame_locator("#scorm-frame")
+    expect(frame.locator("body[data-ready=yes]")).to_be_attached()
+    expect(frame.locator("#resumed")).to_have_text("-|-")
+    package = _package_frame(tab)
+    assert package.evaluate("location.origin") == content
+    # The portal's session cookie is readable from the lesson page's script (the test set
+    # it without HttpOnly), but the package, on the other origin, gets no portal cookie
+    # and cannot reach the lesson page's document.
+    assert "sessionid=" in tab.evaluate("document.cookie")
+    assert "sessionid" not in package.evaluate("document.cookie")
+    assert (
+        package.evaluate(
+            "() => { try { return Boolean(window.top.document.body); } catch (e) { return false; } }"
+        )
+        is False
+    )
+    frame.locator("#suspend").click()
+    _until(
+        tab,
+        lambda: ScormAttempt.objects.filter(location="halaman-3", exit="suspend").exists(),
+        "the suspend commit",
+    )
+    tab.context.close()
+
+    # A new session resumes from the stored location and suspend data.
+    tab = _tab(browser, portal, learner.email, problems)
+    tab.goto(lesson_url)
+    frame = tab.frame_locator("#scorm-frame").frame_locator("#scorm-frame")
+    expect(frame.locator("#resumed")).to_have_text("halaman-3|dilihat=1,2,3")
+    frame.locator("#complete").click()
+    expect(tab.locator("#scorm-status")).to_have_text(
+        re.compile(re.escape(t("You have completed this lesson and the course.")))
+    )
+    tab.context.close()
+
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    attempt = ScormAttempt.objects.get()
+    assert attempt.completion_status == "passed" and attempt.total_seconds >= 125
+    _until(tab, lambda: Certificate.objects.filter(enrolment=enrolment).exists(), "certificate")
+    assert problems == []
