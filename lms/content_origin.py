@@ -23,6 +23,9 @@ from django.http import HttpRequest
 
 LAUNCH_SALT = "lms.content_origin.scorm.launch"
 FILES_SALT = "lms.content_origin.scorm.files"
+# H5P packages: the player page, then the package's files (docs/h5p.md).
+H5P_LAUNCH_SALT = "lms.content_origin.h5p.launch"
+H5P_FILES_SALT = "lms.content_origin.h5p.files"
 
 
 def content_origin() -> str:

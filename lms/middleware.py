@@ -55,7 +55,26 @@ class PackageContentOriginMiddleware:
     touched), and a request to any other host may not reach them or the same-origin
     package files. The 404 is a bare one: the content host renders no portal page."""
 
-    STATIC_ON_CONTENT = ("vendor/scorm-again/", "lms/js/scorm-bridge.", "lms/css/scorm-bridge.")
+    STATIC_ON_CONTENT = (
+        "vendor/scorm-again/",
+        "lms/js/scorm-bridge.",
+        "lms/css/scorm-bridge.",
+        "vendor/h5p-standalone/",
+        "lms/js/h5p-frame.",
+    )
+    # (route name, its kwargs) of the content origin's routes, and of the same-origin
+    # package routes the portal no longer serves when there is a content origin.
+    CONTENT_ROUTES = (
+        ("scorm:content_player", {"capability": "x"}),
+        ("scorm:content_file", {"capability": "x", "path": "y"}),
+        ("h5p:content_player", {"capability": "x"}),
+        ("h5p:content_file", {"capability": "x", "path": "y"}),
+    )
+    SAME_ORIGIN_ROUTES = (
+        ("scorm:file", {"token": "x", "path": "y"}),
+        ("h5p:file", {"token": "x", "path": "y"}),
+        ("h5p:player", {"token": "x"}),
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -65,12 +84,14 @@ class PackageContentOriginMiddleware:
         from django.conf import settings
         from django.urls import reverse
 
-        player = reverse("scorm:content_player", kwargs={"capability": "x"})[: -len("x/")]
-        files = reverse("scorm:content_file", kwargs={"capability": "x", "path": "y"})
-        files = files[: -len("x/y")]
-        same_origin = reverse("scorm:file", kwargs={"token": "x", "path": "y"})[: -len("x/y")]
+        def prefix(name: str, kwargs: dict[str, str]) -> str:
+            url = reverse(name, kwargs=kwargs)
+            return url[: url.index("/x/") + 1]
+
+        content = tuple(prefix(name, kwargs) for name, kwargs in cls.CONTENT_ROUTES)
+        same_origin = tuple(prefix(name, kwargs) for name, kwargs in cls.SAME_ORIGIN_ROUTES)
         static = tuple(settings.STATIC_URL + name for name in cls.STATIC_ON_CONTENT)
-        return (player, files, *static), (player, files, same_origin)
+        return (*content, *static), (*content, *same_origin)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from django.http import HttpResponseNotFound
