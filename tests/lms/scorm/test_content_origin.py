@@ -227,3 +227,18 @@ def test_setting_empty_keeps_the_content_routes_closed(client, lesson12, enrolle
     player = _player(client.get(lesson12.url))
     assert player["contentOrigin"] is None
     assert player["launchUrl"].startswith("/learning/scorm/p/")
+
+
+def test_system_check_of_the_content_origin(settings):
+    from lms.checks import check_package_content_origin
+
+    assert check_package_content_origin() == []  # off
+    settings.LMS_PACKAGE_CONTENT_ORIGIN = CONTENT
+    settings.ALLOWED_HOSTS = ["testserver", "konten.testserver"]
+    assert check_package_content_origin() == []
+    settings.SESSION_COOKIE_DOMAIN = ".testserver"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert {e.id for e in check_package_content_origin()} == {"lms.E006", "lms.E007"}
+    settings.SESSION_COOKIE_DOMAIN = None
+    settings.LMS_PACKAGE_CONTENT_ORIGIN = "konten.testserver/x"
+    assert "lms.E005" in {e.id for e in check_package_content_origin()}
