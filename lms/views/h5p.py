@@ -14,13 +14,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.content_origin import (
-    H5P_FILES_SALT,
-    H5P_LAUNCH_SALT,
-    capability_mint,
-    capability_read,
-    request_is_content_host,
-)
+from lms.content_origin import H5P_FILES_SALT, H5P_LAUNCH_SALT, capability_mint
 from lms.selectors.h5p import (
     h5p_lesson_for_learner,
     h5p_package_for_capability,
@@ -29,7 +23,12 @@ from lms.selectors.h5p import (
 )
 from lms.services.h5p import h5p_statement_record
 from lms.services.scorm import package_path_is_safe
-from lms.views.scorm import PACKAGE_CSP, package_csp, package_file_response
+from lms.views.scorm import (
+    PACKAGE_CSP,
+    content_capability,
+    package_csp,
+    package_file_response,
+)
 
 STATEMENT_MAX_BYTES = 256 * 1024
 
@@ -76,28 +75,18 @@ def h5p_player(request: HttpRequest, token: str) -> HttpResponse:
 # --- the separate content origin (lms.content_origin, docs/h5p.md) ------------------------
 
 
-def _content_capability(request: HttpRequest, capability: str, *, salt: str, max_age: int):
-    """The capability and its package, or 404 (as lms.views.scorm._content_capability)."""
-    if not request_is_content_host(request):
-        raise Http404
-    read = capability_read(token=capability, salt=salt, max_age=max_age)
-    package = h5p_package_for_capability(capability=read) if read else None
-    if read is None or package is None:
-        raise Http404
-    return read, package
-
-
 @require_GET
 @xframe_options_exempt  # frame-ancestors names the portal's origin instead
 def h5p_content_player(request: HttpRequest, capability: str) -> HttpResponse:
     """On the content origin: the player the lesson page frames. It records nothing
     itself: the content's statements go to the lesson page by postMessage
     (static/lms/js/h5p-frame.js), which records them (static/lms/js/h5p-lesson.js)."""
-    read, package = _content_capability(
+    read, package = content_capability(
         request,
         capability,
         salt=H5P_LAUNCH_SALT,
         max_age=settings.LMS_PACKAGE_CONTENT_LAUNCH_SECONDS,
+        lookup=h5p_package_for_capability,
     )
     files = capability_mint(
         salt=H5P_FILES_SALT,
@@ -129,11 +118,12 @@ def h5p_content_player(request: HttpRequest, capability: str) -> HttpResponse:
 @xframe_options_exempt  # frame-ancestors names the content and the portal's origins
 def h5p_content_file(request: HttpRequest, capability: str, path: str) -> HttpResponseBase:
     """On the content origin: a file of the package, by a files capability."""
-    read, package = _content_capability(
+    read, package = content_capability(
         request,
         capability,
         salt=H5P_FILES_SALT,
         max_age=settings.LMS_PACKAGE_CONTENT_FILES_SECONDS,
+        lookup=h5p_package_for_capability,
     )
     if not package_path_is_safe(path):
         raise Http404

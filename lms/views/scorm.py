@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from competencies.spreadsheets import csv_attachment
 from lms.content_origin import (
     FILES_SALT,
     LAUNCH_SALT,
+    Capability,
     capability_mint,
     capability_read,
     request_is_content_host,
@@ -41,6 +43,8 @@ from lms.services.scorm import package_path_is_safe, scorm_attempt_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+PackageT = TypeVar("PackageT")
 
 # The package is third-party HTML and JavaScript: it may run inline and eval'd scripts
 # (authoring tools need them) but only in a frame of the portal, and it can load and
@@ -76,13 +80,21 @@ def scorm_file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
 # --- the separate content origin (lms.content_origin, docs/scorm.md) ----------------------
 
 
-def _content_capability(request: HttpRequest, capability: str, *, salt: str, max_age: int):
-    """The capability and its package, or 404: only on the content origin, only a valid,
-    unexpired capability of that kind, only while its user may read the package."""
+def content_capability(
+    request: HttpRequest,
+    capability: str,
+    *,
+    salt: str,
+    max_age: int,
+    lookup: Callable[..., PackageT | None],
+) -> tuple[Capability, PackageT]:
+    """The capability and its package (`lookup`: the SCORM or H5P selector), or 404: only
+    on the content origin, only a valid, unexpired capability of that kind, only while
+    its user may read the package."""
     if not request_is_content_host(request):
         raise Http404
     read = capability_read(token=capability, salt=salt, max_age=max_age)
-    package = scorm_package_for_capability(capability=read) if read else None
+    package = lookup(capability=read) if read else None
     if read is None or package is None:
         raise Http404
     return read, package
@@ -111,11 +123,12 @@ def scorm_content_player(request: HttpRequest, capability: str) -> HttpResponse:
     (window.API / API_1484_11 in the content origin), takes the learner's data from the
     lesson page and hands the package's commits back to it by postMessage
     (static/lms/js/scorm-bridge.js), and plays the package in a frame of its own."""
-    read, package = _content_capability(
+    read, package = content_capability(
         request,
         capability,
         salt=LAUNCH_SALT,
         max_age=settings.LMS_PACKAGE_CONTENT_LAUNCH_SECONDS,
+        lookup=scorm_package_for_capability,
     )
     sco = package.sco(read.item) or package.sco(None)
     if sco is None:
@@ -150,11 +163,12 @@ def scorm_content_player(request: HttpRequest, capability: str) -> HttpResponse:
 @xframe_options_exempt  # frame-ancestors names the content and the portal's origins
 def scorm_content_file(request: HttpRequest, capability: str, path: str) -> HttpResponseBase:
     """On the content origin: a file of the package, by a files capability."""
-    read, package = _content_capability(
+    read, package = content_capability(
         request,
         capability,
         salt=FILES_SALT,
         max_age=settings.LMS_PACKAGE_CONTENT_FILES_SECONDS,
+        lookup=scorm_package_for_capability,
     )
     if not package_path_is_safe(path):
         raise Http404

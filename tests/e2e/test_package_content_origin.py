@@ -74,8 +74,18 @@ def test_scorm_package_on_the_content_origin_talks_through_the_bridge(
     lesson_url = portal + urlsplit(lesson.url).path
     problems: list[str] = []
 
+    # Every write is a POST of the lesson page to the portal's commit endpoint, batched.
+    commits: list[str] = []
+
+    def watch(tab):
+        tab.on(
+            "request",
+            lambda r: commits.append(r.url) if r.method == "POST" else None,
+        )
+
     # First session: the package saves its place and suspends.
     tab = _tab(browser, portal, learner.email, problems)
+    watch(tab)
     tab.goto(lesson_url)
     frame = tab.frame_locator("#scorm-frame").frame_locator("#scorm-frame")
     expect(frame.locator("body[data-ready=yes]")).to_be_attached()
@@ -99,6 +109,10 @@ def test_scorm_package_on_the_content_origin_talks_through_the_bridge(
         lambda: ScormAttempt.objects.filter(location="halaman-3", exit="suspend").exists(),
         "the suspend commit",
     )
+    # LMSCommit then LMSFinish: the batch at once, then the finish at once; nothing more.
+    assert len(commits) <= 2 and all(
+        url.startswith(portal + "/learning/scorm/attempts/") for url in commits
+    ), commits
     tab.context.close()
 
     # A new session resumes from the stored location and suspend data.
@@ -110,13 +124,13 @@ def test_scorm_package_on_the_content_origin_talks_through_the_bridge(
     expect(tab.locator("#scorm-status")).to_have_text(
         re.compile(re.escape(t("You have completed this lesson and the course.")))
     )
+    _until(tab, lambda: Certificate.objects.filter(enrolment=enrolment).exists(), "certificate")
     tab.context.close()
 
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.COMPLETED
     attempt = ScormAttempt.objects.get()
     assert attempt.completion_status == "passed" and attempt.total_seconds >= 125
-    _until(tab, lambda: Certificate.objects.filter(enrolment=enrolment).exists(), "certificate")
     assert problems == []
 
 
