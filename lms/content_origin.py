@@ -14,7 +14,9 @@ request."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -52,11 +54,39 @@ class Capability:
     item: str = ""
 
 
+# A files capability's timestamp is the start of its hour, so that one learner's launches
+# within an hour share the same file URLs and the browser's cache (the files are sent
+# with "private, max-age=3600"); it stays valid LMS_PACKAGE_CONTENT_FILES_SECONDS from
+# that start, i.e. up to an hour less than that.
+FILES_BUCKET_SECONDS = 3600
+
+
+class _BucketTimestampSigner(signing.TimestampSigner):
+    def __init__(self, *args: Any, bucket: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bucket = bucket
+
+    def timestamp(self) -> str:
+        now = int(time.time())
+        return signing.b62_encode(now - now % self.bucket)
+
+
 def capability_mint(
-    *, salt: str, user_id: int, package_id: int, portal_origin: str, item: str = ""
+    *,
+    salt: str,
+    user_id: int,
+    package_id: int,
+    portal_origin: str,
+    item: str = "",
+    bucket: int = 0,
 ) -> str:
-    """A signed, timestamped capability (URL-safe: base64 and ':' only)."""
-    return signing.dumps({"u": user_id, "p": package_id, "o": portal_origin, "i": item}, salt=salt)
+    """A signed, timestamped capability (URL-safe: base64 and ':' only). With `bucket`
+    the timestamp is rounded down to it, so the same capability is minted again within
+    it (FILES_BUCKET_SECONDS)."""
+    payload = {"u": user_id, "p": package_id, "o": portal_origin, "i": item}
+    if not bucket:
+        return signing.dumps(payload, salt=salt)
+    return _BucketTimestampSigner(salt=salt, bucket=bucket).sign_object(payload)
 
 
 def capability_read(*, token: str, salt: str, max_age: int) -> Capability | None:

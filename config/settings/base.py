@@ -207,7 +207,8 @@ SCORM_COMMIT_SECONDS = 10
 # package through a signed, expiring URL and a postMessage bridge.
 LMS_PACKAGE_CONTENT_ORIGIN = env("DJANGO_LMS_PACKAGE_CONTENT_ORIGIN", default="").rstrip("/")
 # How long a signed URL of the content origin opens the player page (it is minted at each
-# view of the lesson page), and how long the package's own files stay readable after it.
+# view of the lesson page), and how long the package's own files stay readable after the
+# start of the hour the player page was opened in (lms.content_origin).
 LMS_PACKAGE_CONTENT_LAUNCH_SECONDS = 5 * 60
 LMS_PACKAGE_CONTENT_FILES_SECONDS = 4 * 60 * 60
 # Page add/edit forms in the admin carry SCORM packages: their requests may be as large

@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.content_origin import H5P_FILES_SALT, H5P_LAUNCH_SALT, capability_mint
+from lms.content_origin import (
+    FILES_BUCKET_SECONDS,
+    H5P_FILES_SALT,
+    H5P_LAUNCH_SALT,
+    capability_mint,
+)
 from lms.selectors.h5p import (
     h5p_lesson_for_learner,
     h5p_package_for_capability,
@@ -93,6 +98,7 @@ def h5p_content_player(request: HttpRequest, capability: str) -> HttpResponse:
         user_id=read.user_id,
         package_id=package.pk,
         portal_origin=read.portal_origin,
+        bucket=FILES_BUCKET_SECONDS,
     )
     response = render(
         request,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from competencies.spreadsheets import csv_attachment
 from lms.content_origin import (
+    FILES_BUCKET_SECONDS,
     FILES_SALT,
     LAUNCH_SALT,
     Capability,
@@ -138,6 +139,7 @@ def scorm_content_player(request: HttpRequest, capability: str) -> HttpResponse:
         user_id=read.user_id,
         package_id=package.pk,
         portal_origin=read.portal_origin,
+        bucket=FILES_BUCKET_SECONDS,
     )
     href = sco["href"]
     path, _sep, query = href.partition("?")

@@ -116,6 +116,38 @@ def test_player_page_and_files_on_the_content_origin_without_a_session(
         assert client.get(files.replace("index.html", path), **ON_CONTENT).status_code == 404
 
 
+def test_files_capability_is_the_same_within_its_hour_for_the_browser_cache(monkeypatch):
+    import time
+
+    from lms.content_origin import FILES_BUCKET_SECONDS, capability_read
+
+    def mint():
+        return capability_mint(
+            salt=FILES_SALT,
+            user_id=1,
+            package_id=2,
+            portal_origin=PORTAL,
+            bucket=FILES_BUCKET_SECONDS,
+        )
+
+    hour = 1_800_000_000  # a multiple of 3600
+    monkeypatch.setattr(time, "time", lambda: hour + 10)
+    first = mint()
+    monkeypatch.setattr(time, "time", lambda: hour + 3590)
+    assert mint() == first
+    assert capability_read(token=first, salt=FILES_SALT, max_age=3600).user_id == 1
+    monkeypatch.setattr(time, "time", lambda: hour + 3600)
+    assert mint() != first
+    assert capability_read(token=first, salt=FILES_SALT, max_age=3599) is None
+    # Launch capabilities are not bucketed.
+    monkeypatch.setattr(time, "time", lambda: hour + 10)
+    launch = capability_mint(salt=LAUNCH_SALT, user_id=1, package_id=2, portal_origin=PORTAL)
+    monkeypatch.setattr(time, "time", lambda: hour + 11)
+    assert (
+        capability_mint(salt=LAUNCH_SALT, user_id=1, package_id=2, portal_origin=PORTAL) != launch
+    )
+
+
 def test_capability_expires(client, content_origin, lesson12, enrolled, settings):
     launch = _launch(client, lesson12, enrolled.user)
     files = _files_url(client, launch)
