@@ -142,3 +142,55 @@ def check_pdf_signing_ocsp(app_configs=None, **kwargs) -> list[checks.CheckMessa
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_package_content_origin(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The separate content origin of packages (LMS_PACKAGE_CONTENT_ORIGIN, docs/scorm.md)
+    only separates anything when the portal's cookies are host-only and the content host
+    is a host of this deployment: a shared cookie domain would send the portal's session
+    to the packages' host."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    origin = settings.LMS_PACKAGE_CONTENT_ORIGIN
+    if not origin:
+        return []
+    errors: list[checks.CheckMessage] = []
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        errors.append(
+            checks.Error(
+                f"LMS_PACKAGE_CONTENT_ORIGIN={origin!r} is not an origin.",
+                hint="Give scheme and host only, e.g. https://konten.diklat.example.go.id",
+                id="lms.E006",
+            )
+        )
+    if settings.SESSION_COOKIE_DOMAIN or settings.CSRF_COOKIE_DOMAIN:
+        errors.append(
+            checks.Error(
+                "LMS_PACKAGE_CONTENT_ORIGIN is set but SESSION_COOKIE_DOMAIN or "
+                "CSRF_COOKIE_DOMAIN is too: the portal's cookies would reach the content host.",
+                hint="Leave both unset (host-only cookies); docs/scorm.md.",
+                id="lms.E007",
+            )
+        )
+    hosts = settings.ALLOWED_HOSTS
+    host = (parts.hostname or "").lower()
+    if (
+        hosts
+        and "*" not in hosts
+        and not any(
+            host == allowed or (allowed.startswith(".") and host.endswith(allowed))
+            for allowed in (h.lower() for h in hosts)
+        )
+    ):
+        errors.append(
+            checks.Error(
+                f"The content host {host!r} is not in ALLOWED_HOSTS.",
+                hint="Add it to DJANGO_ALLOWED_HOSTS.",
+                id="lms.E008",
+            )
+        )
+    return errors

@@ -143,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.csp.PortalCSPMiddleware",  # CONTENT SECURITY POLICY below
+    # The content origin of SCORM packages serves them and nothing else (docs/scorm.md).
+    "lms.middleware.PackageContentOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.PortalLocaleMiddleware",  # Indonesian unless chosen otherwise
@@ -197,6 +199,18 @@ SCORM_PACKAGE_MAX_COMPRESSION_RATIO = 100
 # The runtime sends the learner's data at most once per this many seconds (and when
 # the package ends).
 SCORM_COMMIT_SECONDS = 10
+# A separate origin for the packages' files (docs/scorm.md "A separate content origin"),
+# e.g. "https://konten.diklat.example.go.id": a second host name of this deployment, not
+# under a shared cookie domain (SESSION_COOKIE_DOMAIN stays unset). Empty: the packages
+# are served by the portal's own origin. When set, that host serves the packages and
+# nothing else, the portal's host no longer serves them, and the lesson page reaches the
+# package through a signed, expiring URL and a postMessage bridge.
+LMS_PACKAGE_CONTENT_ORIGIN = env("DJANGO_LMS_PACKAGE_CONTENT_ORIGIN", default="").rstrip("/")
+# How long a signed URL of the content origin opens the player page (it is minted at each
+# view of the lesson page), and how long the package's own files stay readable after the
+# start of the hour the player page was opened in (lms.content_origin).
+LMS_PACKAGE_CONTENT_LAUNCH_SECONDS = 5 * 60
+LMS_PACKAGE_CONTENT_FILES_SECONDS = 4 * 60 * 60
 # Page add/edit forms in the admin carry SCORM packages: their requests may be as large
 # as a package (plus the form), not only UPLOAD_MAX_REQUEST_SIZE.
 UPLOAD_LARGE_PATH_PREFIXES = ("/admin/pages/",)

@@ -181,14 +181,18 @@ class H5pLessonPage(LessonPage):
                 lesson=self,
                 progress=context.get("progress"),
                 preview=bool(getattr(request, "is_preview", False)),
+                user=request.user,
+                portal_origin=f"{request.scheme}://{request.get_host()}",
             )
         )
         return context
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        # The player runs in a frame served by the portal (lms.views.h5p.h5p_player).
-        response._csp_update = {"frame-src": ["'self'"]}  # django-csp 4
+        # The player runs in a frame served by the portal (lms.views.h5p.h5p_player) or by
+        # the separate content origin when there is one (h5p_content_player).
+        origin = settings.LMS_PACKAGE_CONTENT_ORIGIN
+        response._csp_update = {"frame-src": [origin or "'self'"]}  # django-csp 4
         return response
 
 

@@ -199,6 +199,7 @@ class ScormLessonPage(LessonPage):
                 attempt=getattr(request, "_scorm_attempt", None),
                 sco_identifier=request.GET.get("item", ""),
                 preview=bool(getattr(request, "is_preview", False)),
+                portal_origin=f"{request.scheme}://{request.get_host()}",
             )
         )
         return context
@@ -220,8 +221,10 @@ class ScormLessonPage(LessonPage):
                 )
         response = Page.serve(self, request, *args, **kwargs)
         # The package plays in a frame of this page, served by the portal
-        # (lms.views.scorm.scorm_file, docs/scorm.md "Security").
-        response._csp_update = {"frame-src": ["'self'"]}  # django-csp 4
+        # (lms.views.scorm.scorm_file) or by the separate content origin when there is
+        # one (lms.views.scorm.scorm_content_player, docs/scorm.md "Security").
+        origin = settings.LMS_PACKAGE_CONTENT_ORIGIN
+        response._csp_update = {"frame-src": [origin or "'self'"]}  # django-csp 4
         return response
 
 

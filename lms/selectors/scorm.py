@@ -13,6 +13,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from lms.content_origin import (
+    LAUNCH_SALT,
+    Capability,
+    capability_mint,
+    content_origin,
+)
 from lms.models import CoursePage, Enrolment, LessonProgress
 from lms.models.scorm import ScormAttempt, ScormLessonPage, ScormPackage
 from lms.rules import is_course_trainer
@@ -34,6 +40,36 @@ def scorm_package_for_user(*, user: User | AnonymousUser, token: str) -> ScormPa
         ScormPackage.objects.filter(token=token)
         .select_related("course")
         .only("pk", "token", "course__path", "course__owner_id", "course__depth")
+        .first()
+    )
+    if package is None or package.course is None:
+        return None
+    return package if course_content_visible_to(user=user, course=package.course) else None
+
+
+def scorm_package_for_capability(*, capability: Capability) -> ScormPackage | None:
+    """The package of a content-origin capability (lms.content_origin) when its user is
+    still active and may still read the package's files (scorm_package_for_user's rule);
+    None otherwise. The content origin has no session: the signed capability names the
+    user."""
+    from accounts.models import User
+
+    user = User.objects.filter(pk=capability.user_id, is_active=True).first()
+    if user is None:
+        return None
+    package = (
+        ScormPackage.objects.filter(pk=capability.package_id)
+        .select_related("course")
+        .only(
+            "pk",
+            "token",
+            "version",
+            "scos",
+            "title",
+            "course__path",
+            "course__owner_id",
+            "course__depth",
+        )
         .first()
     )
     if package is None or package.course is None:
@@ -131,10 +167,13 @@ def scorm_launch_context(
     attempt: ScormAttempt | None,
     sco_identifier: str,
     preview: bool,
+    portal_origin: str = "",
 ) -> dict[str, Any]:
     """The SCORM lesson page's extra context. `attempt` is the one the serve step started
     or resumed for an enrolled learner; others (a trainer, a reviewer previewing) get the
-    package without a runtime that records anything."""
+    package without a runtime that records anything. With a separate content origin the
+    frame opens the player page there by a launch capability minted for `user` (signed
+    with `portal_origin`, the only origin allowed to frame it and talk to it)."""
     package = lesson.package
     if package is None:
         return {"scorm_package": None}
@@ -155,9 +194,22 @@ def scorm_launch_context(
     )
     if "?" in sco["href"]:
         launch_url += "?" + sco["href"].split("?", 1)[1]
+    origin = content_origin()
+    if origin:
+        launch_url = ""
+        if user.is_authenticated:
+            capability = capability_mint(
+                salt=LAUNCH_SALT,
+                user_id=user.pk,
+                package_id=package.pk,
+                portal_origin=portal_origin,
+                item=sco["identifier"],
+            )
+            launch_url = origin + reverse("scorm:content_player", kwargs={"capability": capability})
     player: dict[str, Any] = {
         "version": package.version,
         "launchUrl": launch_url,
+        "contentOrigin": origin or None,
         "commitUrl": None,
         "commitSeconds": settings.SCORM_COMMIT_SECONDS,
         "cmi": {},

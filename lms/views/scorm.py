@@ -7,23 +7,36 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.spreadsheets import csv_attachment
+from lms.content_origin import (
+    FILES_BUCKET_SECONDS,
+    FILES_SALT,
+    LAUNCH_SALT,
+    Capability,
+    capability_mint,
+    capability_read,
+    request_is_content_host,
+)
 from lms.selectors.scorm import (
     scorm_attempt_for_owner,
     scorm_attempt_report,
     scorm_lesson_get_for_report,
+    scorm_package_for_capability,
     scorm_package_for_user,
 )
 from lms.selectors.trainer import course_get_for_report
@@ -31,6 +44,8 @@ from lms.services.scorm import package_path_is_safe, scorm_attempt_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+PackageT = TypeVar("PackageT")
 
 # The package is third-party HTML and JavaScript: it may run inline and eval'd scripts
 # (authoring tools need them) but only in a frame of the portal, and it can load and
@@ -63,7 +78,114 @@ def scorm_file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     return package_file_response(prefix=package.storage_prefix, path=path)
 
 
-def package_file_response(*, prefix: str, path: str) -> HttpResponseBase:
+# --- the separate content origin (lms.content_origin, docs/scorm.md) ----------------------
+
+
+def content_capability(
+    request: HttpRequest,
+    capability: str,
+    *,
+    salt: str,
+    max_age: int,
+    lookup: Callable[..., PackageT | None],
+) -> tuple[Capability, PackageT]:
+    """The capability and its package (`lookup`: the SCORM or H5P selector), or 404: only
+    on the content origin, only a valid, unexpired capability of that kind, only while
+    its user may read the package."""
+    if not request_is_content_host(request):
+        raise Http404
+    read = capability_read(token=capability, salt=salt, max_age=max_age)
+    package = lookup(capability=read) if read else None
+    if read is None or package is None:
+        raise Http404
+    return read, package
+
+
+def _bridge_csp(portal_origin: str) -> str:
+    """The player page's policy: only its own scripts (scorm-again and the bridge), the
+    package in a frame of the content origin, and only the portal may frame it."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {portal_origin}",
+        ]
+    )
+
+
+@require_GET
+@xframe_options_exempt  # frame-ancestors names the portal's origin instead
+def scorm_content_player(request: HttpRequest, capability: str) -> HttpResponse:
+    """On the content origin: the page the lesson page frames. It runs scorm-again here
+    (window.API / API_1484_11 in the content origin), takes the learner's data from the
+    lesson page and hands the package's commits back to it by postMessage
+    (static/lms/js/scorm-bridge.js), and plays the package in a frame of its own."""
+    read, package = content_capability(
+        request,
+        capability,
+        salt=LAUNCH_SALT,
+        max_age=settings.LMS_PACKAGE_CONTENT_LAUNCH_SECONDS,
+        lookup=scorm_package_for_capability,
+    )
+    sco = package.sco(read.item) or package.sco(None)
+    if sco is None:
+        raise Http404
+    files = capability_mint(
+        salt=FILES_SALT,
+        user_id=read.user_id,
+        package_id=package.pk,
+        portal_origin=read.portal_origin,
+        bucket=FILES_BUCKET_SECONDS,
+    )
+    href = sco["href"]
+    path, _sep, query = href.partition("?")
+    launch_url = reverse("scorm:content_file", kwargs={"capability": files, "path": path})
+    if query:
+        launch_url += "?" + query
+    response = render(
+        request,
+        "lms/scorm_content_player.html",
+        {
+            "package": package,
+            "item": sco,
+            "bridge": {"portalOrigin": read.portal_origin, "launchUrl": launch_url},
+        },
+    )
+    response["Content-Security-Policy"] = _bridge_csp(read.portal_origin)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+@xframe_options_exempt  # frame-ancestors names the content and the portal's origins
+def scorm_content_file(request: HttpRequest, capability: str, path: str) -> HttpResponseBase:
+    """On the content origin: a file of the package, by a files capability."""
+    read, package = content_capability(
+        request,
+        capability,
+        salt=FILES_SALT,
+        max_age=settings.LMS_PACKAGE_CONTENT_FILES_SECONDS,
+        lookup=scorm_package_for_capability,
+    )
+    if not package_path_is_safe(path):
+        raise Http404
+    return package_file_response(
+        prefix=package.storage_prefix,
+        path=path,
+        csp=package_csp(frame_ancestors=f"'self' {read.portal_origin}"),
+    )
+
+
+def package_csp(*, frame_ancestors: str = "'self'") -> str:
+    return PACKAGE_CSP.replace("frame-ancestors 'self'", f"frame-ancestors {frame_ancestors}")
+
+
+def package_file_response(*, prefix: str, path: str, csp: str = PACKAGE_CSP) -> HttpResponseBase:
     """A file of an unpacked content package (SCORM or H5P) with the package's headers;
     404 when it does not exist. The caller has checked access and the path."""
     name = prefix + posixpath.normpath(path)
@@ -78,7 +200,7 @@ def package_file_response(*, prefix: str, path: str) -> HttpResponseBase:
     response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     if encoding:
         response["Content-Encoding"] = encoding
-    response["Content-Security-Policy"] = PACKAGE_CSP
+    response["Content-Security-Policy"] = csp
     response["Cache-Control"] = "private, max-age=3600"
     response["Referrer-Policy"] = "same-origin"
     response["X-Content-Type-Options"] = "nosniff"

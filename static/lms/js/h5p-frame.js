@@ -2,7 +2,12 @@
  * statements its content dispatches about itself ("answered", "completed", ...) are sent
  * to the portal for the learner's lesson (CSRF token in X-CSRFToken). The answer is
  * passed to the lesson page around the frame (same origin only). Settings come from the
- * json_script "h5p-player-config". */
+ * json_script "h5p-player-config".
+ *
+ * On the separate content origin (config.portalOrigin) the frame records nothing itself:
+ * each such statement goes to the lesson page, and only to the portal's origin
+ * (explicit targetOrigin), as {context: "portal-h5p", type: "statement", statement};
+ * the lesson page records it (static/lms/js/h5p-lesson.js). */
 (function () {
   "use strict";
   var configElement = document.getElementById("h5p-player-config");
@@ -58,13 +63,25 @@
     icon: false,
   }).then(function () {
     document.body.setAttribute("data-h5p-ready", "yes");
-    if (!config.xapiUrl) return;
+    var bridged = Boolean(config.portalOrigin) && window.parent !== window;
+    if (!config.xapiUrl && !bridged) return;
     window.H5P.externalDispatcher.on("xAPI", function (event) {
       var statement = event && event.data && event.data.statement;
       if (!statement || !statement.verb || !statement.verb.id) return;
       var verb = statement.verb.id.split("/").pop();
       if (VERBS.indexOf(verb) === -1) return;
-      send(statement);
+      if (bridged) {
+        window.parent.postMessage(
+          {
+            context: "portal-h5p",
+            type: "statement",
+            statement: JSON.parse(JSON.stringify(statement)),
+          },
+          config.portalOrigin
+        );
+      } else {
+        send(statement);
+      }
     });
   });
 })();

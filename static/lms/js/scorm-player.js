@@ -3,7 +3,14 @@
  * data, then opens the package in the frame. Commits are batched: the package may call
  * LMSCommit/Commit as often as it likes, but the portal receives at most one request
  * per `commitSeconds` (the latest data), plus one when the package ends or the page
- * is left. Settings come from the json_script "scorm-player-config". */
+ * is left. Settings come from the json_script "scorm-player-config".
+ *
+ * With a separate content origin (config.contentOrigin) the runtime is not created here:
+ * the frame opens the content origin's player page (static/lms/js/scorm-bridge.js),
+ * which runs scorm-again next to the package. This page answers its "scorm:ready" with
+ * the learner's data and batches the "scorm:commit" messages it sends, exactly as it
+ * batches the local runtime's commits. Messages are taken only from that frame on that
+ * origin and sent only to that origin (never "*"). */
 (function () {
   "use strict";
   var configElement = document.getElementById("scorm-player-config");
@@ -96,6 +103,40 @@
     updateSettings: function () {},
   };
 
+  window.addEventListener("pagehide", function () {
+    flush(true);
+  });
+  if (!config.launchUrl) return;
+
+  if (config.contentOrigin) {
+    window.addEventListener("message", function (event) {
+      if (event.origin !== config.contentOrigin || event.source !== frame.contentWindow) return;
+      var data = event.data;
+      if (!data || typeof data !== "object") return;
+      if (data.type === "scorm:ready") {
+        frame.contentWindow.postMessage(
+          {
+            type: "scorm:init",
+            cmi: config.cmi || {},
+            recording: Boolean(config.commitUrl),
+            commitUrl: config.commitUrl,
+            commitSeconds: config.commitSeconds,
+          },
+          config.contentOrigin
+        );
+      } else if (data.type === "scorm:commit" && config.commitUrl) {
+        if (!data.cmi || typeof data.cmi !== "object") return;
+        batchingHttpService.processHttpRequest(
+          config.commitUrl,
+          data.cmi,
+          Boolean(data.terminate)
+        );
+      }
+    });
+    frame.src = config.launchUrl;
+    return;
+  }
+
   var settings = {
     lmsCommitUrl: config.commitUrl || false,
     autocommit: Boolean(config.commitUrl),
@@ -129,8 +170,5 @@
   } else {
     window.API_1484_11 = api;
   }
-  window.addEventListener("pagehide", function () {
-    flush(true);
-  });
   frame.src = config.launchUrl;
 })();

@@ -9,5 +9,10 @@ from tests.security.url_expectations import NOT_FOUND, Expect, Outcome, everyone
 EXPECTATIONS = {
     "h5p:file": Expect(everyone(NOT_FOUND), kwargs={"token": "tidak-ada", "path": "h5p.json"}),
     "h5p:player": Expect(everyone(NOT_FOUND), kwargs={"token": "tidak-ada"}),
+    # Only on the separate content origin (off in the tests' settings): 404 elsewhere.
+    "h5p:content_player": Expect(everyone(NOT_FOUND), kwargs={"capability": "tidak-ada"}),
+    "h5p:content_file": Expect(
+        everyone(NOT_FOUND), kwargs={"capability": "tidak-ada", "path": "h5p.json"}
+    ),
     "h5p:xapi": Expect(everyone(Outcome(405)), kwargs={"lesson_id": 999999}),
 }

@@ -9,6 +9,11 @@ from tests.security.url_expectations import LOGIN, NOT_FOUND, Expect, Outcome, e
 
 EXPECTATIONS = {
     "scorm:file": Expect(everyone(NOT_FOUND), kwargs={"token": "tidak-ada", "path": "index.html"}),
+    # Only on the separate content origin (off in the tests' settings): 404 elsewhere.
+    "scorm:content_player": Expect(everyone(NOT_FOUND), kwargs={"capability": "tidak-ada"}),
+    "scorm:content_file": Expect(
+        everyone(NOT_FOUND), kwargs={"capability": "tidak-ada", "path": "index.html"}
+    ),
     "scorm:commit": Expect(
         everyone(Outcome(405)), kwargs={"uuid": "00000000-0000-0000-0000-000000000000"}
     ),
