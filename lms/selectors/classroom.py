@@ -507,6 +507,21 @@ def nomination_get_for_participant(*, user: User | AnonymousUser, batch_id: int)
     return nomination
 
 
+def nomination_get_for_scan(*, pk: int, batch_id: int, actor: User) -> Nomination | None:
+    """The nomination a scanned personal QR names, with what the committee's phone shows
+    (participant, unit, batch, course) and `scanned_by_committee`: whether `actor` is on
+    the batch's committee, read in the same query (the check-in path's one read)."""
+    committee = Batch.committee.through.objects.filter(
+        batch_id=OuterRef("batch_id"), user_id=actor.pk
+    )
+    return (
+        Nomination.objects.select_related("batch__course", "employee", "unit")
+        .annotate(scanned_by_committee=Exists(committee))
+        .filter(pk=pk, batch_id=batch_id)
+        .first()
+    )
+
+
 def nomination_list_for_supervisor(*, user: User | AnonymousUser) -> QuerySet[Nomination]:
     """Nominations of the supervisor's direct reports, with their attendance counts."""
     if not user.is_authenticated:

@@ -5,9 +5,10 @@ valid .ics (parsed back) → checks in on a phone with the room's rotating QR (a
 token refused) → HR finishes the batch → completion by attendance: the certificate on the
 learner's dashboard and the JP in HR's compliance report.
 
-The batch itself (course, dates, quotas, one session now) is written with the ORM: HR's
-batch form is tested in tests/lms/classroom/test_views.py; what the browser does here is
-every step after it."""
+HR writes the batch in the Wagtail admin's batch form (the viewset HR uses: dates, total
+quota, a quota row per OPD added with the inline panel, the committee). The course, the
+session running now and the Dukcapil supervisor with two staff are written with the ORM
+(content and timetable are not this journey's subject)."""
 
 from __future__ import annotations
 
@@ -27,43 +28,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PHONE = {"width": 360, "height": 740}
 
 
-def _batch_with_quotas():
-    """A draft klasikal batch of a new 6-JP course (no lessons: attendance decides), a
-    total quota of 2, DPMPTSP 1 place and Dinas Dukcapil 2, one 2-JP session running now,
-    the demo trainer on its committee; and a supervisor in Dukcapil with two staff."""
-    from accounts.models import User
+def _course_and_people():
+    """A new 6-JP klasikal course (no lessons: attendance decides), and a supervisor in
+    Dinas Dukcapil with two staff."""
     from accounts.roles import Role
     from competencies.models import OrgUnit
-    from lms.models import Batch, BatchUnitQuota, CourseIndexPage, CoursePage
+    from lms.models import CourseIndexPage, CoursePage
     from tests.factories.competencies import EmployeeFactory
-    from tests.factories.lms import BatchFactory, CoursePageFactory, SessionFactory
+    from tests.factories.lms import CoursePageFactory
 
-    now = timezone.localtime()
-    start = (now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0)
-    end = (now + datetime.timedelta(minutes=60)).time().replace(second=0, microsecond=0)
-    if end <= start:
-        pytest.skip("the session would cross midnight")
     course = CoursePageFactory(
         parent=CourseIndexPage.objects.first(),
         title="Pelayanan Prima Klasikal (uji e2e)",
         jp_hours=Decimal("6"),
         delivery_mode=CoursePage.DeliveryMode.KLASIKAL,
     )
-    dpmptsp = OrgUnit.objects.get(code="DPMPTSP")
     dukcapil = OrgUnit.objects.get(code="DUKCAPIL")
-    batch = BatchFactory(
-        course=course,
-        number="Angkatan E2E",
-        unit=OrgUnit.objects.get(code="BKPSDM"),
-        status=Batch.Status.DRAFT,
-        quota_total=2,
-    )
-    BatchUnitQuota.objects.create(batch=batch, unit=dpmptsp, quota=1)
-    BatchUnitQuota.objects.create(batch=batch, unit=dukcapil, quota=2)
-    batch.committee.add(User.objects.get(email__startswith="pelatih@"))
-    session = SessionFactory(
-        batch=batch, date=now.date(), start_time=start, end_time=end, jp=2, topic="Sesi uji"
-    )
     head = EmployeeFactory(
         unit=dukcapil, full_name="Kepala Bidang Dukcapil", user__roles=[Role.ATASAN]
     )
@@ -71,7 +51,60 @@ def _batch_with_quotas():
         EmployeeFactory(unit=dukcapil, supervisor=head, full_name=name, user__roles=[Role.PESERTA])
         for name in ("Dewi Anggraini", "Yusuf Hidayat")
     ]
-    return batch, session, head, staff
+    return course, head, staff
+
+
+def _hr_writes_the_batch(page, course):
+    """HR fills the admin's batch form: a draft klasikal batch today, a total quota of 2,
+    DPMPTSP 1 place and Dinas Dukcapil 2 (two inline quota rows), organised by BKPSDM,
+    the demo trainer on its committee."""
+    from accounts.models import User
+    from competencies.models import OrgUnit
+    from lms.models import Batch
+
+    today = timezone.localdate().isoformat()
+    page.goto(reverse("lms_classroom_batches:add"))
+    # The course field is Wagtail's page chooser (a modal); its value is the hidden input
+    # (as in test_hr_import_assign.py).
+    page.locator("input[name=course]").evaluate("(el, pk) => { el.value = pk; }", str(course.pk))
+    page.locator("input[name=number]").fill("Angkatan E2E")
+    page.locator("select[name=unit]").select_option(str(OrgUnit.objects.get(code="BKPSDM").pk))
+    for name in ("starts_on", "ends_on", "registration_opens_on", "registration_closes_on"):
+        page.locator(f"input[name={name}]").fill(today)
+    page.locator("select[name=mode]").select_option(Batch.Mode.KLASIKAL)
+    page.locator("input[name=venue]").fill("Aula BKPSDM")
+    page.locator("input[name=quota_total]").fill("2")
+    for row, (code, quota) in enumerate((("DPMPTSP", 1), ("DUKCAPIL", 2))):
+        page.locator("#id_unit_quotas-ADD").click()
+        page.locator(f"select[name='unit_quotas-{row}-unit']").select_option(
+            str(OrgUnit.objects.get(code=code).pk)
+        )
+        page.locator(f"input[name='unit_quotas-{row}-quota']").fill(str(quota))
+    trainer = User.objects.get(email__startswith="pelatih@")
+    page.locator(f"input[name=committee][value='{trainer.pk}']").check()
+    page.locator("button.button-longrunning[type=submit]").first.click()  # Create
+    page.wait_for_url(lambda url: "/add/" not in url)
+    batch = Batch.objects.get(number="Angkatan E2E", course=course)
+    assert batch.status == Batch.Status.DRAFT and batch.quota_total == 2
+    quotas = dict(batch.unit_quotas.values_list("unit__code", "quota"))
+    assert quotas == {"DPMPTSP": 1, "DUKCAPIL": 2}
+    assert list(batch.committee.all()) == [trainer]
+    return batch
+
+
+def _session_now(batch):
+    """One 2-JP session of the batch running now (the timetable is not this journey's
+    subject)."""
+    from tests.factories.lms import SessionFactory
+
+    now = timezone.localtime()
+    start = (now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0)
+    end = (now + datetime.timedelta(minutes=60)).time().replace(second=0, microsecond=0)
+    if end <= start:
+        pytest.skip("the session would cross midnight")
+    return SessionFactory(
+        batch=batch, date=now.date(), start_time=start, end_time=end, jp=2, topic="Sesi uji"
+    )
 
 
 def _nominate(page, batch, employee) -> None:
@@ -110,7 +143,7 @@ def test_hr_opens_opds_nominate_hr_selects_participant_checks_in_and_gets_the_ce
     from lms.models import Attendance, Batch, Certificate, Enrolment, Nomination
     from lms.services.classroom_attendance import checkin_token_make
 
-    batch, session, head, dukcapil_staff = _batch_with_quotas()
+    course, head, dukcapil_staff = _course_and_people()
     rina = Employee.objects.get(user__email=demo_logins["Peserta"].email)
     colleague = (
         Employee.objects.filter(supervisor=rina.supervisor, unit=rina.unit)
@@ -119,8 +152,10 @@ def test_hr_opens_opds_nominate_hr_selects_participant_checks_in_and_gets_the_ce
     )
     hr = demo_logins["Pengelola SDM"].email
 
-    # HR opens the batch for nominations.
+    # HR writes the batch with its OPD quotas in the admin, then opens it for nominations.
     force_sign_in(page, live_server.url, hr)
+    batch = _hr_writes_the_batch(page, course)
+    session = _session_now(batch)
     _move(page, batch, Batch.Status.OPEN)
     batch.refresh_from_db()
     assert batch.status == Batch.Status.OPEN
