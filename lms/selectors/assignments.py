@@ -253,13 +253,28 @@ def training_needs(*, employees: QuerySet, course_id: int | None = None) -> list
     course closes (it develops the competency up to at least the required level), with
     the employees per competency. Employees already in the course (current active or
     completed enrolment) or with an open assignment of it are neither counted nor
-    assigned again (`TrainingNeed.already_ids`). Five queries whatever the number of
-    employees or courses: the three gap queries, the course links, and the employees
-    already in those courses."""
-    from competencies.selectors.gaps import employee_gaps
+    assigned again (`TrainingNeed.already_ids`). Three queries whatever the number of
+    employees or courses: the gaps (`employee_gaps_counted`), the course links, and the
+    employees already in those courses."""
+    return training_needs_counted(employees=employees, course_id=course_id)[0]
 
+
+def training_needs_counted(
+    *, employees: QuerySet, course_id: int | None = None
+) -> tuple[list[TrainingNeed], int]:
+    """(`training_needs`, the number of active employees in `employees`): the count
+    comes with the gaps, in the same query."""
+    from competencies.selectors.gaps import employee_gaps_counted
+
+    gaps, employee_count = employee_gaps_counted(employees=employees)
+    return _training_needs(gaps, employees=employees, course_id=course_id), employee_count
+
+
+def _training_needs(
+    gaps: list[tuple[int, int, int, int]], *, employees: QuerySet, course_id: int | None
+) -> list[TrainingNeed]:
     by_competency: dict[int, list[tuple[int, int]]] = {}
-    for employee_id, competency_id, required, _current in employee_gaps(employees=employees):
+    for employee_id, competency_id, required, _current in gaps:
         by_competency.setdefault(competency_id, []).append((employee_id, required))
     if not by_competency:
         return []
