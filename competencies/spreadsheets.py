@@ -96,7 +96,7 @@ def csv_attachment(*, rows: Iterable[Row], filename: str) -> HttpResponse:
 def _xlsx_write(target: Any, sheets: Iterable[tuple[str, Iterable[Row]]]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -109,6 +109,15 @@ def _xlsx_write(target: Any, sheets: Iterable[tuple[str, Iterable[Row]]]) -> Non
                 if isinstance(value, str):
                     # Control characters are not allowed in the file format.
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    # openpyxl types a plain text as a string itself; the guard has already
+                    # put an apostrophe before any "=". Only a text equal to an error code
+                    # ("#N/A") needs the cell forced to text.
+                    if index and value not in ERROR_CODES:
+                        cells.append(value)
+                        continue
+                elif index:
+                    cells.append(value)  # numbers, dates, None: as openpyxl types them
+                    continue
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text, never a formula

@@ -27,6 +27,7 @@ from competencies.pdf import CompliancePDF, ComplianceRow, render_compliance_sum
 from competencies.selectors.compliance import (
     ComplianceFilters,
     assignment_unit_figures,
+    jp_compliance_export_rows,
     jp_compliance_list,
     jp_compliance_report,
     jp_unit_summary,
@@ -132,17 +133,18 @@ class ComplianceReportView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
 
     @staticmethod
     def _rows(listing, rules) -> Iterator[list]:
-        for e in listing.iterator(chunk_size=2000):
+        yes, no = _("yes"), _("no")
+        for e in jp_compliance_export_rows(listing):
             rule = rules.get(e.employment_type, rules["PNS"])
             yield [
-                e.user.nip or "",
+                e.nip,
                 e.display_name,
-                e.unit.name if e.unit else "",
-                str(e.position or ""),
-                (e.get_pppk_golongan_display() if rule.is_cap else e.get_golongan_display()) or "",
+                e.unit_name,
+                e.position,
+                e.pppk_golongan if rule.is_cap else e.golongan,
                 f"{e.jp:.1f}",
                 rule.value,
-                _("yes") if rule.is_compliant(e.jp) else _("no"),
+                yes if rule.is_compliant(e.jp) else no,
                 e.employment_type,
                 rule.kind,
             ]

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from competencies.models import (
     Competency,
+    CurrentLevel,
     Employee,
     OrgUnit,
     Position,
@@ -174,6 +177,44 @@ def _gap_rows(
     return rows, requirements, levels, competencies
 
 
+def _requirement_pairs_sql(employees: QuerySet[Employee]) -> tuple[str, list]:
+    """FROM and WHERE of one row per (active employee of `employees` holding a position,
+    requirement of that position), aliases `e` (employee), `u` (its unit, may be NULL),
+    `r` (the requirement), `cl` (today's row of the current-level table for that pair,
+    may be NULL) and `st` (not NULL when the employee has a stale row, whose level must be
+    computed afresh: `current_levels_summary`). Joined in the database, so the report
+    reads its gaps (or their sums) instead of every level of every employee."""
+    ids_sql, ids_params = (
+        employees.filter(is_active=True, position__isnull=False)
+        .order_by()
+        .values("id")
+        .query.sql_with_params()
+    )
+    sql = (
+        f"FROM {Employee._meta.db_table} e"  # noqa: S608  # nosec B608 - tables from _meta
+        f" JOIN {PositionRequirement._meta.db_table} r ON r.position_id = e.position_id"
+        f" LEFT JOIN {OrgUnit._meta.db_table} u ON u.id = e.unit_id"
+        f" LEFT JOIN {CurrentLevel._meta.db_table} cl"
+        " ON cl.employee_id = e.id AND cl.competency_id = r.competency_id"
+        f" LEFT JOIN (SELECT DISTINCT employee_id FROM {CurrentLevel._meta.db_table}"
+        " WHERE refresh_on <= %s) st ON st.employee_id = e.id"
+        f" WHERE e.id IN ({ids_sql})"
+    )
+    return sql, [timezone.localdate(), *ids_params]
+
+
+def _stale_levels(employee_ids: set[int]) -> dict[tuple[int, int], int]:
+    """Today's levels of employees with a stale current-level row, computed by the rule
+    (as `current_levels_summary` does). One query, none without such employees."""
+    if not employee_ids:
+        return {}
+    return current_levels(employee_ids=sorted(employee_ids), as_of=timezone.localdate())
+
+
+# A pair's current level from the table, 0 without one (`current_level or 0`).
+_CURRENT = "COALESCE(cl.level, 0)"
+
+
 def _by_code(competencies: dict[int, Competency], ids: Iterable[int]) -> list[Competency]:
     return sorted((competencies[pk] for pk in set(ids)), key=lambda c: c.code)
 
@@ -247,20 +288,74 @@ def gap_heatmap(
     units = sorted(units, key=lambda u: u.path)
     row_length = len(units[0].path) if units else 0
     unit_by_path = {u.path: u for u in units}
-    rows, requirements, levels, by_id = _gap_rows(employees, as_of=as_of)
-    cells: dict[tuple[int, int], GapCell] = defaultdict(GapCell)
-    for employee_id, position_id, unit_path in rows:
-        unit = unit_by_path.get((unit_path or "")[:row_length])
+    if as_of is not None:
+        rows, requirements, levels, by_id = _gap_rows(employees, as_of=as_of)
+        cells: dict[tuple[int, int], GapCell] = defaultdict(GapCell)
+        for employee_id, position_id, unit_path in rows:
+            unit = unit_by_path.get((unit_path or "")[:row_length])
+            if unit is None:
+                continue
+            for competency_id, required_level in requirements.get(position_id, []):
+                _accumulate(
+                    cells[(unit.pk, competency_id)],
+                    required_level,
+                    levels.get((employee_id, competency_id)),
+                )
+        competencies = _by_code(by_id, (competency_id for _, competency_id in cells))
+        return HeatMap(units=units, competencies=competencies, cells=dict(cells))
+    cells = _heatmap_cells_today(employees, unit_by_path=unit_by_path, row_length=row_length)
+    competencies = list(
+        Competency.objects.filter(pk__in={competency_id for _, competency_id in cells}).order_by(
+            "code"
+        )
+    )
+    return HeatMap(units=units, competencies=competencies, cells=cells)
+
+
+def _heatmap_cells_today(
+    employees: QuerySet[Employee], *, unit_by_path: dict[str, OrgUnit], row_length: int
+) -> dict[tuple[int, int], GapCell]:
+    """The heat-map's cells from today's levels, summed by the database per (row unit,
+    competency); the pairs of employees with a stale level row come back one by one and
+    are summed here with their levels computed afresh. One query, two with stale rows."""
+    pairs, params = _requirement_pairs_sql(employees)
+    below = f"r.required_level > {_CURRENT}"
+    sql = (
+        f"SELECT NULL, SUBSTR(u.path, 1, %s), r.competency_id, COUNT(*),"
+        f" SUM(CASE WHEN {below} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {below} THEN r.required_level - {_CURRENT} ELSE 0 END)"
+        f" {pairs} AND st.employee_id IS NULL GROUP BY SUBSTR(u.path, 1, %s), r.competency_id"
+        " UNION ALL"
+        f" SELECT e.id, u.path, r.competency_id, r.required_level, 0, 0"
+        f" {pairs} AND st.employee_id IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [row_length, *params, row_length, *params])
+        result = cursor.fetchall()
+    cells: dict[tuple[int, int], GapCell] = {}
+    stale_pairs = []
+    for employee_id, path, competency_id, required, below_count, gap_total in result:
+        if employee_id is not None:
+            stale_pairs.append((employee_id, path, competency_id, required))
+            continue
+        unit = unit_by_path.get(path or "")
         if unit is None:
             continue
-        for competency_id, required_level in requirements.get(position_id, []):
-            _accumulate(
-                cells[(unit.pk, competency_id)],
-                required_level,
-                levels.get((employee_id, competency_id)),
-            )
-    competencies = _by_code(by_id, (competency_id for _, competency_id in cells))
-    return HeatMap(units=units, competencies=competencies, cells=dict(cells))
+        cell = cells.setdefault((unit.pk, competency_id), GapCell())
+        cell.required += required
+        cell.below += below_count
+        cell.gap_total += gap_total
+    levels = _stale_levels({employee_id for employee_id, *_ in stale_pairs})
+    for employee_id, path, competency_id, required in stale_pairs:
+        unit = unit_by_path.get((path or "")[:row_length])
+        if unit is None:
+            continue
+        _accumulate(
+            cells.setdefault((unit.pk, competency_id), GapCell()),
+            required,
+            levels.get((employee_id, competency_id)),
+        )
+    return cells
 
 
 def employee_gaps(
@@ -268,7 +363,10 @@ def employee_gaps(
 ) -> list[tuple[int, int, int, int]]:
     """(employee id, competency id, required level, current level) for every competency
     an active employee's position requires and the employee is below. Three queries
-    whatever the number of employees (batch form of `competency_gaps_for_employee`)."""
+    whatever the number of employees (batch form of `competency_gaps_for_employee`); one
+    for today's (`employee_gaps_counted`)."""
+    if as_of is None:
+        return employee_gaps_counted(employees=employees)[0]
     rows, requirements, levels, _competencies = _gap_rows(employees, as_of=as_of)
     gaps = []
     for employee_id, position_id, _path in rows:
@@ -277,6 +375,39 @@ def employee_gaps(
             if required_level > current:
                 gaps.append((employee_id, competency_id, required_level, current))
     return gaps
+
+
+def employee_gaps_counted(
+    *, employees: QuerySet[Employee]
+) -> tuple[list[tuple[int, int, int, int]], int]:
+    """(`employee_gaps` today, the number of active employees in `employees`, with or
+    without a position). The database joins the requirements to today's levels and
+    returns only the gaps (and every pair of an employee with a stale level row, whose
+    levels are then computed afresh), with the count on each row. One query; two with
+    stale rows; a count query when there is no gap at all."""
+    pairs, params = _requirement_pairs_sql(employees)
+    count_sql, count_params = (
+        employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
+    )
+    sql = (
+        f"SELECT e.id, r.competency_id, r.required_level, {_CURRENT},"  # noqa: S608  # nosec B608
+        " CASE WHEN st.employee_id IS NULL THEN 0 ELSE 1 END,"
+        f" (SELECT COUNT(*) FROM ({count_sql}) active)"
+        f" {pairs} AND (st.employee_id IS NOT NULL OR r.required_level > {_CURRENT})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*count_params, *params])
+        result = cursor.fetchall()
+    if not result:
+        return [], employees.filter(is_active=True).count()
+    levels = _stale_levels({row[0] for row in result if row[4]})
+    gaps = []
+    for employee_id, competency_id, required, current, stale, _count in result:
+        if stale:
+            current = levels.get((employee_id, competency_id)) or 0
+        if required > current:
+            gaps.append((employee_id, competency_id, required, current))
+    return gaps, result[0][5]
 
 
 def gap_counts_for_employees(*, employee_ids: Iterable[int]) -> dict[int, int]:

@@ -32,7 +32,7 @@ from competencies.models import Employee, OrgUnit
 from competencies.selectors.hr_scope import employee_list_for_hr, hr_scope_unit, orgunit_list_for_hr
 from competencies.spreadsheets import csv_response
 from lms.models import Assignment, CoursePage
-from lms.selectors.assignments import TrainingNeed, training_needs
+from lms.selectors.assignments import TrainingNeed, training_needs, training_needs_counted
 from lms.selectors.proposals import proposal_summary
 from lms.services.assignments import assignment_create
 
@@ -70,22 +70,32 @@ class TrainingNeedsView(TitledAdminMixin, WagtailAdminTemplateMixin, View):
     header_icon = "table"
 
     def get(self, request):
-        units, root, employees = _scope(request, request.GET.get("unit"))
-        needs = training_needs(employees=employees)
+        # One read of the units: the filter's options, the chosen root and its subtree.
+        units = list(orgunit_list_for_hr(user=request.user))  # PermissionDenied if not HR
+        root = hr_scope_unit(user=request.user)
+        unit_id = request.GET.get("unit")
+        if unit_id not in (None, ""):
+            try:
+                pk = int(unit_id)
+            except (ValueError, TypeError) as exc:
+                raise Http404 from exc
+            root = next((u for u in units if u.pk == pk), None)
+            if root is None:
+                raise Http404
+        employees = employee_list_for_hr(user=request.user).filter(is_active=True)
+        if root is not None:
+            employees = employees.filter(unit__path__startswith=root.path)
+        needs, employee_count = training_needs_counted(employees=employees)
         if request.GET.get("export") == "csv":
             return self._csv(needs, root)
-        unit_ids = (
-            None
-            if root is None
-            else list(units.filter(path__startswith=root.path).values_list("pk", flat=True))
-        )
+        unit_ids = None if root is None else [u.pk for u in units if u.path.startswith(root.path)]
         page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("p"))
         context = self.get_context_data(
             units=units,
             root=root,
             page=page,
             needs=page.object_list,
-            employee_count=employees.count(),
+            employee_count=employee_count,
             proposals=proposal_summary(unit_ids=unit_ids),
             query=f"unit={root.pk}" if root else "",
         )

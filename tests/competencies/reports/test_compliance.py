@@ -156,3 +156,58 @@ def test_choosing_a_unit_lists_its_subtree_and_summarises_its_children(org, peop
     # A unit outside the list is refused by the form: the whole scope is shown.
     page = client.get(url, {"year": YEAR, "unit": 999999, "all_employees": "on"}).content
     assert "Ani Kurang" in page.decode() and "Cici Lain" in page.decode()
+
+
+def test_export_rows_write_what_the_models_write(org, people):
+    """The exports read plain columns (`jp_compliance_export_rows`), not model instances:
+    names with titles, positions with their jenjang, PNS and PPPK golongan, no unit and
+    no position come out exactly as `display_name`, `str(position)` and `get_*_display`
+    write them, in the listing's order."""
+    from competencies.models import Employee
+    from competencies.models.employees import Golongan, PppkGolongan
+    from competencies.selectors.compliance import jp_compliance_export_rows
+    from tests.factories.competencies import EmployeeFactory, PositionFactory
+
+    graded = PositionFactory(name="Analis SDM", jenjang=Position.Jenjang.AHLI_MUDA)
+    EmployeeFactory(
+        full_name="Dewi Gelar", title_prefix="Dr.", title_suffix="S.Sos., M.Si.", unit=org.unit_a,
+        position=graded, golongan=Golongan.choices[3][0],
+    )  # fmt: skip
+    EmployeeFactory(
+        full_name="Eko Kontrak", employment_type=Employee.EmploymentType.PPPK, unit=None,
+        position=None, pppk_golongan=PppkGolongan.choices[6][0],
+    )  # fmt: skip
+    listing = jp_compliance_list(
+        employees=Employee.objects.all(),
+        filters=ComplianceFilters(year=YEAR, below_target_only=False),
+        target=20,
+    )
+    expected = [
+        (
+            e.user.nip or "",
+            e.display_name,
+            e.unit.name if e.unit else "",
+            str(e.position or ""),
+            e.get_golongan_display() or "",
+            e.get_pppk_golongan_display() or "",
+            e.jp,
+            e.employment_type,
+        )  # fmt: skip
+        for e in listing
+    ]
+    rows = [
+        (
+            r.nip,
+            r.display_name,
+            r.unit_name,
+            r.position,
+            r.golongan,
+            r.pppk_golongan,
+            r.jp,
+            r.employment_type,
+        )  # fmt: skip
+        for r in jp_compliance_export_rows(listing)
+    ]
+    assert rows == expected
+    assert {"Dr. Dewi Gelar, S.Sos., M.Si.", "Eko Kontrak"} <= {r[1] for r in rows}
+    assert "Analis SDM (Ahli Muda)" in {r[3] for r in rows}

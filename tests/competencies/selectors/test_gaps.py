@@ -176,8 +176,8 @@ def _grow(org, today, n):
         (lambda org: competency_gaps_for_employee(employee=org.probe), 2),
         (lambda org: unit_gap_summary(unit=org.dinas), 3),
         (lambda org: position_gap_summary(position=org.head), 3),
-        (lambda org: gap_heatmap(), 4),
-        (lambda org: gap_heatmap(root=org.dinas), 4),
+        (lambda org: gap_heatmap(), 3),
+        (lambda org: gap_heatmap(root=org.dinas), 3),
     ],
 )
 def test_gap_selectors_query_count_does_not_grow_with_data(org, today, selector, expected):

@@ -191,7 +191,30 @@ def test_gap_reports_read_the_table_with_the_computations_results(org, today):
         assert from_table.cells == computed.cells
         assert from_table.competencies == computed.competencies
     everyone = Employee.objects.all()
-    assert employee_gaps(employees=everyone) == employee_gaps(employees=everyone, as_of=today)
+    # The same gaps; their order is not part of the answer (every caller groups them).
+    assert sorted(employee_gaps(employees=everyone)) == sorted(
+        employee_gaps(employees=everyone, as_of=today)
+    )
+
+
+def test_gap_reports_compute_an_employee_with_a_stale_level_row_afresh(org, today):
+    """A level row whose `refresh_on` day has come (the daily sweep has not run yet) is
+    not believed: the heat-map's sums and the gaps use the rule's level for that
+    employee, exactly as the computation for today does."""
+    _factory_data(org, today)
+    everyone = Employee.objects.all()
+    computed_gaps = sorted(employee_gaps(employees=everyone, as_of=today))
+    # A gap where the employee has a level below the requirement; the table says 5.
+    employee_id, competency_id, _required, _current = next(g for g in computed_gaps if g[3])
+    row = CurrentLevel.objects.filter(employee_id=employee_id, competency_id=competency_id)
+    row.update(level=5)
+    assert sorted(employee_gaps(employees=everyone)) != computed_gaps  # the table is wrong
+    row.update(refresh_on=today)  # but its day has come: computed afresh
+
+    assert sorted(employee_gaps(employees=everyone)) == computed_gaps
+    for root in (None, org.dinas, org.unit_a):
+        from_table, computed = gap_heatmap(root=root), gap_heatmap(root=root, as_of=today)
+        assert from_table.cells == computed.cells
 
 
 def test_compliance_reads_the_table_with_the_computations_results(org, today):
