@@ -1328,9 +1328,15 @@ def classroom_check_in() -> list[Result]:
 def _seed(factor: float, seed: int) -> dict:
     from django.core.management import call_command
 
-    from competencies.demo.scale import scale_data_exists, scale_seed_hr
+    from competencies.demo.scale import (
+        scale_data_exists,
+        scale_idps_exist,
+        scale_seed_hr,
+        scale_seed_idps,
+    )
     from lms.demo.scale import scale_lms_exists, scale_seed_lms
     from lms.demo.scale_classroom import scale_classroom_exists, scale_seed_classroom
+    from lms.demo.scale_development_plan import scale_plan_exists, scale_seed_plan
     from lms.demo.seed import demo_seed
 
     timings = {}
@@ -1364,6 +1370,19 @@ def _seed(factor: float, seed: int) -> dict:
         summaries_rebuild()
         timings["HR summary tables built in (s)"] = round(time.perf_counter() - start, 1)
         database_analyze()
+    # Issue 18: IDPs for every employee (in the HR half since; a database seeded before
+    # gets them here) and this year's 300-item development plan with its realisation.
+    # The plan's gaps are read from the summary tables, so after them.
+    if not scale_idps_exist():
+        start = time.perf_counter()
+        scale_seed_idps(seed=seed, progress=note)
+        timings["scale data, IDPs, seeded in (s)"] = round(time.perf_counter() - start, 1)
+    if not scale_plan_exists():
+        start = time.perf_counter()
+        scale_seed_plan(seed=seed, factor=factor, progress=note)
+        timings["scale data, development plan, seeded in (s)"] = round(
+            time.perf_counter() - start, 1
+        )
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("compile_translations", verbosity=0)
     return timings
