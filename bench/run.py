@@ -1524,10 +1524,13 @@ def jp_recomputation() -> list[Result]:
     moved = TrainingRecord.objects.filter(
         source_key__startswith=JP_BENCH_PREFIX, jp_rule=new
     ).count()
+    label = f"{records:,} records of as many employees"
     return [
-        Result(f"JP recomputation after a conversion change ({records:,} records of as many employees)",
-               round(total, 1), "s", "≤ 10 s (issue 18)", ok and moved > 0 and total <= 10,
-               detail={"table_refresh_s": round(table, 1), "preview_task_s": round(preview, 1),
+        Result(f"JP recomputation preview task with progress ({label})", round(preview, 1), "s",
+               "≤ 10 s (issue 18)", ok and preview <= 10, detail={"changed": changed}),
+        Result(f"JP recomputation after a conversion change, end to end ({label})", round(total, 1),
+               "s", "≤ 10 s (issue 18)", ok and moved > 0 and total <= 10,
+               detail={"table_refresh_task_s": round(table, 1), "preview_task_s": round(preview, 1),
                        "apply_s": round(apply, 1), "changed": changed, "on_new_version": moved,
                        "cpu_s": round(cpu, 1)}),
     ]  # fmt: skip
