@@ -92,6 +92,11 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder from your supervisor")
     PROPOSAL_ANSWERED = "proposal_answered", _("Answer to a training-need proposal")
     CLASSROOM = "classroom", _("Classroom training: nominations, selection and timetable")
+    IDP = "idp", _("Individual development plans: proposed, agreed, returned, coaching sessions")
+    DEVELOPMENT_PLAN = (
+        "development_plan",
+        _("The agency's development plan: submitted, approved or returned"),
+    )
 
 
 class Notification(models.Model):

@@ -1390,15 +1390,243 @@ def classroom_check_in() -> list[Result]:
     ]  # fmt: skip
 
 
+# ISSUE 18: THE YEARLY DEVELOPMENT CYCLE ------------------------------------------------------
+
+
+def _page_figures(client, url: str, *, runs: int = 20) -> tuple[int, int, list[float], list[float]]:
+    """(status, queries, server times ms, CPU times ms) of a GET, after one warm-up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    query_count = len(queries)
+    times: list[float] = []
+    cpu: list[float] = []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return status, query_count, times, cpu
+
+
+@measure("development plan report")
+def development_plan_report_page() -> list[Result]:
+    """Issue 18: HR's planned-vs-realised report of this year's 300-item plan (seeded by
+    lms/demo/scale_development_plan.py) as the HTML page, and its XLSX export."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from competencies.models import DevelopmentPlan
+    from lms.demo.scale_development_plan import PLAN_NOTE
+
+    plan = DevelopmentPlan.objects.filter(note=PLAN_NOTE).first()
+    if plan is None:
+        return [
+            Result("development plan report", float("nan"), "ms", detail={"skipped": "no seed"})
+        ]
+    client = Client()
+    client.force_login(_hr())
+    url = reverse("competencies_plan_report", args=[plan.pk])
+    status, queries, times, cpu = _page_figures(client, url)
+    p95 = _p95(times)
+    xlsx_status, xlsx_queries, xlsx_times, _cpu = _page_figures(
+        client, url + "?export=xlsx", runs=5
+    )
+    return [
+        Result(f"development plan report ({plan.items.count()} items): server time p95", round(p95, 1),
+               "ms", "≤ 300 ms, ≤ 20 queries (issue 18)",
+               status == 200 and p95 <= 300 and queries <= 20,
+               detail={"url": url, "median_ms": round(statistics.median(times), 1),
+                       "cpu_median_ms": round(statistics.median(cpu), 1), "queries": queries}),
+        Result("development plan report XLSX: server time median", round(statistics.median(xlsx_times), 1),
+               "ms", "", None,
+               detail={"status": xlsx_status, "queries": xlsx_queries, "p95_ms": round(_p95(xlsx_times), 1)}),
+    ]  # fmt: skip
+
+
+def _busiest_supervisor():
+    from django.db.models import Count
+
+    from competencies.models import Employee
+
+    return (
+        Employee.objects.filter(user__email__endswith="@scale.bontang.example")
+        .annotate(n=Count("direct_reports"))
+        .order_by("-n", "pk")
+        .select_related("user")
+        .first()
+    )
+
+
+@measure("supervisor team page with IDP status")
+def supervisor_team_page() -> list[Result]:
+    """Issue 18: the team page (/learning/tim/) of the scale supervisor with the most
+    reports, each with this year's IDP status (every scale employee has one)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    supervisor = _busiest_supervisor()
+    if supervisor is None:
+        return [
+            Result("supervisor team page", float("nan"), "queries", detail={"skipped": "no seed"})
+        ]
+    client = Client()
+    client.force_login(supervisor.user)
+    url = reverse("lms:team")
+    status, queries, times, cpu = _page_figures(client, url)
+    return [
+        Result(f"supervisor team page with IDP status ({supervisor.direct_reports.count()} reports)", queries,
+               "queries", "≤ 10 queries (issue 18)", status == 200 and queries <= 10,
+               detail={"url": url, "median_ms": round(statistics.median(times), 1),
+                       "p95_ms": round(_p95(times), 1), "cpu_median_ms": round(statistics.median(cpu), 1)}),
+    ]  # fmt: skip
+
+
+JP_BENCH_PREFIX = "bench-jp:"
+
+
+def _converted_records() -> int:
+    """One converted seminar record (SIASN type 9, a day: 4 JP by the seeded table) per
+    active scale employee this year, bulk-written once (the scale seed's records are
+    portal courses, which re-computation does not touch), with the JP table rows."""
+    import random
+
+    from django.utils import timezone
+
+    from competencies.models import Employee, JpConversionRule, TrainingRecord
+    from competencies.services.summaries import jp_years_refresh
+    from lms.demo.scale import bulk_insert
+
+    existing = TrainingRecord.objects.filter(source_key__startswith=JP_BENCH_PREFIX).count()
+    if existing:
+        return existing
+    year = timezone.localdate().year
+    rule = (
+        JpConversionRule.objects.filter(development_type=9, activity="seminar",
+                                        effective_from__lte=datetime.date(year, 1, 1))
+        .order_by("-effective_from").first()
+    )  # fmt: skip
+    people = list(
+        Employee.objects.filter(user__email__endswith="@scale.bontang.example", is_active=True)
+        .order_by("pk").values_list("pk", flat=True)
+    )  # fmt: skip
+    rng = random.Random(18)
+    now = timezone.now()
+    rows = []
+    for employee_id in people:
+        day = datetime.date(year, rng.randint(2, 11), rng.randint(1, 28))
+        rows.append((employee_id, TrainingRecord.Source.EXTERNAL, f"{JP_BENCH_PREFIX}{employee_id}",
+                     "Seminar (bench)", "Bench", 9, day, day, rule.jp_national, "seminar", rule.pk,
+                     rule.jp_national, TrainingRecord.Status.APPROVED, now))  # fmt: skip
+    count = bulk_insert(
+        TrainingRecord,
+        ("employee_id", "source", "source_key", "title", "organiser", "development_type",
+         "started_on", "finished_on", "jp", "activity", "jp_rule_id", "jp_computed", "status",
+         "decided_at"),
+        rows,
+    )  # fmt: skip
+    jp_years_refresh(employee_ids=people)
+    return count
+
+
+@measure("JP recomputation after a conversion change")
+def jp_recomputation() -> list[Result]:
+    """Issue 18: the seminar row of the conversion table gets a new version from 2 January
+    this year (one more JP a day than the one in force); then HR's re-computation runs as
+    it does in production: the JP table refresh the save queues, the preview task
+    (`competencies.tasks.jp_recompute_preview`, with its progress) and HR's confirmation,
+    over one converted record per scale employee (10,000 at factor 1). Celery in eager
+    mode, so the task bodies run here, through the task path."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from competencies.models import JpConversionRule, JpRecompute, TrainingRecord
+    from competencies.services.jp_conversion import (
+        jp_recompute_apply,
+        jp_recompute_request,
+        jp_rule_create,
+    )
+    from config.celery import app
+
+    records = _converted_records()
+    admin = _jp_table_editor()
+    year = timezone.localdate().year
+    current = (
+        JpConversionRule.objects.filter(development_type=9, activity="seminar")
+        .order_by("-effective_from").first()
+    )  # fmt: skip
+    start_day = max(datetime.date(year, 1, 2), current.effective_from + datetime.timedelta(days=1))
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        new = JpConversionRule(
+            development_type=9, activity="seminar", unit=current.unit,
+            jp_national=current.jp_national + 1, jp_international=current.jp_international + 1,
+            cap_per_day=current.cap_per_day, cap_per_month=current.cap_per_month,
+            cap_per_year=current.cap_per_year, effective_from=start_day, source="bench",
+        )  # fmt: skip
+        with transaction.atomic():
+            jp_rule_create(actor=admin, rule=new)  # the JP table refresh runs on commit
+        table = time.perf_counter() - started
+        mark = time.perf_counter()
+        with transaction.atomic():
+            run = jp_recompute_request(actor=admin)  # the preview task runs on commit
+        run.refresh_from_db()
+        preview = time.perf_counter() - mark
+        mark = time.perf_counter()
+        changed = jp_recompute_apply(actor=admin, run=run)
+        apply = time.perf_counter() - mark
+        total = time.perf_counter() - started
+        cpu = time.process_time() - started_cpu
+    finally:
+        app.conf.task_always_eager = eager
+    ok = run.status == JpRecompute.Status.APPLIED or (
+        JpRecompute.objects.get(pk=run.pk).status == JpRecompute.Status.APPLIED
+    )
+    moved = TrainingRecord.objects.filter(
+        source_key__startswith=JP_BENCH_PREFIX, jp_rule=new
+    ).count()
+    label = f"{records:,} records of as many employees"
+    return [
+        Result(f"JP recomputation preview task with progress ({label})", round(preview, 1), "s",
+               "≤ 10 s (issue 18)", ok and preview <= 10, detail={"changed": changed}),
+        Result(f"JP recomputation after a conversion change, end to end ({label})", round(total, 1),
+               "s", "≤ 10 s (issue 18)", ok and moved > 0 and total <= 10,
+               detail={"table_refresh_task_s": round(table, 1), "preview_task_s": round(preview, 1),
+                       "apply_s": round(apply, 1), "changed": changed, "on_new_version": moved,
+                       "cpu_s": round(cpu, 1)}),
+    ]  # fmt: skip
+
+
+def _jp_table_editor():
+    """An account that may edit the agency's conversion table (HR who sees the whole
+    organisation, or an administrator)."""
+    from accounts.models import User
+
+    return User.objects.filter(email="admin@demo.bontang.example").first() or _hr()
+
+
 # RUNNER ------------------------------------------------------------------------------------
 
 
 def _seed(factor: float, seed: int) -> dict:
     from django.core.management import call_command
 
-    from competencies.demo.scale import scale_data_exists, scale_seed_hr
+    from competencies.demo.scale import (
+        scale_data_exists,
+        scale_idps_exist,
+        scale_seed_hr,
+        scale_seed_idps,
+    )
     from lms.demo.scale import scale_lms_exists, scale_seed_lms
     from lms.demo.scale_classroom import scale_classroom_exists, scale_seed_classroom
+    from lms.demo.scale_development_plan import scale_plan_exists, scale_seed_plan
     from lms.demo.seed import demo_seed
 
     timings = {}
@@ -1432,6 +1660,19 @@ def _seed(factor: float, seed: int) -> dict:
         summaries_rebuild()
         timings["HR summary tables built in (s)"] = round(time.perf_counter() - start, 1)
         database_analyze()
+    # Issue 18: IDPs for every employee (in the HR half since; a database seeded before
+    # gets them here) and this year's 300-item development plan with its realisation.
+    # The plan's gaps are read from the summary tables, so after them.
+    if not scale_idps_exist():
+        start = time.perf_counter()
+        scale_seed_idps(seed=seed, progress=note)
+        timings["scale data, IDPs, seeded in (s)"] = round(time.perf_counter() - start, 1)
+    if not scale_plan_exists():
+        start = time.perf_counter()
+        scale_seed_plan(seed=seed, factor=factor, progress=note)
+        timings["scale data, development plan, seeded in (s)"] = round(
+            time.perf_counter() - start, 1
+        )
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("compile_translations", verbosity=0)
     return timings
@@ -1487,6 +1728,8 @@ ORDER = [
     "certificate PDFs", "gap selectors", "HR summaries rebuild", "bulk assignment",
     "certificates through Celery", "certificates signed through Celery", "verify page PDF check",
     "xAPI statements to the LRS", "classroom check-in",
+    "development plan report", "supervisor team page with IDP status",
+    "JP recomputation after a conversion change",
     "employee import",
 ]  # fmt: skip
 

@@ -315,6 +315,36 @@ def _assessments(
     return len(assessments)
 
 
+def scale_idps_exist() -> bool:
+    """This year's development plans (IDPs) of the scale employees: seeded with the HR
+    half since issue 18; a bench database seeded before that gets them from
+    `scale_seed_idps`."""
+    from competencies.models import Idp
+
+    return Idp.objects.filter(
+        year=timezone.localdate().year, employee__user__email__endswith=f"@{SCALE_DOMAIN}"
+    ).exists()
+
+
+@transaction.atomic
+def scale_seed_idps(*, seed: int = 42, progress: Progress | None = None) -> int:
+    """IDPs for every scale employee when none exist yet (an HR half seeded before they
+    were part of it). Returns how many plans were written; 0 when there were some."""
+    if scale_idps_exist():
+        return 0
+    employees = list(
+        Employee.objects.filter(user__email__endswith=f"@{SCALE_DOMAIN}")
+        .select_related("supervisor")
+        .order_by("pk")
+    )
+    if not employees:
+        return 0
+    positions = list(Position.objects.filter(code__startswith="SC-"))
+    count = _idps(random.Random(seed + 4), employees, positions)  # noqa: S311 - benchmark data
+    (progress or (lambda step, n: None))("development plans", count)
+    return count
+
+
 def _idps(rng: random.Random, employees: list[Employee], positions: list[Position]) -> int:
     """This year's development plan for every employee (docs/idp.md), in bulk: half
     agreed, a fifth proposed, the rest drafts; one or two goals on competencies of the

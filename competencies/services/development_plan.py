@@ -23,7 +23,7 @@ from competencies.models import (
 )
 from competencies.models.development_plan import MAX_AMOUNT, PUBLIC_FIGURES_VERSION_KEY
 from competencies.selectors.development_plan import PlanCandidate, plan_item_gap_now
-from competencies.services import audit
+from competencies.services import audit, development_notices
 from config import request_cache
 
 if TYPE_CHECKING:
@@ -233,6 +233,7 @@ def plan_submit(*, actor: User, plan: DevelopmentPlan) -> DevelopmentPlan:
     plan.prepared_by = actor
     plan.save(update_fields=["status", "submitted_at", "prepared_by", "updated_at"])
     audit.audit_log(instance=plan, action=PLAN_SUBMIT, user=actor)
+    development_notices.plan_submitted_notify(plan=plan, actor=actor)
     return plan
 
 
@@ -249,6 +250,9 @@ def plan_return(*, actor: User, plan: DevelopmentPlan, reason: str) -> Developme
     plan.status = DevelopmentPlan.Status.DRAFT
     plan.save(update_fields=["status", "updated_at"])
     audit.audit_log(instance=plan, action=PLAN_RETURN, user=actor, note=reason.strip())
+    development_notices.plan_decided_notify(
+        plan=plan, actor=actor, event="returned", reason=reason.strip()
+    )
     return plan
 
 
@@ -291,6 +295,7 @@ def plan_approve(*, actor: User, plan: DevelopmentPlan) -> DevelopmentPlan:
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit.audit_log(instance=plan, action=PLAN_APPROVE, user=actor)
     plan_public_figures_changed()
+    development_notices.plan_decided_notify(plan=plan, actor=actor, event="approved")
     return plan
 
 

@@ -41,7 +41,7 @@ from competencies.selectors.idp import (
     idp_require_access,
     supervisor_chain,
 )
-from competencies.services import audit
+from competencies.services import audit, development_notices
 from competencies.services.summaries import jp_years_refresh
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def _back_to_draft(idp: Idp, *, actor: User, note: str) -> None:
         changes={"status": [previous, Idp.Status.DRAFT]} if previous != idp.status else None,
         note=note,
     )
+    if previous != Idp.Status.DRAFT:
+        development_notices.idp_returned_notify(idp=idp, actor=actor, previous=previous, note=note)
 
 
 # THE PLAN AND ITS GOALS ----------------------------------------------------------------
@@ -311,6 +313,10 @@ def idp_propose(*, actor: User, idp: Idp) -> Idp:
         user=actor,
         changes={"status": [Idp.Status.DRAFT, idp.status]},
     )
+    if idp.status == Idp.Status.AGREED:
+        development_notices.idp_agreed_notify(idp=idp, actor=actor)
+    else:
+        development_notices.idp_proposed_notify(idp=idp, actor=actor)
     return idp
 
 
@@ -342,6 +348,8 @@ def idp_agree(*, actor: User, idp: Idp) -> Idp:
         changes={"status": [previous, idp.status]} if previous != idp.status else None,
         note=_("Agreed"),
     )
+    if idp.status == Idp.Status.AGREED:
+        development_notices.idp_agreed_notify(idp=idp, actor=actor)
     return idp
 
 
@@ -457,6 +465,7 @@ def coaching_session_log(
     )
     session.full_clean()
     session.save()
+    development_notices.coaching_session_waiting_notify(session=session, actor=actor)
     return session
 
 

@@ -3,12 +3,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from competencies.demo.scale import scale_seed_hr
+from competencies.demo.scale import scale_seed_hr, scale_seed_idps
 from competencies.services.summaries import summaries_rebuild
 from lms.demo.scale import STEPS as LMS_STEPS
 from lms.demo.scale import ScaleLMS, scale_seed_lms
 from lms.demo.scale_classroom import STEPS as CLASSROOM_STEPS
 from lms.demo.scale_classroom import scale_seed_classroom
+from lms.demo.scale_development_plan import STEPS as PLAN_STEPS
+from lms.demo.scale_development_plan import scale_seed_plan
 from lms.services.database import database_analyze
 
 
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         "of 8 lessons and a quiz, 200,000 enrolments, 1,000,000 lesson-progress rows, 50,000 "
         "certificates with training records, assignments and notices (LMS half; needs the "
         "catalogue from seed_demo), then 400 classroom batches with 2,000 sessions, 12,000 "
-        "participants and 60,000 attendance rows, and two batches running today. Deterministic for a seed; a second run on the same "
+        "participants and 60,000 attendance rows, and two batches running today, then this "
+        "year's approved development plan of 300 items with linked batches, courses and "
+        "spending. Deterministic for a seed; a second run on the same "
         "database does nothing. Use PostgreSQL (COPY)."
     )
 
@@ -42,6 +46,7 @@ class Command(BaseCommand):
             "assessments",
             *LMS_STEPS,
             *CLASSROOM_STEPS,
+            *PLAN_STEPS,
         )
 
         def progress(step: str, count: int) -> None:
@@ -58,15 +63,25 @@ class Command(BaseCommand):
         classroom = scale_seed_classroom(
             seed=options["seed"], factor=options["factor"], progress=progress
         )
-        if not result.created and not lms.created and not classroom.created:
-            self.stdout.write("The scale data is already there; nothing to do.")
+        created = result.created or lms.created or classroom.created
+        if created:
+            # The rows above were bulk-written past the services: the HR summary tables
+            # are built from them in one pass (what `hr_summaries_rebuild` does).
+            changes = summaries_rebuild()
+            self.stdout.write(
+                f"summaries: {changes.created:,} rows ({time.perf_counter() - started:.1f} s)"
+            )
+        # IDPs for every employee (part of the HR half; added here to a database seeded
+        # before they were) and this year's 300-item development plan with realisation,
+        # whose gaps are read from the summary tables, so after them.
+        idps = scale_seed_idps(seed=options["seed"], progress=progress)
+        plan = scale_seed_plan(seed=options["seed"], factor=options["factor"], progress=progress)
+        if not created:
+            if idps or plan.created:
+                self.stdout.write(self.style.SUCCESS("Development plans added to the scale data."))
+            else:
+                self.stdout.write("The scale data is already there; nothing to do.")
             return
-        # The rows above were bulk-written past the services: the HR summary tables are
-        # built from them in one pass (what `hr_summaries_rebuild` does).
-        changes = summaries_rebuild()
-        self.stdout.write(
-            f"summaries: {changes.created:,} rows ({time.perf_counter() - started:.1f} s)"
-        )
         database_analyze()  # fresh tables: give the planner real row counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -74,7 +89,8 @@ class Command(BaseCommand):
                 f"{len(result.units)} units, {lms.courses:,} courses, {lms.enrolments:,} "
                 f"enrolments, {lms.progress_rows:,} lesson-progress rows, {lms.certificates:,} "
                 f"certificates, {classroom.batches:,} classroom batches with "
-                f"{classroom.attendance:,} attendance rows, "
+                f"{classroom.attendance:,} attendance rows, a development plan of "
+                f"{plan.items:,} items, "
                 f"in {time.perf_counter() - started:.1f} s."
             )
         )
