@@ -23,6 +23,10 @@ LEARNER_PAGES = {
     "course": lambda s: s.course.url,
     "lesson": lambda s: s.lesson.url,
     "quiz": lambda s: s.quiz.url,
+    # The saturation mix of bench/run.py ("HTTP saturation (wrk)").
+    "home": lambda s: "/",
+    "competency profile": lambda s: reverse("competencies:profile"),
+    "training history": lambda s: reverse("competencies:records"),
 }
 
 _COMMANDS = (
@@ -70,6 +74,49 @@ def test_learner_page_makes_at_most_two_cache_commands(
     url = LEARNER_PAGES[page](scale)
     for _ in range(2):  # warm: fills the caches
         assert client.get(url).status_code == 200
+    with counting_cache(monkeypatch) as log:
+        assert client.get(url).status_code == 200
+    assert len(log.calls) <= 2, "\n".join(map(str, log.calls))
+
+
+@pytest.fixture
+def gaps_and_news(scale, home_page):
+    """What the saturation mix's pages show at scale: the learner's position requires two
+    competencies that courses develop (the profile lists the courses that close each
+    gap) and the home page has news beside its featured courses."""
+    import datetime
+
+    from competencies.models import Employee, PositionRequirement
+    from lms.models import CourseCompetency, NewsIndexPage, NewsPage
+    from tests.factories.competencies import CompetencyFactory, PositionFactory
+
+    position = PositionFactory()
+    for course in scale.courses:
+        competency = CompetencyFactory()
+        PositionRequirement.objects.create(
+            position=position, competency=competency, required_level=3
+        )
+        CourseCompetency.objects.create(course=course, competency=competency, target_level=3)
+    Employee.objects.filter(user=scale.learner).update(position=position)
+    index = NewsIndexPage(title="Berita", slug="berita")
+    home_page.add_child(instance=index)
+    index.add_child(
+        instance=NewsPage(title="Kabar Umum", slug="kabar", date=datetime.date(2026, 1, 2))
+    )
+    return scale
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/kompetensi/profil/", "/kompetensi/riwayat/"], ids=["home", "profile", "records"]
+)
+def test_saturation_pages_with_courses_and_news_make_at_most_two_cache_commands(
+    url, gaps_and_news, client, cached_sessions, monkeypatch
+):
+    """Page URLs written without the request (`{{ page.url }}`) read Wagtail's site root
+    paths from the cache once per link: the pages link with `{% pageurl %}`."""
+    client.force_login(gaps_and_news.learner)
+    html = _warm(client, url)
+    assert "Kursus" in html  # the featured courses / the courses that close the gaps
     with counting_cache(monkeypatch) as log:
         assert client.get(url).status_code == 200
     assert len(log.calls) <= 2, "\n".join(map(str, log.calls))
