@@ -187,3 +187,66 @@ def test_while_the_cache_is_unreachable_no_version_repeats(monkeypatch):
     monkeypatch.setattr(backend, "get", lambda *a, **k: None)
     monkeypatch.setattr(backend, "add", lambda *a, **k: True)
     assert request_cache.version("lms:site-version") != request_cache.version("lms:site-version")
+
+
+def test_a_warm_home_page_reads_no_course_or_news_rows(gaps_and_news, client, cached_sessions):
+    """The home page's featured courses and latest news are the same for every visitor:
+    kept per process under the content version, not read on every view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(gaps_and_news.learner)
+    _warm(client, "/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+
+    assert "Kabar Umum" in html and gaps_and_news.courses[-1].title in html
+    read = [q["sql"] for q in queries if "lms_coursepage" in q["sql"] or "lms_newspage" in q["sql"]]
+    assert read == [], read
+
+
+def test_published_news_and_course_changes_show_on_the_home_page_at_the_next_request(
+    gaps_and_news, client, cached_sessions, home_page
+):
+    import datetime
+
+    from lms.models import NewsIndexPage, NewsPage
+
+    client.force_login(gaps_and_news.learner)
+    assert "Kabar Terbaru" not in _warm(client, "/")
+    index = NewsIndexPage.objects.get(slug="berita")
+    news = NewsPage(title="Kabar Terbaru", slug="terbaru", date=datetime.date(2026, 2, 1))
+    index.add_child(instance=news)
+    news.save_revision().publish()
+    assert "Kabar Terbaru" in client.get("/").content.decode()
+
+    course = gaps_and_news.courses[-1]
+    course.title = "Kursus Judul Baru"
+    course.save_revision().publish()
+    assert "Kursus Judul Baru" in client.get("/").content.decode()
+
+
+def test_a_warm_profile_reads_no_course_rows_and_sees_a_course_change(
+    gaps_and_news, client, cached_sessions
+):
+    """The courses that close a gap are the same for everyone with that gap: kept per
+    process under the content version, so a course unpublished or retitled shows at the
+    next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("competencies:profile")
+    client.force_login(gaps_and_news.learner)
+    first, second = gaps_and_news.courses[:2]
+    _warm(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert first.title in html and second.title in html
+    read = [q["sql"] for q in queries if "lms_coursecompetency" in q["sql"]]
+    assert read == [], read
+
+    first.unpublish()
+    second.title = "Kursus Judul Baru"
+    second.save_revision().publish()
+    html = client.get(url).content.decode()
+    assert first.title not in html and "Kursus Judul Baru" in html
