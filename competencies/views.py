@@ -29,10 +29,10 @@ from competencies.selectors.gaps import (
 )
 from competencies.selectors.jp import (
     jp_target_for_employee,
-    jp_total_for_employee,
     jp_years_for_employee,
 )
 from competencies.selectors.records import training_records_for_employee
+from competencies.selectors.summaries import jp_for_employee_year
 from competencies.services.assessments import assessment_create
 from competencies.services.proofs import proof_held_discard, proof_held_file, proof_hold
 from competencies.services.records import training_record_submit
@@ -160,7 +160,9 @@ def training_records(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "competencies/no_employee_record.html")
     year = timezone.localdate().year
     settings_ = AgencySettings.for_request(request)
-    jp = jp_total_for_employee(employee=employee, year=year)
+    # The JP table's row (what jp_total_for_employee computes, kept by the record
+    # services): one indexed read instead of the yearly sum with its cap subquery.
+    jp = jp_for_employee_year(employee=employee, year=year)
     rule = jp_target_for_employee(employee=employee, agency=settings_)  # PNS floor, PPPK cap
     return render(
         request,

@@ -182,10 +182,17 @@ def site_root_is_specific(site: Site) -> bool:
 
 # post_delete only for these models: a post_delete receiver without a sender would turn
 # off Django's fast delete for every model.
-_DELETE_SENDERS = ("wagtailcore.Page", "wagtailcore.Site", "lms.CourseCompetency")
+_DELETE_SENDERS = (
+    "wagtailcore.Page",
+    "wagtailcore.Site",
+    "lms.CourseCompetency",
+    "lms.HomePageFeaturedCourse",
+)
 # View restrictions: the catalogue's cached count leaves restricted courses out.
 _SAVE_SENDERS = (
     "lms.CourseCompetency",
+    # The home page's featured courses (lms.selectors.public.home_page_blocks).
+    "lms.HomePageFeaturedCourse",
     "competencies.Competency",
     "wagtailcore.PageViewRestriction",
 )

@@ -163,7 +163,9 @@ class HomePage(LearnerRouteMixin, Page):
         from lms.selectors.public import home_page_blocks
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_blocks(home=self))
+        context.update(
+            home_page_blocks(home=self, cached=not getattr(request, "is_preview", False))
+        )
         return context
 
     class Meta:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import PageViewRestriction
 
+from config import request_cache
+from lms.cache import content_key
 from lms.models import CourseCompetency, CourseIndexPage, CoursePage, Enrolment, LessonPage
 
 if TYPE_CHECKING:
@@ -121,10 +123,24 @@ def course_ids_matching(*, query: str) -> set[int]:
 
 def course_list_for_gaps(*, gaps: dict[int, int]) -> dict[int, list[CoursePage]]:
     """Competency id → required level  ⇒  live courses that develop that competency up to
-    at least that level (best match first: the lowest sufficient target level)."""
-    result: dict[int, list[CoursePage]] = {competency_id: [] for competency_id in gaps}
+    at least that level (best match first: the lowest sufficient target level).
+
+    The same for everyone with the same gaps (the competency profile of every holder of
+    a position): kept in this process under the content version (a course published,
+    unpublished, retitled or its competencies changed gives a new key), not in Redis, so
+    a page that reads it makes no cache round trip of its own."""
     if not gaps:
-        return result
+        return {}
+    key = content_key("gap-courses", *sorted(gaps.items()))
+    result = request_cache.local_get(key)
+    if result is None:
+        result = _course_list_for_gaps(gaps=gaps)
+        request_cache.local_set(key, result)
+    return result
+
+
+def _course_list_for_gaps(*, gaps: dict[int, int]) -> dict[int, list[CoursePage]]:
+    result: dict[int, list[CoursePage]] = {competency_id: [] for competency_id in gaps}
     condition = Q()
     for competency_id, level in gaps.items():
         condition |= Q(competency_id=competency_id, target_level__gte=level)

@@ -28,6 +28,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from competencies.models import Employee, OrgUnit
 from competencies.selectors.compliance import assignment_unit_figures, jp_unit_summary
 from competencies.selectors.summaries import jp_by_employee_summary
+from lms.cache import content_key, versioned_get, versioned_set
 from lms.models import (
     Attendance,
     Batch,
@@ -81,7 +82,22 @@ def featured_courses(*, home: HomePage) -> list[CoursePage]:
     return list(courses.order_by("-first_published_at", "-pk")[: home.featured_count])
 
 
-def home_page_blocks(*, home: HomePage) -> dict[str, Any]:
+def home_page_blocks(*, home: HomePage, cached: bool = True) -> dict[str, Any]:
+    """The home page's featured courses and latest news. The same for every visitor, so
+    kept per process under the content version (lms/cache.py: any page saved, published,
+    unpublished, moved or deleted, a view restriction or a course's competencies changed
+    gives a new key); `cached=False` (a preview) reads them afresh."""
+    if not cached:
+        return _home_page_blocks(home=home)
+    key = content_key("home-blocks", home.pk)
+    blocks = versioned_get(key)
+    if blocks is None:
+        blocks = _home_page_blocks(home=home)
+        versioned_set(key, blocks)
+    return blocks
+
+
+def _home_page_blocks(*, home: HomePage) -> dict[str, Any]:
     news_index = NewsIndexPage.objects.live().child_of(home).first()
     latest_news = (
         list(NewsPage.objects.live().public().child_of(news_index).order_by("-date", "-pk")[:3])

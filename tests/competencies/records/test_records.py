@@ -221,3 +221,25 @@ def test_hr_decides_a_record_in_the_admin_and_scope_applies_by_url(org, client):
     assert response.status_code == 302
     record_in.refresh_from_db()
     assert record_in.status == TrainingRecord.Status.APPROVED
+
+
+def test_the_history_page_reads_the_year_s_jp_from_the_jp_table(org, client, home_page):
+    """The page's JP figure is the JP table's row (competencies/models/summaries.py, kept
+    by the record services in the same transaction), not the yearly sum with its
+    conversion-cap subquery computed again on every view (issue 23, saturation)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    employee = org.employee()
+    record = _external(employee, finished=timezone.localdate())
+    training_record_approve(actor=org.hr, record=record)
+    client.force_login(employee.user)
+    client.get(reverse("competencies:records"))  # warm
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("competencies:records")).content.decode()
+
+    assert "8 dari 20 JP" in html
+    sums = [q["sql"] for q in queries if "SUM(" in q["sql"].upper()]
+    assert sums == [], sums
