@@ -107,8 +107,9 @@ def _xlsx_write(target: Any, sheets: Iterable[tuple[str, Iterable[Row]]]) -> Non
             cells = []
             for value in safe_row(row):
                 if isinstance(value, str):
-                    # Control characters are not allowed in the file format.
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    # Control characters are not allowed in the file format. Removing
+                    # them may uncover a formula start ("\x01=..."): guarded again.
+                    value = spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
                     # openpyxl types a plain text as a string itself; the guard has already
                     # put an apostrophe before any "=". Only a text equal to an error code
                     # ("#N/A") needs the cell forced to text.

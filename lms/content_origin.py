@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
+from django.http.request import split_domain_port
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 LAUNCH_SALT = "lms.content_origin.scorm.launch"
 FILES_SALT = "lms.content_origin.scorm.files"
@@ -41,9 +44,22 @@ def content_host() -> str:
     return urlsplit(content_origin()).netloc.lower()
 
 
+def _host_key(host: str, scheme: str) -> tuple[str, str]:
+    """(domain, port) with the spellings of one server made equal: case, a trailing dot
+    and the scheme's default port (ALLOWED_HOSTS accepts all of them)."""
+    domain, port = split_domain_port(host)
+    return domain, port or DEFAULT_PORTS.get(scheme, "")
+
+
 def request_is_content_host(request: HttpRequest) -> bool:
-    """Whether `request` came to the content origin (never when the setting is empty)."""
-    return bool(content_origin()) and request.get_host().lower() == content_host()
+    """Whether `request` came to the content origin (never when the setting is empty):
+    its host compared as a server name, so "konten.example." or "konten.example:443"
+    is the content host too and never serves the portal."""
+    origin = content_origin()
+    if not origin:
+        return False
+    scheme = urlsplit(origin).scheme
+    return _host_key(request.get_host(), scheme) == _host_key(content_host(), scheme)
 
 
 @dataclass(frozen=True)

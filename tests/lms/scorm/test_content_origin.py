@@ -274,3 +274,16 @@ def test_system_check_of_the_content_origin(settings):
     settings.SESSION_COOKIE_DOMAIN = None
     settings.LMS_PACKAGE_CONTENT_ORIGIN = "konten.testserver/x"
     assert "lms.E006" in {e.id for e in check_package_content_origin()}
+
+
+@pytest.mark.parametrize(
+    "host", ["konten.testserver.", "KONTEN.testserver:80", "konten.testserver.:80"]
+)
+def test_content_host_spelled_otherwise_still_refuses_portal_pages(client, content_origin, host):
+    """The same host with a trailing dot or its scheme's default port passes
+    ALLOWED_HOSTS (Django normalises it there) and names the same server: it must not
+    serve the portal on the content host."""
+    response = client.get(reverse("account_login"), HTTP_HOST=host)
+
+    assert response.status_code == 404
+    assert response.content == b""
