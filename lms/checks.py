@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.core import checks
 from django.db import DatabaseError
+
+if TYPE_CHECKING:
+    from lms.signing.local import LocalSigner
 
 
 @checks.register(checks.Tags.database)
@@ -131,7 +136,8 @@ def check_pdf_signing_ocsp(app_configs=None, **kwargs) -> list[checks.CheckMessa
     if settings.LMS_PDF_SIGNER != "local":
         return []
     try:
-        certificate = get_signer().certificate
+        # LMS_PDF_SIGNER is "local" here: the backend is a LocalSigner.
+        certificate = cast("LocalSigner", get_signer()).certificate
         revocation.ocsp_url_for(certificate)
     except SigningError as error:
         return [

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -90,7 +90,8 @@ def jp_compliance_export_rows(listing: QuerySet[Employee]) -> Iterator[Complianc
     golongan = dict(Employee._meta.get_field("golongan").flatchoices)
     pppk_golongan = dict(Employee._meta.get_field("pppk_golongan").flatchoices)
     jenjang = dict(Position._meta.get_field("jenjang").flatchoices)
-    rows = listing.values_list(
+    # `jp` is the listing's annotation (jp_compliance_list), which the stubs cannot see.
+    rows = cast("QuerySet[Any]", listing).values_list(
         "user__nip", "title_prefix", "full_name", "title_suffix", "unit__name",
         "position__name", "position__jenjang", "golongan", "pppk_golongan", "jp",
         "employment_type",

@@ -104,6 +104,8 @@ def idp_returned_notify(*, idp: Idp, actor: User, previous: str, note: str) -> N
 
 def coaching_session_waiting_notify(*, session: CoachingSession, actor: User) -> None:
     """A session was logged: the employee's supervisor confirms it (it then earns JP)."""
+    if session.activity is None:  # the activity was deleted since: nothing to confirm under
+        return
     idp = session.activity.goal.idp
     recipient = _supervisor_user(idp)
     if recipient is None or recipient.pk == actor.pk:

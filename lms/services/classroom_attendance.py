@@ -10,13 +10,14 @@ leave that one row."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -145,9 +146,16 @@ def _insert_present(
     )
     status = Attendance.Status.TERLAMBAT if late else Attendance.Status.HADIR
     qn = connection.ops.quote_name
+
+    def col(model: type[models.Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field) or not field.column:  # concrete columns only
+            raise TypeError(f"{model.__name__}.{name} has no column")
+        return qn(field.column)
+
     att, nom, emp = Attendance._meta, Nomination._meta, Employee._meta
     columns = ", ".join(
-        qn(att.get_field(name).column)
+        col(Attendance, name)
         for name in (
             "session",
             "nomination",
@@ -160,26 +168,27 @@ def _insert_present(
         )
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
-    nomination_pk = f"n.{qn(nom.pk.column)}"
+    nomination_pk = f"n.{col(Nomination, 'id')}"
+    who_param: int | None
     if user_id is not None:
         source = (
             f"{qn(nom.db_table)} n INNER JOIN {qn(emp.db_table)} e"
-            f" ON e.{qn(emp.pk.column)} = n.{qn(nom.get_field('employee').column)}"
+            f" ON e.{col(Employee, 'id')} = n.{col(Nomination, 'employee')}"
         )
-        who, who_param = f"e.{qn(emp.get_field('user').column)} = %s", user_id
+        who, who_param = f"e.{col(Employee, 'user')} = %s", user_id
     else:
         source = f"{qn(nom.db_table)} n"
         who, who_param = f"{nomination_pk} = %s", nomination_id
     sql = (
         f"INSERT INTO {qn(att.db_table)} ({columns})"  # noqa: S608  # nosec B608 - names from _meta; values are parameters
         f" SELECT %s, {nomination_pk}, %s, %s, %s, %s, '', %s FROM {source}"
-        f" WHERE n.{qn(nom.get_field('batch').column)} = %s"
-        f" AND n.{qn(nom.get_field('status').column)} = %s AND {who}"
-        f" ON CONFLICT ({qn(att.get_field('session').column)},"
-        f" {qn(att.get_field('nomination').column)}) DO NOTHING"
-        f" RETURNING {qn(att.pk.column)}, {qn(att.get_field('nomination').column)}"
+        f" WHERE n.{col(Nomination, 'batch')} = %s"
+        f" AND n.{col(Nomination, 'status')} = %s AND {who}"
+        f" ON CONFLICT ({col(Attendance, 'session')},"
+        f" {col(Attendance, 'nomination')}) DO NOTHING"
+        f" RETURNING {col(Attendance, 'id')}, {col(Attendance, 'nomination')}"
     )
-    params = [
+    params: list[Any] = [
         session.pk,
         status,
         method,
@@ -224,21 +233,22 @@ def _record_present(
     one read returns the first row ("already recorded, nothing changed") or finds that
     the person is not (or no longer) a selected participant. The xAPI statement, when an
     LRS is configured, is written in the same transaction (its outbox)."""
-    insert = {
-        "session": session,
-        "by": by,
-        "method": method,
-        "now": now,
-        "nomination_id": nomination.pk if nomination is not None else None,
-        "user_id": user.pk if user is not None else None,
-    }
+    insert = functools.partial(
+        _insert_present,
+        session=session,
+        by=by,
+        method=method,
+        now=now,
+        nomination_id=nomination.pk if nomination is not None else None,
+        user_id=user.pk if user is not None else None,
+    )
     if xapi.xapi_enabled():
         with transaction.atomic():
-            attendance = _insert_present(**insert)
+            attendance = insert()
             if attendance is not None:
                 xapi.xapi_record_attendance(attendance=attendance)
     else:
-        attendance = _insert_present(**insert)  # one statement: its own transaction
+        attendance = insert()  # one statement: its own transaction
     if attendance is not None:
         if nomination is not None:
             attendance.nomination = nomination
@@ -250,8 +260,10 @@ def _record_present(
     )
     if nomination is not None:
         first = first.filter(nomination_id=nomination.pk)
+    elif user is not None:
+        first = first.filter(nomination__employee__user_id=user.pk)
     else:
-        first = first.filter(nomination__employee__user_id=user.pk if user else None)
+        raise TypeError("_record_present needs a nomination or a user")
     existing = first.first()
     if existing is None:
         if nomination is not None:
@@ -328,7 +340,9 @@ def personal_token_read(
     if nomination is None:
         raise ValidationError(invalid, code="invalid")
     batch = nomination.batch
-    if not nomination.scanned_by_committee:  # read with the nomination: one query less
+    # `scanned_by_committee` is annotated by the selector: read with the nomination, one
+    # query less.
+    if not getattr(nomination, "scanned_by_committee", False):
         require_committee_or_hr(batch=batch, user=actor)
     if nomination.status != Nomination.Status.SELECTED:
         raise ValidationError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 import requests
 from asn1crypto import x509 as asn1_x509
@@ -50,32 +51,44 @@ def refusal_for(cause: BaseException | None) -> SigningError | None:
     the signer's queue shows."""
     if isinstance(cause, RevokedError):
         return SigningError(
-            "The signing certificate is revoked in the CA's revocation list (CRL); it cannot "
-            "sign. Ask the CA for a new certificate."
+            _(
+                "The signing certificate is revoked in the CA's revocation list (CRL); it "
+                "cannot sign. Ask the CA for a new certificate."
+            )
         )
     if isinstance(cause, StaleRevinfoError):
         return SigningError(
-            "The revocation list (CRL) in LMS_PDF_SIGNING_CRL_FILES is out of date; "
-            "download the CA's current CRL and replace the file."
+            _(
+                "The revocation list (CRL) in LMS_PDF_SIGNING_CRL_FILES is out of date; "
+                "download the CA's current CRL and replace the file."
+            )
         )
     if isinstance(cause, InsufficientRevinfoError):
         if revocation.ocsp_configured():
             return SigningError(
-                "The revocation information (the OCSP responder's answer, the CRLs in "
-                "LMS_PDF_SIGNING_CRL_FILES) does not cover every certificate of the chain "
-                "(the OCSP answer covers only the signer's; intermediate CAs and the "
-                "timestamping service need their CA's CRL), or the OCSP answer is not "
-                f"signed by the CA: {cause}"
+                _(
+                    "The revocation information (the OCSP responder's answer, the CRLs in "
+                    "LMS_PDF_SIGNING_CRL_FILES) does not cover every certificate of the "
+                    "chain (the OCSP answer covers only the signer's; intermediate CAs and "
+                    "the timestamping service need their CA's CRL), or the OCSP answer is "
+                    "not signed by the CA: %(cause)s"
+                )
+                % {"cause": cause}
             )
         return SigningError(
-            "The revocation lists (CRL) in LMS_PDF_SIGNING_CRL_FILES do not cover the "
-            "signing certificate (or the timestamping service's); add the CRL of the CA "
-            "that issued it."
+            _(
+                "The revocation lists (CRL) in LMS_PDF_SIGNING_CRL_FILES do not cover the "
+                "signing certificate (or the timestamping service's); add the CRL of the CA "
+                "that issued it."
+            )
         )
     if isinstance(cause, ExpiredError):
-        return SigningError("The signing certificate has expired; it cannot sign.")
+        return SigningError(_("The signing certificate has expired; it cannot sign."))
     if isinstance(cause, PathBuildingError | PathValidationError):
-        return SigningError(f"The signing certificate does not chain to a trusted root: {cause}")
+        return SigningError(
+            _("The signing certificate does not chain to a trusted root: %(cause)s")
+            % {"cause": cause}
+        )
     return None
 
 
@@ -102,7 +115,8 @@ def validation_info_append(
         embedded = list(signature.other_embedded_certs)
     except (PdfError, ValueError, KeyError, IndexError) as error:
         raise SigningError(
-            f"The signed PDF could not be read to add its validation data: {error}"
+            _("The signed PDF could not be read to add its validation data: %(error)s")
+            % {"error": error}
         ) from error
     full_chain = [_to_pyca(signer), *(_to_pyca(c) for c in embedded), *chain]
     context = ValidationContext(
@@ -117,10 +131,12 @@ def validation_info_append(
         output = outside_event_loop(lambda: add_validation_info(signature, context))
     except (PathBuildingError, PathValidationError) as error:
         raise refusal_for(error) or SigningError(
-            f"The validation data could not be added: {error}"
+            _("The validation data could not be added: %(error)s") % {"error": error}
         ) from error
     except (PdfError, ValueError) as error:
-        raise SigningError(f"The validation data could not be added: {error}") from error
+        raise SigningError(
+            _("The validation data could not be added: %(error)s") % {"error": error}
+        ) from error
     tsa_url = getattr(settings, "LMS_PDF_SIGNING_TSA_URL", "")
     if not tsa_url:
         return output.getvalue()
@@ -145,14 +161,14 @@ def _document_timestamp(pdf: bytes, *, tsa_url: str, context: ValidationContext)
         )
     except (TimestampRequestError, requests.RequestException) as error:
         raise SigningError(
-            "The timestamping service (TSA) did not answer; try again later.", transient=True
+            _("The timestamping service (TSA) did not answer; try again later."), transient=True
         ) from error
     except PyHankoSigningError as error:
         raise refusal_for(error.__cause__) or SigningError(
-            f"The document timestamp could not be added: {error}"
+            _("The document timestamp could not be added: %(error)s") % {"error": error}
         ) from error
     except (PathBuildingError, PathValidationError) as error:
         raise refusal_for(error) or SigningError(
-            f"The document timestamp could not be added: {error}"
+            _("The document timestamp could not be added: %(error)s") % {"error": error}
         ) from error
     return stamped.getvalue()
