@@ -107,17 +107,21 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        User,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     # What the message is about (names, dates…); the text itself is rendered from
     # templates/notifications/<kind>.txt in the reader's language when shown or sent.
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    dedupe_key = models.CharField(
+    # NULL, not "": notices without a key must not collide on the unique constraint.
+    dedupe_key = models.CharField(  # noqa: DJ001
         _("deduplication key"),
         max_length=120,
-        unique=True,
         null=True,
         blank=True,
         help_text=_("The same key never creates a second notice (reminders run twice safely)."),
@@ -138,7 +142,14 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # A constraint, not `unique=True`: on PostgreSQL that would build a second,
+            # `varchar_pattern_ops` index for LIKE queries, which nothing runs on this key
+            # (tests/perf/test_redundant_indexes.py).
+            models.UniqueConstraint(fields=["dedupe_key"], name="accounts_notif_dedupe_key_unique"),
+        ]
         indexes = [
+            # Also serves every look-up by user alone (the user key has no index of its own).
             models.Index(fields=["user", "read_at"], name="accounts_notif_unread_idx"),
             # The e-mail sweep's look-up (every minute): only pending e-mails.
             models.Index(
@@ -156,7 +167,7 @@ class NotificationPreference(models.Model):
     """Only the kinds a person turned e-mail off for are stored: no row means "on"."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notification_preferences"
+        User, on_delete=models.CASCADE, related_name="notification_preferences", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     email = models.BooleanField(_("send by e-mail"), default=True)

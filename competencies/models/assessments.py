@@ -68,7 +68,11 @@ class Assessment(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="assessments"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        db_index=False,
     )
     competency = models.ForeignKey(
         Competency,

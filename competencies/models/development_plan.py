@@ -143,7 +143,11 @@ class DevelopmentPlanItem(models.Model):
         MANUAL = "manual", _("Added by hand")
 
     plan = models.ForeignKey(
-        DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
+        DevelopmentPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="items",
+        db_index=False,
     )
     # The same item in every revision (realisation links and spending follow it).
     key = models.UUIDField(_("item key"), default=uuid.uuid4, editable=False)
@@ -277,7 +281,7 @@ class DevelopmentPlanSpend(models.Model):
     """Money actually spent on an item (realisation), entered by HR with its document.
     Never edited: a mistake is corrected by a cancelling entry with a reason."""
 
-    item_key = models.UUIDField(_("plan item"), db_index=True)
+    item_key = models.UUIDField(_("plan item"))  # indexed by devplanspend_one_document
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.DecimalField(
         _("amount (Rp)"),

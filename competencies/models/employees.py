@@ -133,6 +133,7 @@ class Employee(models.Model):
         related_name="employees",
         null=True,
         blank=True,
+        db_index=False,
     )
     position = models.ForeignKey(
         Position,

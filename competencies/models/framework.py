@@ -83,7 +83,9 @@ class Competency(ClusterableModel):
 class ProficiencyLevel(models.Model):
     """One of a competency's five levels, with its behavioural indicators."""
 
-    competency = ParentalKey(Competency, on_delete=models.CASCADE, related_name="levels")
+    competency = ParentalKey(
+        Competency, on_delete=models.CASCADE, related_name="levels", db_index=False
+    )
     level = models.PositiveSmallIntegerField(
         _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -32,7 +32,11 @@ class Idp(models.Model):
         AGREED = "agreed", _("Agreed")
 
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="idps"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="idps",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -86,7 +90,7 @@ class Idp(models.Model):
 
 
 class IdpGoal(models.Model):
-    idp = models.ForeignKey(Idp, on_delete=models.CASCADE, related_name="goals")
+    idp = models.ForeignKey(Idp, on_delete=models.CASCADE, related_name="goals", db_index=False)
     competency = models.ForeignKey(
         Competency,
         verbose_name=_("competency"),
@@ -187,7 +191,7 @@ class IdpReview(models.Model):
         MID_YEAR = "mid_year", _("Mid-year review")
         END_OF_YEAR = "end_of_year", _("End-of-year review")
 
-    idp = models.ForeignKey(Idp, on_delete=models.CASCADE, related_name="reviews")
+    idp = models.ForeignKey(Idp, on_delete=models.CASCADE, related_name="reviews", db_index=False)
     stage = models.CharField(_("review"), max_length=12, choices=Stage.choices)
     summary = models.TextField(_("what was done"), max_length=4000, blank=True)
     reviewed_by = models.ForeignKey(
@@ -215,7 +219,9 @@ class IdpReviewItem(models.Model):
     """What became of one activity at a review; `training_record` is the completion or
     record found for it automatically (docs/idp.md, "Reviews")."""
 
-    review = models.ForeignKey(IdpReview, on_delete=models.CASCADE, related_name="items")
+    review = models.ForeignKey(
+        IdpReview, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     activity = models.ForeignKey(IdpActivity, on_delete=models.CASCADE, related_name="+")
     done = models.BooleanField(_("done"), default=False)
     training_record = models.ForeignKey(

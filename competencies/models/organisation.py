@@ -114,7 +114,9 @@ class Position(ClusterableModel):
 class PositionRequirement(models.Model):
     """One line of a position's competency standard."""
 
-    position = ParentalKey(Position, on_delete=models.CASCADE, related_name="requirements")
+    position = ParentalKey(
+        Position, on_delete=models.CASCADE, related_name="requirements", db_index=False
+    )
     competency = models.ForeignKey(
         "competencies.Competency",
         verbose_name=_("competency"),

@@ -44,6 +44,7 @@ class TrainingRecord(models.Model):
         verbose_name=_("employee"),
         on_delete=models.PROTECT,
         related_name="training_records",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     source_key = models.CharField(

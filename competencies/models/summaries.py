@@ -28,7 +28,11 @@ class CurrentLevel(models.Model):
     approved assessment valid today), or none yet, with the first day it may change."""
 
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     competency = models.ForeignKey(
         Competency, verbose_name=_("competency"), on_delete=models.CASCADE, related_name="+"
@@ -60,7 +64,11 @@ class EmployeeJpYear(models.Model):
     rule) gives it. A year without counted records has no row (JP 0)."""
 
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     jp = models.DecimalField(_("JP"), max_digits=7, decimal_places=1)

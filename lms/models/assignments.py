@@ -131,7 +131,9 @@ class AssignmentRecipient(models.Model):
         COMPLETED = "completed", _("Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="recipients")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="recipients", db_index=False
+    )
     employee = models.ForeignKey(
         "competencies.Employee",
         verbose_name=_("employee"),

@@ -247,7 +247,7 @@ class BatchUnitQuota(models.Model):
     """How many nominations one OPD may make for a batch. A unit without a row may not
     nominate when the batch has any quota rows; a batch without rows has only its total."""
 
-    batch = ParentalKey(Batch, on_delete=models.CASCADE, related_name="unit_quotas")
+    batch = ParentalKey(Batch, on_delete=models.CASCADE, related_name="unit_quotas", db_index=False)
     unit = models.ForeignKey(
         "competencies.OrgUnit", verbose_name=_("OPD"), on_delete=models.CASCADE, related_name="+"
     )
@@ -342,7 +342,11 @@ class Nomination(models.Model):
     QUOTA_STATUSES = (Status.NOMINATED, Status.SELECTED, Status.WAITLISTED)
 
     batch = models.ForeignKey(
-        Batch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="nominations"
+        Batch,
+        verbose_name=_("batch"),
+        on_delete=models.CASCADE,
+        related_name="nominations",
+        db_index=False,
     )
     employee = models.ForeignKey(
         "competencies.Employee",
@@ -427,7 +431,11 @@ class Attendance(models.Model):
         VIRTUAL_CODE = "code", _("Virtual session check-in code")
 
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        db_index=False,
     )
     nomination = models.ForeignKey(
         Nomination,

@@ -92,7 +92,7 @@ class TrainerEvaluation(models.Model):
     """One participant's ratings of one trainer, part of their anonymous answers."""
 
     evaluation = models.ForeignKey(
-        BatchEvaluation, on_delete=models.CASCADE, related_name="trainer_ratings"
+        BatchEvaluation, on_delete=models.CASCADE, related_name="trainer_ratings", db_index=False
     )
     trainer = models.ForeignKey(
         Trainer, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="evaluations"

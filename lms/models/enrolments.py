@@ -29,6 +29,7 @@ class Enrolment(models.Model):
         verbose_name=_("learner"),
         on_delete=models.PROTECT,
         related_name="enrolments",
+        db_index=False,
     )
     # SET_NULL: the record outlives the course page; course_title keeps what it was.
     course = models.ForeignKey(
@@ -109,7 +110,7 @@ class Enrolment(models.Model):
 
 class LessonProgress(models.Model):
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
+        Enrolment, on_delete=models.CASCADE, related_name="lesson_progress", db_index=False
     )
     lesson = models.ForeignKey(
         "lms.LessonPage",

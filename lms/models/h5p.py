@@ -202,7 +202,7 @@ class H5pResult(models.Model):
     the best scaled score and when the lesson was completed."""
 
     enrolment = models.ForeignKey(
-        "lms.Enrolment", on_delete=models.CASCADE, related_name="h5p_results"
+        "lms.Enrolment", on_delete=models.CASCADE, related_name="h5p_results", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="h5p_results"

@@ -468,7 +468,9 @@ class CoursePage(LearnerRouteMixin, Page):
 class CourseCompetency(Orderable):
     """A competency the course develops, up to a target level (1–5)."""
 
-    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_competencies")
+    course = ParentalKey(
+        CoursePage, on_delete=models.CASCADE, related_name="course_competencies", db_index=False
+    )
     competency = models.ForeignKey(
         "competencies.Competency",
         verbose_name=_("competency"),

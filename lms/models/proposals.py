@@ -109,7 +109,7 @@ class TrainingNeedSupport(models.Model):
     """One colleague's vote for a proposal."""
 
     proposal = models.ForeignKey(
-        TrainingNeedProposal, on_delete=models.CASCADE, related_name="supports"
+        TrainingNeedProposal, on_delete=models.CASCADE, related_name="supports", db_index=False
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -145,7 +145,7 @@ class QuizAttempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
     )
     enrolment = models.ForeignKey(
-        "lms.Enrolment", on_delete=models.PROTECT, related_name="quiz_attempts"
+        "lms.Enrolment", on_delete=models.PROTECT, related_name="quiz_attempts", db_index=False
     )
     quiz = models.ForeignKey(
         "lms.QuizPage", on_delete=models.SET_NULL, null=True, related_name="attempts"
@@ -203,7 +203,9 @@ class QuizAttempt(models.Model):
 class AttemptAnswer(models.Model):
     """One question as it was shown in an attempt, with the learner's answer and its grade."""
 
-    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, related_name="answers"
     )

@@ -236,7 +236,7 @@ class ScormAttempt(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     enrolment = models.ForeignKey(
-        "lms.Enrolment", on_delete=models.CASCADE, related_name="scorm_attempts"
+        "lms.Enrolment", on_delete=models.CASCADE, related_name="scorm_attempts", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorm_attempts"
