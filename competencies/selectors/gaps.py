@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -318,7 +319,10 @@ def _heatmap_cells_today(
     """The heat-map's cells from today's levels, summed by the database per (row unit,
     competency); the pairs of employees with a stale level row come back one by one and
     are summed here with their levels computed afresh. One query, two with stale rows."""
-    pairs, params = _requirement_pairs_sql(employees)
+    try:
+        pairs, params = _requirement_pairs_sql(employees)
+    except EmptyResultSet:  # an empty scope (`pk__in=[]`): no cell
+        return {}
     below = f"r.required_level > {_CURRENT}"
     sql = (
         f"SELECT NULL, SUBSTR(u.path, 1, %s), r.competency_id, COUNT(*),"
@@ -385,10 +389,13 @@ def employee_gaps_counted(
     returns only the gaps (and every pair of an employee with a stale level row, whose
     levels are then computed afresh), with the count on each row. One query; two with
     stale rows; a count query when there is no gap at all."""
-    pairs, params = _requirement_pairs_sql(employees)
-    count_sql, count_params = (
-        employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
-    )
+    try:
+        pairs, params = _requirement_pairs_sql(employees)
+        count_sql, count_params = (
+            employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
+        )
+    except EmptyResultSet:  # `pk__in=[]` and the like: nobody, hence no gap
+        return [], 0
     sql = (
         f"SELECT e.id, r.competency_id, r.required_level, {_CURRENT},"  # noqa: S608  # nosec B608
         " CASE WHEN st.employee_id IS NULL THEN 0 ELSE 1 END,"

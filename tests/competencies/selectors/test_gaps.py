@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 
-from competencies.models import Assessment
+from competencies.models import Assessment, Employee
 from competencies.selectors.gaps import (
     competency_gaps_for_employee,
+    employee_gaps,
+    employee_gaps_counted,
+    gap_counts_for_employees,
     gap_heatmap,
     position_gap_summary,
     unit_gap_summary,
@@ -159,6 +162,17 @@ def test_heatmap_rows_are_top_level_units_aggregating_their_subtrees(org, today)
     drill = gap_heatmap(root=org.dinas)
     assert [u.code for u in drill.units] == ["DINAS.A", "DINAS.B"]
     assert drill.cell(org.unit_a.pk, org.m05.pk).below == 1
+
+
+def test_nobody_has_no_gap_rather_than_an_error(org, today):
+    """A supervisor without reports, a scope with no employee: `pk__in=[]` makes the
+    ORM refuse to write SQL (EmptyResultSet); the raw gap query must answer "none"."""
+    org.employee(unit=org.unit_a)
+    nobody = Employee.objects.filter(pk__in=[])
+
+    assert gap_counts_for_employees(employee_ids=[]) == {}
+    assert employee_gaps(employees=nobody) == []
+    assert employee_gaps_counted(employees=nobody) == ([], 0)
 
 
 def _grow(org, today, n):
