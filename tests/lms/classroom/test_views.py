@@ -129,6 +129,24 @@ def test_an_expired_token_shows_why_and_records_nothing(client, live_session, st
     assert response.status_code == 400
     assert "Kode QR ini sudah kedaluwarsa" in response.content.decode()
     assert not Attendance.objects.exists()
+    # A refused check-in is not a dead end on the phone: the way back is in the card
+    # itself, not only in the site menu (folded away on a phone).
+    assert f'href="{reverse("classroom:my")}"' in _check_in_card(response)
+
+
+def test_a_refused_code_check_in_links_back(client, live_session, staff):
+    client.force_login(staff[0].user)
+    response = client.post(
+        reverse("classroom:check_in_code", args=[live_session.pk]), {"code": "000000"}
+    )
+    assert response.status_code == 400
+    assert f'href="{reverse("classroom:my")}"' in _check_in_card(response)
+
+
+def _check_in_card(response) -> str:
+    page = response.content.decode()
+    start = page.index('<div class="check-in">')
+    return page[start : page.index("</div>", start)]
 
 
 def test_committee_ticks_names_on_the_phone_list(client, live_session, selected, hr):
