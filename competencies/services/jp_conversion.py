@@ -274,8 +274,8 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
     wanted = {row["record"]: row for row in run.changes}
     scope = training_record_list_for_hr(user=actor)
     records = scope.select_for_update(of=("self",)).filter(pk__in=wanted)
-    changed = 0
-    employee_ids: set[int] = set()
+    now = timezone.now()
+    changed: list[TrainingRecord] = []
     for record in records:
         row = wanted[record.pk]
         if record.jp != Decimal(row["old"]) or record.jp_override_reason:
@@ -284,7 +284,16 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
         record.jp = new
         record.jp_computed = new
         record.jp_rule_id = row["rule"]
-        record.save(update_fields=["jp", "jp_computed", "jp_rule", "updated_at"])
+        record.updated_at = now  # bulk_update does not apply auto_now
+        changed.append(record)
+    # One UPDATE per thousand records rather than one each (a table change can touch
+    # every converted record of the agency); the audit entry and the webhook stay one
+    # per record, as for any other change of a record.
+    TrainingRecord.objects.bulk_update(
+        changed, ["jp", "jp_computed", "jp_rule", "updated_at"], batch_size=1000
+    )
+    for record in changed:
+        row = wanted[record.pk]
         audit.audit_log(
             instance=record,
             action=JP_RECOMPUTE,
@@ -292,10 +301,8 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
             changes={"jp": [row["old"], row["new"]]},
         )
         transaction.on_commit(partial(webhooks.record_changed, record_id=record.pk))
-        changed += 1
-        employee_ids.add(record.employee_id)
-    jp_years_refresh(employee_ids=sorted(employee_ids))
+    jp_years_refresh(employee_ids=sorted({record.employee_id for record in changed}))
     run.status = JpRecompute.Status.APPLIED
     run.applied_at = timezone.now()
     run.save(update_fields=["status", "applied_at"])
-    return changed
+    return len(changed)

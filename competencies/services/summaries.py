@@ -26,8 +26,9 @@ HOW THEY ARE KEPT (docs/performance.md, "Summary tables"):
   writes only what differs, so running it twice, or on a table already right, changes
   nothing.
 
-Each refresh computes with the rules themselves (`current_level_rows`,
-`jp_years_for_employee`): what the JP rule counts and how is decided there only."""
+Each refresh computes with the rules themselves (`current_level_rows`, `jp_by_employee`,
+the bulk form of the JP rule that `jp_years_for_employee` gives each year of): what the
+JP rule counts and how is decided there only."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from competencies.models import CurrentLevel, Employee, EmployeeJpYear, TrainingRecord
-from competencies.selectors.jp import jp_target_for_employee, jp_years_for_employee
+from competencies.selectors.jp import jp_by_employee, jp_counted_records
 from competencies.selectors.levels import current_level_rows
 
 BATCH_SIZE = 1000
@@ -114,16 +115,25 @@ def _current_levels_sync(employee_ids: list[int]) -> SummaryChanges:
 
 
 def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
-    """Makes the JP rows of these employees what the JP rule gives
-    (`jp_years_for_employee`, one query per employee), writing only the differences."""
+    """Makes the JP rows of these employees what the JP rule gives, writing only the
+    differences. Read together: the years they have counted records in (one query),
+    then `jp_by_employee` for each of those years (one query each), so a batch of a
+    thousand employees costs a handful of queries, not one per employee (a conversion
+    change refreshes every employee with such a record: issue 18)."""
+    ids = [employee.pk for employee in employees]
+    years = sorted(
+        {
+            day.year
+            for day in jp_counted_records(employee_ids=ids).order_by().dates("finished_on", "year")
+        }
+    )
     wanted: dict[tuple[int, int], Decimal] = {}
-    for employee in employees:
-        rule = jp_target_for_employee(employee=employee)  # not used by the sum
-        for jp_year in jp_years_for_employee(employee=employee, rule=rule):
-            wanted[(employee.pk, jp_year.year)] = jp_year.jp
+    for year in years:
+        for employee_id, jp in jp_by_employee(year=year, employee_ids=ids).items():
+            wanted[(employee_id, year)] = jp
     existing = {
         (row.employee_id, row.year): row
-        for row in EmployeeJpYear.objects.filter(employee_id__in=[e.pk for e in employees])
+        for row in EmployeeJpYear.objects.filter(employee_id__in=ids)
     }
     changes = SummaryChanges()
     gone = [row.pk for key, row in existing.items() if key not in wanted]

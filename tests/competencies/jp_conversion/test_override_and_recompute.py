@@ -12,7 +12,8 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from competencies.models import JpConversionRule, JpRecompute, TrainingRecord
+from competencies.models import EmployeeJpYear, JpConversionRule, JpRecompute, TrainingRecord
+from competencies.selectors.jp import jp_total_for_employee
 from competencies.services.jp_conversion import (
     jp_recompute_apply,
     jp_recompute_request,
@@ -155,9 +156,16 @@ def test_recompute_previews_then_applies_only_when_confirmed(
     assert run.changes == [{"record": late.pk, "old": "4.0", "new": "5.0", "rule": new.pk}]
     late.refresh_from_db()
     assert late.jp == 4  # nothing changed before confirming
+    seen_at = late.updated_at
 
     assert jp_recompute_apply(actor=org.hr, run=run) == 1
     late.refresh_from_db()
+    # The API's ?updated_since= and the HR systems that poll it see the new JP.
+    assert late.updated_at > seen_at
+    # The JP table follows (the dashboard and reports read it).
+    assert EmployeeJpYear.objects.get(employee=employee, year=2026).jp == jp_total_for_employee(
+        employee=employee, year=2026
+    )
     early.refresh_from_db()
     overridden.refresh_from_db()
     assert (late.jp, late.jp_rule, early.jp, overridden.jp) == (

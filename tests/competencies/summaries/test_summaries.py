@@ -261,3 +261,34 @@ def test_a_new_employee_without_data_has_no_rows(org):
     employee = org.employee()
     assert summaries_rebuild().total == 0
     assert current_levels_summary(employee_ids=[employee.pk]) == {}
+
+
+def test_the_jp_table_refresh_reads_in_constant_queries(org, today):
+    """A conversion change refreshes the JP rows of every employee with such a record
+    (10,000 in the bench): one query per employee made it minutes long (issue 18, "the
+    chain ≤ 10 s"). The refresh reads every employee of a batch together: its queries
+    do not grow with the number of employees, nor with their years of records."""
+    from competencies.services.summaries import jp_years_refresh
+    from tests.perf.queries import assert_constant_queries
+
+    people: list[Employee] = []
+
+    def grow() -> None:
+        for _n in range(3):
+            person = org.employee(unit=org.unit_a)
+            for year_back in range(2):
+                _course_record(
+                    person, f"grow-{person.pk}-{year_back}", 4,
+                    today.replace(month=1, day=10) - datetime.timedelta(days=365 * year_back),
+                )  # fmt: skip
+            people.append(person)
+
+    grow()
+    assert_constant_queries(
+        lambda: jp_years_refresh(employee_ids=[p.pk for p in people]), grow=grow
+    )
+    for person in people:
+        rule = jp_target_for_employee(employee=person)
+        assert {(y.year, y.jp) for y in jp_years_for_employee(employee=person, rule=rule)} == set(
+            EmployeeJpYear.objects.filter(employee=person).values_list("year", "jp")
+        )
