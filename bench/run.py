@@ -1547,7 +1547,7 @@ def jp_recomputation() -> list[Result]:
 
     from competencies.models import JpConversionRule, JpRecompute, TrainingRecord
     from competencies.services.jp_conversion import (
-        jp_recompute_apply,
+        jp_recompute_confirm,
         jp_recompute_request,
         jp_rule_create,
     )
@@ -1580,7 +1580,10 @@ def jp_recomputation() -> list[Result]:
         run.refresh_from_db()
         preview = time.perf_counter() - mark
         mark = time.perf_counter()
-        changed = jp_recompute_apply(actor=admin, run=run)
+        with transaction.atomic():
+            jp_recompute_confirm(actor=admin, run=run)  # the change's task runs on commit
+        run.refresh_from_db()
+        changed = run.applied_count
         apply = time.perf_counter() - mark
         total = time.perf_counter() - started
         cpu = time.process_time() - started_cpu

@@ -76,3 +76,17 @@ def jp_recompute_preview(run_id: int) -> None:
     from competencies.services.jp_conversion import jp_recompute_preview as service
 
     service(run_id=run_id)
+
+
+@shared_task(
+    base=_JpRecomputeTask,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def jp_recompute_apply(run_id: int) -> int:
+    """The confirmed change of a JP re-computation, chunk by chunk with its progress
+    (competencies.services.jp_conversion); safe to run twice."""
+    from competencies.services.jp_conversion import jp_recompute_apply as service
+
+    return service(run_id=run_id)

@@ -30,7 +30,7 @@ from competencies.formats import date_display, jp_display
 from competencies.models import JpConversionRule, JpRecompute, TrainingRecord
 from competencies.selectors.hr_scope import training_record_list_for_hr
 from competencies.services.jp_conversion import (
-    jp_recompute_apply,
+    jp_recompute_confirm,
     jp_recompute_request,
     jp_recompute_requeue_if_stale,
     jp_rule_create,
@@ -251,18 +251,21 @@ def jp_recompute_run(request: HttpRequest, pk: int) -> HttpResponse:
     Status = JpRecompute.Status
     if request.method == "POST":
         try:
-            changed = jp_recompute_apply(actor=cast("User", request.user), run=run)
+            jp_recompute_confirm(actor=cast("User", request.user), run=run)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Records re-computed: %(count)d.") % {"count": changed})
-        return redirect("competencies_jp_rule:index")
-    if run.status in (Status.QUEUED, Status.RUNNING):
+        # Post/redirect/get: the run page shows the change's progress, then its outcome.
+        return redirect("competencies_jp_recompute_run", run.pk)
+    if run.status in (Status.QUEUED, Status.RUNNING, Status.APPLYING):
         jp_recompute_requeue_if_stale(run=run)
         return TemplateResponse(
             request,
             "competencies/admin/jp_recompute_progress.html",
-            {"run": run, "running": run.status == Status.RUNNING},
+            {
+                "run": run,
+                "running": run.status == Status.RUNNING,
+                "applying": run.status == Status.APPLYING,
+            },
         )
     context: dict[str, Any] = {"run": run, "failed": run.status == Status.FAILED}
     if run.status in (Status.PREVIEWED, Status.APPLIED):

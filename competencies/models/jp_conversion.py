@@ -131,12 +131,14 @@ class JpConversionRule(models.Model):
 class JpRecompute(models.Model):
     """HR's re-computation of converted JP after the table changed: a preview of the
     records whose JP would change (computed by a Celery task, with its progress), then,
-    once confirmed, the change (docs/jp-conversion.md, "Re-computing")."""
+    once confirmed, the change (another task, with its progress: a table change can touch
+    every converted record of the agency) (docs/jp-conversion.md, "Re-computing")."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("computing the preview")
         PREVIEWED = "previewed", _("preview ready")
+        APPLYING = "applying", _("changing the records")
         APPLIED = "applied", _("applied")
         FAILED = "failed", _("failed")
 
@@ -154,6 +156,18 @@ class JpRecompute(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # Who confirmed, and how many records took the new JP (those changed since the
+    # preview are left as they are).
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_count = models.PositiveIntegerField(_("records changed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("JP re-computation")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,11 +241,23 @@ def jp_recompute_preview(*, run_id: int) -> None:
 
 
 def jp_recompute_requeue_if_stale(*, run: JpRecompute) -> bool:
-    """Queues the preview again when it has waited more than two minutes without a worker
-    taking it (a lost message, a restarted broker); the task is safe to run twice."""
+    """Queues the preview (or the confirmed change) again when it has waited more than
+    two minutes without a worker taking it (a lost message, a restarted broker); both
+    tasks are safe to run twice."""
+    stale = timezone.now() - datetime.timedelta(minutes=2)
+    if (
+        run.status == JpRecompute.Status.APPLYING
+        and run.progress == 0
+        and run.confirmed_at is not None
+        and run.confirmed_at < stale
+    ):
+        from competencies.tasks import jp_recompute_apply as jp_recompute_apply_task
+
+        jp_recompute_apply_task.delay(run.pk)
+        return True
     if run.status != JpRecompute.Status.QUEUED:
         return False
-    if run.created_at > timezone.now() - datetime.timedelta(minutes=2):
+    if run.created_at > stale:
         return False
     from competencies.tasks import jp_recompute_preview as jp_recompute_preview_task
 
@@ -253,45 +266,95 @@ def jp_recompute_requeue_if_stale(*, run: JpRecompute) -> bool:
 
 
 def jp_recompute_fail(*, run_id: int) -> None:
-    """The task gave up (its on_failure): the page says so instead of waiting forever."""
+    """A task gave up (its on_failure): the page says so instead of waiting forever. A
+    preview that failed is failed; a change that failed goes back to its preview, so HR
+    can confirm again (the chunks already committed are skipped then)."""
     JpRecompute.objects.filter(
         pk=run_id, status__in=[JpRecompute.Status.QUEUED, JpRecompute.Status.RUNNING]
     ).update(status=JpRecompute.Status.FAILED)
+    JpRecompute.objects.filter(pk=run_id, status=JpRecompute.Status.APPLYING).update(
+        status=JpRecompute.Status.PREVIEWED, progress=100
+    )
 
 
 @transaction.atomic
-def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
-    """Applies a previewed re-computation: each listed record still holding the JP the
-    preview saw (and not set by HR since) takes the new JP and the version used, each
-    change audited. Returns how many changed; a second call changes nothing."""
+def jp_recompute_confirm(*, actor: User, run: JpRecompute) -> JpRecompute:
+    """HR confirms a previewed re-computation: the change is queued as a task
+    (`competencies.tasks.jp_recompute_apply`) whose progress the run page shows, since a
+    table change can touch every converted record of the agency. A second confirmation
+    (a double click, a resent form) queues nothing more."""
     run = JpRecompute.objects.select_for_update().get(pk=run.pk)
     if run.requested_by_id != actor.pk and not actor.is_superuser:
         raise PermissionDenied
-    if run.status == JpRecompute.Status.APPLIED:
-        return 0
+    if run.status in (JpRecompute.Status.APPLYING, JpRecompute.Status.APPLIED):
+        return run
     if run.status != JpRecompute.Status.PREVIEWED:
         raise ValidationError(_("The preview is not ready yet."))
-    wanted = {row["record"]: row for row in run.changes}
+    run.status = JpRecompute.Status.APPLYING
+    run.progress = 0
+    run.applied_by = actor
+    run.applied_count = 0
+    run.confirmed_at = timezone.now()
+    run.save(update_fields=["status", "progress", "applied_by", "applied_count", "confirmed_at"])
+    _apply_queue_on_commit(run_id=run.pk)
+    return run
+
+
+def _apply_queue_on_commit(*, run_id: int) -> None:
+    from competencies.tasks import jp_recompute_apply as jp_recompute_apply_task
+
+    transaction.on_commit(lambda: jp_recompute_apply_task.delay(run_id))
+
+
+APPLY_CHUNK = 1000
+
+
+def jp_recompute_apply(*, run_id: int) -> int:
+    """The task's work: the confirmed run's records, a thousand per transaction, each
+    listed record still holding the JP the preview saw (and not set by HR since) taking
+    the new JP and the version used, each change audited, the JP table following in the
+    same transaction; the progress is stored after each chunk. Safe to run twice or to
+    resume after a crash: a record already changed no longer holds the old JP and is
+    skipped. Returns how many records this call changed."""
+    run = JpRecompute.objects.select_related("applied_by").filter(pk=run_id).first()
+    if run is None or run.status != JpRecompute.Status.APPLYING or run.applied_by is None:
+        return 0
+    rows = run.changes
+    changed = 0
+    for start in range(0, len(rows), APPLY_CHUNK):
+        with transaction.atomic():
+            count = _apply_chunk(actor=run.applied_by, rows=rows[start : start + APPLY_CHUNK])
+            changed += count
+            done = min(len(rows), start + APPLY_CHUNK)
+            JpRecompute.objects.filter(pk=run_id).update(
+                progress=min(99, done * 100 // len(rows)),
+                applied_count=F("applied_count") + count,
+            )
+    JpRecompute.objects.filter(pk=run_id, status=JpRecompute.Status.APPLYING).update(
+        status=JpRecompute.Status.APPLIED, progress=100, applied_at=timezone.now()
+    )
+    return changed
+
+
+def _apply_chunk(*, actor: User, rows: list[dict]) -> int:
+    wanted = {row["record"]: row for row in rows}
     scope = training_record_list_for_hr(user=actor)
-    records = scope.select_for_update(of=("self",)).filter(pk__in=wanted)
+    records = scope.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
     now = timezone.now()
     changed: list[TrainingRecord] = []
     for record in records:
         row = wanted[record.pk]
         if record.jp != Decimal(row["old"]) or record.jp_override_reason:
-            continue  # changed since the preview: left as it is
+            continue  # changed since the preview (or by a first run of this task)
         new = Decimal(row["new"])
         record.jp = new
         record.jp_computed = new
         record.jp_rule_id = row["rule"]
         record.updated_at = now  # bulk_update does not apply auto_now
         changed.append(record)
-    # One UPDATE per thousand records rather than one each (a table change can touch
-    # every converted record of the agency); the audit entry and the webhook stay one
-    # per record, as for any other change of a record.
-    TrainingRecord.objects.bulk_update(
-        changed, ["jp", "jp_computed", "jp_rule", "updated_at"], batch_size=1000
-    )
+    # One UPDATE for the chunk rather than a save each; the audit entry and the webhook
+    # stay one per record, as for any other change of a record.
+    TrainingRecord.objects.bulk_update(changed, ["jp", "jp_computed", "jp_rule", "updated_at"])
     for record in changed:
         row = wanted[record.pk]
         audit.audit_log(
@@ -302,7 +365,4 @@ def jp_recompute_apply(*, actor: User, run: JpRecompute) -> int:
         )
         transaction.on_commit(partial(webhooks.record_changed, record_id=record.pk))
     jp_years_refresh(employee_ids=sorted({record.employee_id for record in changed}))
-    run.status = JpRecompute.Status.APPLIED
-    run.applied_at = timezone.now()
-    run.save(update_fields=["status", "applied_at"])
     return len(changed)

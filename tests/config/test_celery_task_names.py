@@ -20,6 +20,7 @@ PINNED_TASK_NAMES = {
     "competencies.tasks.current_levels_sweep",
     "competencies.tasks.held_proofs_delete_expired",
     "competencies.tasks.jp_recompute_preview",
+    "competencies.tasks.jp_recompute_apply",
     "competencies.tasks.jp_years_refresh_for_activity",
     "competencies.tasks.pending_import_check",
     "config.api.webhooks.webhook_deliver",

@@ -16,6 +16,7 @@ from competencies.models import EmployeeJpYear, JpConversionRule, JpRecompute, T
 from competencies.selectors.jp import jp_total_for_employee
 from competencies.services.jp_conversion import (
     jp_recompute_apply,
+    jp_recompute_confirm,
     jp_recompute_request,
     jp_rule_create,
     jp_rule_update,
@@ -158,7 +159,7 @@ def test_recompute_previews_then_applies_only_when_confirmed(
     assert late.jp == 4  # nothing changed before confirming
     seen_at = late.updated_at
 
-    assert jp_recompute_apply(actor=org.hr, run=run) == 1
+    assert _confirm(org, run, django_capture_on_commit_callbacks) == 1
     late.refresh_from_db()
     # The API's ?updated_since= and the HR systems that poll it see the new JP.
     assert late.updated_at > seen_at
@@ -175,7 +176,71 @@ def test_recompute_previews_then_applies_only_when_confirmed(
         Decimal(2),
     )
     assert ModelLogEntry.objects.filter(action="competencies.jp_recompute").count() == 1
-    assert jp_recompute_apply(actor=org.hr, run=run) == 0  # safe to confirm twice
+    # Safe to confirm twice (a double click), and the task is safe to run twice.
+    assert _confirm(org, run, django_capture_on_commit_callbacks) == 1
+    assert jp_recompute_apply(run_id=run.pk) == 0
+    assert ModelLogEntry.objects.filter(action="competencies.jp_recompute").count() == 1
+
+
+def _confirm(org, run, capture) -> int:
+    """HR confirms; the task runs on commit (eager Celery). The records it changed."""
+    with capture(execute=True):
+        jp_recompute_confirm(actor=org.hr, run=run)
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.applied_by) == (
+        JpRecompute.Status.APPLIED,
+        100,
+        org.hr,
+    )
+    return run.applied_count
+
+
+def test_the_confirmed_change_runs_as_a_task_with_its_progress(
+    org, client, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """A table change can touch every converted record of the agency: the change is a
+    task with a progress bar (issue 18), not the confirming request's work."""
+    from django.urls import reverse
+
+    from competencies.services import jp_conversion
+
+    settings.LANGUAGE_CODE = "en"
+    employee = org.employee()
+    records = [_seminar(employee, D(2026, 8, day)) for day in (4, 5, 6)]
+    for record in records:
+        training_record_approve(actor=org.hr, record=record)
+    _new_seminar_version(org, national=5, effective_from=D(2026, 7, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = jp_recompute_request(actor=org.hr)
+    url = reverse("competencies_jp_recompute_run", args=[run.pk])
+    client.force_login(org.hr)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == url
+    run.refresh_from_db()
+    assert run.status == JpRecompute.Status.APPLYING
+    assert len(queued) == 1  # the task, after commit; nothing changed by the request
+    assert {r.jp for r in TrainingRecord.objects.filter(pk__in=[r.pk for r in records])} == {4}
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert b"<progress" in page.content
+
+    seen = []
+    original = jp_conversion._apply_chunk
+
+    def chunk_watched(**kwargs):
+        seen.append(JpRecompute.objects.get(pk=run.pk).progress)
+        return original(**kwargs)
+
+    monkeypatch.setattr(jp_conversion, "APPLY_CHUNK", 2)
+    monkeypatch.setattr(jp_conversion, "_apply_chunk", chunk_watched)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()
+    assert seen == [0, 66]  # stored after each chunk of two
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.applied_count) == (JpRecompute.Status.APPLIED, 100, 3)
+    done = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3 records took the new JP" in done
 
 
 def test_recompute_skips_a_record_changed_after_the_preview(
@@ -187,7 +252,7 @@ def test_recompute_skips_a_record_changed_after_the_preview(
         run = jp_recompute_request(actor=org.hr)
     TrainingRecord.objects.filter(pk=record.pk).update(jp=Decimal(1))
     run.refresh_from_db()
-    assert jp_recompute_apply(actor=org.hr, run=run) == 0
+    assert _confirm(org, run, django_capture_on_commit_callbacks) == 0
 
 
 def test_recompute_sees_only_the_requesters_scope(org, django_capture_on_commit_callbacks):
@@ -234,3 +299,22 @@ def test_a_preview_no_worker_took_is_queued_again(org, django_capture_on_commit_
     assert jp_recompute_requeue_if_stale(run=run)  # eager in tests: it ran
     run.refresh_from_db()
     assert run.status == JpRecompute.Status.PREVIEWED
+
+
+def test_a_confirmed_change_no_worker_took_is_queued_again(org):
+    from django.utils import timezone
+
+    from competencies.services.jp_conversion import jp_recompute_requeue_if_stale
+
+    run = JpRecompute.objects.create(
+        requested_by=org.hr, applied_by=org.hr, status=JpRecompute.Status.APPLYING,
+        applied_count=0, confirmed_at=timezone.now(),
+    )  # fmt: skip
+    assert not jp_recompute_requeue_if_stale(run=run)  # just confirmed: leave it
+    JpRecompute.objects.filter(pk=run.pk).update(
+        confirmed_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    run.refresh_from_db()
+    assert jp_recompute_requeue_if_stale(run=run)  # eager in tests: it ran
+    run.refresh_from_db()
+    assert run.status == JpRecompute.Status.APPLIED

@@ -145,7 +145,9 @@ def test_recompute_pages_preview_and_confirm(org, client, django_capture_on_comm
     assert "Seminar" in preview and employee.display_name in preview
     record.refresh_from_db()
     assert record.jp == 4
-    client.post(started["Location"])
+    with django_capture_on_commit_callbacks(execute=True):  # the change's task
+        confirmed = client.post(started["Location"])
+    assert confirmed["Location"] == started["Location"]  # its progress, then its outcome
     record.refresh_from_db()
     assert record.jp == 5
     # Someone else's run is not theirs to see.

@@ -13,7 +13,7 @@ from competencies.models import JpConversionRule
 from competencies.selectors.jp import jp_target_for_employee, jp_years_for_employee
 from competencies.selectors.summaries import jp_for_employee_year
 from competencies.services.jp_conversion import (
-    jp_recompute_apply,
+    jp_recompute_confirm,
     jp_recompute_request,
     jp_rule_create,
     training_record_jp_override,
@@ -68,7 +68,10 @@ def test_an_applied_recomputation_updates_the_jp_table(org, django_capture_on_co
         run = jp_recompute_request(actor=org.hr)
     run.refresh_from_db()
 
-    assert jp_recompute_apply(actor=org.hr, run=run) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        jp_recompute_confirm(actor=org.hr, run=run)
+    run.refresh_from_db()
+    assert run.applied_count == 1
 
     assert _rule_jp(employee, 2026) == 5
     assert jp_for_employee_year(employee=employee, year=2026) == 5
