@@ -5,7 +5,7 @@ Every HR write calls audit_log inside its transaction, with the fields that chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -73,6 +73,54 @@ def audit_log(
         user=user,
         data=data,
         content_changed=bool(changes) or action == CREATE,
+    )
+
+
+def audit_log_many(
+    *,
+    items: Sequence[tuple[models.Model, dict[str, list[Any]]]],
+    action: str,
+    user: User | None,
+) -> None:
+    """`audit_log` for many instances of one model changed by one act (a JP
+    re-computation touches every converted record of the agency): the same entries
+    Wagtail's `log()` writes — the model's log entry model, content type, title, the
+    active log context's user and uuid, `{"changes": …}` — with the action's
+    registration checked once and the rows inserted a thousand per statement, instead of
+    a `full_clean()` (two foreign-key look-ups) and an INSERT per entry."""
+    if not items:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from wagtail.log_actions import get_active_log_context, registry
+
+    first = items[0][0]
+    model = registry.get_log_model_for_instance(first)
+    if model is None:  # no log for this model: as `log()`, nothing to write
+        return
+    if not registry.action_exists(action):
+        raise ValidationError(f"The log action {action!r} has not been registered.")
+    context = get_active_log_context()
+    content_type = ContentType.objects.get_for_model(first, for_concrete_model=False)
+    timestamp = timezone.now()
+    model.objects.bulk_create(
+        [
+            model(
+                content_type=content_type,
+                label=model.objects.get_instance_title(instance),
+                action=action,
+                timestamp=timestamp,
+                data={"changes": changes} if changes else {},
+                user=user or context.user,
+                uuid=context.uuid,
+                content_changed=bool(changes) or action == CREATE,
+                object_id=str(instance.pk),
+            )
+            for instance, changes in items
+        ],
+        batch_size=1000,
     )
 
 

@@ -5,6 +5,7 @@ changed (preview by a task with its progress, then HR confirms)."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
@@ -340,29 +341,31 @@ def _apply_chunk(*, actor: User, rows: list[dict]) -> int:
     wanted = {row["record"]: row for row in rows}
     scope = training_record_list_for_hr(user=actor)
     records = scope.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
-    now = timezone.now()
     changed: list[TrainingRecord] = []
+    by_value: dict[tuple[Decimal, int], list[int]] = defaultdict(list)
     for record in records:
         row = wanted[record.pk]
         if record.jp != Decimal(row["old"]) or record.jp_override_reason:
             continue  # changed since the preview (or by a first run of this task)
-        new = Decimal(row["new"])
-        record.jp = new
-        record.jp_computed = new
-        record.jp_rule_id = row["rule"]
-        record.updated_at = now  # bulk_update does not apply auto_now
         changed.append(record)
-    # One UPDATE for the chunk rather than a save each; the audit entry and the webhook
-    # stay one per record, as for any other change of a record.
-    TrainingRecord.objects.bulk_update(changed, ["jp", "jp_computed", "jp_rule", "updated_at"])
-    for record in changed:
-        row = wanted[record.pk]
-        audit.audit_log(
-            instance=record,
-            action=JP_RECOMPUTE,
-            user=actor,
-            changes={"jp": [row["old"], row["new"]]},
+        by_value[(Decimal(row["new"]), row["rule"])].append(record.pk)
+    # One UPDATE per distinct (new JP, version) of the chunk, usually one or two (a table
+    # change gives every record of a kind the same new JP), rather than a save each; the
+    # audit entries in one INSERT; a webhook per record, as for any other record change.
+    now = timezone.now()
+    for (jp, rule_id), pks in by_value.items():
+        TrainingRecord.objects.filter(pk__in=pks).update(
+            jp=jp, jp_computed=jp, jp_rule_id=rule_id, updated_at=now
         )
+    audit.audit_log_many(
+        items=[
+            (record, {"jp": [wanted[record.pk]["old"], wanted[record.pk]["new"]]})
+            for record in changed
+        ],
+        action=JP_RECOMPUTE,
+        user=actor,
+    )
+    for record in changed:
         transaction.on_commit(partial(webhooks.record_changed, record_id=record.pk))
     jp_years_refresh(employee_ids=sorted({record.employee_id for record in changed}))
     return len(changed)

@@ -32,6 +32,7 @@ JP rule counts and how is decided there only."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -148,8 +149,13 @@ def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
         elif row.jp != jp:
             row.jp = jp
             changed.append(row)
-    if changed:
-        EmployeeJpYear.objects.bulk_update(changed, ["jp"], batch_size=BATCH_SIZE)
+    # One UPDATE per distinct new JP figure (tens in a batch of a thousand) rather than
+    # bulk_update's CASE over every row, which Django builds one expression per row for.
+    by_jp: dict[Decimal, list[int]] = defaultdict(list)
+    for row in changed:
+        by_jp[row.jp].append(row.pk)
+    for jp, pks in by_jp.items():
+        EmployeeJpYear.objects.filter(pk__in=pks).update(jp=jp)
     if new:
         EmployeeJpYear.objects.bulk_create(new, batch_size=BATCH_SIZE)
     changes.updated, changes.created = len(changed), len(new)
