@@ -297,14 +297,10 @@ def jp_recompute_confirm(*, actor: User, run: JpRecompute) -> JpRecompute:
     run.applied_count = 0
     run.confirmed_at = timezone.now()
     run.save(update_fields=["status", "progress", "applied_by", "applied_count", "confirmed_at"])
-    _apply_queue_on_commit(run_id=run.pk)
-    return run
-
-
-def _apply_queue_on_commit(*, run_id: int) -> None:
     from competencies.tasks import jp_recompute_apply as jp_recompute_apply_task
 
-    transaction.on_commit(lambda: jp_recompute_apply_task.delay(run_id))
+    transaction.on_commit(lambda: jp_recompute_apply_task.delay(run.pk))
+    return run
 
 
 APPLY_CHUNK = 1000
