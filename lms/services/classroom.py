@@ -17,6 +17,7 @@ from accounts.services import notify_many
 from competencies.services.audit import audit_log
 from lms.models import Batch, Nomination, Session
 from lms.selectors.classroom import batch_get_for_hr, session_default_jp
+from lms.services.development_plan import plan_realisation_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -58,6 +59,8 @@ def batch_status_change(*, batch: Batch, actor: User, status: str) -> Batch:
         elif status == Batch.Status.FINISHED:
             batch_id = batch.pk
             transaction.on_commit(lambda: batch_completions_settle(batch_id=batch_id))
+        if status in (Batch.Status.FINISHED, Batch.Status.CANCELLED):
+            plan_realisation_changed(batch_id=batch.pk)  # batches held, for the public
     return batch
 
 

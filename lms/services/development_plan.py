@@ -24,6 +24,23 @@ if TYPE_CHECKING:
 PLAN_LINK = "competencies.plan_link"
 
 
+def plan_realisation_changed(*, course_id: int | None = None, batch_id: int | None = None) -> None:
+    """A completion in a course, or a batch finished or cancelled: when the course or the
+    batch serves a plan item, the plan's public figures are computed afresh at the next
+    request (`plan_public_figures_changed`). One query; nothing is bumped for training
+    that realises no item, so the public cache survives the day's other completions.
+    Check-ins do not call this: a running batch's attendance reaches the public figures
+    when the batch finishes or the cache expires (docs/development-plan.md)."""
+    if course_id is not None:
+        linked = PlanItemCourse.objects.filter(course_id=course_id).exists()
+    elif batch_id is not None:
+        linked = PlanItemBatch.objects.filter(batch_id=batch_id).exists()
+    else:
+        raise TypeError("plan_realisation_changed needs a course_id or a batch_id")
+    if linked:
+        plan_public_figures_changed()
+
+
 @transaction.atomic
 def plan_item_batch_link(*, actor: User, item: DevelopmentPlanItem, batch: Batch) -> PlanItemBatch:
     _require_preparer(actor)

@@ -39,6 +39,7 @@ from lms.models import (
 from lms.selectors.classroom import classroom_completion_for_enrolment
 from lms.services import xapi
 from lms.services.bulk import ids_q, rows_insert_new
+from lms.services.development_plan import plan_realisation_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -574,6 +575,7 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> Enrolment:
             enrolment.save(update_fields=[*set(fields), "updated_at"])
         if "status" in fields:
             xapi.xapi_record_course_completed(enrolment=enrolment)
+            plan_realisation_changed(course_id=enrolment.course_id)
     return enrolment
 
 

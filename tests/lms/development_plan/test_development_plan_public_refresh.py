@@ -1,6 +1,7 @@
 """The public figures of the plan (transparency dashboard, open data) are cached for a
-quarter of an hour, but an approval, a realisation link and a spending entry show on the
-very next request: each bumps the figures' version, at once and again on commit."""
+quarter of an hour, but an approval, a realisation link, a spending entry, a completion in
+a linked course and a linked batch finished show on the very next request: each bumps the
+figures' version, at once and again on commit."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from competencies.services.development_plan import (
     plan_submit,
 )
 from config import request_cache
-from lms.models import Enrolment
-from lms.services.development_plan import plan_item_course_set
+from lms.models import Batch, Enrolment
+from lms.services.classroom import batch_status_change
+from lms.services.development_plan import plan_item_batch_link, plan_item_course_set
+from lms.services.enrolments import enrolment_completion_check
 from tests.competencies.development_plan.conftest import make_item
-from tests.factories.lms import CoursePageFactory, EnrolmentFactory
+from tests.factories.lms import BatchFactory, CoursePageFactory, EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +103,51 @@ def test_the_version_is_bumped_again_when_the_transaction_commits(
     for callback in callbacks:
         callback()
     assert request_cache.version(PUBLIC_FIGURES_VERSION_KEY) != before
+
+
+def test_a_completion_in_the_linked_course_shows_at_the_next_request(
+    client, approved, bkpsdm, course_index, staff_a, year
+):
+    """The learner's completion goes through the completion engine, not a link or a
+    spending entry: it too bumps the version when the course serves a plan item."""
+    item = approved.items.get()
+    course = CoursePageFactory(
+        parent=course_index, title="E-learning", jp_hours=Decimal(4), evaluation_required=False
+    )
+    plan_item_course_set(actor=bkpsdm, item=item, course=course)
+    enrolments = [EnrolmentFactory(course=course, user=e.user) for e in staff_a[:5]]
+    assert _plan(client, year)["total"]["participants"] == 0  # cached now
+
+    for enrolment in enrolments:  # five: fewer would be a suppressed small cell
+        enrolment = enrolment_completion_check(enrolment=enrolment)
+        assert enrolment.status == Enrolment.Status.COMPLETED
+
+    assert _plan(client, year)["total"]["participants"] == 5
+
+
+def test_a_completion_in_a_course_serving_no_item_leaves_the_version(
+    approved, course_index, staff_a
+):
+    course = CoursePageFactory(parent=course_index, title="Lain", evaluation_required=False)
+    enrolment = EnrolmentFactory(course=course, user=staff_a[0].user)
+    before = request_cache.version(PUBLIC_FIGURES_VERSION_KEY)
+    enrolment = enrolment_completion_check(enrolment=enrolment)
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    assert request_cache.version(PUBLIC_FIGURES_VERSION_KEY) == before
+
+
+def test_finishing_a_linked_batch_shows_the_batch_held_at_the_next_request(
+    client, approved, bkpsdm, course_index, opd_a, year
+):
+    item = approved.items.get()
+    course = CoursePageFactory(parent=course_index, title="Bimtek klasikal")
+    day = datetime.date(year, 1, 5)
+    batch = BatchFactory(
+        course=course, unit=opd_a, status=Batch.Status.RUNNING, starts_on=day, ends_on=day
+    )
+    plan_item_batch_link(actor=bkpsdm, item=item, batch=batch)
+    assert _plan(client, year)["total"]["batches_held"] == 0  # cached now
+
+    batch_status_change(batch=batch, actor=bkpsdm, status=Batch.Status.FINISHED)
+
+    assert _plan(client, year)["total"]["batches_held"] == 1
