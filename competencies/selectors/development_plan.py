@@ -385,7 +385,8 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
         target = _target_ids(item, population)
         below_now = target & population.below.get(item.competency_id, set())
         at_plan = set(item.gap_employee_ids) if approved else below_now
-        closed = {e for e in at_plan if e in population.employees} - population.below.get(
+        # dict_keys & set: the members of at_plan still employed, without a Python loop.
+        closed = (population.employees.keys() & at_plan) - population.below.get(
             item.competency_id, set()
         )
         real = realised.get(str(item.key), {})

@@ -81,6 +81,30 @@ def test_report_counts_linked_batches_completions_and_spending(delivered, approv
     assert report.total.participants == 6
 
 
+def test_sessions_without_their_own_jp_count_their_minutes(delivered, approved, staff_a, opd_a):
+    """The attendance is summed in the database per participant; a session without JP of
+    its own is worth its minutes / 45 (session_jp), each session once per participant."""
+    batch = Batch.objects.get(plan_item_link__isnull=False)
+    day = batch.starts_on
+    # 90 minutes: 2 JP by default; 30 minutes: 0.7 JP.
+    long_session = SessionFactory(batch=batch, jp=None, date=day, start_time=datetime.time(10),
+                                  end_time=datetime.time(11, 30))  # fmt: skip
+    short_session = SessionFactory(batch=batch, jp=None, date=day, start_time=datetime.time(13),
+                                   end_time=datetime.time(13, 30))  # fmt: skip
+    for employee in staff_a[:2]:
+        _attend(long_session, employee)
+        _attend(short_session, employee)
+    _attend(long_session, staff_a[2])
+
+    row = development_plan_report(plan=approved).items[0]
+
+    # Before: 5 × 2 JP in the batch and 4 JP of e-learning; now 2 × 2.7 + 1 × 2 more.
+    assert row.participants == 6
+    assert row.jp_delivered == Decimal(14) + Decimal("5.4") + Decimal(2)
+    by_opd = {r.unit: r for r in development_plan_report(plan=approved).opds}
+    assert by_opd[opd_a].jp_delivered == Decimal(10) + Decimal("7.4")
+
+
 def test_realisation_follows_the_item_into_a_revision(delivered, approved, bkpsdm):
     revision = plan_revise(actor=bkpsdm, plan=approved)
     row = development_plan_report(plan=revision).items[0]
