@@ -174,9 +174,12 @@ def test_h5p_content_on_the_content_origin_reports_through_the_lesson_page(
     expect(tab.locator("#h5p-status")).to_have_text(
         re.compile(re.escape(t("You have completed this lesson and the course.")))
     )
+    # "answered" already completes the lesson; wait for the "completed" queued after it.
     _until(
         tab,
-        lambda: H5pResult.objects.filter(completed_at__isnull=False).exists(),
+        lambda: H5pResult.objects.filter(
+            completed_at__isnull=False, last_verb="completed"
+        ).exists(),
         "the completed statement",
     )
     tab.context.close()
