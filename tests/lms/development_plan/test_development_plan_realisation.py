@@ -96,12 +96,13 @@ def test_sessions_without_their_own_jp_count_their_minutes(delivered, approved, 
         _attend(short_session, employee)
     _attend(long_session, staff_a[2])
 
-    row = development_plan_report(plan=approved).items[0]
+    report = development_plan_report(plan=approved)
 
     # Before: 5 × 2 JP in the batch and 4 JP of e-learning; now 2 × 2.7 + 1 × 2 more.
+    row = report.items[0]
     assert row.participants == 6
     assert row.jp_delivered == Decimal(14) + Decimal("5.4") + Decimal(2)
-    by_opd = {r.unit: r for r in development_plan_report(plan=approved).opds}
+    by_opd = {r.unit: r for r in report.opds}
     assert by_opd[opd_a].jp_delivered == Decimal(10) + Decimal("7.4")
 
 
