@@ -1717,11 +1717,12 @@ def _markdown(results: list[Result], meta: dict) -> str:
 
 @measure("HR summaries rebuild")
 def hr_summaries_rebuild() -> list[Result]:
-    """`manage.py hr_summaries_rebuild` from empty tables (current levels, yearly JP), then
-    a second run on tables already right (writes nothing)."""
-    from competencies.models import CurrentLevel, EmployeeJpYear
+    """`manage.py hr_summaries_rebuild` from empty tables (current levels, yearly JP, gap
+    counts), then a second run on tables already right (writes nothing)."""
+    from competencies.models import CurrentLevel, EmployeeJpYear, GapCount
     from competencies.services.summaries import summaries_rebuild
 
+    GapCount.objects.all().delete()
     CurrentLevel.objects.all().delete()
     EmployeeJpYear.objects.all().delete()
     start = time.perf_counter()

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The migration that creates the HR summary tables (docs/performance.md): they start empty,
-# and reports read them, so the `migrate` that applies it also fills them.
+# The migrations that create the HR summary tables (docs/performance.md): they start
+# empty, and reports read them, so the `migrate` that applies one also fills them.
 SUMMARIES_MIGRATION = ("competencies", "0016_perf_hr_summaries")
+GAP_COUNTS_MIGRATION = ("competencies", "0025_s12_gap_counts")
 
 
 class CompetenciesConfig(AppConfig):
@@ -23,7 +24,8 @@ def _fill_summaries_after_migrations(sender, *, plan=None, **kwargs) -> None:
     """Fills the summary tables when this `migrate` created them, so an upgraded
     database never shows reports from empty tables (the rebuild is idempotent)."""
     created = any(
-        (migration.app_label, migration.name) == SUMMARIES_MIGRATION and not backwards
+        (migration.app_label, migration.name) in (SUMMARIES_MIGRATION, GAP_COUNTS_MIGRATION)
+        and not backwards
         for migration, backwards in plan or ()
     )
     if not created:

@@ -26,6 +26,7 @@ from competencies.models import (
 from competencies.services.assessments import assessment_approve, assessment_create
 from competencies.services.employees import employee_create
 from competencies.services.organisation import orgunit_create
+from competencies.services.summaries import gap_counts_rebuild
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -202,6 +203,9 @@ def competencies_demo_seed(*, users: dict[str, User]) -> None:
             Employee.objects.filter(pk=employees[key].pk).update(supervisor=supervisor)
             employees[key].supervisor = supervisor
     _assessments(employees=employees, users=users, competencies=competencies)
+    # The demo accounts' HR records and the standards above are saved directly, not by
+    # the services that keep the gap counts: count every unit once (idempotent).
+    gap_counts_rebuild()
 
 
 def _assessments(*, employees, users, competencies) -> None:

@@ -29,6 +29,7 @@ from competencies.imports.runner import chunks, log_entries, run_import
 from competencies.models import Employee
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
+from competencies.services.summaries import gap_counts_refresh
 from config.celery import enqueue_on_commit
 
 
@@ -83,6 +84,17 @@ def _apply_employees(*, planned: EmployeePlan, actor: User | None, note: str) ->
         note=note,
         now=now,
         batch=uuid.uuid4(),
+    )
+    # The gap counts of every unit an employee joined or left (the old unit is in the
+    # row's changes), or whose holder changed position or status.
+    gap_counts_refresh(
+        unit_ids={e.unit_id for e in created}
+        | {
+            unit
+            for item in changed
+            if item.employee is not None and {"unit", "position", "is_active"} & set(item.changes)
+            for unit in (item.employee.unit_id, *item.changes.get("unit", ()))
+        }
     )
     employees_changed(
         [e.pk for e in created] + [i.employee.pk for i in changed if i.employee is not None]

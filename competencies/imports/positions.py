@@ -29,6 +29,7 @@ from competencies.imports.runner import (
 from competencies.models import Competency, OrgUnit, Position, PositionRequirement
 from competencies.services import audit
 from competencies.services.hooks import standards_changed
+from competencies.services.summaries import gap_counts_refresh_for_positions
 
 
 def _position_kind_aliases() -> dict[str, str]:
@@ -304,6 +305,10 @@ def _apply_positions(*, planned: _PositionPlan, actor: User | None, note: str) -
         now=now,
         batch=uuid.uuid4(),
     )
+    if restandardised:  # a new position has no holder yet: no gap counts to change
+        gap_counts_refresh_for_positions(
+            position_ids=[item.existing.pk for item in restandardised if item.existing]
+        )
     standards_changed()
 
 

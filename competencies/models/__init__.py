@@ -19,7 +19,7 @@ from competencies.models.jp_conversion import JpConversionRule, JpRecompute
 from competencies.models.organisation import OrgUnit, Position, PositionRequirement
 from competencies.models.records import TrainingRecord
 from competencies.models.settings import AgencySettings
-from competencies.models.summaries import CurrentLevel, EmployeeJpYear
+from competencies.models.summaries import CurrentLevel, EmployeeJpYear, GapCount
 
 __all__ = [
     "LEVELS",
@@ -34,6 +34,7 @@ __all__ = [
     "DevelopmentPlanSpend",
     "Employee",
     "EmployeeJpYear",
+    "GapCount",
     "Golongan",
     "HRScope",
     "Idp",

@@ -1,7 +1,7 @@
 """Summary tables for HR's reports: what the rules in `competencies.selectors.levels`
 (current levels) and `competencies.selectors.jp` (yearly JP) give, stored per employee so
 the gap heat-map, the training needs and the JP compliance report read instead of
-compute.
+compute; and the heat-map's gap sums per unit and competency.
 
 They hold the rules' OUTPUT, never a second copy of a rule: the services that change an
 input (an assessment decided, a training record approved or withdrawn) call
@@ -10,9 +10,11 @@ employees concerned and stores the answer. `hr_summaries_rebuild` rebuilds both 
 from scratch; the daily sweep refreshes current levels that change with the date alone
 (an assessment's validity ending or starting). docs/performance.md, "Summary tables".
 
-Neither table knows a unit: HR scope is applied by the employee queryset a report
-reads them through, so an employee moving unit changes nothing here and no scope can
-see another's rows."""
+The two per-employee tables know no unit: HR scope is applied by the employee queryset a
+report reads them through, so an employee moving unit changes nothing there and no scope
+can see another's rows. The third, `GapCount`, sums the gaps per unit for the heat-map:
+a report reads the rows of the unit subtree it may show, and the services that move an
+employee or change a standard refresh it (`competencies.services.summaries`)."""
 
 from __future__ import annotations
 
@@ -83,3 +85,41 @@ class EmployeeJpYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} · {self.year}: {self.jp}"
+
+
+class GapCount(models.Model):
+    """The gap heat-map's sums for one (unit, competency): among the unit's active
+    employees whose position's standard requires the competency, how many there are, how
+    many are below the required level by their current-level row (`CurrentLevel`, 0
+    without one) and by how many levels in all. The employees of the unit itself, not its
+    sub-units: a report sums the rows of a subtree by unit path.
+
+    Unlike the two tables above, this one knows units: a row is a unit's own figure, and
+    a report reads only the rows of the subtree it may show (HR scope). It is the output
+    of the same comparison the gap selectors make (`competencies.selectors.gaps`), over
+    the current-level table as it stands: where a level row is stale (its `refresh_on`
+    day has come), the reports compute the subtree afresh instead of reading here."""
+
+    unit = models.ForeignKey(
+        "competencies.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    competency = models.ForeignKey(
+        Competency, verbose_name=_("competency"), on_delete=models.CASCADE, related_name="+"
+    )
+    required = models.PositiveIntegerField(_("employees required to hold it"))
+    below = models.PositiveIntegerField(_("employees below the required level"))
+    gap_total = models.PositiveIntegerField(_("sum of the gaps"))
+
+    class Meta:
+        verbose_name = _("competency gap count")
+        verbose_name_plural = _("competency gap counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "competency"], name="gap_count_unit_competency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.competency_id}: {self.below}/{self.required}"

@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,6 +27,7 @@ from competencies.models import (
     Competency,
     CurrentLevel,
     Employee,
+    GapCount,
     OrgUnit,
     Position,
     PositionRequirement,
@@ -127,6 +129,16 @@ class GapCell:
     @property
     def share_below(self) -> float:
         return self.below / self.required if self.required else 0.0
+
+    @property
+    def heat(self) -> int:
+        """The heat-map's colour: 0 everyone meets the standard, 1 some below with an
+        average gap under one level, 2 from one to two levels, 3 two levels or more."""
+        if self.average_gap >= 2:
+            return 3
+        if self.average_gap >= 1:
+            return 2
+        return 1 if self.below else 0
 
 
 @dataclass
@@ -304,13 +316,53 @@ def gap_heatmap(
                 )
         competencies = _by_code(by_id, (competency_id for _, competency_id in cells))
         return HeatMap(units=units, competencies=competencies, cells=dict(cells))
-    cells = _heatmap_cells_today(employees, unit_by_path=unit_by_path, row_length=row_length)
+    counted = _heatmap_cells_from_counts(root, unit_by_path=unit_by_path, row_length=row_length)
+    today = (
+        counted
+        if counted is not None
+        else _heatmap_cells_today(employees, unit_by_path=unit_by_path, row_length=row_length)
+    )
     competencies = list(
-        Competency.objects.filter(pk__in={competency_id for _, competency_id in cells}).order_by(
+        Competency.objects.filter(pk__in={competency_id for _, competency_id in today}).order_by(
             "code"
         )
     )
-    return HeatMap(units=units, competencies=competencies, cells=cells)
+    return HeatMap(units=units, competencies=competencies, cells=today)
+
+
+def _heatmap_cells_from_counts(
+    root: OrgUnit | None, *, unit_by_path: dict[str, OrgUnit], row_length: int
+) -> dict[tuple[int, int], GapCell] | None:
+    """The heat-map's cells summed from the gap-count table (`GapCount`): one row per
+    (unit, position, competency) of the subtree instead of one per (employee,
+    requirement). None when an active employee of the subtree has a stale current-level
+    row (its day came before the daily sweep): the table counted the old level, so the
+    caller computes the cells afresh. One query."""
+    stale = CurrentLevel.objects.filter(
+        refresh_on__lte=timezone.localdate(), employee__is_active=True
+    )
+    counts = GapCount.objects.all()
+    if root is not None:
+        stale = stale.filter(employee__unit__path__startswith=root.path)
+        counts = counts.filter(unit__path__startswith=root.path)
+    # The stale-row test rides on every row (one round trip): no row, no cell either way.
+    rows = list(
+        counts.annotate(row=Substr("unit__path", 1, row_length), stale=Exists(stale))
+        .values("row", "competency_id", "stale")
+        .annotate(required_sum=Sum("required"), below_sum=Sum("below"), gap_sum=Sum("gap_total"))
+        .order_by()
+    )
+    if any(row["stale"] for row in rows):
+        return None
+    cells: dict[tuple[int, int], GapCell] = {}
+    for row in rows:
+        unit = unit_by_path.get(row["row"])
+        if unit is None:  # the root's own employees, above the rows
+            continue
+        cells[(unit.pk, row["competency_id"])] = GapCell(
+            required=row["required_sum"], below=row["below_sum"], gap_total=row["gap_sum"]
+        )
+    return cells
 
 
 def _heatmap_cells_today(

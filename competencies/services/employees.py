@@ -17,6 +17,7 @@ from competencies.models import Employee, OrgUnit, Position
 from competencies.selectors.hr_scope import employee_in_hr_scope, hr_scope_unit, privileged_user_ids
 from competencies.services import audit
 from competencies.services.hooks import employees_changed
+from competencies.services.summaries import gap_counts_refresh
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -128,6 +129,8 @@ def employee_create(
     employee.full_clean()
     employee.save()
     audit.audit_log(instance=employee, action=audit.CREATE, user=actor)
+    if employee.unit_id and employee.position_id:
+        gap_counts_refresh(unit_ids=[employee.unit_id])
     employees_changed([employee.pk])
     return employee
 
@@ -174,6 +177,8 @@ def employee_update(
     changes = audit.changes_between(before, after)
     if changes:
         audit.audit_log(instance=employee, action=audit.EDIT, user=actor, changes=changes)
+        if {"unit", "position", "is_active"} & set(changes):
+            gap_counts_refresh(unit_ids=[before["unit"], employee.unit_id])
         employees_changed([employee.pk])
     return employee
 
@@ -201,6 +206,7 @@ def employee_deactivate(*, actor: User, employee: Employee, reason: str = "") ->
         changes={"is_active": [True, False]},
         note=reason,
     )
+    gap_counts_refresh(unit_ids=[employee.unit_id])
     employees_changed([employee.pk])
     return employee
 
@@ -228,6 +234,7 @@ def employee_reactivate(*, actor: User, employee: Employee) -> Employee:
         user=actor,
         changes={"is_active": [False, True]},
     )
+    gap_counts_refresh(unit_ids=[employee.unit_id])
     employees_changed([employee.pk])
     return employee
 

@@ -18,6 +18,15 @@ HOW THEY ARE KEPT (docs/performance.md, "Summary tables"):
   assessment services take the employee (`employee_lock`) before the assessment, so a
   revocation (record, then the course-completion assessments) and an HR decision on one
   of those assessments cannot wait on each other.
+- The gap counts (`GapCount`, per unit × competency) also depend on where
+  employees are and what their positions require: the current-level refreshes above
+  refresh the units of the employees whose levels changed; the employee services
+  (`competencies.services.employees`: create, edit of unit or position, deactivate,
+  reactivate) refresh the old and the new unit; the position services and the position
+  import refresh the units holding a position whose standard changed; the employee
+  import refreshes every unit it added to, moved from or to. A unit's refresh locks the
+  unit rows (after the employees: LOCK ORDER ... → employee → unit) and writes only the
+  differences.
 - By date: a current level changes without any write when an approved assessment's
   validity ends or a future-dated one starts. Each row carries that day (`refresh_on`);
   readers compute such a row afresh, and `current_levels_sweep` (Celery beat, daily)
@@ -37,10 +46,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from competencies.models import CurrentLevel, Employee, EmployeeJpYear, TrainingRecord
+from competencies.models import (
+    CurrentLevel,
+    Employee,
+    EmployeeJpYear,
+    GapCount,
+    OrgUnit,
+    PositionRequirement,
+    TrainingRecord,
+)
 from competencies.selectors.jp import jp_by_employee, jp_counted_records
 from competencies.selectors.levels import current_level_rows
 
@@ -162,6 +179,113 @@ def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
     return changes
 
 
+# GAP COUNTS ------------------------------------------------------------------------------
+
+# A pair's gap test over the current-level table: what `_heatmap_cells_today` and
+# `employee_gaps_counted` (competencies.selectors.gaps) compare, a missing level being 0.
+_BELOW = "r.required_level > COALESCE(cl.level, 0)"
+
+
+def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
+    """{(unit, competency): (required, below, gap total)} of these units' own active
+    employees (every unit's with None), compared in the database. One query."""
+    where = ""
+    params: list[bool | int] = [True]
+    if unit_ids is not None:
+        if not unit_ids:
+            return {}
+        where = f" AND e.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        params += unit_ids
+    sql = (
+        "SELECT e.unit_id, r.competency_id, COUNT(*),"  # noqa: S608  # nosec B608
+        f" SUM(CASE WHEN {_BELOW} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {_BELOW} THEN r.required_level - COALESCE(cl.level, 0) ELSE 0 END)"
+        f" FROM {Employee._meta.db_table} e"  # tables from _meta, values as parameters
+        f" JOIN {PositionRequirement._meta.db_table} r ON r.position_id = e.position_id"
+        f" LEFT JOIN {CurrentLevel._meta.db_table} cl"
+        " ON cl.employee_id = e.id AND cl.competency_id = r.competency_id"
+        f" WHERE e.is_active = %s AND e.unit_id IS NOT NULL{where}"
+        " GROUP BY e.unit_id, r.competency_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (unit, competency): (int(required), int(below), int(gap_total))
+            for unit, competency, required, below, gap_total in cursor.fetchall()
+        }
+
+
+def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
+    """Makes the gap-count rows of these units (every unit with None) what the
+    comparison gives now, writing only the differences. The units' rows are locked first,
+    in key order, so two transactions refreshing one unit run one after the other (LOCK
+    ORDER: after the employees). Three reads and at most three writes."""
+    ids = None if unit_ids is None else sorted({pk for pk in unit_ids if pk is not None})
+    units = OrgUnit.objects.select_for_update().order_by("pk")
+    locked = list((units if ids is None else units.filter(pk__in=ids)).values_list("pk", flat=True))
+    wanted = _gap_count_rows(None if ids is None else locked)
+    existing_rows = (
+        GapCount.objects.all() if ids is None else GapCount.objects.filter(unit_id__in=locked)
+    )
+    existing = {(row.unit_id, row.competency_id): row for row in existing_rows}
+    changes = SummaryChanges()
+    gone = [row.pk for key, row in existing.items() if key not in wanted]
+    if gone:
+        changes.deleted = GapCount.objects.filter(pk__in=gone).delete()[0]
+    changed, new = [], []
+    for key, counts in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            unit_id, competency_id = key
+            new.append(
+                GapCount(
+                    unit_id=unit_id,
+                    competency_id=competency_id,
+                    required=counts[0],
+                    below=counts[1],
+                    gap_total=counts[2],
+                )
+            )
+        elif (row.required, row.below, row.gap_total) != counts:
+            row.required, row.below, row.gap_total = counts
+            changed.append(row)
+    if changed:
+        GapCount.objects.bulk_update(
+            changed, ["required", "below", "gap_total"], batch_size=BATCH_SIZE
+        )
+    if new:
+        GapCount.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    changes.updated, changes.created = len(changed), len(new)
+    return changes
+
+
+def gap_counts_refresh(*, unit_ids: Iterable[int | None]) -> SummaryChanges:
+    """Refreshes the gap counts of these units: after an employee joined, left, moved
+    or changed position (both units), or their current levels changed. No query
+    without a unit (None stands for an employee without one)."""
+    ids = [pk for pk in unit_ids if pk is not None]
+    if not ids:
+        return SummaryChanges()
+    with transaction.atomic():
+        return _gap_counts_sync(ids)
+
+
+@transaction.atomic
+def gap_counts_refresh_for_positions(*, position_ids: Iterable[int]) -> SummaryChanges:
+    """Refreshes the gap counts of every unit with an active holder of these positions:
+    after their competency standard (the required levels) changed."""
+    units = Employee.objects.filter(
+        position_id__in=list(position_ids), is_active=True, unit__isnull=False
+    ).values_list("unit_id", flat=True)
+    return _gap_counts_sync(set(units))
+
+
+@transaction.atomic
+def gap_counts_rebuild() -> SummaryChanges:
+    """Every unit's gap counts (an import of positions or employees, the rebuild)."""
+    return _gap_counts_sync(None)
+
+
 @transaction.atomic
 def employee_lock(*, employee_id: int) -> None:
     """Locks the employee row, for a service that must take it before other rows (the
@@ -174,7 +298,10 @@ def employee_lock(*, employee_id: int) -> None:
 def current_levels_refresh(*, employee_ids: Iterable[int]) -> SummaryChanges:
     """Refreshes the current levels of these employees (after an assessment changed)."""
     employees = _lock(employee_ids)
-    return _current_levels_sync([e.pk for e in employees])
+    changes = _current_levels_sync([e.pk for e in employees])
+    if changes.total:
+        _gap_counts_sync({e.unit_id for e in employees})
+    return changes
 
 
 @transaction.atomic
@@ -184,12 +311,17 @@ def jp_years_refresh(*, employee_ids: Iterable[int]) -> SummaryChanges:
 
 
 @transaction.atomic
-def summaries_refresh_for_employees(*, employee_ids: Iterable[int]) -> SummaryChanges:
-    """Both tables for these employees."""
+def summaries_refresh_for_employees(
+    *, employee_ids: Iterable[int], gap_counts: bool = True
+) -> SummaryChanges:
+    """Both tables for these employees, and the gap counts of their units when their
+    levels changed (`gap_counts=False`: the caller refreshes those itself)."""
     employees = _lock(employee_ids)
-    changes = _current_levels_sync([e.pk for e in employees])
-    changes += _jp_years_sync(employees)
-    return changes
+    levels = _current_levels_sync([e.pk for e in employees])
+    if levels.total and gap_counts:
+        _gap_counts_sync({e.unit_id for e in employees})
+    levels += _jp_years_sync(employees)
+    return levels
 
 
 def jp_years_refresh_for_activity(*, activity: str) -> int:
@@ -222,10 +354,13 @@ def current_levels_sweep() -> int:
 
 def summaries_rebuild(*, batch_size: int = BATCH_SIZE) -> SummaryChanges:
     """Both tables for every employee, from the rules, batch by batch (one transaction
-    per batch). Writes only what differs: idempotent. Rows of deleted employees go with
-    them (the foreign keys cascade)."""
+    per batch), then every unit's gap counts from them. Writes only what differs:
+    idempotent. Rows of deleted employees go with them (the foreign keys cascade)."""
     changes = SummaryChanges()
     ids = list(Employee.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        changes += summaries_refresh_for_employees(employee_ids=ids[start : start + batch_size])
+        changes += summaries_refresh_for_employees(
+            employee_ids=ids[start : start + batch_size], gap_counts=False
+        )
+    changes += gap_counts_rebuild()
     return changes

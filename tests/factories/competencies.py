@@ -22,7 +22,12 @@ from competencies.models import (
     PositionRequirement,
     TrainingRecord,
 )
-from competencies.services.summaries import current_levels_refresh, jp_years_refresh
+from competencies.services.summaries import (
+    current_levels_refresh,
+    gap_counts_refresh,
+    gap_counts_refresh_for_positions,
+    jp_years_refresh,
+)
 from competencies.siasn import DevelopmentType
 from tests.factories.accounts import UserFactory
 
@@ -76,19 +81,33 @@ class PositionFactory(factory.django.DjangoModelFactory):
 class PositionRequirementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PositionRequirement
+        skip_postgeneration_save = True
 
     position = factory.SubFactory(PositionFactory)
     competency = factory.SubFactory(CompetencyFactory)
     required_level = 3
 
+    @factory.post_generation
+    def summaries(obj, create, extracted, **kwargs):
+        """The gap counts, as the position services keep them."""
+        if create:
+            gap_counts_refresh_for_positions(position_ids=[obj.position_id])
+
 
 class EmployeeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employee
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, nip=factory.Sequence(valid_nip))
     full_name = factory.LazyAttribute(lambda o: f"{o.user.first_name} {o.user.last_name}".strip())
     employment_type = Employee.EmploymentType.PNS
+
+    @factory.post_generation
+    def summaries(obj, create, extracted, **kwargs):
+        """The gap counts of the unit, as the employee services keep them."""
+        if create and obj.unit_id and obj.position_id:
+            gap_counts_refresh(unit_ids=[obj.unit_id])
 
 
 class HRScopeFactory(factory.django.DjangoModelFactory):

@@ -577,8 +577,9 @@ class _Files:
 GROWN = 55
 
 
-# The limits are today's counts.
-@pytest.mark.parametrize(("step", "limit"), [("create", 13), ("update", 9), ("same", 7)])
+# The limits are today's counts. Creating adds the gap counts' refresh of the unit the new
+# employees joined (a savepoint, the unit's lock, its counts and its rows: 5).
+@pytest.mark.parametrize(("step", "limit"), [("create", 18), ("update", 9), ("same", 7)])
 def test_the_number_of_queries_does_not_grow_with_the_rows(step, limit):
     files = _Files(size=20)
 

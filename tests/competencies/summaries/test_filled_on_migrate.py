@@ -9,8 +9,8 @@ from django.db.models.signals import post_migrate
 
 import pytest
 
-from competencies.apps import SUMMARIES_MIGRATION
-from competencies.models import CurrentLevel, EmployeeJpYear
+from competencies.apps import GAP_COUNTS_MIGRATION, SUMMARIES_MIGRATION
+from competencies.models import CurrentLevel, EmployeeJpYear, GapCount
 from tests.factories.competencies import TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +40,17 @@ def test_the_migrate_that_creates_the_tables_fills_them(org):
 
     _migrate_signal([(migration, False)])
     assert EmployeeJpYear.objects.get(employee=employee).jp == 24
+
+
+def test_the_migrate_that_creates_the_gap_counts_fills_them(org):
+    org.employee(unit=org.unit_b)  # a staff member, below standard without any level
+    counted = set(GapCount.objects.values_list("unit_id", "competency_id", "below"))
+    assert (org.unit_b.pk, org.t01.pk, 1) in counted
+    GapCount.objects.all().delete()
+    migration = MigrationLoader(None, ignore_no_migrations=True).graph.nodes[GAP_COUNTS_MIGRATION]
+
+    _migrate_signal([(migration, True)])  # unapplied: nothing to fill
+    assert not GapCount.objects.exists()
+
+    _migrate_signal([(migration, False)])
+    assert set(GapCount.objects.values_list("unit_id", "competency_id", "below")) == counted

@@ -8,10 +8,11 @@ import datetime
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 
-from competencies.models import Assessment, CurrentLevel, Employee, EmployeeJpYear
+from competencies.models import Assessment, CurrentLevel, Employee, EmployeeJpYear, GapCount
 from competencies.selectors.compliance import (
     ComplianceFilters,
     jp_compliance_list,
@@ -32,14 +33,23 @@ from competencies.services.assessments import (
     assessments_from_course_completion,
     assessments_withdraw_for_source,
 )
-from competencies.services.employees import employee_update
+from competencies.services.employees import (
+    employee_deactivate,
+    employee_reactivate,
+    employee_update,
+)
+from competencies.services.positions import position_update
 from competencies.services.records import (
     training_record_approve,
     training_record_from_course,
     training_record_submit,
     training_record_withdraw,
 )
-from competencies.services.summaries import current_levels_sweep, summaries_rebuild
+from competencies.services.summaries import (
+    current_levels_sweep,
+    gap_counts_rebuild,
+    summaries_rebuild,
+)
 from competencies.siasn import DevelopmentType
 from tests.factories.accounts import UserFactory
 
@@ -47,12 +57,19 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-def _tables() -> tuple[set, set]:
+def _tables() -> tuple[set, set, set]:
     return (
         set(
             CurrentLevel.objects.values_list("employee_id", "competency_id", "level", "refresh_on")
         ),
         set(EmployeeJpYear.objects.values_list("employee_id", "year", "jp")),
+        _gap_counts(),
+    )
+
+
+def _gap_counts() -> set:
+    return set(
+        GapCount.objects.values_list("unit_id", "competency_id", "required", "below", "gap_total")
     )
 
 
@@ -110,6 +127,15 @@ def _changes(org, today):
         employee_id=budi.pk, source_key="enrolment:1", reason="Sertifikat dicabut"
     )
     employee_update(actor=org.hr, employee=cici, unit=org.other)  # moved unit
+    employee_update(actor=org.hr, employee=budi, position=org.head)  # another standard
+    leaver = org.employee(full_name="Dedi", unit=org.unit_b)
+    employee_deactivate(actor=org.hr, employee=leaver)  # left
+    returner = org.employee(full_name="Euis", unit=org.unit_b)
+    employee_deactivate(actor=org.hr, employee=returner)
+    employee_reactivate(actor=org.hr, employee=returner)  # came back
+    requirement = org.staff.requirements.get(competency=org.t01)
+    requirement.required_level = 4  # a standard raised through the position form
+    position_update(actor=org.hr, position=org.staff, changes={}, changed=True)
     return ani, budi, cici
 
 
@@ -118,8 +144,10 @@ def test_rebuilt_equals_incrementally_maintained(org, today):
     kept = _tables()
     assert kept[0] and kept[1]
 
+    assert kept[2]
     CurrentLevel.objects.all().delete()
     EmployeeJpYear.objects.all().delete()
+    GapCount.objects.all().delete()
     call_command("hr_summaries_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert _tables() == kept
@@ -195,6 +223,124 @@ def test_gap_reports_read_the_table_with_the_computations_results(org, today):
     assert sorted(employee_gaps(employees=everyone)) == sorted(
         employee_gaps(employees=everyone, as_of=today)
     )
+
+
+def test_the_heatmap_sums_the_gap_count_table(org, today, django_assert_max_num_queries):
+    """Today's heat-map reads the gap counts (one row per unit and competency), not every employee's requirements joined to their levels: a count
+    changed behind the services' back shows; the computation for today does not see it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _factory_data(org, today)
+    row = GapCount.objects.get(unit=org.unit_a, competency=org.t01)
+    before = gap_heatmap(root=org.dinas).cell(org.unit_a.pk, org.t01.pk)
+    GapCount.objects.filter(pk=row.pk).update(below=row.below + 7)
+
+    with CaptureQueriesContext(connection) as queries:
+        cell = gap_heatmap(root=org.dinas, units=[org.dinas, org.unit_a, org.unit_b]).cell(
+            org.unit_a.pk, org.t01.pk
+        )
+    assert cell.below == before.below + 7
+    assert gap_heatmap(root=org.dinas, as_of=today).cell(org.unit_a.pk, org.t01.pk) == before
+    # The counts (with the stale-row test), the competencies; no (employee, requirement)
+    # join.
+    assert len(queries) == 2
+    assert not any("positionrequirement" in q["sql"].lower() for q in queries.captured_queries)
+
+
+def _moved(org, people):
+    employee_update(actor=org.hr, employee=people[0], unit=org.other)
+
+
+def _new_position(org, people):
+    employee_update(actor=org.hr, employee=people[1], position=org.head)
+
+
+def _left(org, people):
+    employee_deactivate(actor=org.hr, employee=people[0])
+
+
+def _returned(org, people):
+    Employee.objects.filter(pk=people[2].pk).update(is_active=False)  # left long ago
+    gap_counts_rebuild()
+    employee_reactivate(actor=org.hr, employee=Employee.objects.get(pk=people[2].pk))
+
+
+def _joined(org, people):
+    org.employee(unit=org.unit_b, position=org.head)
+
+
+def _standard_raised(org, people):
+    requirement = org.staff.requirements.get(competency=org.m05)
+    requirement.required_level = 5
+    position_update(actor=org.hr, position=org.staff, changes={}, changed=True)
+
+
+def _imported_move(org, people):
+    from competencies.imports.employees import employees_import
+    from tests.competencies.imports.files import csv_bytes
+
+    person = Employee.objects.select_related("user").get(pk=people[0].pk)
+    report = employees_import(
+        data=csv_bytes(
+            ["nip", "name", "email", "kode_unit", "kode_jabatan"],
+            [
+                [person.user.nip, person.full_name, person.user.email, "LAIN", "HEAD"],
+                ["199203152019032001", "Rina Baru", "rina.baru@uji.example", "DINAS.B", "STAFF"],
+            ],
+        ),
+        filename="pegawai.csv", actor=None, dry_run=False,
+    )  # fmt: skip
+    assert report.ok, report.errors
+
+
+def _imported_standard(org, people):
+    from competencies.imports.positions import positions_import
+    from tests.competencies.imports.files import csv_bytes
+
+    report = positions_import(
+        data=csv_bytes(
+            ["kode", "nama", "jenis", "standar_kompetensi"],
+            [["STAFF", org.staff.name, "pelaksana", "M.05=4; T.01=1"]],
+        ),
+        filename="jabatan.csv", actor=None, dry_run=False,
+    )  # fmt: skip
+    assert report.ok, report.errors
+
+
+def _assessed_up(org, people):
+    _assessed(org, people[0], org.m05, 5, on=timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _moved,
+        _new_position,
+        _left,
+        _returned,
+        _joined,
+        _standard_raised,
+        _assessed_up,
+        _imported_move,
+        _imported_standard,
+    ],  # fmt: skip
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_each_change_keeps_the_heatmap_equal_to_the_computation(org, today, change):
+    """Right after one change through its service (nothing else refreshing the unit
+    since), the heat-map from the gap counts is the computation's, for every root; and
+    what was kept is what a rebuild gives."""
+    people = [org.employee(unit=org.unit_a) for _n in range(3)]
+    _assessed(org, people[1], org.m05, 2, on=today - DAY)
+
+    change(org, people)
+
+    for root in (None, org.dinas, org.unit_a, org.unit_b, org.other):
+        assert gap_heatmap(root=root).cells == gap_heatmap(root=root, as_of=today).cells
+    kept = _gap_counts()
+    assert gap_counts_rebuild().total == 0
+    assert _gap_counts() == kept
 
 
 def test_gap_reports_compute_an_employee_with_a_stale_level_row_afresh(org, today):
