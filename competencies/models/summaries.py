@@ -69,7 +69,9 @@ class EmployeeJpYear(models.Model):
         Employee,
         verbose_name=_("employee"),
         on_delete=models.CASCADE,
-        related_name="+",
+        # Named so a report can LEFT JOIN the year's row (a FilteredRelation) instead of
+        # a correlated subquery per employee (`employees_with_jp_summary`).
+        related_name="jp_years",
         db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))

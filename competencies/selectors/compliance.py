@@ -12,12 +12,13 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum, Window
+from django.db.models.functions import Substr
 from django.utils.module_loading import import_string
 
 from competencies.models import Employee, OrgUnit
 from competencies.selectors.jp import PPPK_JP_CAP_DEFAULT, JpTarget, jp_targets
-from competencies.selectors.summaries import employees_with_jp_summary, jp_by_employee_summary
+from competencies.selectors.summaries import employees_with_jp_summary
 
 
 @dataclass(frozen=True)
@@ -164,27 +165,47 @@ def jp_unit_summary(
     pppk_cap: int = PPPK_JP_CAP_DEFAULT,
 ) -> list[UnitCompliance]:
     """Per unit (each aggregating its subtree): active PNS, how many reach the JP
-    target, total and average JP; PPPK and how many are over their cap. Two queries
-    whatever the number of employees."""
-    with_jp = employees_with_jp_summary(employees=employees.filter(is_active=True), year=year)
-    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
-    rows = list(with_jp.values_list("unit__path", "jp", "employment_type"))  # type: ignore[misc]
+    target, total and average JP; PPPK and how many are over their cap. One query
+    whatever the number of employees: the database sums the JP table per row unit and
+    employment type (a few dozen rows instead of every employee)."""
     if not units:
         return []
+    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
+    floor = rules[Employee.EmploymentType.PNS].value
+    cap = rules[Employee.EmploymentType.PPPK].value
     length = len(units[0].path)
+    groups = (
+        employees_with_jp_summary(employees=employees.filter(is_active=True), year=year)
+        .annotate(row=Substr("unit__path", 1, length))
+        .values_list("row", "employment_type")
+        .annotate(
+            count=Count("pk"),
+            jp_sum=Sum("jp"),
+            reaching=Count("pk", filter=Q(jp__gte=floor)),
+            over=Count("pk", filter=Q(jp__gt=cap)),
+        )
+        .order_by()
+    )
     by_path = {u.path: UnitCompliance(u, 0, 0, Decimal(0)) for u in units}
-    for path, jp, employment_type in rows:
-        summary = by_path.get((path or "")[:length])
+    for path, employment_type, count, jp_sum, reaching, over in groups:
+        summary = by_path.get(path or "")
         if summary is None:
             continue
-        summary.add(jp=jp, rule=rules.get(employment_type, rules["PNS"]))
+        rule = rules.get(employment_type, rules["PNS"])
+        if rule.is_cap:
+            summary.pppk += count
+            summary.pppk_over_cap += over
+            continue
+        summary.employees += count
+        summary.jp_total += jp_sum
+        summary.meeting_target += reaching
     return [by_path[u.path] for u in units]
 
 
 @dataclass
 class ComplianceReport:
     """The compliance page: one page of the listing (employees with `jp`, user, unit and
-    position loaded) and the per-unit summary, from one pass over the employees."""
+    position loaded) and the per-unit summary."""
 
     page: Page
     summary: list[UnitCompliance]
@@ -200,56 +221,72 @@ def jp_compliance_report(
     page_size: int,
     pppk_cap: int = PPPK_JP_CAP_DEFAULT,
 ) -> ComplianceReport:
-    """What `jp_compliance_list` (paginated) and `jp_unit_summary` give together, in three
-    queries instead of three correlated JP sums over every employee: the active employees
-    under the filter's unit (ordered by name in the database), one grouped sum of the
-    year's JP rows of the JP table (`jp_by_employee_summary`), and the page's employees. The
-    listing is sorted by JP in Python with a stable sort, so its order is the database's
-    (jp, full_name, pk) exactly, as in `jp_compliance_list` and the exports."""
+    """`jp_compliance_list` paginated by the database and `jp_unit_summary` over the
+    filter's unit: three queries, none returning every employee. The page's employees
+    carry `jp` and their rule (`jp_rule`)."""
+    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
     active = employees.filter(is_active=True)
     if filters.unit is not None:
         active = active.filter(unit__path__startswith=filters.unit.path)
-    rows = list(
-        active.order_by("full_name", "pk").values_list(
-            "pk", "unit__path", "position__kind", "golongan", "employment_type"
-        )
+    summary = jp_unit_summary(
+        units=units, employees=active, year=filters.year, target=target, pppk_cap=pppk_cap
     )
-    rules = jp_targets(target=target, agency=_Cap(pppk_cap))
-    jp = jp_by_employee_summary(year=filters.year, employee_ids=active.values("pk"))
-    zero = Decimal(0)
-
-    length = len(units[0].path) if units else 0
-    by_path = {u.path: UnitCompliance(u, 0, 0, Decimal(0)) for u in units}
-    listing: list[tuple[Decimal, int]] = []
-    golongan = int(filters.golongan) if filters.golongan else None
-    for pk, path, position_kind, employee_golongan, employment_type in rows:
-        hours = jp.get(pk) or zero
-        rule = rules.get(employment_type, rules["PNS"])
-        summary = by_path.get((path or "")[:length])
-        if summary is not None:
-            summary.add(jp=hours, rule=rule)
-        if filters.position_kind and position_kind != filters.position_kind:
-            continue
-        if golongan and employee_golongan != golongan:
-            continue
-        if filters.below_target_only and rule.is_compliant(hours):
-            continue
-        listing.append((hours, pk))
-    listing.sort(key=lambda row: row[0])  # stable: name order kept within the same JP
-
-    page = Paginator(listing, page_size).get_page(page_number)
+    listing = jp_compliance_list(
+        employees=employees, filters=filters, target=target, pppk_cap=pppk_cap
+    )
+    # `jp` is the listing's annotation (jp_compliance_list), which the stubs cannot see.
+    keys_of = cast("QuerySet[Any]", listing).values_list("pk", "jp")
+    page, keys = _page_of_keys(keys_of, page_number, page_size)
     loaded = Employee.objects.select_related("user", "unit", "position").in_bulk(
-        [pk for _hours, pk in page.object_list]
+        [pk for pk, _jp in keys]
     )
     people = []
-    for hours, pk in page.object_list:
+    for pk, jp in keys:
         employee = loaded.get(pk)
         if employee is not None:
-            employee.jp = hours  # type: ignore[attr-defined]  # as employees_with_jp annotates
+            employee.jp = jp  # type: ignore[attr-defined]  # as employees_with_jp annotates
             employee.jp_rule = rules.get(employee.employment_type, rules["PNS"])  # type: ignore[attr-defined]
             people.append(employee)
-    page.object_list = people  # type: ignore[assignment]  # the rows, now as employees
-    return ComplianceReport(page=page, summary=[by_path[u.path] for u in units])
+    page.object_list = people  # the rows, now as employees
+    return ComplianceReport(page=page, summary=summary)
+
+
+class _Counted:
+    """What `Paginator` needs of a list whose length is already known."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, _slice: slice) -> list[Any]:
+        return []  # the page's rows are read by `_page_of_keys`
+
+
+def _page_of_keys(keys: QuerySet[Any], page_number: Any, page_size: int) -> tuple[Page, list]:
+    """(the page as `Paginator.get_page` gives it, its rows of `keys`). One query: the
+    rows of the page with the number of all rows beside each (a window COUNT), where
+    a paginator counts first and then reads the page; a second only for a page past the
+    last one (shown as the last page, as `get_page` does)."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    counted = keys.annotate(total=Window(Count("pk")))
+
+    def rows_of(number: int) -> list:
+        return list(counted[(number - 1) * page_size : number * page_size])
+
+    rows = rows_of(number) if number >= 1 else []
+    if not rows and number != 1:  # below 1 or past the last: the last page
+        number = max(1, -(-keys.count() // page_size))
+        rows = rows_of(number)
+    paginator: Paginator[Any] = Paginator(
+        cast("Any", _Counted(rows[0][-1] if rows else 0)), page_size
+    )
+    page = paginator.page(number)
+    return page, [row[:-1] for row in rows]
 
 
 def assignment_unit_figures(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DecimalField, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -70,8 +70,9 @@ def jp_for_employee_year(*, employee: Employee, year: int) -> Decimal:
 
 def employees_with_jp_summary(*, employees: QuerySet[Employee], year: int) -> QuerySet[Employee]:
     """Annotates `jp` (the year's JP from the JP table, 0 without a row), so the database
-    filters, sorts and paginates on it: `employees_with_jp` read instead of summed."""
-    jp = EmployeeJpYear.objects.filter(employee_id=OuterRef("pk"), year=year).values("jp")[:1]
+    filters, sorts and paginates on it: `employees_with_jp` read instead of summed. A
+    LEFT JOIN on the year's row (one at most: unique per employee and year), which the
+    database hashes once, rather than a lookup per employee for each use of `jp`."""
     return employees.annotate(
-        jp=Coalesce(Subquery(jp, output_field=_JP), Value(Decimal(0)), output_field=_JP)
-    )
+        jp_year=FilteredRelation("jp_years", condition=Q(jp_years__year=year))
+    ).annotate(jp=Coalesce(F("jp_year__jp"), Value(Decimal(0)), output_field=_JP))

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from competencies.models import Competency
+from competencies.templatetags.select_options import select_field
 from lms.forms import CatalogueFilterForm
-from lms.templatetags.select_options import select_field
 from tests.factories.competencies import OrgUnitFactory
 from tests.factories.lms import CoursePageFactory
 

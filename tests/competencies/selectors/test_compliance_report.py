@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.paginator import Paginator
+
 import pytest
 
 from competencies.models import Employee, Position
@@ -123,6 +125,33 @@ def test_compliance_report_pages_continue_the_order(org, staff):
     assert [e.full_name for e in first.page.object_list] == names[:2]
     assert [e.full_name for e in second.page.object_list] == names[2:4]
     assert second.page.paginator.num_pages == 3
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [(99, 3), ("abc", 1), (None, 1), ("2.0", 1), (2, 2), (0, 3), (-2, 3)]
+)
+def test_a_page_past_the_last_or_not_a_number_shows_as_get_page_would(org, staff, asked, shown):
+    """The page is read with its count in one query; what is shown for a page number
+    out of range or not a number is what `Paginator.get_page` shows (everyone in the
+    listing: six, the units only frame the summary)."""
+    report = _report(
+        org, units=[org.dinas], page_number=asked, page_size=2, below_target_only=False
+    )
+    everyone = _report(org, units=[org.dinas], page_size=50, below_target_only=False)
+    names = [e.full_name for e in everyone.page.object_list]
+
+    assert report.page.number == shown
+    assert (report.page.paginator.count, report.page.paginator.num_pages) == (6, 3)
+    assert report.page.number == Paginator(names, 2).get_page(asked).number
+    assert [e.full_name for e in report.page.object_list] == names[(shown - 1) * 2 : shown * 2]
+    assert report.page.has_next() == (shown < 3)
+
+
+def test_an_empty_listing_is_one_empty_page(org, staff):
+    report = _report(org, units=[org.other], unit=org.other, golongan=45, page_number=4)
+
+    assert (report.page.number, report.page.paginator.count) == (1, 0)
+    assert list(report.page.object_list) == []
 
 
 def test_compliance_report_summary_equals_the_unit_summary(org, staff):
