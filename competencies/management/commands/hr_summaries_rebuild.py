@@ -1,5 +1,6 @@
 """`manage.py hr_summaries_rebuild`: rebuilds the summary tables (current levels per
-employee × competency, JP per employee × year) from the rules, in batches. Idempotent:
+employee × competency, JP per employee × year, then the gap counts per unit ×
+competency) from the rules, in batches. Idempotent:
 it writes only the rows that differ, so a second run changes nothing. Run it once after
 the migration that creates the tables, and whenever data was changed outside the
 services (a restore, SQL by hand). docs/performance.md, "Summary tables"."""
@@ -15,7 +16,7 @@ from competencies.services.summaries import BATCH_SIZE, summaries_rebuild
 
 
 class Command(BaseCommand):
-    help = "Rebuild the HR summary tables (current levels, yearly JP) from the rules."
+    help = "Rebuild the HR summary tables (current levels, yearly JP, gap counts) from the rules."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
