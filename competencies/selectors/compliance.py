@@ -251,6 +251,9 @@ def jp_compliance_report(
     return ComplianceReport(page=page, summary=summary)
 
 
+_MAX_ROWS = 10**9  # more rows than any listing here will hold
+
+
 class _Counted:
     """What `Paginator` needs of a list whose length is already known."""
 
@@ -278,7 +281,9 @@ def _page_of_keys(keys: QuerySet[Any], page_number: Any, page_size: int) -> tupl
     def rows_of(number: int) -> list:
         return list(counted[(number - 1) * page_size : number * page_size])
 
-    rows = rows_of(number) if number >= 1 else []
+    # A number no listing reaches is not sent to the database (an OFFSET past bigint).
+    reachable = 1 <= number <= _MAX_ROWS // page_size
+    rows = rows_of(number) if reachable else []
     if not rows and number != 1:  # below 1 or past the last: the last page
         number = max(1, -(-keys.count() // page_size))
         rows = rows_of(number)

@@ -334,8 +334,7 @@ def _heatmap_cells_from_counts(
     root: OrgUnit | None, *, unit_by_path: dict[str, OrgUnit], row_length: int
 ) -> dict[tuple[int, int], GapCell] | None:
     """The heat-map's cells summed from the gap-count table (`GapCount`): one row per
-    (unit, position, competency) of the subtree instead of one per (employee,
-    requirement). None when an active employee of the subtree has a stale current-level
+    (unit, competency) of the subtree instead of one per (employee, requirement). None when an active employee of the subtree has a stale current-level
     row (its day came before the daily sweep): the table counted the old level, so the
     caller computes the cells afresh. One query."""
     stale = CurrentLevel.objects.filter(
