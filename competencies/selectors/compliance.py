@@ -128,14 +128,18 @@ class UnitCompliance:
     pppk: int = 0
     pppk_over_cap: int = 0
 
-    def add(self, *, jp: Decimal, rule: JpTarget) -> None:
+    def add_group(
+        self, *, rule: JpTarget, count: int, jp_sum: Decimal, reaching: int, over: int
+    ) -> None:
+        """Adds one group of employees under one rule, as the database summed them: PNS
+        count against the floor (`reaching` it), PPPK only by how many are `over` the cap."""
         if rule.is_cap:
-            self.pppk += 1
-            self.pppk_over_cap += not rule.is_compliant(jp)
+            self.pppk += count
+            self.pppk_over_cap += over
             return
-        self.employees += 1
-        self.jp_total += jp
-        self.meeting_target += rule.is_compliant(jp)
+        self.employees += count
+        self.jp_total += jp_sum
+        self.meeting_target += reaching
 
     @property
     def assignment_completion(self) -> float | None:
@@ -191,14 +195,13 @@ def jp_unit_summary(
         summary = by_path.get(path or "")
         if summary is None:
             continue
-        rule = rules.get(employment_type, rules["PNS"])
-        if rule.is_cap:
-            summary.pppk += count
-            summary.pppk_over_cap += over
-            continue
-        summary.employees += count
-        summary.jp_total += jp_sum
-        summary.meeting_target += reaching
+        summary.add_group(
+            rule=rules.get(employment_type, rules["PNS"]),
+            count=count,
+            jp_sum=jp_sum,
+            reaching=reaching,
+            over=over,
+        )
     return [by_path[u.path] for u in units]
 
 

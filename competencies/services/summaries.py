@@ -42,11 +42,13 @@ JP rule counts and how is decided there only."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from competencies.models import (
@@ -93,6 +95,48 @@ def _lock(employee_ids: Iterable[int]) -> list[Employee]:
     )
 
 
+def _write_differences(
+    model: type[Model],
+    *,
+    existing: dict[Any, Any],
+    wanted: dict[Any, tuple],
+    key_fields: tuple[str, ...],
+    fields: tuple[str, ...],
+    stamp: dict[str, Any] | None = None,
+    update: Callable[[list[Any]], None] | None = None,
+) -> SummaryChanges:
+    """Makes a summary table's rows `existing` ({key: row}) what `wanted` ({key: values
+    of `fields`}) says, writing only the differences: deletes the rows no longer wanted,
+    inserts the new ones (their key parts named by `key_fields`) and updates the rows
+    whose values changed, setting `stamp` (the day computed) on each row written. At most
+    three writes; `update` replaces the bulk update for a table that writes its changes
+    another way. The one home of the write step of every summary sync."""
+    stamp = stamp or {}
+    changes = SummaryChanges()
+    gone = [row.pk for key, row in existing.items() if key not in wanted]
+    if gone:
+        changes.deleted = model._default_manager.filter(pk__in=gone).delete()[0]
+    changed, new = [], []
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            parts = zip(key_fields, key, strict=True)
+            new.append(model(**dict(parts), **dict(zip(fields, values, strict=True)), **stamp))
+        elif tuple(getattr(row, name) for name in fields) != values:
+            for name, value in [*zip(fields, values, strict=True), *stamp.items()]:
+                setattr(row, name, value)
+            changed.append(row)
+    if changed:
+        if update is not None:
+            update(changed)
+        else:
+            model._default_manager.bulk_update(changed, [*fields, *stamp], batch_size=BATCH_SIZE)
+    if new:
+        model._default_manager.bulk_create(new, batch_size=BATCH_SIZE)
+    changes.updated, changes.created = len(changed), len(new)
+    return changes
+
+
 def _current_levels_sync(employee_ids: list[int]) -> SummaryChanges:
     """Makes the current-level rows of these employees what the rule gives today,
     writing only the differences. Two reads and at most three writes."""
@@ -102,34 +146,14 @@ def _current_levels_sync(employee_ids: list[int]) -> SummaryChanges:
         (row.employee_id, row.competency_id): row
         for row in CurrentLevel.objects.filter(employee_id__in=employee_ids)
     }
-    changes = SummaryChanges()
-    gone = [row.pk for key, row in existing.items() if key not in wanted]
-    if gone:
-        changes.deleted = CurrentLevel.objects.filter(pk__in=gone).delete()[0]
-    changed, new = [], []
-    for (employee_id, competency_id), want in wanted.items():
-        row = existing.get((employee_id, competency_id))
-        if row is None:
-            new.append(
-                CurrentLevel(
-                    employee_id=employee_id,
-                    competency_id=competency_id,
-                    level=want.level,
-                    refresh_on=want.refresh_on,
-                    computed_on=today,
-                )
-            )
-        elif (row.level, row.refresh_on) != (want.level, want.refresh_on):
-            row.level, row.refresh_on, row.computed_on = want.level, want.refresh_on, today
-            changed.append(row)
-    if changed:
-        CurrentLevel.objects.bulk_update(
-            changed, ["level", "refresh_on", "computed_on"], batch_size=BATCH_SIZE
-        )
-    if new:
-        CurrentLevel.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    changes.updated, changes.created = len(changed), len(new)
-    return changes
+    return _write_differences(
+        CurrentLevel,
+        existing=existing,
+        wanted={key: (want.level, want.refresh_on) for key, want in wanted.items()},
+        key_fields=("employee_id", "competency_id"),
+        fields=("level", "refresh_on"),
+        stamp={"computed_on": today},
+    )
 
 
 def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
@@ -153,30 +177,25 @@ def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
         (row.employee_id, row.year): row
         for row in EmployeeJpYear.objects.filter(employee_id__in=ids)
     }
-    changes = SummaryChanges()
-    gone = [row.pk for key, row in existing.items() if key not in wanted]
-    if gone:
-        changes.deleted = EmployeeJpYear.objects.filter(pk__in=gone).delete()[0]
-    changed, new = [], []
-    for (employee_id, year), jp in wanted.items():
-        jp = jp.quantize(_JP_PLACES)  # as the column stores it
-        row = existing.get((employee_id, year))
-        if row is None:
-            new.append(EmployeeJpYear(employee_id=employee_id, year=year, jp=jp))
-        elif row.jp != jp:
-            row.jp = jp
-            changed.append(row)
-    # One UPDATE per distinct new JP figure (tens in a batch of a thousand) rather than
-    # bulk_update's CASE over every row, which Django builds one expression per row for.
+    return _write_differences(
+        EmployeeJpYear,
+        existing=existing,
+        # Quantized as the column stores it, so an unchanged figure is not rewritten.
+        wanted={key: (jp.quantize(_JP_PLACES),) for key, jp in wanted.items()},
+        key_fields=("employee_id", "year"),
+        fields=("jp",),
+        update=_jp_update,
+    )
+
+
+def _jp_update(changed: list[EmployeeJpYear]) -> None:
+    """One UPDATE per distinct new JP figure (tens in a batch of a thousand) rather than
+    bulk_update's CASE over every row, which Django builds one expression per row for."""
     by_jp: dict[Decimal, list[int]] = defaultdict(list)
     for row in changed:
         by_jp[row.jp].append(row.pk)
     for jp, pks in by_jp.items():
         EmployeeJpYear.objects.filter(pk__in=pks).update(jp=jp)
-    if new:
-        EmployeeJpYear.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    changes.updated, changes.created = len(changed), len(new)
-    return changes
 
 
 # GAP COUNTS ------------------------------------------------------------------------------
@@ -228,35 +247,13 @@ def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
         GapCount.objects.all() if ids is None else GapCount.objects.filter(unit_id__in=locked)
     )
     existing = {(row.unit_id, row.competency_id): row for row in existing_rows}
-    changes = SummaryChanges()
-    gone = [row.pk for key, row in existing.items() if key not in wanted]
-    if gone:
-        changes.deleted = GapCount.objects.filter(pk__in=gone).delete()[0]
-    changed, new = [], []
-    for key, counts in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            unit_id, competency_id = key
-            new.append(
-                GapCount(
-                    unit_id=unit_id,
-                    competency_id=competency_id,
-                    required=counts[0],
-                    below=counts[1],
-                    gap_total=counts[2],
-                )
-            )
-        elif (row.required, row.below, row.gap_total) != counts:
-            row.required, row.below, row.gap_total = counts
-            changed.append(row)
-    if changed:
-        GapCount.objects.bulk_update(
-            changed, ["required", "below", "gap_total"], batch_size=BATCH_SIZE
-        )
-    if new:
-        GapCount.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    changes.updated, changes.created = len(changed), len(new)
-    return changes
+    return _write_differences(
+        GapCount,
+        existing=existing,
+        wanted=wanted,
+        key_fields=("unit_id", "competency_id"),
+        fields=("required", "below", "gap_total"),
+    )
 
 
 def gap_counts_refresh(*, unit_ids: Iterable[int | None]) -> SummaryChanges:
