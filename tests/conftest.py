@@ -3,6 +3,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
 from typing import NoReturn
 from urllib.parse import quote
 
@@ -47,8 +50,76 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(request, settings, tmp_path):
+    """Each test writes media under its own directory; a test on the module's demo data
+    (`demo_seeded`) under the directory the demo's files were written to."""
+    if "demo_seeded" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_seeded").media_root
+        return
+    if request.module.__name__ in _DEMO_SEEDED_MODULES:
+        pytest.fail(
+            "this module's demo data (demo_seeded) is in place for every test of the module "
+            "until its last: mark the whole module with usefixtures('demo_seeded'), and "
+            "test seeding itself in another module"
+        )
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+# THE DEMO DATA, SEEDED ONCE PER MODULE ---------------------------------------------------
+
+
+# The modules whose demo data is in place (their transaction not yet rolled back).
+_DEMO_SEEDED_MODULES: set[str] = set()
+
+
+@dataclass(frozen=True)
+class DemoSeeded:
+    media_root: str
+    # What `seed_demo --json` printed: one login per role.
+    logins: list[dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def demo_seeded(
+    request, django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[DemoSeeded]:
+    """`seed_demo --json` run once for the module's tests, in a transaction rolled back
+    after the module's last test. Each test still runs in a savepoint of its own (the
+    `db` fixture nests in this transaction), so what one test changes the next does not
+    see. Seeding takes seconds (~7 s on SQLite, more on PostgreSQL under CI's load), and
+    a module of tests that only read the demo would otherwise seed once per test.
+
+    The data stays until the module's last test, whether a test asks for it or not: so
+    only for a module all of whose tests read the demo (mark it
+    `usefixtures("demo_seeded")`; a test that does not use it fails, see `_media_root`),
+    none transactional (pytest-django runs those after the others, when this
+    transaction is already rolled back). A test of seeding itself (twice, its on-commit
+    callbacks, the signing key, refusing production) calls `seed_demo` in a module of its
+    own."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    media_root = str(tmp_path_factory.mktemp("demo-media"))
+    out = StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media_root):
+                call_command("seed_demo", "--json", stdout=out)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    _DEMO_SEEDED_MODULES.add(request.module.__name__)
+    try:
+        yield DemoSeeded(media_root=media_root, logins=json.loads(out.getvalue()))
+    finally:
+        _DEMO_SEEDED_MODULES.discard(request.module.__name__)
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from io import StringIO
 
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 import pytest
@@ -22,7 +20,8 @@ from accounts.models import User
 from lms.models import CoursePage
 from tests.security.url_expectations import EXPECTATIONS, PREFIX_RULES
 
-pytestmark = pytest.mark.django_db
+# The demo data, seeded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_seeded")]
 
 # Words that only the named language uses; the page in the OTHER language must not show
 # them. Whole words, case-sensitive (a course title in sentence case is still caught).
@@ -156,13 +155,8 @@ def _admin_once(client, language: str) -> None:
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=StringIO())
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_every_page_speaks_one_language(client, demo, language):
+def test_every_page_speaks_one_language(client, language):
     # Wagtail builds its admin menu once per process: open it in the other language first,
     # so a label translated at registration (gettext, not gettext_lazy) stays in that
     # language and shows here.

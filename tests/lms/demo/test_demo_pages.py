@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.urls import reverse
 
 import pytest
@@ -12,12 +9,8 @@ import pytest
 from accounts.models import User
 from lms.models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt, QuizPage
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=StringIO())
+# The demo data, seeded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_seeded")]
 
 
 def _get_ok(client, url):
@@ -26,7 +19,7 @@ def _get_ok(client, url):
     return response.content.decode()
 
 
-def test_learner_pages_render_on_demo_data(client, demo):
+def test_learner_pages_render_on_demo_data(client):
     peserta = User.objects.get(email="peserta@demo.bontang.example")
     client.force_login(peserta)
 
@@ -42,7 +35,7 @@ def test_learner_pages_render_on_demo_data(client, demo):
         _get_ok(client, reverse("lms:attempt", args=[attempt.uuid]))
 
 
-def test_trainer_pages_render_on_demo_data(client, demo):
+def test_trainer_pages_render_on_demo_data(client):
     trainer = User.objects.get(email="pelatih@demo.bontang.example")
     client.force_login(trainer)
 
@@ -59,7 +52,7 @@ def test_trainer_pages_render_on_demo_data(client, demo):
     _get_ok(client, reverse("lms_questions:add"))
 
 
-def test_demo_completion_gives_learning_gain(demo):
+def test_demo_completion_gives_learning_gain():
     from lms.selectors.trainer import course_report
 
     course = CoursePage.objects.get(slug="pelayanan-prima-berakhlak")
