@@ -27,7 +27,11 @@ class _AnyOf(Lookup):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+        # One `{1,2,…}` text literal rather than the list: Django's cursors bind on the
+        # client, and psycopg quotes a list element by element (a regular expression per
+        # id: ~0.2 s of a 10,000-recipient assignment). int() admits ids only.
+        literal = "{" + ",".join(str(int(pk)) for pk in self.rhs) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, literal)
 
 
 def ids_q(field: str, ids: Sequence[int]) -> Any:

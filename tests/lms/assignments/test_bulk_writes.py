@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.utils import timezone
 
 import pytest
@@ -165,6 +166,19 @@ def test_ids_q_matches_the_listed_ids_only(make_employees, unit):
         people[1].pk
     ]
     assert not Employee.objects.filter(ids_q("pk", [])).exists()
+
+
+def test_ids_q_sends_the_ids_as_one_array_literal_on_postgresql():
+    """Django binds parameters on the client: a Python list becomes a quoted array built
+    element by element (a regular expression per id, ~0.2 s of a 10,000-recipient
+    assignment in the profile). The ids go as one `{...}` literal instead."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes `__in` (the fallback)")
+    _sql, params = Employee.objects.filter(ids_q("pk", [3, 1, 2])).query.sql_with_params()
+
+    assert params == ("{3,1,2}",)
+    with pytest.raises((TypeError, ValueError)):
+        Employee.objects.filter(ids_q("pk", ["1,2"])).query.sql_with_params()
 
 
 def test_notify_many_by_user_ids_reads_activity_and_email_preference(
