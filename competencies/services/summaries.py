@@ -98,20 +98,21 @@ def _lock(employee_ids: Iterable[int]) -> list[Employee]:
 def _write_differences(
     model: type[Model],
     *,
-    existing: dict[Any, Any],
+    rows: Iterable[Any],
     wanted: dict[Any, tuple],
     key_fields: tuple[str, ...],
     fields: tuple[str, ...],
     stamp: dict[str, Any] | None = None,
     update: Callable[[list[Any]], None] | None = None,
 ) -> SummaryChanges:
-    """Makes a summary table's rows `existing` ({key: row}) what `wanted` ({key: values
-    of `fields`}) says, writing only the differences: deletes the rows no longer wanted,
-    inserts the new ones (their key parts named by `key_fields`) and updates the rows
+    """Makes a summary table's `rows` (the ones in question, read once, keyed by their
+    `key_fields`) what `wanted` ({key: values of `fields`}) says, writing only the
+    differences: deletes the rows no longer wanted, inserts the new ones and updates the rows
     whose values changed, setting `stamp` (the day computed) on each row written. At most
     three writes; `update` replaces the bulk update for a table that writes its changes
     another way. The one home of the write step of every summary sync."""
     stamp = stamp or {}
+    existing = {tuple(getattr(row, name) for name in key_fields): row for row in rows}
     changes = SummaryChanges()
     gone = [row.pk for key, row in existing.items() if key not in wanted]
     if gone:
@@ -142,13 +143,9 @@ def _current_levels_sync(employee_ids: list[int]) -> SummaryChanges:
     writing only the differences. Two reads and at most three writes."""
     today = timezone.localdate()
     wanted = current_level_rows(employee_ids=employee_ids, as_of=today)
-    existing = {
-        (row.employee_id, row.competency_id): row
-        for row in CurrentLevel.objects.filter(employee_id__in=employee_ids)
-    }
     return _write_differences(
         CurrentLevel,
-        existing=existing,
+        rows=CurrentLevel.objects.filter(employee_id__in=employee_ids),
         wanted={key: (want.level, want.refresh_on) for key, want in wanted.items()},
         key_fields=("employee_id", "competency_id"),
         fields=("level", "refresh_on"),
@@ -173,13 +170,9 @@ def _jp_years_sync(employees: list[Employee]) -> SummaryChanges:
     for year in years:
         for employee_id, jp in jp_by_employee(year=year, employee_ids=ids).items():
             wanted[(employee_id, year)] = jp
-    existing = {
-        (row.employee_id, row.year): row
-        for row in EmployeeJpYear.objects.filter(employee_id__in=ids)
-    }
     return _write_differences(
         EmployeeJpYear,
-        existing=existing,
+        rows=EmployeeJpYear.objects.filter(employee_id__in=ids),
         # Quantized as the column stores it, so an unchanged figure is not rewritten.
         wanted={key: (jp.quantize(_JP_PLACES),) for key, jp in wanted.items()},
         key_fields=("employee_id", "year"),
@@ -243,13 +236,9 @@ def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
     units = OrgUnit.objects.select_for_update().order_by("pk")
     locked = list((units if ids is None else units.filter(pk__in=ids)).values_list("pk", flat=True))
     wanted = _gap_count_rows(None if ids is None else locked)
-    existing_rows = (
-        GapCount.objects.all() if ids is None else GapCount.objects.filter(unit_id__in=locked)
-    )
-    existing = {(row.unit_id, row.competency_id): row for row in existing_rows}
     return _write_differences(
         GapCount,
-        existing=existing,
+        rows=GapCount.objects.all() if ids is None else GapCount.objects.filter(unit_id__in=locked),
         wanted=wanted,
         key_fields=("unit_id", "competency_id"),
         fields=("required", "below", "gap_total"),
