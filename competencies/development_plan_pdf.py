@@ -15,7 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from competencies.pdf import BOLD, REGULAR, _para, register_fonts
+from competencies.pdf import BOLD, REGULAR, _para, pdfa_build, register_fonts
 
 
 @dataclass(frozen=True)
@@ -70,5 +70,5 @@ def render_plan_report(data: PlanPDF) -> bytes:
         _para(_("Per perangkat daerah"), styles["Heading2"]),
         table(_("Perangkat daerah"), data.opds),
     ]
-    doc.build(story)
+    pdfa_build(doc, story)
     return buffer.getvalue()

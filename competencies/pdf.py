@@ -4,23 +4,38 @@ imports the fonts from here, since competencies may not import lms."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape  # nosec B406 - escaping, not parsing
 
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+SRGB_PROFILE = Path(__file__).resolve().parent / "icc" / "sRGB.icc"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 
@@ -38,6 +53,146 @@ def register_fonts() -> None:
     every Indonesian name and title prints as written. Once per process."""
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+# PDF/A ------------------------------------------------------------------------------------
+# Every portal PDF aims at PDF/A-3b (ISO 19005-3, level B: the look is preserved for the
+# long term; level 3 because a signed certificate embeds its Open Badges credential):
+# only embedded fonts (DejaVu, also for reportlab's initial text state, which would
+# otherwise name an unembedded Helvetica), an sRGB output intent for the DeviceRGB
+# colours, and XMP metadata that identifies PDF/A and repeats the Info dictionary.
+# pyHanko's signing updates both alike (ModDate, Producer). docs/certificates.md,
+# "Archival (PDF/A)", says what is checked and what no validator here could confirm.
+
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+
+
+@functools.cache
+def _srgb_profile_compressed() -> bytes:
+    return zlib.compress(SRGB_PROFILE.read_bytes())
+
+
+class _Moment:
+    """What reportlab's PDFDate reads of a document's TimeStamp: the Info dictionary's
+    CreationDate/ModDate at a given moment (reportlab's `invariant` mode otherwise writes
+    1 January 2000)."""
+
+    def __init__(self, moment: datetime.datetime) -> None:
+        minutes = int((moment.utcoffset() or datetime.timedelta()).total_seconds() // 60)
+        self.YMDhms = moment.timetuple()[:6]
+        self.dhh = int(minutes / 60)
+        self.dmm = abs(minutes) % 60
+
+
+def _xmp_date(moment: _Moment) -> str:
+    year, month, day, hour, minute, second = moment.YMDhms
+    sign = "-" if moment.dhh < 0 else "+"
+    return (
+        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+        f"{sign}{abs(moment.dhh):02d}:{moment.dmm:02d}"
+    )
+
+
+def _xmp(document: pdfdoc.PDFDocument) -> bytes:
+    """The XMP packet, from the Info dictionary's own values when the file is written,
+    so the two cannot disagree."""
+    info = document.info
+    date = _xmp_date(document._timeStamp)
+
+    def text(value: object) -> str:
+        return xml_escape(str(value))
+
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about=""'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        "<dc:format>application/pdf</dc:format>"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>"
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li></rdf:Alt></dc:description>'
+        f"<pdf:Producer>{text(info.producer)}</pdf:Producer>"
+        f"<pdf:Keywords>{text(info.keywords)}</pdf:Keywords>"
+        f"<xmp:CreatorTool>{text(info.creator)}</xmp:CreatorTool>"
+        f"<xmp:CreateDate>{date}</xmp:CreateDate>"
+        f"<xmp:ModifyDate>{date}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{date}</xmp:MetadataDate>"
+        "<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
+
+
+class _Metadata(pdfdoc.PDFStream):
+    """The XMP stream, unfiltered as PDF/A asks (reportlab's own XMP stream would be
+    compressed, or carry an empty /Filter)."""
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        content = _xmp(document)
+        dictionary = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Metadata"),
+                "Subtype": pdfdoc.PDFName("XML"),
+                "Length": len(content),
+            }
+        )
+        return pdfdoc.format(dictionary, document) + b"\nstream\n" + content + b"\nendstream\n"
+
+
+class PdfACanvas(canvas.Canvas):
+    """A reportlab canvas whose file declares PDF/A-3b and keeps the rules above.
+    `created`: the Info and XMP creation date (default: reportlab's, fixed in invariant
+    mode). Platypus documents use it as `canvasmaker` (`pdfa_canvasmaker`)."""
+
+    def __init__(
+        self, filename, *, created: datetime.datetime | None = None, **kwargs: object
+    ) -> None:
+        register_fonts()
+        # Platypus passes these explicitly, None when its document sets none.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
+        if kwargs.get("invariant") is None:
+            kwargs["invariant"] = 1 if created is not None else 0
+        super().__init__(filename, **kwargs)
+        document = self._doc
+        if created is not None:
+            document._timeStamp = _Moment(created)
+        document.info.creator = "Portal Pembelajaran ASN"
+        profile = pdfdoc.PDFStream(
+            # Compressed once per process: a stream that names its /Filter is written as is.
+            dictionary=pdfdoc.PDFDictionary({"N": 3, "Filter": pdfdoc.PDFName("FlateDecode")}),
+            content=_srgb_profile_compressed(),
+        )
+        intent = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("OutputIntent"),
+                "S": pdfdoc.PDFName("GTS_PDFA1"),
+                "OutputConditionIdentifier": pdfdoc.PDFString(OUTPUT_CONDITION),
+                "Info": pdfdoc.PDFString(OUTPUT_CONDITION),
+                "DestOutputProfile": document.Reference(profile),
+            }
+        )
+        catalog = document.Catalog
+        # reportlab's catalog writes only the keys it lists; OutputIntents is not one of
+        # them (reportlab's own PDF/A support is in its commercial edition).
+        catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
+        catalog.OutputIntents = pdfdoc.PDFArray([intent])
+        catalog.Metadata = _Metadata()
+
+
+def pdfa_build(doc: BaseDocTemplate, story: list) -> None:
+    """Builds a platypus document on `PdfACanvas`, in the active language."""
+    doc.lang = doc.lang or get_language() or None  # the catalog's /Lang
+    doc.build(story, canvasmaker=PdfACanvas)
+
+
+def issue_moment(day: datetime.date) -> datetime.datetime:
+    """Midnight of `day` in the portal's time zone: the creation date of a document
+    issued that day."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -115,7 +270,7 @@ def render_compliance_summary(data: CompliancePDF) -> bytes:
                 style=grid, repeatRows=1, colWidths=[58 * mm, 42 * mm, 48 * mm, 16 * mm],
             ),
         ]  # fmt: skip
-    doc.build(story)
+    pdfa_build(doc, story)
     return buffer.getvalue()
 
 
@@ -247,5 +402,5 @@ def render_transcript(data: TranscriptPDF, *, anchor: dict | None = None) -> byt
             Spacer(1, 6 * mm),
             SignatureBlock(data.signature_lines, anchor if anchor is not None else {}),
         ]
-    doc.build(story)
+    pdfa_build(doc, story)
     return buffer.getvalue()

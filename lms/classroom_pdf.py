@@ -15,7 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from competencies.pdf import BOLD, REGULAR, _para, register_fonts
+from competencies.pdf import BOLD, REGULAR, _para, pdfa_build, register_fonts
 
 
 def _styles():
@@ -103,7 +103,7 @@ def render_calling_letter(data: CallingLetter) -> bytes:
         Spacer(1, 8 * mm),
         _para(_("Issued on %(date)s") % {"date": data.issued_on}, body),
     ]  # fmt: skip
-    doc.build(story)
+    pdfa_build(doc, story)
     return buffer.getvalue()
 
 
@@ -143,5 +143,5 @@ def render_attendance_sheet(data: AttendanceSheet) -> bytes:
         Spacer(1, 5 * mm),
         table,
     ]
-    doc.build(story)
+    pdfa_build(doc, story)
     return buffer.getvalue()

@@ -27,7 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from competencies.formats import jp_display
-from competencies.pdf import BOLD, REGULAR, register_fonts
+from competencies.pdf import BOLD, REGULAR, PdfACanvas, issue_moment
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 QR_SIZE = 96.0  # points, about 34 mm
@@ -156,11 +156,17 @@ def _centred(
 
 
 def render_certificate(data: CertificateData) -> bytes:
-    register_fonts()
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, invariant=1)
+    c = PdfACanvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pageCompression=1,
+        created=issue_moment(data.issued_on),
+        lang=data.language,
+    )
     c.setTitle(f"{data.number} — {data.holder_name}")
     c.setAuthor(data.agency_name)
+    c.setSubject(data.course_title)
     with translation.override(data.language):
         c.addLiteral(background_operators())
         _draw_heading(c, data)

@@ -185,11 +185,23 @@ def sign_document(
 sign_document.available = signing_automatic  # type: ignore[attr-defined]
 
 
-def embed_attachments(writer: object, attachments: tuple[tuple[str, bytes, str, str], ...]) -> None:
-    """Adds `attachments` to a pyHanko writer (before it is signed) as embedded,
-    associated files of the document."""
-    from pyhanko.pdf_utils import embed, generic
+def revision_prepare(writer: object, attachments: tuple[tuple[str, bytes, str, str], ...]) -> None:
+    """Readies the revision a pyHanko writer will sign: adds `attachments` as embedded,
+    associated files of the document (PDF/A-3: with their MIME type and date), and keeps
+    the PDF/A rule that the Info dictionary and the XMP agree. pyHanko writes its own
+    name as the XMP producer but appends it to the Info producer; both say pyHanko's
+    name alone once it is the Info producer before writing."""
+    import datetime
 
+    from pyhanko.pdf_utils import embed, generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    trailer = writer.trailer  # type: ignore[attr-defined]
+    if "/Info" in trailer:
+        info = generic.DictionaryObject(trailer["/Info"])
+        info["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.set_info(info)  # type: ignore[attr-defined]
+    now = datetime.datetime.now(datetime.UTC)
     for name, content, mime_type, description in attachments:
         embed.embed_file(
             writer,  # type: ignore[arg-type]
@@ -200,6 +212,7 @@ def embed_attachments(writer: object, attachments: tuple[tuple[str, bytes, str, 
                     writer,  # type: ignore[arg-type]
                     data=content,
                     mime_type=mime_type,
+                    params=embed.EmbeddedFileParams(modification_date=now),
                 ),
                 description=description,
                 af_relationship=generic.pdf_name("/Data"),

@@ -31,7 +31,7 @@ import requests
 from cryptography import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from lms.signing import SignatureRequest, SigningError, embed_attachments, ltv, trust_roots
+from lms.signing import SignatureRequest, SigningError, ltv, revision_prepare, trust_roots
 
 SIGN_PATH = "/api/sign/pdf"
 
@@ -71,7 +71,7 @@ class BsreSigner:
         if request.attachments:
             # Embedded here, before the gateway signs, so that its signature covers them.
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            embed_attachments(writer, request.attachments)
+            revision_prepare(writer, request.attachments)
             buffer = io.BytesIO()
             writer.write(buffer)
             pdf = buffer.getvalue()

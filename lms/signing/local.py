@@ -12,6 +12,7 @@ The key is read once per process (lms.signing.get_signer caches the backend)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 from pathlib import Path
@@ -26,15 +27,17 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfReadError
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import BaseStamp, BaseStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
@@ -43,9 +46,9 @@ from lms.signing import (
     SignatureRequest,
     SigningError,
     demo_pki,
-    embed_attachments,
     ltv,
     outside_event_loop,
+    revision_prepare,
     revocation,
 )
 
@@ -66,10 +69,26 @@ logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineRevocatio
 BYTES_RESERVED = 16 * 1024
 BYTES_RESERVED_WITH_TIMESTAMP = 32 * 1024
 
+
 # The renderer draws the visible signature block (name, NIP, position, date, "Ditandatangani
 # secara elektronik") with the certificate's embedded font; the field's own appearance is
 # an empty box over it, so the block and the signature are one clickable thing in readers.
-EMPTY_STAMP = TextStampStyle(stamp_text="", border_width=0)
+# Empty also of resources: pyHanko's text stamp, even without text, names an unembedded
+# Courier in its appearance, which PDF/A forbids.
+@dataclasses.dataclass(frozen=True)
+class _EmptyStampStyle(BaseStampStyle):
+    def create_stamp(
+        self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict
+    ) -> _EmptyStamp:
+        return _EmptyStamp(writer, self, box)
+
+
+class _EmptyStamp(BaseStamp):
+    def _render_inner_content(self) -> list[bytes]:
+        return []
+
+
+EMPTY_STAMP = _EmptyStampStyle(border_width=0)
 
 
 class _KeptSigningCertificate(CMSAttributeProvider):
@@ -259,7 +278,7 @@ class LocalSigner:
         )
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            embed_attachments(writer, request.attachments)
+            revision_prepare(writer, request.attachments)
             output = outside_event_loop(
                 lambda: pdf_signer.sign_pdf(
                     writer,

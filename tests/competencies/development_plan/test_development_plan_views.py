@@ -9,6 +9,7 @@ from django.urls import reverse
 import pytest
 
 from competencies.models import DevelopmentPlan, DevelopmentPlanItem, DevelopmentPlanSpend
+from tests.pdfa import pdfa_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,8 @@ def test_report_exports(client, bkpsdm, approved, export, start):
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith(start)
+    if export == "pdf":
+        assert pdfa_problems(body) == []
 
 
 def test_spend_form_refuses_bad_amounts_and_dates(client, bkpsdm, approved, year):

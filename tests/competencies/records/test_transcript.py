@@ -79,6 +79,10 @@ def test_transcript_pdf(client, people, home_page):
     assert check.valid and check.reason
     pages = PdfReader(io.BytesIO(response.content)).pages
     assert "Ditandatangani secara elektronik" in pages[-1].extract_text()
+    # and stays within the PDF/A-3b rules tests/pdfa.py checks (issue 19, "Archival").
+    from tests.pdfa import pdfa_problems
+
+    assert pdfa_problems(response.content) == []
 
 
 def test_transcript_pdf_unsigned_when_signing_is_off(client, people, home_page, settings):

@@ -11,6 +11,7 @@ from django.utils import translation
 
 import pdfplumber
 import pytest
+from pypdf import PdfReader
 
 from competencies.pdf import (
     CompliancePDF,
@@ -20,6 +21,7 @@ from competencies.pdf import (
     render_compliance_summary,
     render_transcript,
 )
+from tests.pdfa import pdfa_problems
 
 LONG_NAME = "Prof. Dr. Ir. Raden Ajeng Sri Wahyuningsih Kusumawardhani, S.E., M.Si., M.Kes."
 LONG_UNIT = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Bontang"
@@ -78,6 +80,8 @@ def test_transcript_table_keeps_headers_and_numbers_inside_their_cells(language)
         )
 
     _assert_text_inside_cells(pdf)
+    assert pdfa_problems(pdf) == []
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == language
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -97,3 +101,4 @@ def test_jp_summary_table_keeps_headers_and_nips_inside_their_cells(language):
         )
 
     _assert_text_inside_cells(pdf)
+    assert pdfa_problems(pdf) == []

@@ -21,6 +21,7 @@ from lms.services.classroom import batch_status_change, session_save
 from lms.services.classroom_calendar import batch_calendar_ics
 from lms.services.classroom_nominations import nomination_create, nomination_decide
 from tests.factories.lms import SessionFactory
+from tests.pdfa import pdfa_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,7 @@ def test_calling_letter_and_attendance_list_are_pdfs(batch, supervisor, staff, h
     sheet = render_attendance_sheet(attendance_sheet_data(session=batch.sessions.get()))
     assert letter.startswith(b"%PDF") and len(letter) > 1000
     assert sheet.startswith(b"%PDF")
+    assert pdfa_problems(letter) == [] and pdfa_problems(sheet) == []
 
 
 def test_trainer_ledger_counts_sessions_and_jp_per_year_with_a_csv(client, batch, hr):
