@@ -263,30 +263,34 @@ def training_needs_counted(
     *, employees: QuerySet, course_id: int | None = None
 ) -> tuple[list[TrainingNeed], int]:
     """(`training_needs`, the number of active employees in `employees`): the count
-    comes with the gaps, in the same query."""
-    from competencies.selectors.gaps import employee_gaps_counted
+    comes with the gaps, in the same query. The live courses' links are read first, so
+    the gaps are read, grouped, for their competencies only."""
+    from competencies.selectors.gaps import employee_gap_groups
 
-    gaps, employee_count = employee_gaps_counted(employees=employees)
-    return _training_needs(gaps, employees=employees, course_id=course_id), employee_count
-
-
-def _training_needs(
-    gaps: list[tuple[int, int, int, int]], *, employees: QuerySet, course_id: int | None
-) -> list[TrainingNeed]:
-    # {competency id: {required level: employees with that gap}}: a link closes the gaps
-    # whose required level is at most its target level, a union of a few sets (C code)
-    # instead of a Python test per employee and link (~70,000 gaps at city scale).
-    by_level: dict[int, dict[int, set[int]]] = {}
-    for employee_id, competency_id, required, _current in gaps:
-        by_level.setdefault(competency_id, {}).setdefault(required, set()).add(employee_id)
-    if not by_level:
-        return []
-    links = CourseCompetency.objects.filter(
-        competency_id__in=list(by_level), course__live=True
-    ).select_related("course", "competency")
+    links = CourseCompetency.objects.filter(course__live=True).select_related(
+        "course", "competency"
+    )
     if course_id is not None:
         links = links.filter(course_id=course_id)
     link_rows = list(links.order_by("course_id", "competency__code"))
+    by_level, employee_count = employee_gap_groups(
+        employees=employees, competency_ids={link.competency_id for link in link_rows}
+    )
+    return _training_needs(by_level, link_rows, employees=employees), employee_count
+
+
+def _training_needs(
+    by_level: dict[int, dict[int, set[int]]],
+    link_rows: list[CourseCompetency],
+    *,
+    employees: QuerySet,
+) -> list[TrainingNeed]:
+    # by_level: {competency id: {required level: employees with that gap}}; a link closes
+    # the gaps whose required level is at most its target level, a union of a few sets
+    # (C code) instead of a Python test per employee and link.
+    link_rows = [link for link in link_rows if link.competency_id in by_level]
+    if not link_rows:
+        return []
     taken = _training_need_taken(
         employees=employees, course_ids=sorted({link.course_id for link in link_rows})
     )

@@ -140,6 +140,31 @@ def test_employee_gaps_match_the_single_employee_selector(org, people):
         assert single == {pair for pair in batch if pair[0] == employee.pk}
 
 
+def test_grouped_gaps_are_the_gaps_grouped_including_a_stale_level(org, people):
+    """`employee_gap_groups` (what the report reads) is `employee_gaps` grouped per
+    competency and required level, also for an employee whose level row is stale: the
+    assessment that lifted e4 to c2's standard is no longer valid today, which the
+    table does not know until the daily sweep."""
+    from competencies.models import CurrentLevel
+    from competencies.selectors.gaps import employee_gap_groups
+
+    e4 = people["e4"]
+    Assessment.objects.filter(employee=e4, competency=org.c2).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    CurrentLevel.objects.filter(employee=e4).update(refresh_on=timezone.localdate())
+    flat: dict = {}
+    for employee_id, competency_id, required, _current in employee_gaps(employees=_employees(org)):
+        flat.setdefault(competency_id, {}).setdefault(required, set()).add(employee_id)
+    groups, count = employee_gap_groups(employees=_employees(org))
+    assert groups == flat
+    assert e4.pk in groups[org.c2.pk][2]
+    assert count == 4
+    only_c1, _ = employee_gap_groups(employees=_employees(org), competency_ids=[org.c1.pk])
+    assert only_c1 == {org.c1.pk: flat[org.c1.pk]}
+    assert employee_gap_groups(employees=_employees(org), competency_ids=[]) == ({}, 4)
+
+
 def test_report_page_is_scoped_to_the_hr_managers_units(client, org, people, scoped_hr):
     client.force_login(scoped_hr)
     response = client.get(reverse("lms_training_needs"))
