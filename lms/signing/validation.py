@@ -44,6 +44,7 @@ class PdfSignatureCheck:
     signer: str = ""
     signer_organisation: str = ""
     reason: str = ""
+    title: str = ""  # the document's title (the portal writes "<number> — <holder>")
     signing_time: datetime.datetime | None = None
     timestamp: datetime.datetime | None = None  # an RFC 3161 token's time (PAdES B-T)
     timestamp_trusted: bool = False
@@ -53,6 +54,14 @@ class PdfSignatureCheck:
     revocation_confirmed: bool = False
     revoked_at_signing: bool = False  # ... or that it was revoked
     revocation_updated: datetime.datetime | None = None  # the newest CRL's thisUpdate
+
+    def names_certificate(self, number: str) -> bool:
+        """Whether the PDF was signed for certificate `number`: the portal's signature
+        reason ends with it ("Sertifikat <number>"), or, for a signature made without
+        that reason (a BSrE gateway), the title the portal wrote begins with it."""
+        if not number:
+            return False
+        return self.reason.rsplit(" ", 1)[-1] == number or self.title.startswith(f"{number} ")
 
     @property
     def valid(self) -> bool:
@@ -114,6 +123,10 @@ def pdf_signature_check(pdf: bytes) -> PdfSignatureCheck:
     )
     timestamp = status.timestamp_validity
     reason = signature.sig_object.get("/Reason")
+    try:
+        title = str(reader.trailer_view["/Info"]["/Title"])
+    except (KeyError, TypeError, PdfError):
+        title = ""
     moment = timestamp.timestamp if timestamp is not None else status.signer_reported_dt
     revocation = _embedded_revocation(reader, signature, roots, moment)
     return PdfSignatureCheck(
@@ -123,6 +136,7 @@ def pdf_signature_check(pdf: bytes) -> PdfSignatureCheck:
         signer=_name(status.signing_cert, "common_name"),
         signer_organisation=_name(status.signing_cert, "organization_name"),
         reason=str(reason) if reason is not None else "",
+        title=title,
         signing_time=status.signer_reported_dt,
         timestamp=timestamp.timestamp if timestamp is not None else None,
         timestamp_trusted=bool(timestamp is not None and timestamp.trusted),

@@ -3,11 +3,13 @@ rate-limited verification pages (/verify/...)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
@@ -40,6 +42,9 @@ if TYPE_CHECKING:
 VERIFY_RATE_GROUP = "lms.verify"
 
 
+logger = logging.getLogger(__name__)
+
+
 def _verify_rate(group: str, request: HttpRequest) -> str:
     return getattr(settings, "LMS_VERIFY_RATE", "") or "30/m"
 
@@ -68,12 +73,26 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 @require_GET
-def certificate_download(request: HttpRequest, code: str) -> FileResponse:
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = certificate_get_for_user(user=request.user, code=code)
     language = request.GET.get("lang")
     if language not in ("id", "en"):
         language = None
-    data = certificate_pdf_bytes(certificate=certificate, language=language)
+    try:
+        data = certificate_pdf_bytes(certificate=certificate, language=language)
+    except SigningError as error:
+        # A signed certificate's copy rendered now (the other language, a lost file) is
+        # signed now: a TSA that does not answer, or a BSrE gateway (the signer's
+        # passphrase), leaves nothing to send. Said plainly, not as a server error.
+        logger.warning("Certificate %s not sent: %s", certificate.pk, error)
+        messages.error(
+            request,
+            _(
+                "The certificate could not be signed just now, so this copy cannot be "
+                "downloaded yet. Please try again later; the certificate itself stays valid."
+            ),
+        )
+        return redirect("lms:dashboard")
     safe_number = re.sub(r"[^0-9A-Za-z-]+", "-", certificate.number).strip("-")
     suffix = f"-{language}" if language and language != certificate.language else ""
     return FileResponse(
@@ -245,7 +264,7 @@ def verify_pdf(request: HttpRequest, code: str) -> HttpResponse:
             "check": check,
             "error": error,
             "source": source,
-            "matches": bool(check and certificate.number and certificate.number in check.reason),
+            "matches": bool(check and check.names_certificate(certificate.number)),
             "max_mb": settings.LMS_VERIFY_PDF_MAX_BYTES // (1024 * 1024),
         },
     )

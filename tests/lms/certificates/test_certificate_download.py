@@ -57,6 +57,30 @@ def test_english_rendering_on_request(client, certificate, holder):
     assert "-en.pdf" in response["Content-Disposition"]
 
 
+def test_a_copy_that_cannot_be_signed_now_says_so_instead_of_failing(
+    client, certificate, holder, settings
+):
+    """A signed certificate's English copy is rendered and signed on request: when the
+    signature cannot be made now (a TSA that does not answer; a BSrE gateway, which needs
+    the signer's passphrase), the learner gets a clear message, not a server error, and
+    the stored original still downloads."""
+    from lms import signing
+
+    assert certificate.signed_at is not None
+    settings.LMS_PDF_SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"  # discard port: refused
+    settings.LMS_PDF_SIGNING_TSA_TIMEOUT = 1
+    signing.reset()
+    try:
+        response = _download(client, holder, certificate, lang="en")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("lms:dashboard")
+        page = client.get(response["Location"]).content.decode()
+        assert "could not be signed just now" in page
+        assert _download(client, None, certificate).status_code == 200
+    finally:
+        signing.reset()
+
+
 @pytest.mark.parametrize("who", ["supervisor", "hr_manager", "administrator"])
 def test_supervisor_hr_and_administrators_may_download(client, certificate, request, who):
     user = request.getfixturevalue(who)

@@ -235,6 +235,32 @@ def test_an_uploaded_tampered_pdf_is_reported_altered(client, certificate):
     assert "Dokumen diubah setelah ditandatangani" in response.content.decode()
 
 
+def test_a_pdf_signed_without_the_portals_reason_is_matched_by_its_title(client, certificate):
+    # A gateway (BSrE) signs without the portal's reason ("Sertifikat <number>"); the
+    # document's title, "<number> — <holder>", written by the portal in the revision the
+    # signature covers, still names the certificate. Another certificate's PDF does not
+    # match.
+    from lms.pdf import render_certificate
+    from lms.services.certificate_pdfs import certificate_data
+    from lms.signing import SignatureRequest
+
+    pdf = render_certificate(certificate_data(certificate=certificate))
+    signed = signing.get_signer().sign(pdf, request=SignatureRequest(box=None))
+    assert pdf_signature_check(signed).reason == ""
+
+    page = _upload(client, certificate, signed).content.decode()
+    assert "PDF ditandatangani untuk nomor sertifikat ini" in page
+
+    other = certificate.__class__.objects.get(pk=certificate.pk)
+    other.number = certificate.number + "9"
+    other_pdf = signing.get_signer().sign(
+        render_certificate(certificate_data(certificate=other)), request=SignatureRequest(box=None)
+    )
+    assert "PDF ditandatangani untuk sertifikat lain" in _upload(
+        client, certificate, other_pdf
+    ).content.decode()
+
+
 def test_an_uploaded_file_that_is_not_a_pdf_or_too_large_gets_a_clear_message(
     client, certificate, settings
 ):
