@@ -75,7 +75,7 @@ def test_a_copy_that_cannot_be_signed_now_says_so_instead_of_failing(
         assert response.status_code == 302
         assert response["Location"] == reverse("lms:dashboard")
         page = client.get(response["Location"]).content.decode()
-        assert "could not be signed just now" in page
+        assert "belum dapat ditandatangani saat ini" in page
         assert _download(client, None, certificate).status_code == 200
     finally:
         signing.reset()
