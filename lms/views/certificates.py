@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +74,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 @require_GET
-def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_download(request: HttpRequest, code: str) -> HttpResponseBase:
     certificate = certificate_get_for_user(user=request.user, code=code)
     language = request.GET.get("lang")
     if language not in ("id", "en"):

@@ -256,9 +256,10 @@ def test_a_pdf_signed_without_the_portals_reason_is_matched_by_its_title(client,
     other_pdf = signing.get_signer().sign(
         render_certificate(certificate_data(certificate=other)), request=SignatureRequest(box=None)
     )
-    assert "PDF ditandatangani untuk sertifikat lain" in _upload(
-        client, certificate, other_pdf
-    ).content.decode()
+    assert (
+        "PDF ditandatangani untuk sertifikat lain"
+        in _upload(client, certificate, other_pdf).content.decode()
+    )
 
 
 def test_an_uploaded_file_that_is_not_a_pdf_or_too_large_gets_a_clear_message(
