@@ -155,6 +155,44 @@ def _centred(
     c.drawCentredString(PAGE_WIDTH / 2, y, text)
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """A centred text fitted to its width: one line, shrunk from its size down to a
+    minimum; longer, wrapped onto lines at that minimum (smaller still, down to 9 pt, only
+    beyond `max_lines`), so that a name or title of any length stays inside the frame."""
+
+    lines: tuple[str, ...]
+    font: str
+    size: float
+
+    @property
+    def extra(self) -> float:
+        """How far below the first line's baseline the last one lies."""
+        return (len(self.lines) - 1) * self.size * 1.2
+
+
+def _fit(
+    text: str, font: str, size: float, max_width: float, *, min_size: float, max_lines: int = 2
+) -> _Lines:
+    while size > min_size and pdfmetrics.stringWidth(text, font, size) > max_width:
+        size -= 1
+    lines = [text]
+    if pdfmetrics.stringWidth(text, font, size) > max_width:
+        lines = _wrap(text, font, size, max_width)
+        while len(lines) > max_lines and size > 9:
+            size -= 1
+            lines = _wrap(text, font, size, max_width)
+    return _Lines(lines=tuple(lines), font=font, size=size)
+
+
+def _draw_lines(c: canvas.Canvas, text: _Lines, y: float) -> float:
+    """Draws `text` centred from baseline `y` down; returns how far below `y` it went."""
+    c.setFont(text.font, text.size)
+    for number, line in enumerate(text.lines):
+        c.drawCentredString(PAGE_WIDTH / 2, y - number * text.size * 1.2, line)
+    return text.extra
+
+
 def render_certificate(data: CertificateData) -> bytes:
     buffer = io.BytesIO()
     c = PdfACanvas(
@@ -207,16 +245,11 @@ def _draw_heading(c: canvas.Canvas, data: CertificateData) -> None:
 def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
     """Holder, course, period and JP, competencies and validity."""
     w, h = PAGE_WIDTH, PAGE_HEIGHT
-    c.setFillColorRGB(0, 0, 0)
-    c.setFont(REGULAR, 12)
-    c.drawCentredString(w / 2, h - 195, _("awarded to"))
-    _centred(c, data.holder_name, h - 225, BOLD, 24, w - 160)
-    if data.holder_nip:
-        c.setFont(REGULAR, 12)
-        c.drawCentredString(w / 2, h - 245, f"NIP {data.holder_nip}")
-    # The place and date of birth under the NIP; a long place wraps, and everything
-    # below moves down by the lines it takes.
-    drop = 0.0
+    # A long name, the rank line, the course title and the competencies wrap (`_fit`),
+    # and what follows each moves down by the lines it takes (`drop`). When they need
+    # more room than the page leaves above the signer block and the QR code, the whole
+    # block starts higher, into the space under the number (`lift`, at most 24 pt).
+    name = _fit(data.holder_name, BOLD, 24, w - 160, min_size=14)
     birth = ", ".join(
         part
         for part in (
@@ -225,26 +258,50 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
         )
         if part
     )
-    if birth:
-        c.setFont(REGULAR, 10)
-        text = _("Place/date of birth: %(value)s") % {"value": birth}
-        for line in _wrap(text, REGULAR, 10, w - 160)[:2]:
-            c.drawCentredString(w / 2, h - 259 - drop, line)
-            drop += 12
-    details = " · ".join(
-        part
-        for part in (
-            data.holder_rank,
-            data.holder_position,
-            data.holder_unit,
-        )
-        if part
+    birth_lines = (
+        _wrap(_("Place/date of birth: %(value)s") % {"value": birth}, REGULAR, 10, w - 160)[:2]
+        if birth
+        else []
     )
-    if details:
-        _centred(c, details, h - 260 - drop, REGULAR, 10, w - 160)
+    details_text = " · ".join(
+        part for part in (data.holder_rank, data.holder_position, data.holder_unit) if part
+    )
+    details = _fit(details_text, REGULAR, 10, w - 160, min_size=8) if details_text else None
+    title = _fit(data.course_title, BOLD, 17, w - 160, min_size=12)
+    items = ", ".join(
+        f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies
+    )
+    competencies = (
+        _fit(
+            _("Competencies developed: %(items)s") % {"items": items},
+            REGULAR,
+            10,
+            w - 180,
+            min_size=8,
+        )
+        if data.competencies
+        else None
+    )
+    extra = sum(
+        block.extra for block in (name, details, title, competencies) if block is not None
+    ) + 12 * max(len(birth_lines) - 1, 0)
+    h += min(max(extra - 24, 0), 24)  # the lift
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(REGULAR, 12)
+    c.drawCentredString(w / 2, h - 195, _("awarded to"))
+    drop = _draw_lines(c, name, h - 225)
+    if data.holder_nip:
+        c.setFont(REGULAR, 12)
+        c.drawCentredString(w / 2, h - 245 - drop, f"NIP {data.holder_nip}")
+    c.setFont(REGULAR, 10)
+    for line in birth_lines:
+        c.drawCentredString(w / 2, h - 259 - drop, line)
+        drop += 12
+    if details is not None:
+        drop += _draw_lines(c, details, h - 260 - drop)
     c.setFont(REGULAR, 12)
     c.drawCentredString(w / 2, h - 277 - drop, _("who has completed the training"))
-    _centred(c, data.course_title, h - 300 - drop, BOLD, 17, w - 160)
+    drop += _draw_lines(c, title, h - 300 - drop)
     period = _date(data.completed_on)
     if data.started_on and data.started_on != data.completed_on:
         period = f"{_date(data.started_on)} – {period}"
@@ -268,18 +325,8 @@ def _draw_award(c: canvas.Canvas, data: CertificateData) -> None:
             w - 160,
         )
         below = h - 356 - drop
-    if data.competencies:
-        items = ", ".join(
-            f"{name} ({_('level')} {level})" if level else name for name, level in data.competencies
-        )
-        _centred(
-            c,
-            _("Competencies developed: %(items)s") % {"items": items},
-            below,
-            REGULAR,
-            10,
-            w - 180,
-        )
+    if competencies is not None:
+        below -= _draw_lines(c, competencies, below)
     if data.valid_until:
         c.setFont(REGULAR, 9)
         c.drawCentredString(

@@ -240,7 +240,9 @@ def worker_heartbeat_record(self: Task) -> None:
     record(hostname=self.request.hostname or "eager")
 
 
-@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    bind=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5
+)
 def certificate_signing_job_run(self: Task, job_id: int) -> None:
     """The signer's batch. A gateway or TSA that does not answer is retried with backoff
     (the batch resumes where it stopped); after the last retry the batch is marked failed
@@ -258,6 +260,23 @@ def certificate_signing_job_run(self: Task, job_id: int) -> None:
             certificate_signing_job_give_up(job_id=job_id, error=str(error))
             return
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+    except (OperationalError, InterfaceError):
+        raise  # retried by Celery (autoretry_for)
+    except Exception as error:
+        # Anything else (a bug, a library's surprise) would leave the batch "running"
+        # for ever, its progress bar spinning: it ends as failed, with the reason, and a
+        # new batch resumes it.
+        certificate_signing_job_give_up(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def certificates_sign_automatically() -> int:
+    """Every five minutes (CELERY_BEAT_SCHEDULE): automatic signing's second chance for
+    certificates left unsigned at issue. Idempotent; returns how many were signed."""
+    from lms.services.certificate_signing import certificates_sign_automatically as service
+
+    return service()
 
 
 @shared_task(

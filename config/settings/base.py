@@ -435,6 +435,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "lms.tasks.certificate_issue_sweep",
         "schedule": crontab(minute=40),
     },
+    # Every five minutes (300 s): with automatic signing, sign certificates left unsigned
+    # at issue (a TSA or OCSP responder that did not answer); nothing otherwise.
+    "certificates-sign-automatically": {
+        "task": "lms.tasks.certificates_sign_automatically",
+        "schedule": 300,
+        "options": {"expires": 290},
+    },
     "certificate-expiry-reminders": {
         "task": "lms.tasks.certificate_expiry_reminders_send",
         "schedule": crontab(hour=7, minute=5),

@@ -9,6 +9,7 @@ marked signed that is not."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -158,6 +159,36 @@ def certificate_sign_on_issue(*, certificate: Certificate) -> None:
         for name in ("signed_at", "signed_by_subject", "signing_error"):
             setattr(certificate, name, getattr(signed, name))
         certificate.pdf.name = signed.pdf.name
+
+
+def certificates_sign_automatically(*, limit: int = 200) -> int:
+    """The sweep of automatic signing (`lms.tasks.certificates_sign_automatically`, every
+    five minutes): signs the certificates still waiting that were issued more than a
+    minute ago (left unsigned at issue by a TSA, OCSP responder or worker that failed),
+    oldest first, at most `limit`. The first SigningError ends the run (recorded on the
+    certificate): the service is still down, or the key unusable, and the next one would
+    fail alike; the next run tries again. Idempotent (`certificate_sign` signs each
+    once). Nothing without automatic signing (the signer signs from the queue). Returns
+    how many it signed."""
+    from lms.selectors.certificates import certificates_waiting_for_signature
+
+    if not signing_automatic():
+        return 0
+    ids = list(
+        certificates_waiting_for_signature()
+        .filter(issued_at__lte=timezone.now() - datetime.timedelta(minutes=1))
+        .order_by("issued_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    signed = 0
+    for certificate_id in ids:
+        try:
+            if certificate_sign(certificate_id=certificate_id) is not None:
+                signed += 1
+        except SigningError as error:
+            logger.warning("Automatic signing stopped, to be tried again: %s", error)
+            break
+    return signed
 
 
 # THE SIGNER'S QUEUE -----------------------------------------------------------------------

@@ -80,9 +80,67 @@ def test_long_names_and_subject_titles_stay_on_the_page():
     )
     reader = PdfReader(io.BytesIO(pdf))
     first, second = (page.extract_text() for page in reader.pages)
-    assert name in first
+    assert name in " ".join(first.split())  # in full, on one line or wrapped onto two
     # The long subject wrapped onto several lines rather than running past the JP column.
     assert "Antikorupsi" in second and second.count("Penguatan Integritas") == 4
+
+
+def test_names_and_titles_of_any_length_wrap_inside_the_frame():
+    """The longest a name, a course title and the rank/position/unit line can be (255
+    characters each) wrap onto several lines instead of shrinking past legibility or
+    running off the page: every character lies inside the page frame, at 12 pt or more
+    for the name and title, and every word is printed."""
+    import pdfplumber
+
+    from lms.pdf import PAGE_WIDTH
+
+    words = "Raden Ajeng Siti Nurhaliza Kusumawardhani Putri Ayu Diningrat Sosrodiningrat"
+    name = (f"Prof. Dr. Ir. {words} {words} {words}")[:240] + ", S.H., M.Hum."
+    title = ("Pelatihan Teknis Peningkatan Kualitas Pelayanan Publik Berbasis Standar "
+             "Pelayanan Minimal dan Survei Kepuasan Masyarakat ") * 3  # fmt: skip
+    title = title[:255].strip()
+    unit = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Bontang " * 3
+    pdf = render_certificate(
+        _data(
+            holder_name=name,
+            course_title=title,
+            holder_rank="Pembina Utama Muda (IV/c)",
+            holder_position="Analis Kebijakan Ahli Madya pada Sekretariat Daerah " * 2,
+            holder_unit=unit.strip(),
+            holder_birth_place="Bontang",
+            holder_birth_date=datetime.date(1992, 1, 1),
+            qualification="Sangat Memuaskan",
+            competencies=(("Pelayanan Publik", 3), ("Integritas", 2), ("Komunikasi", 3)),
+            valid_until=datetime.date(2029, 1, 1),
+            signature_state="signed",
+            signed_on=datetime.date(2026, 1, 3),
+            signer_name="Drs. H. Muhammad Abdurrahman, M.Si.",
+            signer_title="Kepala BKPSDM",
+        )
+    )
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        chars = page.chars
+        text = page.extract_text()
+    assert chars
+    outside = [c["text"] for c in chars if c["x0"] < 30 or c["x1"] > PAGE_WIDTH - 30]
+    assert outside == []
+    flat = " ".join(text.split())
+    for word in [*name.split(), *title.split()]:
+        assert word in flat
+    big = {round(c["size"]) for c in chars if c["fontname"].endswith("DejaVuSans-Bold")}
+    assert min(big) >= 9
+    # Nothing is printed over anything else (the signer block, the QR code's caption).
+    boxes = [
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"]) for c in chars if c["text"].strip()
+    ]
+    overlaps = [
+        (a[4], b[4])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+    ]
+    assert overlaps == []
 
 
 def _set_nip(employee, nip: str) -> None:
