@@ -30,6 +30,7 @@ PINNED_TASK_NAMES = {
     "lms.tasks.assignment_rules_apply",
     "lms.tasks.certificate_bulk_jobs_delete_expired",
     "lms.tasks.certificate_signing_job_run",
+    "lms.tasks.certificates_sign_automatically",
     "lms.tasks.certificate_bulk_zip",
     "lms.tasks.certificate_bulk_zip_sweep",
     "lms.tasks.certificate_expiry_reminders_send",
