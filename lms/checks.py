@@ -73,6 +73,35 @@ def check_pdf_signing_key(app_configs=None, **kwargs) -> list[checks.CheckMessag
 
 
 @checks.register(checks.Tags.security)
+def check_pdf_trust_roots(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Production trusts no DEMO root, whatever the signer: the verify page judges PDFs
+    against the signer's chain and `LMS_PDF_SIGNING_TRUST_ROOTS_FILE` (lms.signing.
+    trust_roots), so a demo root there (a BSrE setup's chain file, say) would call a PDF
+    signed with the published demo key "trusted"."""
+    from django.conf import settings
+
+    from lms import signing
+    from lms.signing import demo_pki
+
+    if settings.SETTINGS_PROFILE != "production":
+        return []
+    try:
+        roots = signing.trust_roots()
+    except (signing.SigningError, OSError, ValueError):
+        return []  # the signer's own check (lms.E002) says why
+    if not demo_pki.is_demo(roots):
+        return []
+    return [
+        checks.Error(
+            f"A root the verify page trusts is the DEMO one (marked {demo_pki.DEMO_MARK!r}).",
+            hint="Remove it from LMS_PDF_SIGNER_CHAIN_FILE / LMS_PDF_SIGNING_TRUST_ROOTS_FILE "
+            "(docs/certificates.md).",
+            id="lms.E009",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
 def check_pdf_signing_crls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """The CRL files of PAdES B-LT (`LMS_PDF_SIGNING_CRL_FILES`): one that cannot be read
     is an error (every signature would be refused), one past its nextUpdate a warning

@@ -219,3 +219,26 @@ def test_production_refuses_the_demo_pdf_signing_certificate(tmp_path):
     assert missing.returncode != 0
     assert "lms.E002" in missing.stderr + missing.stdout
     assert not (tmp_path / "x").exists()  # no demo PKI created in production
+
+
+def test_production_trusts_no_demo_root_whatever_the_signer(tmp_path):
+    # With the BSrE gateway, nothing signs with a local key, but the verify page trusts
+    # the roots of LMS_PDF_SIGNER_CHAIN_FILE and LMS_PDF_SIGNING_TRUST_ROOTS_FILE: a demo
+    # root there would make a PDF signed with the demo key "trusted".
+    from lms.signing import demo_pki
+
+    files = demo_pki.demo_pki_create(directory=tmp_path)
+    bsre = {
+        "LMS_PDF_SIGNER": "bsre",
+        "LMS_BSRE_URL": "https://bsre.example/",
+        "LMS_BSRE_USERNAME": "portal",
+        "LMS_BSRE_PASSWORD": "not-a-secret",
+        "LMS_BSRE_NIK": "6474010101750001",
+    }
+    for extra in (
+        {"LMS_PDF_SIGNER_CHAIN_FILE": str(files.root)},
+        {"LMS_PDF_SIGNING_TRUST_ROOTS_FILE": str(files.root)},
+    ):
+        result = _run("manage.py", "check", extra_env={**bsre, **extra})
+        assert result.returncode != 0
+        assert "lms.E009" in result.stderr + result.stdout
