@@ -126,8 +126,10 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
     """The STTP content beyond name and NIP: rank, position, unit (from the employee
     record), the final score (the best graded quiz attempt of this enrolment, in %) and
     its classification, and the subjects with their JP (the course's lessons, 1 JP = 45
-    minutes, listed when there are several). Two queries."""
-    from lms.models import LessonPage, QuizAttempt
+    minutes) and, for a participant of a classroom batch, the batch's sessions with their
+    JP, listed when there are several. Three queries."""
+    from lms.models import LessonPage, Nomination, QuizAttempt, Session
+    from lms.selectors.classroom import session_jp
 
     try:
         employee = enrolment.user.employee
@@ -162,14 +164,18 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
         .order_by("path")
         .values_list("title", "estimated_minutes")
     )
-    certificate.subjects = (
-        [
-            [title, str((Decimal(minutes or 0) / 45).quantize(Decimal("0.1")))]
-            for title, minutes in lessons
-        ]
-        if len(lessons) > 1
-        else []
-    )
+    tenth = Decimal("0.1")
+    subjects = [
+        [title, str((Decimal(minutes or 0) / 45).quantize(tenth))] for title, minutes in lessons
+    ]
+    # A classroom or blended participant (selected into a batch): the batch's sessions
+    # follow the course's own lessons, each with its JP (session_jp, the one rule).
+    sessions = Session.objects.filter(
+        batch__nominations__enrolment=enrolment,
+        batch__nominations__status=Nomination.Status.SELECTED,
+    ).order_by("date", "start_time", "pk")
+    subjects += [[session.topic, str(session_jp(session).quantize(tenth))] for session in sessions]
+    certificate.subjects = subjects if len(subjects) > 1 else []
 
 
 def _snapshot(

@@ -304,9 +304,9 @@ def test_issuing_reads_neither_the_site_nor_the_agency_settings_once_cached(cour
 
     # Constant per certificate (bench/NOTES.md: 19 on PostgreSQL outside a test's own
     # transaction); 15 is the count here, with savepoints instead of BEGIN/COMMIT, plus 4
-    # for the automatic PAdES signature (its transaction, the row lock, the update) and 2
-    # for the STTP content (the final score, the subjects).
-    assert_constant_queries(issue_the_next, grow=three_more, limit=21)
+    # for the automatic PAdES signature (its transaction, the row lock, the update) and 3
+    # for the STTP content (the final score, the lessons and a classroom batch's sessions).
+    assert_constant_queries(issue_the_next, grow=three_more, limit=22)
     tables = " ".join(captured(issue_the_next)[1])
     assert "wagtailcore_site" not in tables
     assert "competencies_agencysettings" not in tables

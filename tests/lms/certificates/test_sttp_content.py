@@ -67,6 +67,33 @@ def test_issue_snapshots_rank_position_unit_score_and_subjects(holder, course):
     assert "Daftar mata pelatihan" in second and "Komunikasi Efektif" in second
 
 
+def test_a_classroom_participants_subjects_are_the_batchs_sessions(holder, course):
+    """A participant selected into a batch: the subjects are the batch's sessions (its
+    timetable's topics and each session's JP), after the course's own lessons for a
+    blended programme."""
+    from lms.models import Nomination
+    from tests.factories.lms import BatchFactory, SessionFactory
+
+    LessonPageFactory(parent=course, title="Modul daring: Pengantar", estimated_minutes=90)
+    batch = BatchFactory(course=course)
+    SessionFactory(batch=batch, topic="Etika Pelayanan", jp=3, date=datetime.date(2026, 3, 2))
+    SessionFactory(batch=batch, topic="Praktik Lapangan", jp=None, date=datetime.date(2026, 3, 3))
+    enrolment = complete(holder, course)
+    Nomination.objects.create(
+        batch=batch, employee=holder.employee, unit=holder.employee.unit,
+        status=Nomination.Status.SELECTED, enrolment=enrolment,
+    )  # fmt: skip
+
+    certificate = certificate_issue(enrolment_id=enrolment.pk)
+
+    # The session without its own JP counts 90 minutes / 45 = 2 JP (session_jp).
+    assert certificate.subjects == [
+        ["Modul daring: Pengantar", "2.0"],
+        ["Etika Pelayanan", "3.0"],
+        ["Praktik Lapangan", "2.0"],
+    ]
+
+
 def test_long_names_and_subject_titles_stay_on_the_page():
     name = "Prof. Dr. Ir. Raden Ajeng Siti Nurhaliza Kusumawardhani Putri Ayu Diningrat, S.H., M.Hum., M.Kn."
     subject = "Penguatan Integritas dan Budaya Antikorupsi " * 4
