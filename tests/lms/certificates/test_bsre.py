@@ -61,7 +61,7 @@ class _GatewaySigner(LocalSigner):
 def gateway(db):
     """A local BSrE gateway: the documented shapes, plus 'slow' mode (answers late)."""
     seen: list[dict[str, bytes]] = []
-    mode = {"slow": False}
+    mode = {"slow": False, "status": None}
     local: list[LocalSigner] = []  # the demo key stands in for the signer's certificate
 
     def prepare() -> None:  # with the test's PKI settings, before the client's timeout runs
@@ -84,6 +84,8 @@ def gateway(db):
         def do_POST(self):
             if mode["slow"]:
                 time.sleep(1.0)
+            if mode["status"]:  # the gateway's own failure (503 down, 429 too many requests)
+                return self._json(mode["status"], {"message": "Layanan sedang sibuk"})
             if self.path != "/api/sign/pdf":
                 return self._json(404, {"error": "Not found"})
             if self.headers.get("Authorization") != AUTH:
@@ -210,6 +212,65 @@ def _offline_status(pdf: bytes, files, *, with_dss: bool):
     else:
         context = ValidationContext(crls=[], **options)
     return validate_pdf_signature(reader.embedded_regular_signatures[-1], context)
+
+
+def test_a_gateway_that_cannot_be_reached_is_a_transient_error(bsre, settings):
+    settings.LMS_BSRE_URL = "http://127.0.0.1:9/"  # discard port: refused at once
+    signing.reset()
+    with pytest.raises(SigningError) as raised:
+        signing.get_signer().sign(render_certificate(_data()), request=_request())
+    assert raised.value.transient
+    assert "cannot be reached" in str(raised.value)
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_gateway_failing_or_busy_is_a_transient_error_with_its_words(bsre, gateway, status):
+    gateway["mode"]["status"] = status
+    with pytest.raises(SigningError) as raised:
+        bsre.sign(render_certificate(_data()), request=_request())
+    assert raised.value.transient
+    assert "Layanan sedang sibuk" in str(raised.value)
+
+
+def test_the_signers_batch_sends_the_passphrase_typed_once_and_forgets_it(
+    bsre, gateway, holder, course, django_capture_on_commit_callbacks
+):
+    """End to end through the queue: certificates wait (a BSrE signer is never
+    automatic), the Kepala starts one batch with the passphrase, the gateway gets it
+    with every certificate, all are signed, and the passphrase is gone from the cache."""
+    from django.contrib.auth.models import Permission
+    from django.core.cache import cache
+
+    from lms.models import Certificate, CertificateSigningJob
+    from lms.services.certificate_signing import certificate_signing_job_create
+    from lms.services.certificates import certificate_issue
+    from tests.factories.accounts import UserFactory
+    from tests.factories.lms import CoursePageFactory
+
+    from .conftest import complete
+
+    certificates = [certificate_issue(enrolment_id=complete(holder, course).pk)]
+    other = CoursePageFactory(parent=course.get_parent(), title="Etika Publik")
+    certificates.append(certificate_issue(enrolment_id=complete(holder, other).pk))
+    assert not Certificate.objects.filter(signed_at__isnull=False).exists()
+    signer = UserFactory(email="kepala@uji.example")
+    signer.user_permissions.add(
+        Permission.objects.get(codename="sign_certificate", content_type__app_label="lms")
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = certificate_signing_job_create(
+            actor=signer, certificate_ids=None, passphrase=PASSPHRASE
+        )
+
+    job = CertificateSigningJob.objects.get(pk=job.pk)
+    assert (job.status, job.signed) == ("done", 2)
+    assert [f["passphrase"].decode() for f in gateway["seen"]] == [PASSPHRASE] * 2
+    for certificate in certificates:
+        certificate.refresh_from_db()
+        assert certificate.signed_at is not None
+        assert pdf_signature_check(certificate.pdf.read()).intact
+    assert cache.get(f"lms:certificate-signing-job:{job.pk}:passphrase") is None
 
 
 def test_the_gateways_pdf_gets_its_validation_data_and_validates_with_it_alone(ltv_pki, bsre):

@@ -227,6 +227,21 @@ def test_the_verify_page_checks_the_stored_pdf_in_plain_words(client, certificat
     assert "DEMO" in page  # the signer named by its certificate
 
 
+def test_a_revoked_certificates_pdf_still_validates_and_says_revoked(
+    client, certificate, hr_manager
+):
+    # The signature stays intact (the document was not altered), and the portal's own
+    # status says what the PDF cannot: the certificate was revoked.
+    from lms.services.certificates import certificate_revoke
+
+    pdf = _stored(certificate)
+    certificate_revoke(certificate=certificate, actor=hr_manager, reason="Data peserta keliru")
+
+    page = _upload(client, certificate, pdf).content.decode()
+    assert "Tanda tangan utuh" in page
+    assert "<strong>Dicabut</strong>" in page
+
+
 def test_an_uploaded_tampered_pdf_is_reported_altered(client, certificate):
     pdf = _stored(certificate)
     at = pdf.index(b"/Producer (")
