@@ -25,7 +25,7 @@ from lms.services.certificate_signing import (
     certificate_pdf_sign,
     certificate_sign_on_issue,
 )
-from lms.signing import signing_enabled
+from lms.signing import SigningError, signing_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +167,28 @@ def certificate_pdf_render(
     return pdf
 
 
+def _render_or_unsign(*, certificate: Certificate, agency: AgencySettings | None = None) -> bytes:
+    """The PDF to store for a certificate whose file must be made again (lost, or
+    re-rendered after a template change). A signed one is signed again; when that cannot
+    be done now (a BSrE signer needs the signer's passphrase; a TSA that does not answer)
+    the file is stored unsigned and the certificate goes back to the signer's queue
+    (`signed_at` cleared, the reason in `signing_error`): the queue, or automatic
+    signing's sweep, signs it again. Nothing claims a signature the file lacks."""
+    try:
+        return certificate_pdf_render(certificate=certificate, agency=agency)
+    except SigningError as error:
+        if certificate.signed_at is None:
+            raise
+        logger.warning("Certificate %s back to the signer's queue: %s", certificate.pk, error)
+        message = str(error)[:1000]
+        Certificate.objects.filter(pk=certificate.pk).update(
+            signed_at=None, signed_by_subject="", signing_error=message, updated_at=timezone.now()
+        )
+        certificate.signed_at, certificate.signed_by_subject = None, ""
+        certificate.signing_error = message
+        return certificate_pdf_render(certificate=certificate, agency=agency)
+
+
 def certificate_pdf_name(*, certificate: Certificate) -> str:
     # The verification code is public (QR, /verify/ links) and /media/ may be served by
     # the web server: a keyed hash in the name keeps the file (full NIP) unguessable from
@@ -187,7 +209,7 @@ def certificate_pdf_ensure(
         certificate_sign_on_issue(certificate=certificate)
     if not default_storage.exists(name):
         stored = default_storage.save(
-            name, ContentFile(certificate_pdf_render(certificate=certificate, agency=agency))
+            name, ContentFile(_render_or_unsign(certificate=certificate, agency=agency))
         )
         if stored != name:  # a concurrent run wrote it first
             default_storage.delete(stored)
@@ -222,7 +244,7 @@ def certificate_pdf_regenerate(*, certificate: Certificate) -> str | None:
         logger.warning("Certificate %s not re-rendered: its images are unknown", certificate.pk)
         return None
     name = certificate_pdf_name(certificate=certificate)
-    data = certificate_pdf_render(certificate=certificate)
+    data = _render_or_unsign(certificate=certificate)
     if default_storage.exists(name):
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(data))

@@ -273,6 +273,40 @@ def test_the_signers_batch_sends_the_passphrase_typed_once_and_forgets_it(
     assert cache.get(f"lms:certificate-signing-job:{job.pk}:passphrase") is None
 
 
+def test_a_lost_signed_file_goes_back_to_the_signers_queue(bsre, gateway, holder, course, client):
+    """Under BSrE a signature needs the signer's passphrase, so a signed certificate
+    whose file is lost cannot be signed again on the spot: its PDF is rendered unsigned,
+    the certificate returns to the signer's queue ("menunggu tanda tangan"), and the
+    learner gets the PDF instead of an error."""
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from lms.selectors.certificates import certificates_waiting_for_signature
+    from lms.services.certificate_signing import certificate_sign
+    from lms.services.certificates import certificate_issue
+
+    from .conftest import complete
+
+    certificate = certificate_issue(enrolment_id=complete(holder, course).pk)
+    certificate_sign(certificate_id=certificate.pk, passphrase=PASSPHRASE)
+    certificate.refresh_from_db()
+    assert certificate.signed_at is not None
+    default_storage.delete(certificate.pdf.name)
+
+    client.force_login(holder)
+    response = client.get(reverse("lms:certificate_download", args=[certificate.code]))
+
+    assert response.status_code == 200
+    assert pdf_signature_check(b"".join(response.streaming_content)).problem == "unsigned"
+    certificate.refresh_from_db()
+    assert certificate.signed_at is None and certificate.signing_error
+    assert certificates_waiting_for_signature().filter(pk=certificate.pk).exists()
+    # The signer's next batch signs it again.
+    assert certificate_sign(certificate_id=certificate.pk, passphrase=PASSPHRASE) is not None
+    certificate.refresh_from_db()
+    assert pdf_signature_check(certificate.pdf.read()).intact
+
+
 def test_the_gateways_pdf_gets_its_validation_data_and_validates_with_it_alone(ltv_pki, bsre):
     signed = bsre.sign(render_certificate(_data()), request=_request())
 
