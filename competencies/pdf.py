@@ -62,7 +62,7 @@ def register_fonts() -> None:
 # otherwise name an unembedded Helvetica), an sRGB output intent for the DeviceRGB
 # colours, and XMP metadata that identifies PDF/A and repeats the Info dictionary.
 # pyHanko's signing updates both alike (ModDate, Producer). docs/certificates.md,
-# "Archival (PDF/A)", says what is checked and what no validator here could confirm.
+# "Archival (PDF/A-3b)", says what is checked and what no validator here could confirm.
 
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
@@ -146,7 +146,7 @@ class _Metadata(pdfdoc.PDFStream):
 class PdfACanvas(canvas.Canvas):
     """A reportlab canvas whose file declares PDF/A-3b and keeps the rules above.
     `created`: the Info and XMP creation date (default: reportlab's, fixed in invariant
-    mode). Platypus documents use it as `canvasmaker` (`pdfa_canvasmaker`)."""
+    mode). Platypus documents are built on it by `pdfa_build`."""
 
     def __init__(
         self, filename, *, created: datetime.datetime | None = None, **kwargs: object
