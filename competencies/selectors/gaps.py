@@ -434,6 +434,23 @@ def employee_gaps(
     return gaps
 
 
+def _gaps_query_parts(employees: QuerySet[Employee]) -> tuple[str, list, str, list] | None:
+    """What both gap queries below are made of: the FROM and WHERE of the requirement
+    pairs (`_requirement_pairs_sql`) with its parameters, and a scalar subquery counting
+    the active employees of `employees` (with or without a position) with its own, so
+    the count rides on every row. None for an empty scope (`pk__in=[]`): nobody, no gap."""
+    try:
+        pairs, params = _requirement_pairs_sql(employees)
+        count_sql, count_params = (
+            employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
+        )
+    except EmptyResultSet:
+        return None
+    # SQL of querysets and tables from _meta; the values go as parameters.
+    count = f"(SELECT COUNT(*) FROM ({count_sql}) active)"  # noqa: S608  # nosec B608
+    return pairs, list(params), count, list(count_params)
+
+
 def employee_gaps_counted(
     *, employees: QuerySet[Employee]
 ) -> tuple[list[tuple[int, int, int, int]], int]:
@@ -442,17 +459,13 @@ def employee_gaps_counted(
     returns only the gaps (and every pair of an employee with a stale level row, whose
     levels are then computed afresh), with the count on each row. One query; two with
     stale rows; a count query when there is no gap at all."""
-    try:
-        pairs, params = _requirement_pairs_sql(employees)
-        count_sql, count_params = (
-            employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
-        )
-    except EmptyResultSet:  # `pk__in=[]` and the like: nobody, hence no gap
+    parts = _gaps_query_parts(employees)
+    if parts is None:
         return [], 0
+    pairs, params, count, count_params = parts
     sql = (
-        f"SELECT e.id, r.competency_id, r.required_level, {_CURRENT},"  # noqa: S608  # nosec B608
-        " CASE WHEN st.employee_id IS NULL THEN 0 ELSE 1 END,"
-        f" (SELECT COUNT(*) FROM ({count_sql}) active)"
+        f"SELECT e.id, r.competency_id, r.required_level, {_CURRENT},"
+        f" CASE WHEN st.employee_id IS NULL THEN 0 ELSE 1 END, {count}"
         f" {pairs} AND (st.employee_id IS NOT NULL OR {_BELOW})"
     )
     with connection.cursor() as cursor:
@@ -482,13 +495,10 @@ def employee_gap_groups(
     stale rows; a count query when there is no gap at all."""
     groups: dict[int, dict[int, set[int]]] = {}
     wanted = None if competency_ids is None else sorted(set(competency_ids))
-    try:
-        pairs, params = _requirement_pairs_sql(employees)
-        count_sql, count_params = (
-            employees.filter(is_active=True).order_by().values("id").query.sql_with_params()
-        )
-    except EmptyResultSet:  # `pk__in=[]` and the like: nobody, hence no gap
+    parts = _gaps_query_parts(employees)
+    if parts is None:
         return groups, 0
+    pairs, params, count, count_params = parts
     if wanted is not None:
         if not wanted:
             return groups, employees.filter(is_active=True).count()
@@ -496,8 +506,6 @@ def employee_gap_groups(
         params = [*params, *wanted]
     # PostgreSQL gives an array, SQLite a comma-separated text.
     ids = "array_agg(e.id)" if connection.vendor == "postgresql" else "group_concat(e.id)"
-    # SQL of querysets and tables from _meta; the values go as parameters.
-    count = f"(SELECT COUNT(*) FROM ({count_sql}) active)"  # noqa: S608  # nosec B608
     sql = (
         f"SELECT r.competency_id, r.required_level, {ids}, NULL, {count}"
         f" {pairs} AND st.employee_id IS NULL AND {_BELOW}"

@@ -129,7 +129,7 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
     minutes) and, for a participant of a classroom batch, the batch's sessions with their
     JP, listed when there are several. Three queries."""
     from lms.models import LessonPage, Nomination, QuizAttempt, Session
-    from lms.selectors.classroom import session_jp
+    from lms.selectors.classroom import session_default_jp, session_jp
 
     try:
         employee = enrolment.user.employee
@@ -164,9 +164,10 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
         .order_by("path")
         .values_list("title", "estimated_minutes")
     )
-    tenth = Decimal("0.1")
+    # A lesson's JP from its estimated minutes by the same rule as a session's without
+    # its own (1 JP = CLASSROOM_MINUTES_PER_JP minutes, 45 by default).
     subjects = [
-        [title, str((Decimal(minutes or 0) / 45).quantize(tenth))] for title, minutes in lessons
+        [title, str(session_default_jp(minutes=minutes or 0))] for title, minutes in lessons
     ]
     # A classroom or blended participant (selected into a batch): the batch's sessions
     # follow the course's own lessons, each with its JP (session_jp, the one rule).
@@ -174,7 +175,9 @@ def _sttp_snapshot(*, certificate: Certificate, enrolment: Enrolment, course: Co
         batch__nominations__enrolment=enrolment,
         batch__nominations__status=Nomination.Status.SELECTED,
     ).order_by("date", "start_time", "pk")
-    subjects += [[session.topic, str(session_jp(session).quantize(tenth))] for session in sessions]
+    subjects += [
+        [session.topic, str(session_jp(session).quantize(Decimal("0.1")))] for session in sessions
+    ]
     certificate.subjects = subjects if len(subjects) > 1 else []
 
 
