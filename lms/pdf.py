@@ -172,14 +172,23 @@ class _Lines:
 
 
 def _fit(
-    text: str, font: str, size: float, max_width: float, *, min_size: float, max_lines: int = 2
+    text: str,
+    font: str,
+    size: float,
+    max_width: float,
+    *,
+    min_size: float,
+    max_lines: int = 2,
+    floor: float = 9,
 ) -> _Lines:
+    """`text` in one line shrunk from `size` to `min_size`; longer, wrapped at that size
+    (and smaller, down to `floor`, only while it takes more than `max_lines`)."""
     while size > min_size and pdfmetrics.stringWidth(text, font, size) > max_width:
         size -= 1
     lines = [text]
     if pdfmetrics.stringWidth(text, font, size) > max_width:
         lines = _wrap(text, font, size, max_width)
-        while len(lines) > max_lines and size > 9:
+        while len(lines) > max_lines and size > floor:
             size -= 1
             lines = _wrap(text, font, size, max_width)
     return _Lines(lines=tuple(lines), font=font, size=size)
@@ -398,37 +407,61 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
+# How far the signer block may grow downwards (the NIP's baseline from 70 to 48, still
+# inside the frame) before it grows upwards, towards the award text.
+_SIGNER_ROOM_BELOW = 22.0
+
+
+def _signer_lines(text: str, font: str) -> _Lines:
+    # The agency settings allow 200 characters: that is four lines at 7 pt.
+    return _fit(text, font, 11, PAGE_WIDTH - 52 - SIGNER_X, min_size=8, max_lines=4, floor=7)
+
+
+def _draw_left(c: canvas.Canvas, text: _Lines, x: float, y: float) -> None:
+    c.setFont(text.font, text.size)
+    for number, line in enumerate(text.lines):
+        c.drawString(x, y - number * text.size * 1.2, line)
+
+
 def _draw_signer(c: canvas.Canvas, data: CertificateData) -> None:
     """Place and date, signer title, the signature (scanned image, or the electronic
-    signature's block), name and NIP, right."""
+    signature's block), name and NIP, right. A long title or name wraps (`_signer_lines`):
+    the block grows down first, then up."""
     sx = SIGNER_X
     width = PAGE_WIDTH - 52 - sx
-    c.setFont(REGULAR, 11)
+    title = _signer_lines(data.signer_title, REGULAR)
+    name = _signer_lines(data.signer_name, BOLD)
+    extra = title.extra + name.extra
+    up = max(extra - _SIGNER_ROOM_BELOW, 0)
+    # Everything under the title moves by `shift` (negative: down) from its one-line place.
+    shift = up - title.extra
     issued = _date(data.issued_on)
-    c.drawString(sx, 178, f"{data.place}, {issued}" if data.place else issued)
-    _fitted(c, data.signer_title, sx, 163, REGULAR, 11, width)
+    _fitted(
+        c, f"{data.place}, {issued}" if data.place else issued, sx, 178 + up, REGULAR, 11, width
+    )
+    _draw_left(c, title, sx, 163 + up)
     if data.signature_state:
-        _draw_electronic_signature(c, data, sx, width)
+        _draw_electronic_signature(c, data, sx, width, shift)
     elif data.signature_path:
         c.drawImage(
             _image(data.signature_path),
             sx,
-            98,
+            98 + shift,
             width=120,
             height=55,
             mask="auto",
             preserveAspectRatio=True,
         )
-    _fitted(c, data.signer_name, sx, 84, BOLD, 11, width)
+    _draw_left(c, name, sx, 84 + shift)
     if data.signer_nip:
         c.setFont(REGULAR, 10)
-        c.drawString(sx, 70, f"NIP {data.signer_nip}")
+        c.drawString(sx, 70 + shift - name.extra, f"NIP {data.signer_nip}")
 
 
 def _fitted(
     c: canvas.Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float
 ) -> None:
-    # Long names and titles shrink to fit the signer block rather than run off the page.
+    # Short lines of the signer block shrink to fit rather than run off the page.
     while size > 7 and pdfmetrics.stringWidth(text, font, size) > max_width:
         size -= 0.5
     c.setFont(font, size)
@@ -436,9 +469,10 @@ def _fitted(
 
 
 def _draw_electronic_signature(
-    c: canvas.Canvas, data: CertificateData, sx: float, width: float
+    c: canvas.Canvas, data: CertificateData, sx: float, width: float, shift: float = 0
 ) -> None:
-    """The visible block of the PAdES signature (or the box waiting for it)."""
+    """The visible block of the PAdES signature (or the box waiting for it), `shift`
+    points above its one-line place."""
     c.saveState()
     if data.signature_state == "signed":
         c.setStrokeColorRGB(*PRIMARY)
@@ -457,8 +491,8 @@ def _draw_electronic_signature(
         c.setDash(3, 2)
         lines = [(BOLD, _("Awaiting electronic signature"))]
     c.setLineWidth(0.8)
-    c.rect(sx - 4, 98, width + 4, 56, stroke=1, fill=0)
-    y = 140
+    c.rect(sx - 4, 98 + shift, width + 4, 56, stroke=1, fill=0)
+    y = 140 + shift
     for font, text in lines:
         _fitted(c, text, sx + 4, y, font, 9, width - 8)
         y -= 13

@@ -246,3 +246,53 @@ def test_english_certificate_prints_the_birth_line_in_english():
     )
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Place/date of birth: Bontang, 12 March 1990" in text
+
+
+def test_a_signer_name_and_title_of_the_longest_allowed_wrap_inside_the_signer_block():
+    """The agency settings allow a signer's name and title of 200 characters each: they
+    wrap in the signer block (title upwards, name downwards, the NIP below it) at 7 pt or
+    more, every word printed, inside the page frame and over nothing else."""
+    import pdfplumber
+
+    from lms.pdf import PAGE_HEIGHT, PAGE_WIDTH
+
+    title = ("Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia selaku Pejabat "
+             "Pembina Kepegawaian Pemerintah Kota Bontang Provinsi Kalimantan Timur ") * 2  # fmt: skip
+    name = ("Prof. Dr. Drs. H. Muhammad Abdurrahman Wahid Hasyim Asy'ari Al-Banjari "
+            "Sosrodiningrat Kusumawardhana Adiningrat ") * 2  # fmt: skip
+    title, name = title[:200].strip(), name[:200].strip()
+    for state in ("signed", "", "pending"):
+        pdf = render_certificate(
+            _data(
+                signer_name=name,
+                signer_title=title,
+                signer_nip="197001011995031001",
+                signature_state=state,
+                signed_on=datetime.date(2026, 1, 3),
+                place="Bontang",
+            )
+        )
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            page = document.pages[0]
+            chars = page.chars
+            text = " ".join(page.extract_text().split())
+        outside = [
+            c["text"]
+            for c in chars
+            if c["x0"] < 30 or c["x1"] > PAGE_WIDTH - 30 or c["top"] < 30
+            or c["bottom"] > PAGE_HEIGHT - 30
+        ]  # fmt: skip
+        assert outside == [], state
+        for word in [*name.split(), *title.split(), "197001011995031001"]:
+            assert word in text, (state, word)
+        assert min(round(c["size"], 1) for c in chars) >= 7
+        boxes = [
+            (c["x0"], c["top"], c["x1"], c["bottom"], c["text"]) for c in chars if c["text"].strip()
+        ]
+        overlaps = [
+            (a[4], b[4])
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+            if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+        ]
+        assert overlaps == [], state
