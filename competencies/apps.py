@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 # empty, and reports read them, so the `migrate` that applies one also fills them.
 SUMMARIES_MIGRATION = ("competencies", "0016_perf_hr_summaries")
 GAP_COUNTS_MIGRATION = ("competencies", "0025_s12_gap_counts")
+# Adds who is below to each gap count (empty lists until filled).
+GAP_IDS_MIGRATION = ("competencies", "0027_s15_gap_count_below_ids")
 
 
 class CompetenciesConfig(AppConfig):
@@ -21,10 +23,11 @@ class CompetenciesConfig(AppConfig):
 
 
 def _fill_summaries_after_migrations(sender, *, plan=None, **kwargs) -> None:
-    """Fills the summary tables when this `migrate` created them, so an upgraded
+    """Fills the summary tables when this `migrate` created (or widened) them, so an upgraded
     database never shows reports from empty tables (the rebuild is idempotent)."""
     created = any(
-        (migration.app_label, migration.name) in (SUMMARIES_MIGRATION, GAP_COUNTS_MIGRATION)
+        (migration.app_label, migration.name)
+        in (SUMMARIES_MIGRATION, GAP_COUNTS_MIGRATION, GAP_IDS_MIGRATION)
         and not backwards
         for migration, backwards in plan or ()
     )

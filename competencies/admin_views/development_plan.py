@@ -434,6 +434,9 @@ def _opd_label(row: Any) -> str:
     return row.unit.name if row.unit is not None else _("Across perangkat daerah")
 
 
+REPORT_ITEMS_PER_PAGE = 50
+
+
 @require_GET
 def plan_report(
     request: HttpRequest, pk: int
@@ -490,7 +493,12 @@ def plan_report(
         response = HttpResponse(render_plan_report(data), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
+    from django.core.paginator import Paginator
+
     cell = report_cell_formatter()
+    # The items a page at a time (the totals and the OPD table are of the whole plan; the
+    # exports carry every item): a 300-item plan is six pages of a readable length.
+    page = Paginator(report.items, REPORT_ITEMS_PER_PAGE).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
         "competencies/admin/development_plan/report.html",
@@ -498,7 +506,8 @@ def plan_report(
             "plan": plan,
             "report": report,
             "header": header,
-            "items": [(r, _item_label(r), [cell(v) for v in _values(r)]) for r in report.items],
+            "page": page,
+            "items": [(r, _item_label(r), [cell(v) for v in _values(r)]) for r in page],
             "opds": [(r, _opd_label(r), [cell(v) for v in _values(r)]) for r in report.opds],
             "total": [cell(v) for v in _values(report.total)],
         },

@@ -29,7 +29,7 @@ from competencies.models import (
     Employee,
     OrgUnit,
 )
-from competencies.selectors.gaps import employee_gaps, gap_heatmap
+from competencies.selectors.gaps import employees_below_standard, gap_heatmap
 from competencies.selectors.idp import idp_agreed_goal_counts
 
 if TYPE_CHECKING:
@@ -142,7 +142,8 @@ class _Population:
 
 
 def _population(items: list[DevelopmentPlanItem]) -> _Population:
-    """Five queries: employees, the named people, and the three gap queries."""
+    """Four queries: employees, the named people and the gaps
+    (`employees_below_standard`: more with stale level rows)."""
     employees = {
         pk: (path or "", position_id)
         for pk, path, position_id in Employee.objects.filter(is_active=True).values_list(
@@ -155,12 +156,7 @@ def _population(items: list[DevelopmentPlanItem]) -> _Population:
         developmentplanitem_id__in=[i.pk for i in items]
     ).values_list("developmentplanitem_id", "employee_id"):
         people[item_id].add(employee_id)
-    below: dict[int, set[int]] = defaultdict(set)
-    competency_ids = {i.competency_id for i in items}
-    if competency_ids:
-        for employee_id, competency_id, _r, _c in employee_gaps(employees=Employee.objects.all()):
-            if competency_id in competency_ids:
-                below[competency_id].add(employee_id)
+    below = employees_below_standard(competency_ids={i.competency_id for i in items})
     return _Population(employees=employees, people=people, below=below)
 
 
@@ -334,11 +330,13 @@ class PlanReport:
     total: Figures
 
 
-def _realisation(*, item_keys: list[str], year: int, top_length: int) -> dict[str, dict[str, Any]]:
+def _realisation(*, plan: DevelopmentPlan, top_length: int) -> dict[str, dict[str, Any]]:
+    """What the linked training delivered: {"items": {item key: figures}, "opds": {OPD
+    path: figures}} (the lms selector's docstring)."""
     path = getattr(settings, "COMPETENCIES_PLAN_REALISATION_SELECTOR", "")
     if not path:
-        return {}
-    return import_string(path)(item_keys=item_keys, year=year, top_length=top_length)
+        return {"items": {}, "opds": {}}
+    return import_string(path)(plan_id=plan.pk, year=plan.year, top_length=top_length)
 
 
 def _add_figures(target: Figures, row: Figures) -> None:
@@ -354,23 +352,22 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
     and how many of the former meet the standard now (`gaps_closed`). A draft plan shows
     its gap as of now. At most sixteen queries, whatever the size of the plan."""
     items = list(
-        plan.items.select_related("competency", "target_unit", "target_position").order_by(
-            "competency__code", "pk"
-        )
+        plan.items.select_related("competency", "target_unit").order_by("competency__code", "pk")
     )
     opds = list(OrgUnit.get_root_nodes().order_by("path"))
     length = len(opds[0].path) if opds else 0
     opd_by_path = {u.path: u for u in opds}
     population = _population(items)
-    keys = [str(i.key) for i in items]
     spent: dict[str, Decimal] = {
         str(key): total
-        for key, total in DevelopmentPlanSpend.objects.filter(item_key__in=keys, cancelled=False)
+        for key, total in DevelopmentPlanSpend.objects.filter(
+            item_key__in=plan.items.values("key"), cancelled=False
+        )
         .values_list("item_key")
         .annotate(total=Sum("amount"))
         .order_by()
     }
-    realised = _realisation(item_keys=keys, year=plan.year, top_length=length)
+    realised = _realisation(plan=plan, top_length=length)
     approved = plan.status in (DevelopmentPlan.Status.APPROVED, DevelopmentPlan.Status.SUPERSEDED)
     rows: list[ItemRow] = []
     by_opd: dict[str | None, OpdRow] = {}
@@ -389,7 +386,7 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
         closed = (population.employees.keys() & at_plan) - population.below.get(
             item.competency_id, set()
         )
-        real = realised.get(str(item.key), {})
+        real = realised["items"].get(str(item.key), {})
         home = item.target_unit.path[:length] if item.target_unit is not None else None
         row = ItemRow(
             item=item,
@@ -401,7 +398,7 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
             planned_cost=item.planned_cost,
             target_size=len(target),
             batches_held=real.get("batches", 0),
-            participants=len(real.get("participants", ())),
+            participants=real.get("participants", 0),
             jp_delivered=real.get("jp", Decimal(0)),
             spent=spent.get(str(item.key), Decimal(0)),
             below_at_plan=len(at_plan),
@@ -417,10 +414,10 @@ def development_plan_report(*, plan: DevelopmentPlan) -> PlanReport:
                      "planned_cost", "target_size", "batches_held", "spent",
                      "below_at_plan", "below_now", "gaps_closed"):  # fmt: skip
             setattr(home_row, name, getattr(home_row, name) + getattr(row, name))
-        for path, unit_figures in real.get("units", {}).items():
-            target_row = opd_row(path if path in opd_by_path else None)
-            target_row.participants += len(unit_figures["participants"])
-            target_row.jp_delivered += unit_figures["jp"]
+    for path, unit_figures in realised["opds"].items():
+        target_row = opd_row(path if path in opd_by_path else None)
+        target_row.participants += unit_figures["participants"]
+        target_row.jp_delivered += unit_figures["jp"]
     opd_rows = sorted(
         by_opd.values(), key=lambda r: (r.unit is None, r.unit.path if r.unit else "")
     )

@@ -533,6 +533,41 @@ def employee_gap_groups(
     return groups, result[0][4]
 
 
+def employees_below_standard(*, competency_ids: Iterable[int]) -> dict[int, set[int]]:
+    """{competency id: ids of the active employees whose position requires it at a level
+    they are below today} for these competencies: the plan report's gaps. Read from the
+    gap-count table (`GapCount.below_ids`, kept by competencies.services.summaries), with
+    the employees without a unit (whom it does not count) compared afresh; when an active
+    employee's current-level row is stale, everything is compared afresh
+    (`employee_gap_groups`), as the heat-map does. Two queries; three or four when stale."""
+    wanted = sorted(set(competency_ids))
+    if not wanted:
+        return {}
+    stale = CurrentLevel.objects.filter(
+        refresh_on__lte=timezone.localdate(), employee__is_active=True
+    )
+    # The stale-row test rides on every row (one round trip), as in the heat-map.
+    rows = list(
+        GapCount.objects.filter(competency_id__in=wanted, below__gt=0)
+        .annotate(stale=Exists(stale))
+        .values_list("competency_id", "below_ids", "stale")
+    )
+    if any(is_stale for _c, _ids, is_stale in rows):
+        groups, _count = employee_gap_groups(
+            employees=Employee.objects.all(), competency_ids=wanted
+        )
+        return {pk: set().union(*by_level.values()) for pk, by_level in groups.items()}
+    below: dict[int, set[int]] = defaultdict(set)
+    for competency_id, ids, _stale in rows:
+        below[competency_id].update(ids)
+    unplaced, _count = employee_gap_groups(
+        employees=Employee.objects.filter(unit__isnull=True), competency_ids=wanted
+    )
+    for competency_id, by_level in unplaced.items():
+        below[competency_id].update(*by_level.values())
+    return dict(below)
+
+
 def gap_counts_for_employees(*, employee_ids: Iterable[int]) -> dict[int, int]:
     """{employee id: number of competencies below the position's standard}. Three
     queries whatever the number of employees (the supervisors' team page)."""

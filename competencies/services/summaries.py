@@ -199,8 +199,9 @@ _BELOW = "r.required_level > COALESCE(cl.level, 0)"
 
 
 def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
-    """{(unit, competency): (required, below, gap total)} of these units' own active
-    employees (every unit's with None), compared in the database. One query."""
+    """{(unit, competency): (required, below, gap total, ids of those below in order)} of
+    these units' own active employees (every unit's with None), compared in the database.
+    One query."""
     where = ""
     params: list[bool | int] = [True]
     if unit_ids is not None:
@@ -208,10 +209,17 @@ def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
             return {}
         where = f" AND e.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
         params += unit_ids
+    # PostgreSQL gives an array, SQLite a comma-separated text (or NULL for nobody).
+    ids = (
+        f"array_agg(e.id) FILTER (WHERE {_BELOW})"
+        if connection.vendor == "postgresql"
+        else f"group_concat(CASE WHEN {_BELOW} THEN e.id END)"
+    )
     sql = (
         "SELECT e.unit_id, r.competency_id, COUNT(*),"  # noqa: S608  # nosec B608
         f" SUM(CASE WHEN {_BELOW} THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN {_BELOW} THEN r.required_level - COALESCE(cl.level, 0) ELSE 0 END)"
+        f" SUM(CASE WHEN {_BELOW} THEN r.required_level - COALESCE(cl.level, 0) ELSE 0 END),"
+        f" {ids}"
         f" FROM {Employee._meta.db_table} e"  # tables from _meta, values as parameters
         f" JOIN {PositionRequirement._meta.db_table} r ON r.position_id = e.position_id"
         f" LEFT JOIN {CurrentLevel._meta.db_table} cl"
@@ -222,9 +230,19 @@ def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
-            (unit, competency): (int(required), int(below), int(gap_total))
-            for unit, competency, required, below, gap_total in cursor.fetchall()
+            (unit, competency): (
+                int(required), int(below), int(gap_total), _id_list(below_ids)
+            )
+            for unit, competency, required, below, gap_total, below_ids in cursor.fetchall()
         }
+
+
+def _id_list(ids: list[int] | str | None) -> list[int]:
+    if not ids:
+        return []
+    if isinstance(ids, str):
+        ids = ids.split(",")
+    return sorted(int(pk) for pk in ids)
 
 
 def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
@@ -241,7 +259,7 @@ def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
         rows=GapCount.objects.all() if ids is None else GapCount.objects.filter(unit_id__in=locked),
         wanted=wanted,
         key_fields=("unit_id", "competency_id"),
-        fields=("required", "below", "gap_total"),
+        fields=("required", "below", "gap_total", "below_ids"),
     )
 
 

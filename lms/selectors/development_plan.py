@@ -7,15 +7,18 @@ may link, and the plan's public figures (one selector for HR and the public:
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Sum, When
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from competencies.models import DevelopmentPlan
+from competencies.models import DevelopmentPlan, OrgUnit
 from competencies.selectors.development_plan import (
     PlanReport,
     development_plan_report,
@@ -36,100 +39,147 @@ from lms.selectors.classroom import session_jp
 from lms.selectors.public import SMALL_CELL, Field, _is_small, _suppress
 
 
-def _empty() -> dict[str, Any]:
-    return {"batches": 0, "participants": set(), "jp": Decimal(0), "units": {}}
+def _jp(value: Any) -> Decimal:
+    # PostgreSQL sums numeric to Decimal; SQLite's sum of a decimal column is a float.
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
 
 
-def _add(figures: dict[str, Any], employee_id: int, path: str, length: int, jp: Decimal) -> None:
-    figures["participants"].add(employee_id)
-    figures["jp"] += jp
-    unit = figures["units"].setdefault(
-        (path or "")[:length], {"participants": set(), "jp": Decimal(0)}
+def _key(value: Any) -> str:
+    # An item key as the report holds it: PostgreSQL returns a UUID, SQLite its hex.
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+
+
+def plan_realisation(*, plan_id: int, year: int, top_length: int) -> dict[str, dict[str, Any]]:
+    """{"items": {item key: {"batches", "participants" (how many employees), "jp"}},
+    "opds": {OPD path: {"participants", "jp"}}} for the plan's items with something
+    linked. Batches held are the linked batches finished; their participants attended
+    (present or late) a session, counted in the OPD whose quota they used, with the JP of
+    the sessions attended. E-learning: completions in the plan year of the item's course
+    by employees, outside a classroom batch (those count through their batch), each worth
+    the course's JP. Someone counted by both counts once in the item; an OPD's
+    participants are those of each item added up (someone in two items counts twice,
+    as in the items' sum).
+
+    The database counts and sums (one statement over the attendance and completion rows,
+    ~55,000 at city scale, returning a row per item and per OPD): fetching the rows to
+    add them up here was most of the plan report's time (bench/NOTES.md). The plan's
+    items are a subquery (one parameter, not 300 keys and 400 batch ids). A session
+    without JP of its own is worth its minutes (`session_jp`, the rule's one home): those
+    sessions' attendances are counted per session and valued here. Three queries; four
+    with such sessions."""
+    from competencies.models import DevelopmentPlanItem
+
+    keys = DevelopmentPlanItem.objects.filter(plan_id=plan_id).order_by().values("key")
+    items: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"batches": 0, "participants": 0, "jp": Decimal(0)}
     )
-    unit["participants"].add(employee_id)
-    unit["jp"] += jp
-
-
-def plan_realisation(
-    *, item_keys: Iterable[str], year: int, top_length: int
-) -> dict[str, dict[str, Any]]:
-    """{item key: {"batches", "participants" (employee ids), "jp", "units": {OPD path:
-    {"participants", "jp"}}}}. Batches held are the linked batches finished; their
-    participants attended (present or late) a session, counted in the OPD whose quota
-    they used, with the JP of the sessions attended. E-learning: completions in the plan
-    year of the item's course by employees, outside a classroom batch (those count
-    through their batch), each worth the course's JP. Five queries."""
-    keys = [str(k) for k in item_keys]
-    result: dict[str, dict[str, Any]] = {k: _empty() for k in keys}
-    if not keys:
-        return result
-    batch_item: dict[int, str] = {}
-    for batch_id, batch_key, status in PlanItemBatch.objects.filter(item_key__in=keys).values_list(
-        "batch_id", "item_key", "batch__status"
+    opds: dict[str, dict[str, Any]] = defaultdict(lambda: {"participants": 0, "jp": Decimal(0)})
+    for batch_key, status in PlanItemBatch.objects.filter(item_key__in=keys).values_list(
+        "item_key", "batch__status"
     ):
-        batch_item[batch_id] = str(batch_key)
-        if status == Batch.Status.FINISHED:
-            result[str(batch_key)]["batches"] += 1
-    if batch_item:
-        # Summed in the database per batch, employee and unit: 12,600 rows at scale rather
-        # than the 50,000 attendances (fetching and adding those up was most of the
-        # report's time, bench/NOTES.md). A session without JP of its own counts its
-        # minutes (`session_jp`, the rule's one home): its attendances come back one group
-        # per session and are added here.
-        default_jp: dict[int, Decimal] = {
-            s.pk: session_jp(s)
-            for s in Session.objects.filter(batch_id__in=list(batch_item), jp__isnull=True).only(
-                "batch_id", "jp", "date", "start_time", "end_time"
-            )
-        }
-        attended = (
-            Attendance.objects.filter(
-                session__batch_id__in=list(batch_item), status__in=Attendance.PRESENT
-            )
-            .values_list(
-                "session__batch_id",
-                "nomination__employee_id",
-                "nomination__unit__path",
-                Case(When(session__jp__isnull=True, then="session_id"), default=None),
-            )
-            .annotate(jp=Sum("session__jp"))
-            .order_by()
+        items[str(batch_key)]["batches"] += int(status == Batch.Status.FINISHED)
+    keys_sql, keys_params = keys.query.sql_with_params()
+    # One row per participant of a linked batch who attended a session: the attendance
+    # is summed per nomination (the participant's row of the batch) before anything is
+    # joined to it, so the database hashes ~12,600 narrow groups in memory (summed
+    # after the joins, it sorted 45,000 wide rows on disk). Raw SQL: the ORM cannot
+    # join to an aggregated subquery. Tables from _meta; the values are parameters.
+    present = list(Attendance.PRESENT)
+    attended_sql = (
+        "SELECT p.item_key, n.employee_id, COALESCE(SUBSTR(u.path, 1, %s), ''), a.jp"  # noqa: S608  # nosec B608
+        " FROM (SELECT a.nomination_id, SUM(COALESCE(s.jp, 0)) AS jp"
+        f" FROM {Attendance._meta.db_table} a"
+        f" JOIN {Session._meta.db_table} s ON s.id = a.session_id"
+        f" JOIN {PlanItemBatch._meta.db_table} p ON p.batch_id = s.batch_id"
+        f" WHERE p.item_key IN ({keys_sql}) AND a.status IN ({', '.join(['%s'] * len(present))})"
+        " GROUP BY a.nomination_id) a"
+        f" JOIN {Nomination._meta.db_table} n ON n.id = a.nomination_id"
+        f" JOIN {PlanItemBatch._meta.db_table} p ON p.batch_id = n.batch_id"
+        f" LEFT JOIN {OrgUnit._meta.db_table} u ON u.id = n.unit_id"
+    )
+    attended_params = [top_length, *keys_params, *present]
+    year_start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001 - made aware
+    year_end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))  # noqa: DTZ001
+    completed = (
+        Enrolment.objects.filter(
+            course__plan_item_links__item_key__in=keys,
+            status=Enrolment.Status.COMPLETED,
+            completed_at__gte=year_start,
+            completed_at__lt=year_end,
+            user__employee__isnull=False,
         )
-        summed: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
-        for batch_id, employee_id, path, session_id, jp in attended:
-            jp = default_jp[session_id] if session_id is not None else jp
-            summed[(batch_id, employee_id, path or "")] += jp
-        for (batch_id, employee_id, path), jp in summed.items():
-            _add(result[batch_item[batch_id]], employee_id, path, top_length, jp)
-    course_item = {
-        course_id: (str(key), jp)
-        for key, course_id, jp in PlanItemCourse.objects.filter(item_key__in=keys).values_list(
-            "item_key", "course_id", "course__jp_hours"
+        # NOT EXISTS rather than a left join filtered on NULL: PostgreSQL then estimates
+        # the rows (it guessed one and joined 11,000 rows in nested loops).
+        .exclude(Exists(Nomination.objects.filter(enrolment_id=OuterRef("pk"))))
+        .annotate(
+            key=F("course__plan_item_links__item_key"),
+            person=F("user__employee__id"),
+            opd=Coalesce(Substr("user__employee__unit__path", 1, top_length), Value("")),
+            value=Coalesce("course__jp_hours", Value(Decimal(0))),
         )
+        .values_list("key", "person", "opd", "value")
+        # A course completed twice in the year counts once.
+        .order_by()
+        .distinct()
+    )
+    completed_sql, completed_params = completed.query.sql_with_params()
+    # `g`: one row per item, OPD and person. Per item: its people (someone counted in two
+    # OPDs of an item is one participant of it) and its JP; per OPD: its rows and JP.
+    # Counts of rows grouped first rather than COUNT(DISTINCT): plain groups are hashed
+    # in memory, a DISTINCT aggregate sorts.
+    sql = (
+        f"WITH t (k, person, opd, jp) AS ({attended_sql} UNION ALL {completed_sql}),"  # noqa: S608  # nosec B608
+        " g AS (SELECT k, opd, person, SUM(jp) AS jp FROM t GROUP BY k, opd, person)"
+        " SELECT 'people', k, NULL, COUNT(*), NULL FROM"
+        " (SELECT k, person FROM g GROUP BY k, person) per_item GROUP BY k"
+        " UNION ALL SELECT 'jp', k, NULL, NULL, SUM(jp) FROM g GROUP BY k"
+        " UNION ALL SELECT 'opd', NULL, opd, COUNT(*), SUM(jp) FROM g GROUP BY opd"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*attended_params, *completed_params])
+        for kind, key, unit_path, participants, jp in cursor.fetchall():
+            if kind == "people":
+                items[_key(key)]["participants"] = participants
+            elif kind == "jp":
+                items[_key(key)]["jp"] += _jp(jp)
+            else:
+                opds[unit_path] = {"participants": participants, "jp": _jp(jp)}
+    _add_default_jp(items, opds, keys=keys, top_length=top_length)
+    return {"items": dict(items), "opds": dict(opds)}
+
+
+def _add_default_jp(
+    items: dict[str, dict[str, Any]],
+    opds: dict[str, dict[str, Any]],
+    *,
+    keys: QuerySet[Any],
+    top_length: int,
+) -> None:
+    """Adds the JP of the sessions without their own (`session_jp`) of the batches linked
+    to `keys` to the items' and the OPDs' figures: their attendances counted per item,
+    OPD and session by the database. One query; two with such sessions."""
+    default_jp: dict[int, Decimal] = {
+        s.pk: session_jp(s)
+        for s in Session.objects.filter(
+            batch__plan_item_link__item_key__in=keys, jp__isnull=True
+        ).only("batch_id", "jp", "date", "start_time", "end_time")
     }
-    if course_item:
-        year_start = timezone.make_aware(datetime.datetime(year, 1, 1))  # noqa: DTZ001 - made aware
-        year_end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))  # noqa: DTZ001
-        completions = (
-            Enrolment.objects.filter(
-                course_id__in=list(course_item),
-                status=Enrolment.Status.COMPLETED,
-                completed_at__gte=year_start,
-                completed_at__lt=year_end,
-                user__employee__isnull=False,
-            )
-            # NOT EXISTS rather than a left join filtered on NULL: PostgreSQL then
-            # estimates the rows (it guessed one and joined 11,000 rows in nested loops).
-            .exclude(Exists(Nomination.objects.filter(enrolment_id=OuterRef("pk"))))
-            .values_list("course_id", "user__employee__id", "user__employee__unit__path")
-            # Without the model's ordering, which DISTINCT would otherwise include.
-            .order_by()
-            .distinct()
+    if not default_jp:
+        return
+    counted = (
+        Attendance.objects.filter(session_id__in=list(default_jp), status__in=Attendance.PRESENT)
+        .values_list(
+            "session__batch__plan_item_link__item_key",
+            Coalesce(Substr("nomination__unit__path", 1, top_length), Value("")),
+            "session_id",
         )
-        for course_id, employee_id, path in completions:
-            item_key, course_jp = course_item[course_id]
-            _add(result[item_key], employee_id, path, top_length, course_jp or Decimal(0))
-    return result
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for key, unit_path, session_id, n in counted:
+        jp = n * default_jp[session_id]
+        items[str(key)]["jp"] += jp
+        opds[unit_path]["jp"] += jp
 
 
 def plan_sources_from_lms(

@@ -11,6 +11,8 @@ import pytest
 from competencies.models import DevelopmentPlan, DevelopmentPlanItem, DevelopmentPlanSpend
 from tests.pdfa import pdfa_problems
 
+from .conftest import make_item
+
 pytestmark = pytest.mark.django_db
 
 
@@ -149,3 +151,36 @@ def test_the_head_of_agency_finds_the_plans_in_the_admin_menu(client, head_admin
     client.force_login(head_admin)
     page = client.get(reverse("wagtailadmin_home"))
     assert reverse("competencies_plan_list") in page.content.decode()
+
+
+def test_report_page_shows_the_items_a_page_at_a_time_with_the_whole_plans_totals(
+    client, bkpsdm, draft, competency, opd_a
+):
+    """Fifty items a page; the total row and the OPD table are of every item, and the
+    exports carry them all."""
+    from competencies.admin_views.development_plan import REPORT_COLUMNS, REPORT_ITEMS_PER_PAGE
+    from competencies.services.development_plan import plan_item_save
+
+    for number in range(REPORT_ITEMS_PER_PAGE + 3):
+        plan_item_save(
+            actor=bkpsdm,
+            item=make_item(
+                draft, competency=competency, target_unit=opd_a, title=f"Item {number:03}"
+            ),
+        )
+    client.force_login(bkpsdm)
+    url = reverse("competencies_plan_report", args=[draft.pk])
+
+    first, last = client.get(url), client.get(url, {"p": 2})
+
+    assert len(first.context["items"]) == REPORT_ITEMS_PER_PAGE
+    assert [label for _r, label, _v in last.context["items"]] == [
+        f"Item {n:03} ({competency.code})" for n in range(50, 53)
+    ]
+    assert first.context["total"] == last.context["total"]
+    planned_participants = REPORT_COLUMNS.index("planned_participants")
+    assert first.context["total"][planned_participants] == str(6 * (REPORT_ITEMS_PER_PAGE + 3))
+    assert "Item 052" not in first.content.decode() and "Item 052" in last.content.decode()
+    assert "51–53" in last.content.decode()  # "Items 51–53 of 53", in the admin's language
+    csv = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Item 000" in csv and "Item 052" in csv

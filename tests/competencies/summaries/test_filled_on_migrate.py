@@ -54,3 +54,15 @@ def test_the_migrate_that_creates_the_gap_counts_fills_them(org):
 
     _migrate_signal([(migration, False)])
     assert set(GapCount.objects.values_list("unit_id", "competency_id", "below")) == counted
+
+
+def test_the_migrate_that_adds_who_is_below_fills_the_lists(org):
+    from competencies.apps import GAP_IDS_MIGRATION
+
+    staff = org.employee(unit=org.unit_b)  # below standard without any level
+    GapCount.objects.update(below_ids=[])  # as the added column starts
+    migration = MigrationLoader(None, ignore_no_migrations=True).graph.nodes[GAP_IDS_MIGRATION]
+
+    _migrate_signal([(migration, False)])
+
+    assert GapCount.objects.get(unit=org.unit_b, competency=org.t01).below_ids == [staff.pk]

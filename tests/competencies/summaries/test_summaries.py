@@ -18,7 +18,7 @@ from competencies.selectors.compliance import (
     jp_compliance_list,
     jp_compliance_report,
 )
-from competencies.selectors.gaps import employee_gaps, gap_heatmap
+from competencies.selectors.gaps import employee_gaps, employees_below_standard, gap_heatmap
 from competencies.selectors.jp import (
     employees_with_jp,
     jp_by_employee,
@@ -68,9 +68,22 @@ def _tables() -> tuple[set, set, set]:
 
 
 def _gap_counts() -> set:
-    return set(
-        GapCount.objects.values_list("unit_id", "competency_id", "required", "below", "gap_total")
-    )
+    return {
+        (*row[:5], tuple(row[5]))
+        for row in GapCount.objects.values_list(
+            "unit_id", "competency_id", "required", "below", "gap_total", "below_ids"
+        )
+    }
+
+
+def _below_computed(today) -> dict[int, set[int]]:
+    """Who is below standard in each competency, by the rule for today."""
+    below: dict[int, set[int]] = {}
+    for employee_id, competency_id, _r, _c in employee_gaps(
+        employees=Employee.objects.all(), as_of=today
+    ):
+        below.setdefault(competency_id, set()).add(employee_id)
+    return below
 
 
 def _course_record(employee, key, jp, finished_on):
@@ -338,6 +351,9 @@ def test_each_change_keeps_the_heatmap_equal_to_the_computation(org, today, chan
 
     for root in (None, org.dinas, org.unit_a, org.unit_b, org.other):
         assert gap_heatmap(root=root).cells == gap_heatmap(root=root, as_of=today).cells
+    # Who is below (the plan report's target groups) too.
+    everything = [org.m05.pk, org.m01.pk, org.t01.pk]
+    assert employees_below_standard(competency_ids=everything) == _below_computed(today)
     kept = _gap_counts()
     assert gap_counts_rebuild().total == 0
     assert _gap_counts() == kept
@@ -361,6 +377,39 @@ def test_gap_reports_compute_an_employee_with_a_stale_level_row_afresh(org, toda
     for root in (None, org.dinas, org.unit_a):
         from_table, computed = gap_heatmap(root=root), gap_heatmap(root=root, as_of=today)
         assert from_table.cells == computed.cells
+    assert employees_below_standard(competency_ids=[competency_id]) == {
+        competency_id: _below_computed(today)[competency_id]
+    }
+
+
+def test_who_is_below_standard_is_read_from_the_gap_counts(org, today):
+    """The plan report's gaps come from the gap counts' lists of who is below (a list
+    changed behind the services' back shows), plus the employees without a unit, whom
+    the counts leave out, compared afresh. The same few queries whatever the number of
+    people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    below = org.employee(unit=org.unit_a)  # no level at all: below everywhere
+    meets = org.employee(unit=org.unit_b)
+    _assessed(org, meets, org.t01, 2, on=today - DAY)
+    unplaced = org.employee(unit=org.unit_a)
+    employee_update(actor=org.hr, employee=unplaced, unit=None)
+    row = GapCount.objects.get(unit=org.unit_a, competency=org.t01)
+    assert row.below_ids == [below.pk]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = employees_below_standard(competency_ids=[org.t01.pk, org.m05.pk])
+
+    assert found[org.t01.pk] == {below.pk, unplaced.pk}
+    assert found[org.m05.pk] == {below.pk, meets.pk, unplaced.pk}
+    assert found == {
+        pk: ids for pk, ids in _below_computed(today).items() if pk in (org.t01.pk, org.m05.pk)
+    }
+    assert len(queries) == 2  # the lists (with the stale test); the unplaced employees' gaps
+    GapCount.objects.filter(pk=row.pk).update(below_ids=[below.pk, 999_999])
+    assert 999_999 in employees_below_standard(competency_ids=[org.t01.pk])[org.t01.pk]
+    assert employees_below_standard(competency_ids=[]) == {}
 
 
 def test_compliance_reads_the_table_with_the_computations_results(org, today):

@@ -106,6 +106,26 @@ def test_sessions_without_their_own_jp_count_their_minutes(delivered, approved, 
     assert by_opd[opd_a].jp_delivered == Decimal(10) + Decimal("7.4")
 
 
+def test_someone_counted_by_the_batch_and_the_course_is_one_participant(
+    delivered, approved, staff_a, opd_a, year
+):
+    """A participant of the linked batch who also completes the item's course outside
+    any batch: one participant of the item and of their OPD, with both JP."""
+    elearning = CoursePage.objects.get(title="E-learning")
+    EnrolmentFactory(
+        course=elearning, user=staff_a[0].user, status=Enrolment.Status.COMPLETED,
+        completed_at=timezone.make_aware(datetime.datetime(year, 7, 1, 10)),  # noqa: DTZ001
+    )  # fmt: skip
+
+    report = development_plan_report(plan=approved)
+
+    row = report.items[0]
+    assert (row.participants, row.jp_delivered) == (6, Decimal(18))
+    by_opd = {r.unit: r for r in report.opds}
+    assert (by_opd[opd_a].participants, by_opd[opd_a].jp_delivered) == (5, Decimal(14))
+    assert report.total.participants == 6
+
+
 def test_realisation_follows_the_item_into_a_revision(delivered, approved, bkpsdm):
     revision = plan_revise(actor=bkpsdm, plan=approved)
     row = development_plan_report(plan=revision).items[0]
