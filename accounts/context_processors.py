@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from accounts.cache import nav_roles, unread_count
@@ -12,17 +14,38 @@ from accounts.roles import Role
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The site navigation for the signed-in person's roles. Each entry is shown only
-    to the roles that can use it; the views check permissions again on their own."""
+    to the roles that can use it; the views check permissions again on their own.
+
+    Every value is lazy: computed when a template first reads it, so a page without the
+    site header (the phone's check-in pages, `base_focus.html`) reads neither the roles
+    nor the unread count from the cache."""
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     # Both cached across requests per user (accounts/cache.py): the header costs no query.
-    roles = nav_roles(user) if user is not None else frozenset()
+    roles = functools.cache(lambda: nav_roles(user) if user is not None else frozenset())
+    return {
+        "nav_items": SimpleLazyObject(lambda: _nav_items(request, roles(), signed_in=signed_in)),
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user) if signed_in else 0),
+        "user_role_names": SimpleLazyObject(lambda: sorted(Role(r).label for r in roles())),
+        # Wagtail's userbar costs two permission queries per page: editors only.
+        "show_userbar": SimpleLazyObject(
+            lambda: (
+                bool(roles() & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR})
+                or bool(signed_in and user.is_staff)
+            )
+        ),
+    }
+
+
+def _nav_items(
+    request: HttpRequest, roles: frozenset[str], *, signed_in: bool
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": "/"}]
     items.append({"label": _("Catalogue"), "url": reverse("lms:catalogue")})
-    if user is not None and user.is_authenticated:
+    if signed_in:
         items.append({"label": _("My learning"), "url": reverse("lms:dashboard")})
         # Batches, sessions, calling letters and the committee's pages (docs/classroom.md).
         items.append({"label": _("Classroom training"), "url": reverse("classroom:my")})
-    if user is not None and user.is_authenticated:
         items.append({"label": _("Competency profile"), "url": reverse("competencies:profile")})
         items.append({"label": _("Training history"), "url": reverse("competencies:records")})
     if Role.ATASAN in roles:
@@ -40,12 +63,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = max(under, key=len, default=None)
     for item in items:
         item["active"] = item["url"] == current
-    unread = unread_count(user) if user is not None and user.is_authenticated else 0
-    return {
-        "nav_items": items,
-        "unread_notifications": unread,
-        "user_role_names": sorted(Role(r).label for r in roles),
-        # Wagtail's userbar costs two permission queries per page: editors only.
-        "show_userbar": bool(roles & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR})
-        or bool(user is not None and user.is_authenticated and user.is_staff),
-    }
+    return items

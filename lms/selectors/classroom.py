@@ -96,6 +96,24 @@ def session_get_for_committee(*, user: User | AnonymousUser, pk: int) -> Session
 # --- JP ---------------------------------------------------------------------------------
 
 
+# What the participant's check-in pages and the check-in service read of a session, its
+# batch and its course: the whole CoursePage row (a Wagtail page, ~60 columns) joined in
+# made building the query a tenth of a check-in's CPU (bench/NOTES.md, session 15).
+CHECK_IN_FIELDS = (
+    "batch_id", "date", "start_time", "end_time", "topic", "room", "meeting_url",
+    "batch__number", "batch__status", "batch__course__title",
+)  # fmt: skip
+
+
+def session_get_for_check_in(*, pk: int) -> Session:
+    """The session a participant checks in to (by the room's QR code or the host's
+    code), with its batch and course; 404 when there is none. One query."""
+    try:
+        return Session.objects.select_related("batch__course").only(*CHECK_IN_FIELDS).get(pk=pk)
+    except Session.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def session_default_jp(*, minutes: int) -> Decimal:
     """The JP of a session of `minutes` when none is set: minutes / 45 (a setting), to
     one decimal."""

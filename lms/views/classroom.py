@@ -33,6 +33,7 @@ from lms.selectors.classroom import (
     nomination_list_for_user,
     session_attendance_board,
     session_attendance_summary,
+    session_get_for_check_in,
     session_get_for_committee,
     session_list_today_for_committee,
     session_list_upcoming_for_user,
@@ -149,9 +150,7 @@ def calendar_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
     """GET: the confirm page the QR code opens; POST: the check-in. Nothing is recorded
     on GET, so a link preview or a prefetch cannot check anyone in."""
-    from lms.models import Session
-
-    session = get_object_or_404(Session.objects.select_related("batch__course"), pk=session_id)
+    session = session_get_for_check_in(pk=session_id)
     token = request.POST.get("t") or request.GET.get("t") or ""
     result = None
     error = None
@@ -181,9 +180,7 @@ CODE_RATE_GROUP = "lms.classroom.code"
 def check_in_code(request: HttpRequest, session_id: int) -> HttpResponse:
     """A virtual session: the participant enters the code the host shows. Attempts are
     rate-limited per person, so six digits cannot be guessed."""
-    from lms.models import Session
-
-    session = get_object_or_404(Session.objects.select_related("batch__course"), pk=session_id)
+    session = session_get_for_check_in(pk=session_id)
     result = None
     error: str | None = None
     status = 200
