@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.cache import nav_roles, unread_count
 from accounts.roles import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,17 +24,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nor the unread count from the cache."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    member = cast("User", user)  # read only when signed in
     # Both cached across requests per user (accounts/cache.py): the header costs no query.
     roles = functools.cache(lambda: nav_roles(user) if user is not None else frozenset())
     return {
         "nav_items": SimpleLazyObject(lambda: _nav_items(request, roles(), signed_in=signed_in)),
-        "unread_notifications": SimpleLazyObject(lambda: unread_count(user) if signed_in else 0),
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(member) if signed_in else 0),
         "user_role_names": SimpleLazyObject(lambda: sorted(Role(r).label for r in roles())),
         # Wagtail's userbar costs two permission queries per page: editors only.
         "show_userbar": SimpleLazyObject(
             lambda: (
                 bool(roles() & {Role.PELATIH, Role.PENGELOLA_SDM, Role.ADMINISTRATOR})
-                or bool(signed_in and user.is_staff)
+                or bool(signed_in and member.is_staff)
             )
         ),
     }

@@ -230,9 +230,7 @@ def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
-            (unit, competency): (
-                int(required), int(below), int(gap_total), _id_list(below_ids)
-            )
+            (unit, competency): (int(required), int(below), int(gap_total), _id_list(below_ids))
             for unit, competency, required, below, gap_total, below_ids in cursor.fetchall()
         }
 
@@ -240,9 +238,7 @@ def _gap_count_rows(unit_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
 def _id_list(ids: list[int] | str | None) -> list[int]:
     if not ids:
         return []
-    if isinstance(ids, str):
-        ids = ids.split(",")
-    return sorted(int(pk) for pk in ids)
+    return sorted(int(pk) for pk in (ids.split(",") if isinstance(ids, str) else ids))
 
 
 def _gap_counts_sync(unit_ids: Iterable[int | None] | None) -> SummaryChanges:
