@@ -94,6 +94,19 @@ def test_a_classroom_participants_subjects_are_the_batchs_sessions(holder, cours
     ]
 
 
+def _overlapping(chars: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of printed characters (pdfplumber's) whose boxes overlap."""
+    boxes = [
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"]) for c in chars if c["text"].strip()
+    ]
+    return [
+        (a[4], b[4])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+    ]
+
+
 def test_long_names_and_subject_titles_stay_on_the_page():
     name = "Prof. Dr. Ir. Raden Ajeng Siti Nurhaliza Kusumawardhani Putri Ayu Diningrat, S.H., M.Hum., M.Kn."
     subject = "Penguatan Integritas dan Budaya Antikorupsi " * 4
@@ -158,16 +171,7 @@ def test_names_and_titles_of_any_length_wrap_inside_the_frame():
     big = {round(c["size"]) for c in chars if c["fontname"].endswith("DejaVuSans-Bold")}
     assert min(big) >= 9
     # Nothing is printed over anything else (the signer block, the QR code's caption).
-    boxes = [
-        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"]) for c in chars if c["text"].strip()
-    ]
-    overlaps = [
-        (a[4], b[4])
-        for i, a in enumerate(boxes)
-        for b in boxes[i + 1 :]
-        if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
-    ]
-    assert overlaps == []
+    assert _overlapping(chars) == []
 
 
 def _set_nip(employee, nip: str) -> None:
@@ -286,13 +290,4 @@ def test_a_signer_name_and_title_of_the_longest_allowed_wrap_inside_the_signer_b
         for word in [*name.split(), *title.split(), "197001011995031001"]:
             assert word in text, (state, word)
         assert min(round(c["size"], 1) for c in chars) >= 7
-        boxes = [
-            (c["x0"], c["top"], c["x1"], c["bottom"], c["text"]) for c in chars if c["text"].strip()
-        ]
-        overlaps = [
-            (a[4], b[4])
-            for i, a in enumerate(boxes)
-            for b in boxes[i + 1 :]
-            if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
-        ]
-        assert overlaps == [], state
+        assert _overlapping(chars) == [], state
